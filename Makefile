@@ -1,0 +1,39 @@
+# Two commands a newcomer needs: `make run` and `make test`. Each installs what it needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DATA_DIR ?= .data
+USER ?= alice
+GROUP ?= contributors
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint unit token clean-data install package layer
+
+$(STAMP): requirements.txt requirements-dev.txt layers/imaging/requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m infra.local --port $(PORT) --data-dir $(DATA_DIR)
+
+token: $(STAMP)
+	@$(PY) -m infra.local.token --user $(USER) --group $(GROUP) --data-dir $(DATA_DIR) --port $(PORT)
+
+clean-data:
+	rm -rf $(DATA_DIR)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy chalicelib app.py
+
+test: lint
+	$(VENV)/bin/pytest
+
+unit: $(STAMP)
+	$(VENV)/bin/pytest tests/unit

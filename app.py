@@ -1,0 +1,32 @@
+"""Chalice entry point: the HTTP API and the event Lambdas, nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Chalice
+from chalice.app import SQSEvent
+
+from chalicelib import bootstrap, config
+from chalicelib.entrypoints.events import ingest as ingest_body
+from chalicelib.entrypoints.events import render as render_body
+from chalicelib.entrypoints.http import api, errors
+
+app = Chalice(app_name="stock-images")
+app.register_middleware(errors.json_errors, "http")
+app.register_blueprint(api)
+
+INGEST_QUEUE, RENDER_QUEUE = config.queue_names()
+
+
+@app.on_sqs_message(queue=INGEST_QUEUE, batch_size=1)
+def ingest(event: SQSEvent) -> dict[str, Any]:
+    """S3 ObjectCreated on uploads/ -> validate, record, fan out renders."""
+    return ingest_body.handle(event.to_dict(), bootstrap.services())
+
+
+@app.on_sqs_message(queue=RENDER_QUEUE, batch_size=1)
+def render(event: SQSEvent) -> dict[str, Any]:
+    """One rendition per message, many in parallel."""
+    return render_body.handle(event.to_dict(), bootstrap.services())
+

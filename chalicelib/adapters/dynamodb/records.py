@@ -1,0 +1,60 @@
+"""The pynamodb model of the images table, built for a table name at run time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+OWNER_INDEX = "by_owner"
+
+
+def make_record_class(table_name: str, region: str, host: str | None = None) -> Any:
+    """A Model class bound to one table (pynamodb reads Meta at class creation)."""
+    name, aws_region, endpoint = table_name, region, host
+
+    class ByOwner(GlobalSecondaryIndex[Any]):
+        class Meta:
+            index_name = OWNER_INDEX
+            projection = AllProjection()
+
+        owner = UnicodeAttribute(hash_key=True)
+        created_at = UnicodeAttribute(range_key=True)
+
+    class ImageRecord(Model):
+        class Meta:
+            table_name = name
+            region = aws_region
+            host = endpoint
+
+        image_id = UnicodeAttribute(hash_key=True)
+        owner = UnicodeAttribute()
+        owner_name = UnicodeAttribute(default="")
+        status = UnicodeAttribute()
+        created_at = UnicodeAttribute()
+        updated_at = UnicodeAttribute(default="")
+        title = UnicodeAttribute(default="")
+        description = UnicodeAttribute(default="")
+        tags = ListAttribute(of=UnicodeAttribute, default=list)
+        filename = UnicodeAttribute(default="")
+        content_type = UnicodeAttribute(default="")
+        declared_bytes = NumberAttribute(default=0)
+        reason = UnicodeAttribute(null=True)
+        width = NumberAttribute(null=True)
+        height = NumberAttribute(null=True)
+        orientation = UnicodeAttribute(null=True)
+        format = UnicodeAttribute(null=True)
+        bytes = NumberAttribute(null=True)
+        expected = ListAttribute(of=UnicodeAttribute, default=list)
+        renditions = MapAttribute(default=dict)
+        version = NumberAttribute(default=1)
+        by_owner = ByOwner()
+
+    return ImageRecord

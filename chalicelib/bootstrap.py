@@ -1,0 +1,75 @@
+"""Composition root: Settings -> Services. The only module naming concrete adapters."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from chalicelib import config
+from chalicelib.adapters import aws
+from chalicelib.adapters.clock import SystemClock, new_image_id
+from chalicelib.adapters.dynamodb.repository import DynamoImageRepository
+from chalicelib.adapters.s3 import S3BlobStore
+from chalicelib.adapters.sqs import SqsRenderQueue
+from chalicelib.services.deps import Deps
+
+if TYPE_CHECKING:
+    from chalicelib.auth import TokenVerifier
+    from chalicelib.ports import ImageProcessor
+
+
+@dataclass
+class Services:
+    """Everything entrypoints need, built once per Lambda container."""
+
+    settings: config.Settings
+    deps: Deps
+    verifier: TokenVerifier
+
+
+_current: Services | None = None
+
+
+@functools.lru_cache(maxsize=1)
+def _vips() -> ImageProcessor:
+    # Imported lazily: only ingest and render carry the imaging layer.
+    from chalicelib.adapters.imaging.vips import VipsProcessor
+
+    return VipsProcessor()
+
+
+def build(settings: config.Settings) -> Services:
+    """Wire real adapters for these settings."""
+    from chalicelib.auth import TokenVerifier
+
+    s3 = aws.client("s3", settings.region, settings.endpoint_url)
+    deps = Deps(
+        repo=DynamoImageRepository(settings.images_table, settings.region),
+        uploads=S3BlobStore(s3, settings.uploads_bucket),
+        renditions=S3BlobStore(s3, settings.renditions_bucket, settings.renditions_base_url),
+        queue=SqsRenderQueue(
+            aws.client("sqs", settings.region, settings.endpoint_url), settings.render_queue_url
+        ),
+        processor=_vips,
+        clock=SystemClock(),
+        limits=settings.limits,
+        profile=settings.profile,
+        new_id=new_image_id,
+    )
+    verifier = TokenVerifier(settings.jwks_url, settings.issuer, settings.app_client_ids)
+    return Services(settings, deps, verifier)
+
+
+def services() -> Services:
+    """The container's Services, built on first use."""
+    global _current
+    if _current is None:
+        _current = build(config.load())
+    return _current
+
+
+def override(replacement: Services | None) -> None:
+    """Swap the Services (tests, local tools); None rebuilds from the environment."""
+    global _current
+    _current = replacement

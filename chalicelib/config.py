@@ -1,0 +1,113 @@
+"""Settings read from the environment: the only reader of os.environ in chalicelib."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from chalicelib.domain.limits import Limits
+from chalicelib.domain.renditions import RenditionSpec, parse_profile
+
+PREFIX_DEFAULT = "stock-images"
+DEFAULT_PROFILE = (
+    '[{"name": "thumb", "width": 200}, {"name": "small", "width": 400},'
+    ' {"name": "regular", "width": 1080}, {"name": "large", "width": 2048}]'
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service needs to know about where it runs."""
+
+    region: str
+    uploads_bucket: str
+    renditions_bucket: str
+    images_table: str
+    images_stream_arn: str
+    ingest_queue: str
+    render_queue: str
+    render_queue_url: str
+    user_pool_id: str
+    app_client_ids: tuple[str, ...]
+    jwks_url: str
+    renditions_base_url: str
+    endpoint_url: str | None = None
+    image_engine: str = "vips"
+    profile: tuple[RenditionSpec, ...] = field(default_factory=tuple)
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def issuer(self) -> str:
+        """The `iss` claim Cognito puts in this pool's tokens."""
+        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    return int(raw) if raw else default
+
+
+def _limits(env: Mapping[str, str]) -> Limits:
+    base = Limits()
+    return Limits(
+        max_upload_bytes=_int(env, "MAX_UPLOAD_BYTES", base.max_upload_bytes),
+        max_pixels=_int(env, "MAX_PIXELS", base.max_pixels),
+        max_side=_int(env, "MAX_SIDE", base.max_side),
+        upload_expires_seconds=_int(env, "UPLOAD_EXPIRES_SECONDS", base.upload_expires_seconds),
+        processing_budget_seconds=_int(
+            env, "PROCESSING_BUDGET_SECONDS", base.processing_budget_seconds
+        ),
+        max_receives=_int(env, "MAX_RECEIVES", base.max_receives),
+    )
+
+
+def queue_names(env: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """Ingest and render queue names; needed at import time by app.py's decorators."""
+    env = os.environ if env is None else env
+    prefix = env.get("RESOURCE_PREFIX", PREFIX_DEFAULT)
+    return (
+        env.get("INGEST_QUEUE", f"{prefix}-ingest"),
+        env.get("RENDER_QUEUE", f"{prefix}-render"),
+    )
+
+
+def stream_arn(env: Mapping[str, str] | None = None) -> str:
+    """The images table's stream ARN; a placeholder until the stack provides one."""
+    env = os.environ if env is None else env
+    prefix = env.get("RESOURCE_PREFIX", PREFIX_DEFAULT)
+    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
+    default = f"arn:aws:dynamodb:{region}:123456789012:table/{prefix}-images/stream/local"
+    return env.get("IMAGES_STREAM_ARN", default)
+
+
+def load(env: Mapping[str, str] | None = None) -> Settings:
+    """Build Settings from environment variables, with local-stack defaults."""
+    env = os.environ if env is None else env
+    prefix = env.get("RESOURCE_PREFIX", PREFIX_DEFAULT)
+    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
+    endpoint = env.get("AWS_ENDPOINT_URL") or None
+    pool_id = env.get("COGNITO_USER_POOL_ID", "")
+    ingest, render = queue_names(env)
+    jwks_default = f"https://cognito-idp.{region}.amazonaws.com/{pool_id}/.well-known/jwks.json"
+    if endpoint:
+        jwks_default = f"{endpoint.rstrip('/')}/{pool_id}/.well-known/jwks.json"
+    return Settings(
+        region=region,
+        uploads_bucket=env.get("UPLOADS_BUCKET", f"{prefix}-uploads"),
+        renditions_bucket=env.get("RENDITIONS_BUCKET", f"{prefix}-renditions"),
+        images_table=env.get("IMAGES_TABLE", f"{prefix}-images"),
+        images_stream_arn=stream_arn(env),
+        ingest_queue=ingest,
+        render_queue=render,
+        render_queue_url=env.get("RENDER_QUEUE_URL", ""),
+        user_pool_id=pool_id,
+        app_client_ids=tuple(c for c in env.get("COGNITO_APP_CLIENT_IDS", "").split(",") if c),
+        jwks_url=env.get("COGNITO_JWKS_URL", jwks_default),
+        renditions_base_url=env.get("RENDITIONS_BASE_URL", "").rstrip("/"),
+        endpoint_url=endpoint,
+        image_engine=env.get("IMAGE_ENGINE", "vips"),
+        profile=parse_profile(json.loads(env.get("RENDITION_PROFILE", DEFAULT_PROFILE))),
+        limits=_limits(env),
+    )

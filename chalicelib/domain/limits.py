@@ -1,0 +1,21 @@
+"""Input limits; every one is a setting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Input limits; every one is a setting (see README)."""
+
+    max_upload_bytes: int = 50 * 1024 * 1024
+    max_pixels: int = 100_000_000
+    max_side: int = 30_000
+    upload_expires_seconds: int = 300
+    processing_budget_seconds: int = 60
+    max_receives: int = 5
+    max_title_chars: int = 200
+    max_description_chars: int = 2_000
+    max_tags: int = 30
+    max_tag_chars: int = 50

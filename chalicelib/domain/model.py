@@ -1,0 +1,113 @@
+"""The image aggregate and its lifecycle."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Status(str, Enum):
+    """pending -> processing -> ready | rejected | failed."""
+
+    PENDING = "pending"
+    PROCESSING = "processing"
+    READY = "ready"
+    REJECTED = "rejected"
+    FAILED = "failed"
+
+    @property
+    def terminal(self) -> bool:
+        """True once no more work will happen on the image."""
+        return self in (Status.READY, Status.REJECTED, Status.FAILED)
+
+
+ACCEPTED_CONTENT_TYPES = {"image/jpeg": "jpeg", "image/png": "png", "image/webp": "webp"}
+ADMINS = "admins"
+CONTRIBUTORS = "contributors"
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """One encoded file in the renditions bucket."""
+
+    name: str
+    key: str
+    width: int
+    height: int
+    format: str
+    bytes: int
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What ingest learned from the original: display size, format, bytes."""
+
+    width: int
+    height: int
+    orientation: str
+    format: str
+    bytes: int
+
+
+@dataclass
+class Image:
+    """One uploaded photo and what we made of it."""
+
+    image_id: str
+    owner: str
+    owner_name: str
+    status: Status
+    created_at: str
+    title: str = ""
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    filename: str = ""
+    content_type: str = ""
+    declared_bytes: int = 0
+    reason: str | None = None
+    facts: Facts | None = None
+    renditions: dict[str, Rendition] = field(default_factory=dict)
+    expected: tuple[str, ...] = ()
+    version: int = 1
+    updated_at: str = ""
+
+    @property
+    def upload_key(self) -> str:
+        """Where the browser posts the original."""
+        return upload_key(self.image_id)
+
+    @property
+    def master_key(self) -> str:
+        """Where ingest stores the normalised master."""
+        return master_key(self.image_id)
+
+    @property
+    def complete(self) -> bool:
+        """True when every expected rendition has landed."""
+        return bool(self.expected) and set(self.expected) <= set(self.renditions)
+
+    def visible_to(self, user_sub: str | None, is_admin: bool) -> bool:
+        """Ready images are public; the rest only for the owner and admins."""
+        return self.status is Status.READY or is_admin or user_sub == self.owner
+
+
+UPLOAD_PREFIX = "uploads/"
+MASTER_PREFIX = "masters/"
+
+
+def upload_key(image_id: str) -> str:
+    """Deterministic key of an original in the uploads bucket."""
+    return f"{UPLOAD_PREFIX}{image_id}"
+
+
+def master_key(image_id: str) -> str:
+    """Deterministic key of the normalised master (same bucket, outside uploads/)."""
+    return f"{MASTER_PREFIX}{image_id}.tif"
+
+
+def image_id_from_upload_key(key: str) -> str | None:
+    """The image id an uploads/ key belongs to, or None for anything else."""
+    if not key.startswith(UPLOAD_PREFIX):
+        return None
+    rest = key[len(UPLOAD_PREFIX) :]
+    return rest if rest and "/" not in rest else None

@@ -1,0 +1,89 @@
+"""The rendition profile as data, and the pure geometry that plans each rendition."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+FORMATS = ("webp", "jpeg", "png")
+
+
+@dataclass(frozen=True)
+class RenditionSpec:
+    """One named output: target width (never upscaled), format and quality."""
+
+    name: str
+    width: int
+    format: str = "webp"
+    quality: int = 82
+
+    @property
+    def extension(self) -> str:
+        """File extension for this format."""
+        return "jpg" if self.format == "jpeg" else self.format
+
+    @property
+    def content_type(self) -> str:
+        """MIME type of the encoded file."""
+        return f"image/{self.format}"
+
+
+@dataclass(frozen=True)
+class Size:
+    """A width and a height in pixels."""
+
+    width: int
+    height: int
+
+
+def parse_profile(items: Iterable[Mapping[str, Any]]) -> tuple[RenditionSpec, ...]:
+    """Turn profile configuration into specs, refusing anything malformed."""
+    specs = tuple(
+        RenditionSpec(
+            name=str(item["name"]),
+            width=int(item["width"]),
+            format=str(item.get("format", "webp")),
+            quality=int(item.get("quality", 82)),
+        )
+        for item in items
+    )
+    names = [s.name for s in specs]
+    if not specs or len(set(names)) != len(names):
+        raise ValueError("rendition profile needs unique, non-empty names")
+    for spec in specs:
+        if spec.format not in FORMATS or spec.width < 1 or not 1 <= spec.quality <= 100:
+            raise ValueError(f"bad rendition spec: {spec}")
+    return specs
+
+
+def fit_width(source: Size, width: int) -> Size:
+    """Scale to `width` keeping the aspect ratio; never upscale; never below 1 px."""
+    if width >= source.width:
+        return source
+    height = max(1, round(source.height * width / source.width))
+    return Size(width, height)
+
+
+def master_width(specs: Iterable[RenditionSpec], source: Size) -> int:
+    """Width of the normalised master every rendition is cut from."""
+    return min(source.width, max(spec.width for spec in specs))
+
+
+def display_size(stored_width: int, stored_height: int, orientation: int) -> Size:
+    """Size as displayed: EXIF orientations 5-8 are stored transposed."""
+    if orientation in (5, 6, 7, 8):
+        return Size(stored_height, stored_width)
+    return Size(stored_width, stored_height)
+
+
+def orientation_name(size: Size) -> str:
+    """landscape, portrait or square."""
+    if size.width == size.height:
+        return "square"
+    return "landscape" if size.width > size.height else "portrait"
+
+
+def rendition_key(image_id: str, spec: RenditionSpec) -> str:
+    """Deterministic key of one rendition in the renditions bucket."""
+    return f"{image_id}/{spec.name}.{spec.extension}"

@@ -1,0 +1,47 @@
+"""Render Lambda body: render-queue messages -> render use case."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from chalicelib.bootstrap import Services
+from chalicelib.entrypoints.events.batch import process_sqs, receive_count
+from chalicelib.observability import logger
+from chalicelib.ports import RenderTask
+from chalicelib.services import render
+
+
+def parse_task(body: str) -> RenderTask:
+    """A render message body -> RenderTask (ValueError when malformed)."""
+    data = json.loads(body)
+    if not isinstance(data, dict):
+        raise ValueError("render message must be an object")
+    image_id, name = data.get("image_id"), data.get("rendition")
+    if not isinstance(image_id, str) or not isinstance(name, str):
+        raise ValueError("render message needs image_id and rendition")
+    return RenderTask(image_id, name)
+
+
+def handle(event: dict[str, Any], services: Services) -> dict[str, Any]:
+    """Render each message's rendition; report the ones to retry."""
+    deps = services.deps
+
+    def one(record: SQSRecord) -> None:
+        try:
+            task = parse_task(record.body)
+        except ValueError:
+            logger.error("dropping a malformed render message")
+            return
+        try:
+            outcome = render.render_one(deps, task)
+        except Exception:
+            logger.exception("render failed", extra={"image_id": task.image_id})
+            if receive_count(record) >= deps.limits.max_receives:
+                render.give_up(deps, task)
+            raise
+        logger.info("render", extra={"image_id": task.image_id, "outcome": outcome})
+
+    return process_sqs(event, one)

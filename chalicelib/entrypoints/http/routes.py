@@ -1,0 +1,113 @@
+"""The HTTP API: parse -> use case -> serialise. Mounted under /api by the front door."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+from chalice.app import Response
+
+from chalicelib import bootstrap
+from chalicelib.auth import Principal, bearer_token
+from chalicelib.domain.errors import InvalidInput, Unauthenticated
+from chalicelib.entrypoints.http.errors import domain_errors
+from chalicelib.entrypoints.http.serialize import image_json
+from chalicelib.services import images, uploads
+
+api = Blueprint(__name__)
+DEFAULT_PAGE = 24
+
+
+def _principal(required: bool = True) -> Principal | None:
+    request = api.current_request
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
+        if required:
+            raise Unauthenticated("missing_token", "Sign in: send `Authorization: Bearer <token>`.")
+        return None
+    return bootstrap.services().verifier.verify(token)
+
+
+def _signed_in() -> Principal:
+    principal = _principal(required=True)
+    assert principal is not None
+    return principal
+
+
+def _json_body() -> Any:
+    try:
+        return api.current_request.json_body
+    except Exception as error:  # Chalice raises BadRequestError on invalid JSON
+        raise InvalidInput("invalid_json", "The request body is not valid JSON.") from error
+
+
+def _query(name: str) -> str | None:
+    params = api.current_request.query_params or {}
+    return params.get(name)
+
+
+@api.route("/health", methods=["GET"])
+def health() -> dict[str, Any]:
+    """Liveness: the API answers."""
+    return {"status": "ok"}
+
+
+@api.route("/uploads", methods=["POST"])
+@domain_errors
+def create_upload() -> Response:
+    """An upload grant for a signed-in contributor."""
+    services = bootstrap.services()
+    grant = uploads.request_upload(services.deps, _signed_in(), _json_body())
+    body = {
+        "image_id": grant.image_id,
+        "upload": {"url": grant.url, "fields": grant.fields},
+        "expires_in": grant.expires_in,
+    }
+    return Response(body=body, status_code=201, headers={"Location": f"/api/images/{grant.image_id}"})
+
+
+@api.route("/images/{image_id}", methods=["GET"])
+@domain_errors
+def get_image(image_id: str) -> dict[str, Any]:
+    """One image; non-ready ones only for their owner and admins."""
+    services = bootstrap.services()
+    image = images.get_image(services.deps, image_id, _principal(required=False))
+    return image_json(image, services.deps.renditions)
+
+
+@api.route("/images/{image_id}", methods=["PATCH"])
+@domain_errors
+def patch_image(image_id: str) -> dict[str, Any]:
+    """Edit title, description, tags."""
+    services = bootstrap.services()
+    image = images.update_image(services.deps, _signed_in(), image_id, _json_body())
+    return image_json(image, services.deps.renditions)
+
+
+@api.route("/images/{image_id}", methods=["DELETE"])
+@domain_errors
+def delete_image(image_id: str) -> Response:
+    """Remove the image and every file made from it."""
+    images.delete_image(bootstrap.services().deps, _signed_in(), image_id)
+    return Response(body="", status_code=204)
+
+
+@api.route("/me/images", methods=["GET"])
+@domain_errors
+def my_images() -> dict[str, Any]:
+    """The caller's images, newest first, any status."""
+    services = bootstrap.services()
+    limit = _page_size(_query("per_page"))
+    page = images.list_mine(services.deps, _signed_in(), _query("cursor"), limit)
+    return {
+        "results": [image_json(i, services.deps.renditions) for i in page.items],
+        "next_cursor": page.next_cursor,
+    }
+
+
+def _page_size(raw: str | None) -> int:
+    if raw is None:
+        return DEFAULT_PAGE
+    if not raw.isdigit() or not 1 <= int(raw) <= images.MAX_PAGE:
+        raise InvalidInput("invalid_per_page", f"per_page must be 1-{images.MAX_PAGE}.")
+    return int(raw)

@@ -1,0 +1,144 @@
+"""Ports: what the services need from the outside world, as Protocols."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from chalicelib.domain.model import Facts, Image, Rendition
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    """What a HEAD tells about a stored object."""
+
+    size: int
+    content_type: str
+
+
+@dataclass(frozen=True)
+class Master:
+    """The decoded-once, upright, sRGB 8-bit image renditions are cut from."""
+
+    data: bytes
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """One encoded rendition."""
+
+    data: bytes
+    width: int
+    height: int
+    format: str
+
+
+@dataclass(frozen=True)
+class RenderTask:
+    """One message on the render queue: make `rendition` of `image_id`."""
+
+    image_id: str
+    rendition: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a listing and the cursor for the next one."""
+
+    items: list[Image]
+    next_cursor: str | None
+
+
+class ImageRepository(Protocol):
+    """The images table: the source of truth."""
+
+    def add(self, image: Image) -> None:
+        """Insert a new image; fails if the id exists."""
+
+    def get(self, image_id: str) -> Image | None:
+        """One image, or None."""
+
+    def list_by_owner(self, owner: str, limit: int, cursor: str | None) -> Page:
+        """The owner's images, newest first."""
+
+    def update_metadata(
+        self, image_id: str, title: str, description: str, tags: Sequence[str], now: str
+    ) -> Image | None:
+        """Replace title, description and tags; None if the image is gone."""
+
+    def start_processing(self, image_id: str, now: str) -> Image | None:
+        """pending|processing -> processing; None when missing or terminal."""
+
+    def record_facts(
+        self, image_id: str, facts: Facts, expected: Sequence[str], now: str
+    ) -> bool:
+        """Store what ingest learned; False unless the image is processing."""
+
+    def add_rendition(self, image_id: str, rendition: Rendition, now: str) -> Image | None:
+        """Record one finished rendition; None unless the image is processing."""
+
+    def finish(self, image_id: str, now: str) -> bool:
+        """processing -> ready exactly once; True only for the call that won."""
+
+    def reject(self, image_id: str, reason: str, now: str) -> bool:
+        """pending|processing -> rejected with a reason."""
+
+    def fail(self, image_id: str, reason: str, now: str) -> bool:
+        """pending|processing -> failed with a reason."""
+
+    def delete(self, image_id: str) -> None:
+        """Remove the record."""
+
+
+class BlobStore(Protocol):
+    """One bucket."""
+
+    def presign_post(
+        self, key: str, content_type: str, max_bytes: int, expires: int
+    ) -> dict[str, object]:
+        """A browser form grant for exactly this key, type and size range."""
+
+    def head(self, key: str) -> ObjectInfo | None:
+        """Size and type, or None when absent."""
+
+    def read(self, key: str, start: int = 0, end: int | None = None) -> bytes:
+        """Bytes [start, end] inclusive (whole object when end is None)."""
+
+    def put(self, key: str, data: bytes, content_type: str, cache_control: str = "") -> None:
+        """Store bytes."""
+
+    def delete(self, keys: Sequence[str]) -> None:
+        """Remove objects; missing ones are fine."""
+
+    def url(self, key: str) -> str:
+        """Public URL for a stored object."""
+
+
+class RenderQueue(Protocol):
+    """The render fan-out."""
+
+    def publish(self, tasks: Sequence[RenderTask]) -> None:
+        """Send one message per task."""
+
+
+class ImageProcessor(Protocol):
+    """The pixel engine."""
+
+    def make_master(self, data: bytes, width: int, budget_seconds: float) -> Master:
+        """Decode once: upright, sRGB 8-bit, shrunk to `width`, metadata dropped."""
+
+    def render(
+        self, master: bytes, width: int, fmt: str, quality: int, budget_seconds: float
+    ) -> Encoded:
+        """Resize the master to `width` (never up) and encode freshly, no metadata."""
+
+
+class Clock(Protocol):
+    """Time, injectable for tests."""
+
+    def now(self) -> datetime:
+        """Current UTC time."""

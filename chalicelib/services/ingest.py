@@ -1,0 +1,92 @@
+"""Use case: turn an uploaded original into facts, a master and render tasks."""
+
+from __future__ import annotations
+
+import logging
+
+from chalicelib.domain import probe as header_probe
+from chalicelib.domain.errors import NeedMoreData, ProcessingTimeout, Rejected
+from chalicelib.domain.model import Facts, Image, image_id_from_upload_key
+from chalicelib.domain.renditions import display_size, master_width, orientation_name
+from chalicelib.ports import RenderTask
+from chalicelib.services.deps import Deps
+
+log = logging.getLogger(__name__)
+
+FIRST_READ = 64 * 1024
+MAX_HEADER = 8 * 1024 * 1024
+
+
+def ingest_object(deps: Deps, key: str) -> str:
+    """Process one ObjectCreated key; returns what happened, for the logs."""
+    image_id = image_id_from_upload_key(key)
+    if image_id is None:
+        return "ignored_key"
+    image = deps.repo.start_processing(image_id, deps.now())
+    if image is None:
+        return _stale(deps, image_id, key)
+    try:
+        facts = _validate_and_master(deps, image)
+    except Rejected as rejection:
+        log.info("rejected %s: %s", image_id, rejection)
+        deps.repo.reject(image_id, rejection.reason, deps.now())
+        return f"rejected:{rejection.reason}"
+    except ProcessingTimeout:
+        deps.repo.fail(image_id, "processing_timeout", deps.now())
+        return "failed:processing_timeout"
+    if facts is None:
+        return "stale"
+    names = [spec.name for spec in deps.profile]
+    if not deps.repo.record_facts(image_id, facts, names, deps.now()):
+        return "stale"
+    deps.queue.publish([RenderTask(image_id, name) for name in names])
+    return "fanned_out"
+
+
+def give_up(deps: Deps, key: str, reason: str = "processing_error") -> None:
+    """Retries are spent: the image ends `failed` (no-op if already terminal)."""
+    image_id = image_id_from_upload_key(key)
+    if image_id is not None:
+        deps.repo.fail(image_id, reason, deps.now())
+
+
+def _stale(deps: Deps, image_id: str, key: str) -> str:
+    """Duplicate or late event: terminal images stay as they are; unknown uploads go."""
+    if deps.repo.get(image_id) is None:
+        log.warning("upload %s has no image record; removing the orphan object", key)
+        deps.uploads.delete([key])
+        return "orphan_removed"
+    return "duplicate"
+
+
+def _validate_and_master(deps: Deps, image: Image) -> Facts | None:
+    """Header checks before any decode, then one decode into the stored master."""
+    info = deps.uploads.head(image.upload_key)
+    if info is None:
+        return None
+    if info.size > deps.limits.max_upload_bytes or info.size > max(image.declared_bytes, 1):
+        raise Rejected("too_large", f"{info.size} bytes")
+    if info.size == 0:
+        raise Rejected("not_an_image", "empty file")
+    header = _read_header(deps, image.upload_key, info.size)
+    header_probe.check_limits(header, deps.limits.max_pixels, deps.limits.max_side)
+    shown = display_size(header.width, header.height, header.orientation)
+    data = deps.uploads.read(image.upload_key)
+    width = master_width(deps.profile, shown)
+    master = deps.processor().make_master(data, width, deps.limits.processing_budget_seconds)
+    deps.uploads.put(image.master_key, master.data, "image/tiff")
+    return Facts(shown.width, shown.height, orientation_name(shown), header.format, info.size)
+
+
+def _read_header(deps: Deps, key: str, size: int) -> header_probe.Header:
+    """Ranged reads, growing only as far as the parser asks."""
+    want = min(FIRST_READ, size)
+    while True:
+        data = deps.uploads.read(key, 0, want - 1)
+        try:
+            return header_probe.probe(data, complete=len(data) >= size)
+        except NeedMoreData as more:
+            if more.at_least > MAX_HEADER or len(data) >= size:
+                raise Rejected("corrupt_image", "header too long") from more
+            want = min(size, max(more.at_least, want * 2))
+

@@ -1,0 +1,65 @@
+"""Use case: cut one rendition from the master and publish it."""
+
+from __future__ import annotations
+
+import logging
+
+from chalicelib.domain.errors import ProcessingTimeout, Rejected
+from chalicelib.domain.model import Rendition, Status
+from chalicelib.domain.renditions import rendition_key
+from chalicelib.ports import RenderTask
+from chalicelib.services.deps import Deps
+
+log = logging.getLogger(__name__)
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def render_one(deps: Deps, task: RenderTask) -> str:
+    """Make, store and record one rendition; the last one marks the image ready."""
+    spec = deps.spec(task.rendition)
+    image = deps.repo.get(task.image_id)
+    if spec is None or image is None or image.status is not Status.PROCESSING:
+        return "stale"
+    if task.rendition in image.renditions:
+        return _maybe_finish(deps, task.image_id, image.complete)
+    master = deps.uploads.read(image.master_key)
+    budget = deps.limits.processing_budget_seconds
+    try:
+        encoded = deps.processor().render(master, spec.width, spec.format, spec.quality, budget)
+    except ProcessingTimeout:
+        deps.repo.fail(task.image_id, "processing_timeout", deps.now())
+        return "failed:processing_timeout"
+    except Rejected as rejection:
+        # The master was made by us; if it will not decode, retrying cannot help.
+        log.error("master of %s did not decode: %s", task.image_id, rejection)
+        deps.repo.fail(task.image_id, "processing_error", deps.now())
+        return "failed:processing_error"
+    key = rendition_key(task.image_id, spec)
+    deps.renditions.put(key, encoded.data, spec.content_type, IMMUTABLE)
+    rendition = Rendition(
+        spec.name, key, encoded.width, encoded.height, encoded.format, len(encoded.data)
+    )
+    updated = deps.repo.add_rendition(task.image_id, rendition, deps.now())
+    if updated is None:
+        return _withdraw(deps, task.image_id, key)
+    return _maybe_finish(deps, task.image_id, updated.complete)
+
+
+def give_up(deps: Deps, task: RenderTask, reason: str = "processing_error") -> None:
+    """Retries are spent: the image ends `failed`."""
+    deps.repo.fail(task.image_id, reason, deps.now())
+
+
+def _maybe_finish(deps: Deps, image_id: str, complete: bool) -> str:
+    if complete and deps.repo.finish(image_id, deps.now()):
+        return "ready"
+    return "rendered"
+
+
+def _withdraw(deps: Deps, image_id: str, key: str) -> str:
+    """The image was deleted or ended meanwhile: leave no rendition behind for a gone image."""
+    current = deps.repo.get(image_id)
+    if current is None or key not in {r.key for r in current.renditions.values()}:
+        deps.renditions.delete([key])
+    return "stale"

@@ -1,0 +1,172 @@
+"""Hand-written fakes of every port, for unit tests of services and handlers."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+
+from chalicelib.domain.limits import Limits
+from chalicelib.domain.model import Facts, Image, Rendition, Status
+from chalicelib.domain.renditions import RenditionSpec
+from chalicelib.ports import Encoded, Master, ObjectInfo, Page, RenderTask
+from chalicelib.services.deps import Deps
+
+PROFILE = (RenditionSpec("thumb", 200), RenditionSpec("large", 2048))
+ACTIVE = (Status.PENDING, Status.PROCESSING)
+
+
+class FakeRepo:
+    """Images in a dict, with the same conditional semantics as DynamoDB."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, Image] = {}
+
+    def add(self, image: Image) -> None:
+        assert image.image_id not in self.items
+        self.items[image.image_id] = copy.deepcopy(image)
+
+    def get(self, image_id: str) -> Image | None:
+        return copy.deepcopy(self.items.get(image_id))
+
+    def list_by_owner(self, owner: str, limit: int, cursor: str | None) -> Page:
+        mine = sorted(
+            (i for i in self.items.values() if i.owner == owner),
+            key=lambda i: i.created_at,
+            reverse=True,
+        )
+        start = int(cursor or 0)
+        chunk = mine[start : start + limit]
+        more = start + limit < len(mine)
+        return Page([copy.deepcopy(i) for i in chunk], str(start + limit) if more else None)
+
+    def _change(self, image_id: str, allowed: Sequence[Status], **changes: object) -> Image | None:
+        image = self.items.get(image_id)
+        if image is None or image.status not in allowed:
+            return None
+        self.items[image_id] = replace(image, version=image.version + 1, **changes)  # type: ignore[arg-type]
+        return copy.deepcopy(self.items[image_id])
+
+    def update_metadata(self, image_id, title, description, tags, now):  # type: ignore[no-untyped-def]
+        return self._change(image_id, list(Status), title=title, description=description,
+                            tags=tuple(tags), updated_at=now)
+
+    def start_processing(self, image_id: str, now: str) -> Image | None:
+        return self._change(image_id, ACTIVE, status=Status.PROCESSING, updated_at=now)
+
+    def record_facts(self, image_id: str, facts: Facts, expected: Sequence[str], now: str) -> bool:
+        changed = self._change(image_id, [Status.PROCESSING], facts=facts,
+                               expected=tuple(expected), updated_at=now)
+        return changed is not None
+
+    def add_rendition(self, image_id: str, rendition: Rendition, now: str) -> Image | None:
+        image = self.items.get(image_id)
+        if image is None or image.status is not Status.PROCESSING:
+            return None
+        image.renditions[rendition.name] = rendition
+        return copy.deepcopy(image)
+
+    def finish(self, image_id: str, now: str) -> bool:
+        return self._change(image_id, [Status.PROCESSING], status=Status.READY) is not None
+
+    def reject(self, image_id: str, reason: str, now: str) -> bool:
+        return self._change(image_id, ACTIVE, status=Status.REJECTED, reason=reason) is not None
+
+    def fail(self, image_id: str, reason: str, now: str) -> bool:
+        return self._change(image_id, ACTIVE, status=Status.FAILED, reason=reason) is not None
+
+    def delete(self, image_id: str) -> None:
+        self.items.pop(image_id, None)
+
+
+class FakeStore:
+    """A bucket in a dict."""
+
+    def __init__(self, base_url: str = "https://cdn.test/r") -> None:
+        self.objects: dict[str, tuple[bytes, str]] = {}
+        self.base_url = base_url
+        self.reads: list[tuple[str, int, int | None]] = []
+
+    def presign_post(self, key: str, content_type: str, max_bytes: int, expires: int) -> dict[str, object]:
+        return {"url": "https://uploads.test/", "fields": {"key": key, "Content-Type": content_type,
+                                                            "max": str(max_bytes), "exp": str(expires)}}
+
+    def head(self, key: str) -> ObjectInfo | None:
+        found = self.objects.get(key)
+        return ObjectInfo(len(found[0]), found[1]) if found else None
+
+    def read(self, key: str, start: int = 0, end: int | None = None) -> bytes:
+        self.reads.append((key, start, end))
+        data = self.objects[key][0]
+        return data[start : (None if end is None else end + 1)]
+
+    def put(self, key: str, data: bytes, content_type: str, cache_control: str = "") -> None:
+        self.objects[key] = (data, content_type)
+
+    def delete(self, keys: Sequence[str]) -> None:
+        for key in keys:
+            self.objects.pop(key, None)
+
+    def url(self, key: str) -> str:
+        return f"{self.base_url}/{key}"
+
+
+@dataclass
+class FakeQueue:
+    """Remembers what was published."""
+
+    sent: list[RenderTask] = field(default_factory=list)
+
+    def publish(self, tasks: Sequence[RenderTask]) -> None:
+        self.sent.extend(tasks)
+
+
+class FakeProcessor:
+    """Pretends to decode: the master is the original; renders report the target size."""
+
+    def __init__(self, size: tuple[int, int] = (4000, 3000)) -> None:
+        self.size = size
+        self.error: Exception | None = None
+        self.calls: list[str] = []
+
+    def make_master(self, data: bytes, width: int, budget_seconds: float) -> Master:
+        self.calls.append("master")
+        if self.error:
+            raise self.error
+        w, h = self.size
+        return Master(b"MASTER" + data[:8], width, max(1, round(h * width / w)))
+
+    def render(self, master: bytes, width: int, fmt: str, quality: int, budget_seconds: float) -> Encoded:
+        self.calls.append(f"render:{width}")
+        if self.error:
+            raise self.error
+        return Encoded(b"RIFF" + str(width).encode(), width, width * 3 // 4, fmt)
+
+
+class FakeClock:
+    """Time that moves one millisecond per call."""
+
+    def __init__(self) -> None:
+        self.current = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+
+    def now(self) -> datetime:
+        self.current += timedelta(milliseconds=1)
+        return self.current
+
+
+def make_deps(processor: FakeProcessor | None = None, limits: Limits | None = None) -> Deps:
+    """A full set of fakes wired like bootstrap wires the real ones."""
+    counter = iter(range(1, 10_000))
+    engine = processor or FakeProcessor()
+    return Deps(
+        repo=FakeRepo(),
+        uploads=FakeStore(),
+        renditions=FakeStore(),
+        queue=FakeQueue(),
+        processor=lambda: engine,
+        clock=FakeClock(),
+        limits=limits or Limits(),
+        profile=PROFILE,
+        new_id=lambda: f"img{next(counter):04d}",
+    )

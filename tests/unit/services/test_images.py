@@ -1,0 +1,94 @@
+"""Reading, listing, editing and deleting images, and who may do what."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.auth import Principal
+from chalicelib.domain.errors import Forbidden, NotFound
+from chalicelib.domain.model import Rendition, Status
+from chalicelib.services import images
+from chalicelib.services.uploads import request_upload
+from tests.fakes import make_deps
+
+ALICE = Principal("sub-alice", "alice", frozenset({"contributors"}))
+MALLORY = Principal("sub-mallory", "mallory", frozenset({"contributors"}))
+ADMIN = Principal("sub-admin", "admin", frozenset({"admins"}))
+BODY = {"filename": "a.jpg", "content_type": "image/jpeg", "size": 10}
+
+
+def _pending(deps):  # type: ignore[no-untyped-def]
+    return request_upload(deps, ALICE, BODY).image_id
+
+
+def _ready(deps):  # type: ignore[no-untyped-def]
+    image_id = _pending(deps)
+    deps.repo.start_processing(image_id, "t")
+    deps.repo.add_rendition(image_id, Rendition("thumb", f"{image_id}/thumb.webp", 200, 150, "webp", 9), "t")
+    deps.repo.finish(image_id, "t")
+    return image_id
+
+
+def test_given_a_pending_image_then_only_owner_and_admin_see_it() -> None:
+    deps = make_deps()
+    image_id = _pending(deps)
+    assert images.get_image(deps, image_id, ALICE).status is Status.PENDING
+    assert images.get_image(deps, image_id, ADMIN).image_id == image_id
+    for stranger in (MALLORY, None):
+        with pytest.raises(NotFound):
+            images.get_image(deps, image_id, stranger)
+
+
+def test_given_a_ready_image_then_anyone_sees_it() -> None:
+    deps = make_deps()
+    image_id = _ready(deps)
+    assert images.get_image(deps, image_id, None).status is Status.READY
+
+
+def test_given_someone_elses_ready_image_when_editing_or_deleting_then_403() -> None:
+    deps = make_deps()
+    image_id = _ready(deps)
+    with pytest.raises(Forbidden):
+        images.update_image(deps, MALLORY, image_id, {"title": "mine now"})
+    with pytest.raises(Forbidden):
+        images.delete_image(deps, MALLORY, image_id)
+    assert deps.repo.get(image_id) is not None
+
+
+def test_given_someone_elses_pending_image_when_editing_then_404() -> None:
+    deps = make_deps()
+    image_id = _pending(deps)
+    with pytest.raises(NotFound):
+        images.update_image(deps, MALLORY, image_id, {"title": "x"})
+
+
+def test_given_owner_when_patching_then_only_sent_fields_change() -> None:
+    deps = make_deps()
+    image_id = _ready(deps)
+    images.update_image(deps, ALICE, image_id, {"title": "Dunes", "tags": ["Sand"]})
+    updated = images.update_image(deps, ALICE, image_id, {"description": "Dry"})
+    assert (updated.title, updated.description, updated.tags) == ("Dunes", "Dry", ("sand",))
+
+
+def test_given_owner_when_deleting_then_record_original_master_and_renditions_go() -> None:
+    deps = make_deps()
+    image_id = _ready(deps)
+    deps.uploads.put(f"uploads/{image_id}", b"orig", "image/jpeg")
+    deps.uploads.put(f"masters/{image_id}.tif", b"m", "image/tiff")
+    deps.renditions.put(f"{image_id}/thumb.webp", b"t", "image/webp")
+    deps.renditions.put(f"{image_id}/large.webp", b"l", "image/webp")
+    deps.renditions.put("other/thumb.webp", b"keep", "image/webp")
+    images.delete_image(deps, ADMIN, image_id)
+    assert deps.repo.get(image_id) is None
+    assert deps.uploads.objects == {}
+    assert list(deps.renditions.objects) == ["other/thumb.webp"]
+
+
+def test_given_many_images_when_listing_mine_then_newest_first_paged() -> None:
+    deps = make_deps()
+    ids = [_pending(deps) for _ in range(5)]
+    request_upload(deps, MALLORY, BODY)
+    first = images.list_mine(deps, ALICE, None, 3)
+    second = images.list_mine(deps, ALICE, first.next_cursor, 3)
+    listed = [i.image_id for i in first.items + second.items]
+    assert listed == list(reversed(ids)) and second.next_cursor is None

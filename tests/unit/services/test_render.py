@@ -1,0 +1,80 @@
+"""Render: one rendition per task; the last one makes the image ready, exactly once."""
+
+from __future__ import annotations
+
+from chalicelib.domain.errors import ProcessingTimeout
+from chalicelib.domain.model import Facts, Image, Status
+from chalicelib.ports import RenderTask
+from chalicelib.services import render
+from tests.fakes import FakeProcessor, make_deps
+
+
+def _processing(deps, image_id: str = "img1") -> str:  # type: ignore[no-untyped-def]
+    deps.repo.add(Image(image_id, "sub-a", "a", Status.PROCESSING, "2026-01-01T00:00:00Z",
+                        facts=Facts(4000, 3000, "landscape", "jpeg", 99),
+                        expected=("thumb", "large")))
+    deps.uploads.put(f"masters/{image_id}.tif", b"MASTER", "image/tiff")
+    return image_id
+
+
+def test_given_all_tasks_when_rendered_then_ready_once_with_every_rendition() -> None:
+    deps = make_deps()
+    image_id = _processing(deps)
+    assert render.render_one(deps, RenderTask(image_id, "thumb")) == "rendered"
+    assert deps.repo.get(image_id).status is Status.PROCESSING
+    assert render.render_one(deps, RenderTask(image_id, "large")) == "ready"
+    image = deps.repo.get(image_id)
+    assert image.status is Status.READY
+    assert {n: (r.key, r.width) for n, r in image.renditions.items()} == {
+        "thumb": (f"{image_id}/thumb.webp", 200), "large": (f"{image_id}/large.webp", 2048)}
+    assert deps.renditions.objects[f"{image_id}/thumb.webp"][1] == "image/webp"
+
+
+def test_given_a_redelivered_task_after_ready_then_nothing_changes() -> None:
+    deps = make_deps()
+    image_id = _processing(deps)
+    render.render_one(deps, RenderTask(image_id, "thumb"))
+    render.render_one(deps, RenderTask(image_id, "large"))
+    version = deps.repo.get(image_id).version
+    assert render.render_one(deps, RenderTask(image_id, "large")) == "stale"
+    assert deps.repo.get(image_id).version == version
+
+
+def test_given_a_duplicate_task_while_processing_then_no_second_encode() -> None:
+    processor = FakeProcessor()
+    deps = make_deps(processor)
+    image_id = _processing(deps)
+    render.render_one(deps, RenderTask(image_id, "thumb"))
+    render.render_one(deps, RenderTask(image_id, "thumb"))
+    assert processor.calls.count("render:200") == 1
+
+
+def test_given_the_image_was_deleted_mid_render_then_no_rendition_is_left() -> None:
+    deps = make_deps()
+    image_id = _processing(deps)
+    original_add = deps.repo.add_rendition
+
+    def delete_first(*args):  # type: ignore[no-untyped-def]
+        deps.repo.delete(image_id)
+        return original_add(*args)
+
+    deps.repo.add_rendition = delete_first
+    assert render.render_one(deps, RenderTask(image_id, "thumb")) == "stale"
+    assert deps.renditions.objects == {}
+
+
+def test_given_unknown_rendition_or_image_then_stale() -> None:
+    deps = make_deps()
+    image_id = _processing(deps)
+    assert render.render_one(deps, RenderTask(image_id, "poster")) == "stale"
+    assert render.render_one(deps, RenderTask("nope", "thumb")) == "stale"
+
+
+def test_given_render_over_budget_then_failed_processing_timeout() -> None:
+    processor = FakeProcessor()
+    processor.error = ProcessingTimeout()
+    deps = make_deps(processor)
+    image_id = _processing(deps)
+    render.render_one(deps, RenderTask(image_id, "thumb"))
+    image = deps.repo.get(image_id)
+    assert (image.status, image.reason) == (Status.FAILED, "processing_timeout")
