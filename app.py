@@ -29,4 +29,3 @@ def ingest(event: SQSEvent) -> dict[str, Any]:
 def render(event: SQSEvent) -> dict[str, Any]:
     """One rendition per message, many in parallel."""
     return render_body.handle(event.to_dict(), bootstrap.services())
-

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from chalicelib.domain.limits import Limits
 from chalicelib.domain.model import Facts, Image, Rendition, Status
@@ -49,15 +49,22 @@ class FakeRepo:
         return copy.deepcopy(self.items[image_id])
 
     def update_metadata(self, image_id, title, description, tags, now):  # type: ignore[no-untyped-def]
-        return self._change(image_id, list(Status), title=title, description=description,
-                            tags=tuple(tags), updated_at=now)
+        return self._change(
+            image_id,
+            list(Status),
+            title=title,
+            description=description,
+            tags=tuple(tags),
+            updated_at=now,
+        )
 
     def start_processing(self, image_id: str, now: str) -> Image | None:
         return self._change(image_id, ACTIVE, status=Status.PROCESSING, updated_at=now)
 
     def record_facts(self, image_id: str, facts: Facts, expected: Sequence[str], now: str) -> bool:
-        changed = self._change(image_id, [Status.PROCESSING], facts=facts,
-                               expected=tuple(expected), updated_at=now)
+        changed = self._change(
+            image_id, [Status.PROCESSING], facts=facts, expected=tuple(expected), updated_at=now
+        )
         return changed is not None
 
     def add_rendition(self, image_id: str, rendition: Rendition, now: str) -> Image | None:
@@ -88,9 +95,18 @@ class FakeStore:
         self.base_url = base_url
         self.reads: list[tuple[str, int, int | None]] = []
 
-    def presign_post(self, key: str, content_type: str, max_bytes: int, expires: int) -> dict[str, object]:
-        return {"url": "https://uploads.test/", "fields": {"key": key, "Content-Type": content_type,
-                                                            "max": str(max_bytes), "exp": str(expires)}}
+    def presign_post(
+        self, key: str, content_type: str, max_bytes: int, expires: int
+    ) -> dict[str, object]:
+        return {
+            "url": "https://uploads.test/",
+            "fields": {
+                "key": key,
+                "Content-Type": content_type,
+                "max": str(max_bytes),
+                "exp": str(expires),
+            },
+        }
 
     def head(self, key: str) -> ObjectInfo | None:
         found = self.objects.get(key)
@@ -137,7 +153,9 @@ class FakeProcessor:
         w, h = self.size
         return Master(b"MASTER" + data[:8], width, max(1, round(h * width / w)))
 
-    def render(self, master: bytes, width: int, fmt: str, quality: int, budget_seconds: float) -> Encoded:
+    def render(
+        self, master: bytes, width: int, fmt: str, quality: int, budget_seconds: float
+    ) -> Encoded:
         self.calls.append(f"render:{width}")
         if self.error:
             raise self.error
@@ -148,7 +166,7 @@ class FakeClock:
     """Time that moves one millisecond per call."""
 
     def __init__(self) -> None:
-        self.current = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+        self.current = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
     def now(self) -> datetime:
         self.current += timedelta(milliseconds=1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 class SystemClock:
@@ -11,7 +11,7 @@ class SystemClock:
 
     def now(self) -> datetime:
         """Current UTC time."""
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 def new_image_id() -> str:

@@ -68,9 +68,7 @@ class S3BlobStore:
         for start in range(0, len(keys), 1000):
             chunk = [{"Key": k} for k in keys[start : start + 1000]]
             if chunk:
-                self.s3.delete_objects(
-                    Bucket=self.bucket, Delete={"Objects": chunk, "Quiet": True}
-                )
+                self.s3.delete_objects(Bucket=self.bucket, Delete={"Objects": chunk, "Quiet": True})
 
     def url(self, key: str) -> str:
         """Public URL of an object (through CloudFront, or the local front)."""

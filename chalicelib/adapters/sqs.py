@@ -22,9 +22,7 @@ class SqsRenderQueue:
             entries = [
                 {
                     "Id": str(i),
-                    "MessageBody": json.dumps(
-                        {"image_id": t.image_id, "rendition": t.rendition}
-                    ),
+                    "MessageBody": json.dumps({"image_id": t.image_id, "rendition": t.rendition}),
                 }
                 for i, t in enumerate(tasks[start : start + 10])
             ]

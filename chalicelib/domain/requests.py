@@ -114,6 +114,6 @@ def parse_upload(body: Any, limits: Limits) -> UploadRequest:
         raise InvalidInput("unsupported_type", f"Only {accepted} can be uploaded.")
     size = _size(data.get("size"), limits.max_upload_bytes)
     metadata = parse_metadata(data, limits)
-    title = metadata.title or filename.rsplit(".", 1)[0][:limits.max_title_chars]
+    title = metadata.title or filename.rsplit(".", 1)[0][: limits.max_title_chars]
     cleaned = Metadata(title, metadata.description, metadata.tags)
     return UploadRequest(filename, content_type, size, cleaned)

@@ -89,4 +89,3 @@ def _read_header(deps: Deps, key: str, size: int) -> header_probe.Header:
             if more.at_least > MAX_HEADER or len(data) >= size:
                 raise Rejected("corrupt_image", "header too long") from more
             want = min(size, max(more.at_least, want * 2))
-

@@ -53,7 +53,7 @@ def make_record_class(table_name: str, region: str, host: str | None = None) -> 
         format = UnicodeAttribute(null=True)
         bytes = NumberAttribute(null=True)
         expected = ListAttribute(of=UnicodeAttribute, default=list)
-        renditions = MapAttribute(default=dict)
+        renditions: MapAttribute[str, Any] = MapAttribute(default=dict)
         version = NumberAttribute(default=1)
         by_owner = ByOwner()
 

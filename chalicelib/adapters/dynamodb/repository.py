@@ -70,9 +70,7 @@ class DynamoImageRepository:
         actions = [r.status.set(Status.PROCESSING.value), r.updated_at.set(now), r.version.add(1)]
         return self._update(image_id, actions, r.status.is_in(*ACTIVE))
 
-    def record_facts(
-        self, image_id: str, facts: Facts, expected: Sequence[str], now: str
-    ) -> bool:
+    def record_facts(self, image_id: str, facts: Facts, expected: Sequence[str], now: str) -> bool:
         """Store what ingest learned; False unless the image is processing."""
         r = self.record
         actions = [

@@ -28,7 +28,5 @@ def process_sqs(event: dict[str, Any], handle: Callable[[SQSRecord], None]) -> d
         with logger.append_context_keys(message_id=record.message_id):
             handle(record)
 
-    result: dict[str, Any] = process_partial_response(
-        event=event, record_handler=logged, processor=processor
-    )
-    return result
+    result = process_partial_response(event=event, record_handler=logged, processor=processor)
+    return dict(result)

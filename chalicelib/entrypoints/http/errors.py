@@ -23,7 +23,9 @@ _CHALICE_CODES = {
 }
 
 
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> Response:
     """The one error shape."""
     return Response(
         body={"error": {"code": code, "message": message}},
@@ -66,6 +68,8 @@ def json_errors(event: Any, get_response: Callable[[Any], Response]) -> Response
             message = "Something went wrong on our side."
         else:
             message = str(body.get("Message", ""))
-        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
+        headers = {
+            k: str(v) for k, v in response.headers.items() if k.lower() != "content-type"
+        }
         return error_response(response.status_code, code, message, headers)
     return response

@@ -42,8 +42,8 @@ def _json_body() -> Any:
 
 
 def _query(name: str) -> str | None:
-    params = api.current_request.query_params or {}
-    return params.get(name)
+    params = api.current_request.query_params
+    return params.get(name) if params else None
 
 
 @api.route("/health", methods=["GET"])
@@ -63,7 +63,9 @@ def create_upload() -> Response:
         "upload": {"url": grant.url, "fields": grant.fields},
         "expires_in": grant.expires_in,
     }
-    return Response(body=body, status_code=201, headers={"Location": f"/api/images/{grant.image_id}"})
+    return Response(
+        body=body, status_code=201, headers={"Location": f"/api/images/{grant.image_id}"}
+    )
 
 
 @api.route("/images/{image_id}", methods=["GET"])

@@ -29,11 +29,17 @@ def test_given_a_photo_when_ingested_then_facts_master_and_one_task_per_renditio
     image = deps.repo.get(image_id)
     assert image is not None and image.status is Status.PROCESSING
     assert image.facts is not None
-    assert (image.facts.width, image.facts.height, image.facts.orientation) == (640, 480, "landscape")
+    assert (image.facts.width, image.facts.height, image.facts.orientation) == (
+        640,
+        480,
+        "landscape",
+    )
     assert image.facts.format == "jpeg" and image.expected == ("thumb", "large")
     assert f"masters/{image_id}.tif" in deps.uploads.objects
     assert [(t.image_id, t.rendition) for t in deps.queue.sent] == [
-        (image_id, "thumb"), (image_id, "large")]
+        (image_id, "thumb"),
+        (image_id, "large"),
+    ]
 
 
 def test_given_exif_rotated_photo_then_display_size_is_recorded() -> None:
@@ -92,7 +98,10 @@ def test_given_decode_over_budget_then_failed_processing_timeout() -> None:
     image_id = _uploaded(deps, factory.photo(64, 64))
     ingest.ingest_object(deps, f"uploads/{image_id}")
     image = deps.repo.get(image_id)
-    assert image is not None and (image.status, image.reason) == (Status.FAILED, "processing_timeout")
+    assert image is not None and (image.status, image.reason) == (
+        Status.FAILED,
+        "processing_timeout",
+    )
 
 
 def test_given_a_duplicate_event_after_ready_then_nothing_changes() -> None:

@@ -10,9 +10,17 @@ from tests.fakes import FakeProcessor, make_deps
 
 
 def _processing(deps, image_id: str = "img1") -> str:  # type: ignore[no-untyped-def]
-    deps.repo.add(Image(image_id, "sub-a", "a", Status.PROCESSING, "2026-01-01T00:00:00Z",
-                        facts=Facts(4000, 3000, "landscape", "jpeg", 99),
-                        expected=("thumb", "large")))
+    deps.repo.add(
+        Image(
+            image_id,
+            "sub-a",
+            "a",
+            Status.PROCESSING,
+            "2026-01-01T00:00:00Z",
+            facts=Facts(4000, 3000, "landscape", "jpeg", 99),
+            expected=("thumb", "large"),
+        )
+    )
     deps.uploads.put(f"masters/{image_id}.tif", b"MASTER", "image/tiff")
     return image_id
 
@@ -26,7 +34,9 @@ def test_given_all_tasks_when_rendered_then_ready_once_with_every_rendition() ->
     image = deps.repo.get(image_id)
     assert image.status is Status.READY
     assert {n: (r.key, r.width) for n, r in image.renditions.items()} == {
-        "thumb": (f"{image_id}/thumb.webp", 200), "large": (f"{image_id}/large.webp", 2048)}
+        "thumb": (f"{image_id}/thumb.webp", 200),
+        "large": (f"{image_id}/large.webp", 2048),
+    }
     assert deps.renditions.objects[f"{image_id}/thumb.webp"][1] == "image/webp"
 
 

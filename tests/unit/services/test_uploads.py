@@ -12,8 +12,14 @@ from tests.fakes import make_deps
 
 ALICE = Principal("sub-alice", "alice", frozenset({"contributors"}))
 VISITOR = Principal("sub-bob", "bob", frozenset())
-GOOD = {"filename": "beach.jpg", "content_type": "image/jpeg", "size": 1234,
-        "title": "Beach", "description": "Sand", "tags": ["Sea", "sea", " Summer  Sun "]}
+GOOD = {
+    "filename": "beach.jpg",
+    "content_type": "image/jpeg",
+    "size": 1234,
+    "title": "Beach",
+    "description": "Sand",
+    "tags": ["Sea", "sea", " Summer  Sun "],
+}
 
 
 def test_given_a_contributor_when_requesting_then_pending_image_and_pinned_grant() -> None:
