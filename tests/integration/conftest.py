@@ -1,0 +1,108 @@
+"""In-process moto with the resources of template.yaml, and the real adapters wired by bootstrap."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+}
+
+
+@dataclass
+class Stack:
+    """Real adapters on moto, plus raw clients for assertions."""
+
+    services: Any
+    s3: Any
+    sqs: Any
+    ingest_queue_url: str
+    render_queue_url: str
+
+    def drain(self, queue_url: str, limit: int = 10) -> list[dict[str, Any]]:
+        """Receive (and delete) every visible message, shaped as Lambda SQS records."""
+        records: list[dict[str, Any]] = []
+        while True:
+            got = self.sqs.receive_message(
+                QueueUrl=queue_url, MaxNumberOfMessages=limit, AttributeNames=["All"]
+            ).get("Messages", [])
+            if not got:
+                return records
+            for message in got:
+                self.sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+                records.append(_lambda_record(message, queue_url))
+
+
+def _lambda_record(message: dict[str, Any], queue_url: str) -> dict[str, Any]:
+    name = queue_url.rsplit("/", 1)[-1]
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message["Body"],
+        "attributes": message.get("Attributes", {}),
+        "messageAttributes": {},
+        "md5OfBody": message["MD5OfBody"],
+        "eventSource": "aws:sqs",
+        "eventSourceARN": f"arn:aws:sqs:us-east-1:123456789012:{name}",
+        "awsRegion": "us-east-1",
+    }
+
+
+@pytest.fixture
+def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
+    for key, value in AWS_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    from moto import mock_aws
+
+    from chalicelib import bootstrap, config
+    from infra.local import resources, template
+    from tests.support.tokens import CLIENT_ID, StaticJwks
+
+    with mock_aws():
+        created = resources.create_all(
+            template.load(ROOT / "template.yaml"), resources.Clients(None), resources.Options()  # type: ignore[arg-type]
+        )
+        env = {
+            **AWS_ENV,
+            "UPLOADS_BUCKET": created["UploadsBucket"].ref,
+            "RENDITIONS_BUCKET": created["RenditionsBucket"].ref,
+            "IMAGES_TABLE": created["ImagesTable"].ref,
+            "RENDER_QUEUE_URL": created["RenderQueue"].ref,
+            "COGNITO_USER_POOL_ID": "us-east-1_TESTPOOL",
+            "COGNITO_APP_CLIENT_IDS": CLIENT_ID,
+            "RENDITIONS_BASE_URL": "http://cdn.test/renditions",
+        }
+        settings = config.load(env)
+        services = bootstrap.build(settings)
+        services.verifier._jwks = StaticJwks()  # the real verifier, with keys that need no network
+        bootstrap.override(services)
+        s3 = services.deps.uploads.s3  # type: ignore[attr-defined]
+        sqs = services.deps.queue.sqs  # type: ignore[attr-defined]
+        try:
+            yield Stack(services, s3, sqs, created["IngestQueue"].ref, created["RenderQueue"].ref)
+        finally:
+            bootstrap.override(None)
+
+
+def unique_id() -> str:
+    """A fresh image-like id."""
+    return uuid.uuid4().hex
+
+
+def sqs_event(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """A Lambda SQS event around these records."""
+    return json.loads(json.dumps({"Records": records}))
