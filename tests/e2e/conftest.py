@@ -1,0 +1,115 @@
+"""Start the real local stack (`python -m infra.local`) once for the e2e tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+READY_TIMEOUT = 120
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LocalStack:
+    base_url: str
+    data_dir: Path
+    process: subprocess.Popen[str]
+    port: int
+
+    def token(self, user: str, group: str = "contributors") -> str:
+        """`make token` without make: the last line of the token command's output."""
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "infra.local.token",
+                "--user",
+                user,
+                "--group",
+                group,
+                "--data-dir",
+                str(self.data_dir),
+                "--port",
+                str(self.port),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return out.stdout.strip().splitlines()[-1]
+
+
+def _wait_ready(process: subprocess.Popen[str], log: Path) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if "running at" in log.read_text(errors="replace"):
+            return
+        if process.poll() is not None:
+            raise RuntimeError(f"local stack exited early:\n{log.read_text()}")
+        time.sleep(0.2)
+    raise TimeoutError(f"local stack not ready:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    data_dir = tmp_path_factory.mktemp("stack-data")
+    port = free_port()
+    log = data_dir / "stack.log"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "LOCAL_VISIBILITY_TIMEOUT": "5"}
+    env.pop("AWS_ENDPOINT_URL", None)
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "infra.local",
+                "--port",
+                str(port),
+                "--moto-port",
+                str(free_port()),
+                "--data-dir",
+                str(data_dir),
+                "--workers",
+                "2",
+            ],
+            cwd=ROOT,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+            start_new_session=True,
+        )
+    try:
+        _wait_ready(process, log)
+        yield LocalStack(f"http://127.0.0.1:{port}", data_dir, process, port)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def stack_json(stack: LocalStack) -> dict[str, object]:
+    """What the running stack wrote about itself."""
+    return dict(json.loads((stack.data_dir / "stack.json").read_text()))
