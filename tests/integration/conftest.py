@@ -74,7 +74,9 @@ def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
 
     with mock_aws():
         created = resources.create_all(
-            template.load(ROOT / "template.yaml"), resources.Clients(None), resources.Options()  # type: ignore[arg-type]
+            template.load(ROOT / "template.yaml"),
+            resources.Clients(None),
+            resources.Options(),  # type: ignore[arg-type]
         )
         env = {
             **AWS_ENV,

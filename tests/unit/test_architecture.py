@@ -1,0 +1,90 @@
+"""The import rules of the architecture, checked on the source."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "chalicelib"
+THIRD_PARTY_IO = {
+    "boto3",
+    "botocore",
+    "pynamodb",
+    "chalice",
+    "PIL",
+    "pyvips",
+    "opensearchpy",
+    "requests",
+    "requests_aws4auth",
+    "aws_lambda_powertools",
+    "jwt",
+}
+HEAVY = {"pyvips", "PIL", "opensearchpy"}
+
+
+def _modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py"))
+
+
+def _imports(path: Path, top_level_only: bool = False) -> set[str]:
+    tree = ast.parse(path.read_text())
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    names: set[str] = set()
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def _layer(path: Path) -> str:
+    return path.relative_to(PACKAGE).parts[0].removesuffix(".py")
+
+
+def _roots(names: set[str]) -> set[str]:
+    return {n.split(".")[0] for n in names}
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_layer_rules(path: Path) -> None:
+    names = _imports(path)
+    layer = _layer(path)
+    ours = {n for n in names if n.startswith("chalicelib")}
+    assert not _roots(names) & {"infra", "tests"}, "chalicelib never imports infra or tests"
+    if layer == "domain":
+        foreign = _roots(names) - set(sys.stdlib_module_names) - {"chalicelib"}
+        assert not foreign, f"domain is stdlib only: {foreign}"
+        assert all(n.startswith("chalicelib.domain") for n in ours)
+    if layer == "services":
+        assert not _roots(names) & THIRD_PARTY_IO
+        assert not {
+            n
+            for n in ours
+            if n.startswith(
+                ("chalicelib.adapters", "chalicelib.entrypoints", "chalicelib.bootstrap")
+            )
+        }
+    if layer == "adapters":
+        assert not {
+            n for n in ours if n.startswith(("chalicelib.services", "chalicelib.entrypoints"))
+        }
+    if layer not in ("adapters", "bootstrap"):
+        assert not {n for n in ours if n.startswith("chalicelib.adapters")}, (
+            "only bootstrap wires adapters"
+        )
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_heavy_libraries_are_imported_lazily(path: Path) -> None:
+    assert not _roots(_imports(path, top_level_only=True)) & HEAVY
+
+
+def test_app_py_has_no_boto3_and_stays_thin() -> None:
+    app = ROOT / "app.py"
+    assert not _roots(_imports(app)) & {"boto3", "botocore", "pynamodb"}
+    assert len(app.read_text().splitlines()) <= 120
