@@ -16,7 +16,8 @@ def probe(data: bytes, complete: bool) -> Header:
     """Format, stored size, orientation and frame count, read from magic bytes and headers.
 
     `complete` says whether `data` is the whole file. Raises Rejected for anything that is
-    not a well-formed JPEG, PNG or WebP header, and NeedMoreData when a prefix is too short.
+    not a well-formed JPEG, PNG or WebP header, and NeedMoreData when a prefix is too short:
+    fetch at least `at_least` bytes (or double what you have, whichever is more) and retry.
     """
     if not complete and len(data) < _SNIFF_BYTES:
         raise NeedMoreData(_SNIFF_BYTES)

@@ -7,7 +7,7 @@ import logging
 from chalicelib.domain import probe as header_probe
 from chalicelib.domain.errors import NeedMoreData, ProcessingTimeout, Rejected
 from chalicelib.domain.model import Facts, Image, image_id_from_upload_key
-from chalicelib.domain.renditions import display_size, master_width, orientation_name
+from chalicelib.domain.renditions import Size, display_size, master_width, orientation_name
 from chalicelib.ports import RenderTask
 from chalicelib.services.deps import Deps
 
@@ -75,7 +75,15 @@ def _validate_and_master(deps: Deps, image: Image) -> Facts | None:
     width = master_width(deps.profile, shown)
     master = deps.processor().make_master(data, width, deps.limits.processing_budget_seconds)
     deps.uploads.put(image.master_key, master.data, "image/tiff")
+    shown = _as_decoded(shown, master.width, master.height)
     return Facts(shown.width, shown.height, orientation_name(shown), header.format, info.size)
+
+
+def _as_decoded(shown: Size, width: int, height: int) -> Size:
+    """Trust the decoder's orientation when the header's disagrees (EXIF past the probe)."""
+    if (shown.width - shown.height) * (width - height) < 0:
+        return Size(shown.height, shown.width)
+    return shown
 
 
 def _read_header(deps: Deps, key: str, size: int) -> header_probe.Header:

@@ -9,8 +9,12 @@ from chalicelib.domain.errors import NeedMoreData, Rejected
 
 # Headers (EXIF, ICC, XMP, PNG text chunks) past this offset are not worth fetching.
 MAX_HEADER_BYTES = 8 * 1024 * 1024
-# How much more to ask for when the next needed offset is unknown (a scan ran off the end).
-READ_STEP = 64 * 1024
+# Ask for this much beyond the bytes needed now: segments and chunks come in runs, and one
+# fetch per 70-byte table would be silly.
+READ_AHEAD = 16 * 1024
+# Real files have tens of segments or chunks before the pixels; this bounds hostile ones
+# (8 MiB of 4-byte JPEG segments would otherwise cost a second of Python).
+MAX_PARTS = 10_000
 
 
 @dataclass(frozen=True)
@@ -37,11 +41,11 @@ def require(data: bytes, complete: bool, end: int, what: str) -> None:
         raise corrupt(f"{what} ends past {MAX_HEADER_BYTES} bytes")
     if complete:
         raise corrupt(f"file ends inside {what}")
-    raise NeedMoreData(end)
+    raise NeedMoreData(min(end + READ_AHEAD, MAX_HEADER_BYTES))
 
 
 def ran_out(data: bytes, complete: bool, what: str) -> NoReturn:
     """Raise for a scan that reached the end of the buffer without finding `what`."""
     if complete or len(data) >= MAX_HEADER_BYTES:
         raise corrupt(f"no {what} in the first {len(data)} bytes")
-    raise NeedMoreData(min(len(data) + READ_STEP, MAX_HEADER_BYTES))
+    raise NeedMoreData(min(len(data) + READ_AHEAD, MAX_HEADER_BYTES))

@@ -6,7 +6,7 @@ import struct
 import zlib
 
 from chalicelib.domain.formats import exif
-from chalicelib.domain.formats.common import Header, corrupt, require
+from chalicelib.domain.formats.common import MAX_PARTS, Header, corrupt, require
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _IHDR_END = 33  # signature 8 + length 4 + type 4 + fields 13 + CRC 4
@@ -47,7 +47,7 @@ def _check_ihdr(fields: bytes) -> tuple[int, int]:
 def _before_idat(data: bytes, complete: bool) -> tuple[int, int]:
     """Frame count (acTL) and EXIF orientation (eXIf) from the chunks before IDAT."""
     pos, frames, orientation = _IHDR_END, 1, 1
-    while True:
+    for _ in range(MAX_PARTS):
         require(data, complete, pos + 8, "chunk header")
         length, kind = struct.unpack_from(">I4s", data, pos)
         if length > _MAX_INT:
@@ -66,3 +66,4 @@ def _before_idat(data: bytes, complete: bool) -> tuple[int, int]:
                 # APNG: one frame is a still image; zero is invalid, read as a still too.
                 frames = max(1, struct.unpack_from(">I", body)[0])
         pos = end
+    raise corrupt(f"more than {MAX_PARTS} chunks before IDAT")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import NoReturn
 
 from chalicelib.domain.errors import NeedMoreData, Rejected
-from chalicelib.domain.formats.common import MAX_HEADER_BYTES, READ_STEP
+from chalicelib.domain.formats.common import MAX_HEADER_BYTES, MAX_PARTS, READ_AHEAD
 
 _PREFIXES = {
     b"GIF87a": "GIF",
@@ -33,7 +33,7 @@ _PREFIXES = {
 _BMP_INFO_SIZES = {12, 16, 40, 52, 56, 64, 108, 124}
 _HEIF_BRANDS = {
     b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs",
-    b"mif1", b"mif2", b"msf1", b"avif", b"avis", b"avio", b"jpeg", b"crx ",
+    b"mif1", b"mif2", b"msf1", b"miaf", b"avif", b"avis", b"avio", b"jpeg", b"crx ",
 }  # fmt: skip
 _NETPBM = re.compile(rb"P[1-7]\s+[#0-9]")
 _NON_BLANK = re.compile(rb"\S")
@@ -108,7 +108,7 @@ def _is_svg(data: bytes, complete: bool) -> bool:
     """Text whose root element, after BOM, blanks, XML declaration, comments, DOCTYPE, is svg."""
     text = _as_utf8(data)
     pos = 0
-    while True:
+    for _ in range(MAX_PARTS):
         blank_end = _NON_BLANK.search(text, pos)
         pos = blank_end.start() if blank_end else len(text)
         end = _prologue_end(text, pos)
@@ -119,6 +119,7 @@ def _is_svg(data: bytes, complete: bool) -> bool:
                 _more(data)
             return _SVG_ROOT.match(text, pos) is not None
         pos = end
+    return False
 
 
 def _prologue_end(text: bytes, pos: int) -> int | None:
@@ -149,4 +150,4 @@ def _more(data: bytes) -> NoReturn:
     """Ask for more text, unless we already have as much as we would ever read."""
     if len(data) >= MAX_HEADER_BYTES:
         raise Rejected("not_an_image", "no image signature")
-    raise NeedMoreData(min(len(data) + READ_STEP, MAX_HEADER_BYTES))
+    raise NeedMoreData(min(len(data) + READ_AHEAD, MAX_HEADER_BYTES))

@@ -6,7 +6,7 @@ import struct
 from collections.abc import Callable
 
 from chalicelib.domain.formats import exif
-from chalicelib.domain.formats.common import MAX_HEADER_BYTES, Header, corrupt, require
+from chalicelib.domain.formats.common import MAX_HEADER_BYTES, MAX_PARTS, Header, corrupt, require
 
 _FIRST_CHUNK = 12
 _FIRST_BODY = 20
@@ -71,10 +71,14 @@ def _extended(data: bytes, complete: bool, size: int, riff_end: int) -> Header:
 
 
 def _exif_orientation(data: bytes, complete: bool, pos: int, riff_end: int) -> int:
-    """Walk the chunks after VP8X to the EXIF chunk, which may follow the image data."""
-    while pos + 8 <= riff_end:
-        if pos + 8 > MAX_HEADER_BYTES:
-            return 1  # too far to fetch; the decoder still applies it
+    """Walk the chunks after VP8X to the EXIF chunk, which may follow the image data.
+
+    Gives up with 1 (the decoder still applies the real value) rather than reject a file
+    libwebp accepts when the chunk is missing, too far away, or behind too many chunks.
+    """
+    for _ in range(MAX_PARTS):
+        if pos + 8 > min(riff_end, MAX_HEADER_BYTES):
+            return 1
         require(data, complete, pos + 8, "chunk header")
         kind, size = struct.unpack_from("<4sI", data, pos)
         end = pos + 8 + size

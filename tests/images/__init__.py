@@ -1,0 +1,1 @@
+"""Images the tests make for themselves; import them from tests.images.factory."""
