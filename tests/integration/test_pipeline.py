@@ -195,6 +195,7 @@ def test_deep_palette_and_alpha_images_become_8bit_srgb(
             "corrupt_image",
         ),
         (factory.png_bad_idat, "image/png", "corrupt_image"),
+        (lambda: factory.jpeg_bomb(2000, 1500), "image/jpeg", "corrupt_image"),
         (factory.png_bad_ihdr_crc, "image/png", "corrupt_image"),
         (factory.apng, "image/png", "animated_not_supported"),
         (factory.animated_webp, "image/webp", "animated_not_supported"),

@@ -18,8 +18,10 @@ pyvips is imported lazily: the API Lambda imports chalicelib without the imaging
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -40,6 +42,9 @@ FAIL_ON = {
     "webpload_buffer": "truncated",
 }
 JPEG_BACKGROUND = [255, 255, 255]
+# libjpeg only warns when the scan data ends before the picture does (a header that lies
+# about its size); fail_on="truncated" lets that through as a flat grey image.
+SHORT_DATA_WARNINGS = ("premature end",)
 
 
 @lru_cache(maxsize=1)
@@ -103,13 +108,24 @@ class VipsProcessor:
     def make_master(self, data: bytes, width: int, budget_seconds: float) -> Master:
         """Decode once: upright, sRGB 8-bit, shrunk to `width`, metadata dropped."""
         budget = _Budget(budget_seconds, self._clock)
-        pv = _vips()
         upright, has_icc, fail_on = self._inspect(data)
         target = fit_width(upright, width)
         # Tagged images (P3, Adobe RGB, CMYK) go to sRGB; untagged CMYK goes through
         # libvips' built-in CMYK profile anyway, and untagged RGB is taken as sRGB
         # (asking for sRGB output there costs a no-op transform: +80 ms on 24 MP).
         profile = {"output_profile": "srgb"} if has_icc else {}
+        with _loader_warnings() as warnings:
+            tiff, size = self._decode(data, target, fail_on, profile, budget)
+        if any(sign in w.lower() for w in warnings for sign in SHORT_DATA_WARNINGS):
+            raise Rejected("corrupt_image", "image data ends before the picture does")
+        return Master(tiff, size.width, size.height)
+
+    def _decode(
+        self, data: bytes, target: Size, fail_on: str, profile: dict[str, str], budget: _Budget
+    ) -> tuple[bytes, Size]:
+        """Shrink-on-load decode and master encode; the loader is freed before returning
+        so the warnings libvips logs when it closes are seen by the caller."""
+        pv = _vips()
         try:
             image = pv.Image.thumbnail_buffer(
                 data,
@@ -122,10 +138,12 @@ class VipsProcessor:
                 **profile,
             )
             image = _to_srgb8(image)
+            size = Size(image.width, image.height)
             tiff = budget.run(image, self._encode_master)
+            del image
         except pv.Error as exc:
             raise Rejected("corrupt_image", _summary(exc)) from exc
-        return Master(tiff, image.width, image.height)
+        return tiff, size
 
     def render(
         self, master: bytes, width: int, fmt: str, quality: int, budget_seconds: float
@@ -153,6 +171,30 @@ class VipsProcessor:
 
     def _encode_master(self, image: Any) -> bytes:
         return bytes(image.tiffsave_buffer(compression=self._master_compression, keep="none"))
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _loader_warnings() -> Iterator[list[str]]:
+    """Warnings libvips logs (through pyvips' logger) while one image computes."""
+    collect = _Collect()
+    log = logging.getLogger("pyvips")
+    level = log.level
+    log.setLevel(logging.WARNING)  # a quieter root level must not hide them from us
+    log.addHandler(collect)
+    try:
+        yield collect.messages
+    finally:
+        log.removeHandler(collect)
+        log.setLevel(level)
 
 
 def _open_header(data: bytes) -> Any:
