@@ -32,11 +32,11 @@ _current: Services | None = None
 
 
 @functools.lru_cache(maxsize=1)
-def _vips() -> ImageProcessor:
+def _vips(max_pixels: int, max_side: int) -> ImageProcessor:
     # Imported lazily: only ingest and render carry the imaging layer.
     from chalicelib.adapters.imaging.vips import VipsProcessor
 
-    return VipsProcessor()
+    return VipsProcessor(max_pixels=max_pixels, max_side=max_side)
 
 
 def build(settings: config.Settings) -> Services:
@@ -51,7 +51,7 @@ def build(settings: config.Settings) -> Services:
         queue=SqsRenderQueue(
             aws.client("sqs", settings.region, settings.endpoint_url), settings.render_queue_url
         ),
-        processor=_vips,
+        processor=functools.partial(_vips, settings.limits.max_pixels, settings.limits.max_side),
         clock=SystemClock(),
         limits=settings.limits,
         profile=settings.profile,
