@@ -186,5 +186,5 @@ def make_deps(processor: FakeProcessor | None = None, limits: Limits | None = No
         clock=FakeClock(),
         limits=limits or Limits(),
         profile=PROFILE,
-        new_id=lambda: f"img{next(counter):04d}",
+        new_id=lambda: f"{next(counter):032x}",
     )

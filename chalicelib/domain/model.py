@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -92,6 +93,12 @@ class Image:
 
 
 UPLOAD_PREFIX = "uploads/"
+_IMAGE_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def is_image_id(value: str) -> bool:
+    """True for ids this service could have issued (32 lowercase hex digits)."""
+    return _IMAGE_ID.fullmatch(value) is not None
 MASTER_PREFIX = "masters/"
 
 

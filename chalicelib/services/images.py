@@ -21,7 +21,7 @@ def _not_found(image_id: str) -> NotFound:
 
 def get_image(deps: Deps, image_id: str, principal: Principal | None) -> Image:
     """An image the caller may see; 404 for anything else."""
-    image = deps.repo.get(image_id)
+    image = deps.repo.get(image_id) if is_image_id(image_id) else None
     sub = principal.sub if principal else None
     if image is None or not image.visible_to(sub, bool(principal and principal.is_admin)):
         raise _not_found(image_id)

@@ -164,3 +164,4 @@ def test_me_images_needs_sign_in_and_valid_page_size(api: Api) -> None:
         400,
         "invalid_per_page",
     )
+

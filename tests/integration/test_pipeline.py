@@ -272,3 +272,10 @@ def test_delete_removes_original_master_renditions_and_record(stack: Stack, clie
         listed = stack.s3.list_objects_v2(Bucket=bucket)
         assert not [o for o in listed.get("Contents", []) if image["id"] in o["Key"]]
     assert client.http.get(f"/images/{image['id']}", headers=ALICE).status_code == 404
+
+
+def test_ids_we_never_issue_are_plain_404s_not_dynamodb_errors(client: Client) -> None:
+    for image_id in ("x" * 5000, "ABCDEF", "0" * 31):
+        response = client.http.get(f"/images/{image_id}")
+        assert response.status_code == 404
+        assert json.loads(response.body)["error"]["code"] == "image_not_found"

@@ -94,3 +94,15 @@ def test_given_many_images_when_listing_mine_then_newest_first_paged() -> None:
     second = images.list_mine(deps, ALICE, first.next_cursor, 3)
     listed = [i.image_id for i in first.items + second.items]
     assert listed == list(reversed(ids)) and second.next_cursor is None
+
+
+def test_given_an_id_we_never_issue_then_404_without_asking_the_table() -> None:
+    deps = make_deps()
+
+    def must_not_be_called(image_id: str) -> None:
+        raise AssertionError("DynamoDB would refuse this key with a 500")
+
+    deps.repo.get = must_not_be_called  # type: ignore[method-assign]
+    for image_id in ("x" * 5000, "ABCDEF", "0" * 31, "../etc"):
+        with pytest.raises(NotFound):
+            images.get_image(deps, image_id, ADMIN)
