@@ -6,7 +6,7 @@ from typing import Any
 
 from chalicelib.auth import Principal
 from chalicelib.domain.errors import Forbidden, NotFound
-from chalicelib.domain.model import Image
+from chalicelib.domain.model import Image, is_image_id
 from chalicelib.domain.renditions import rendition_key
 from chalicelib.domain.requests import Metadata, parse_metadata
 from chalicelib.ports import Page

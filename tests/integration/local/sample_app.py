@@ -36,13 +36,16 @@ def health() -> dict[str, str]:
 
 @app.route("/items/{item_id}")
 def item(item_id: str) -> dict[str, Any]:
-    params = app.current_request.query_params
+    request = app.current_request
+    params = request.query_params if request else None
     return {"id": item_id, "x": params.getlist("x") if params else []}
 
 
 @app.route("/echo", methods=["POST"], content_types=["application/octet-stream"])
 def echo() -> dict[str, Any]:
-    body = app.current_request.raw_body
+    request = app.current_request
+    raw = request.raw_body if request else b""
+    body = raw.encode() if isinstance(raw, str) else raw
     return {"length": len(body), "sha256": hashlib.sha256(body).hexdigest()}
 
 
