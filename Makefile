@@ -37,3 +37,9 @@ test: lint
 
 unit: $(STAMP)
 	$(VENV)/bin/pytest tests/unit
+
+package: $(STAMP)
+	$(PY) -m infra.package --out build
+
+layer: $(STAMP)
+	bash layers/imaging/build.sh build

@@ -1,0 +1,203 @@
+"""`make package`: app + template.yaml -> build/sam.yaml, deployment.zip and the imaging layer."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# Lambda's python3.12 runs on Amazon Linux 2023 (glibc 2.34). python3.11 runs on Amazon
+# Linux 2 (glibc 2.26), where the pinned pyvips-binary and Pillow 13 wheels
+# (manylinux_2_28) cannot load. template.yaml sets the same runtime on every function.
+LAMBDA_RUNTIME = "python3.12"
+LAMBDA_GLIBC_MINOR = 34
+LAMBDA_MACHINE = "x86_64"
+# Where the layer zip lands, relative to the output dir (ImagingLayer's ContentUri).
+LAYER_ZIP = Path("layers") / "imaging.zip"
+# Function code plus every layer, unzipped, must fit in this (Lambda quota).
+UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024
+# How an ELF shared object names the glibc symbol versions it needs.
+_GLIBC_VERSION = re.compile(rb"GLIBC_2\.(\d+)")
+# Read by app.py at import (queue names, stream ARN): a developer's shell must not leak in.
+_IMPORT_TIME_ENV = (
+    "RESOURCE_PREFIX",
+    "INGEST_QUEUE",
+    "RENDER_QUEUE",
+    "IMAGES_STREAM_ARN",
+    "AWS_ENDPOINT_URL",
+)
+
+
+class PackagingError(RuntimeError):
+    """The artefacts would not deploy, or would not run on Lambda."""
+
+
+def lambda_pip_args() -> list[str]:
+    """pip flags that pick wheels for the Lambda runtime rather than for this machine."""
+    args = ["--only-binary=:all:", "--implementation", "cp", "--python-version"]
+    args.append(LAMBDA_RUNTIME.removeprefix("python"))
+    # pip takes --platform literally, so every glibc the runtime can load is listed.
+    minors = range(17, LAMBDA_GLIBC_MINOR + 1)
+    platforms = [f"manylinux_2_{minor}_{LAMBDA_MACHINE}" for minor in minors]
+    for platform in [*platforms, f"manylinux2014_{LAMBDA_MACHINE}"]:
+        args += ["--platform", platform]
+    return args
+
+
+def pip_install_for_lambda(requirements: Path, target: Path) -> None:
+    """Install a requirements file into `target` for the Lambda runtime."""
+    pip = [sys.executable, "-m", "pip"]
+    with tempfile.TemporaryDirectory() as wheelhouse:
+        # Some pins ship only an sdist (pyvips 3.x): build those here first. A pure one
+        # becomes py3-none-any and is used below; a compiled one won't match the target
+        # platform, so the install fails instead of shipping the wrong binary.
+        build = [*pip, "wheel", "--quiet", "--no-deps", "--wheel-dir", wheelhouse]
+        subprocess.run([*build, "-r", str(requirements)], check=True)
+        # No .pyc: they would be compiled by this interpreter, not the runtime's.
+        install = [*pip, "install", "--quiet", "--no-compile", "--find-links", wheelhouse]
+        install += ["--target", str(target), *lambda_pip_args(), "-r", str(requirements)]
+        subprocess.run(install, check=True)
+
+
+def zip_tree(base: Path, archive: Path) -> Path:
+    """Zip everything under `base`, paths relative to it."""
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    archive.unlink(missing_ok=True)
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for path in sorted(base.rglob("*")):
+            bundle.write(path, path.relative_to(base))
+    return archive
+
+
+def build_layer(out: Path) -> Path:
+    """pyvips + libvips + Pillow under `python/` (Lambda puts /opt/python on sys.path)."""
+    layer_dir = out / "layers" / "imaging"
+    shutil.rmtree(layer_dir, ignore_errors=True)
+    pip_install_for_lambda(ROOT / "layers" / "imaging" / "requirements.txt", layer_dir / "python")
+    return zip_tree(layer_dir, out / LAYER_ZIP)
+
+
+def stage_project(stage: Path, with_deps: bool) -> None:
+    """The copy Chalice packages: code, .chalice/*.json and dependencies vendored for Lambda."""
+    shutil.rmtree(stage, ignore_errors=True)
+    (stage / ".chalice").mkdir(parents=True)
+    shutil.copy2(ROOT / "app.py", stage / "app.py")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(ROOT / "chalicelib", stage / "chalicelib", ignore=ignore)
+    for source in (ROOT / ".chalice").glob("*.json"):
+        shutil.copy2(source, stage / ".chalice" / source.name)
+    # No requirements.txt in the stage: Chalice would resolve it for this interpreter's
+    # Python; vendor/ is copied into the zip as it is.
+    if with_deps:
+        pip_install_for_lambda(ROOT / "requirements.txt", stage / "vendor")
+
+
+def _tool(name: str) -> str:
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else name
+
+
+def chalice_package(stage: Path, out: Path, chalice_stage: str) -> Path:
+    """Run `chalice package --merge-template template.yaml`; returns the SAM template."""
+    env = {k: v for k, v in os.environ.items() if k not in _IMPORT_TIME_ENV}
+    env.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    for stale in ("sam.yaml", "deployment.zip"):
+        (out / stale).unlink(missing_ok=True)
+    command = [_tool("chalice"), "--project-dir", str(stage), "package"]
+    command += ["--stage", chalice_stage, "--template-format", "yaml"]
+    command += ["--merge-template", str(ROOT / "template.yaml"), str(out)]
+    subprocess.run(command, check=True, env=env)
+    return out / "sam.yaml"
+
+
+def lint(template: Path) -> int:
+    """cfn-lint's exit code for the template (bit 2 set means errors)."""
+    return subprocess.run([_tool("cfn-lint"), str(template)], check=False).returncode
+
+
+def unzipped_bytes(archive: Path) -> int:
+    """Size of a zip's contents once extracted."""
+    with zipfile.ZipFile(archive) as bundle:
+        return sum(info.file_size for info in bundle.infolist())
+
+
+def check_size(out: Path) -> int:
+    """Unzipped function code + imaging layer; raises when over Lambda's limit."""
+    total = unzipped_bytes(out / "deployment.zip") + unzipped_bytes(out / LAYER_ZIP)
+    print(f"ingest/render unzipped: {total / 2**20:.1f} MiB of {UNZIPPED_LIMIT_BYTES // 2**20}")
+    if total > UNZIPPED_LIMIT_BYTES:
+        raise PackagingError("function code + imaging layer exceed Lambda's unzipped limit")
+    return total
+
+
+def newest_glibc_needed(root: Path) -> int:
+    """Highest N in GLIBC_2.N that any shared object under `root` needs (0 when none)."""
+    newest = 0
+    for path in root.rglob("*.so*"):
+        if path.is_file():
+            minors = [int(m) for m in _GLIBC_VERSION.findall(path.read_bytes())]
+            newest = max([newest, *minors])
+    return newest
+
+
+def check_glibc(*roots: Path) -> None:
+    """Refuse binaries the runtime's glibc can't load (they would fail only at import)."""
+    for root in roots:
+        needed = newest_glibc_needed(root)
+        if needed > LAMBDA_GLIBC_MINOR:
+            have = f"{LAMBDA_RUNTIME} has 2.{LAMBDA_GLIBC_MINOR}"
+            raise PackagingError(f"{root} needs glibc 2.{needed}; {have}")
+
+
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=ROOT / "build", help="output directory")
+    parser.add_argument("--stage", default="dev", help="Chalice stage in .chalice/config.json")
+    parser.add_argument(
+        "--no-deps", action="store_true", help="skip pip (no vendored packages, no layer): tests"
+    )
+    parser.add_argument("--layer-only", action="store_true", help="build the imaging layer only")
+    parser.add_argument("--skip-lint", action="store_true", help="do not run cfn-lint")
+    return parser.parse_args(argv)
+
+
+def _build(args: argparse.Namespace) -> Path:
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    layer_site = out / "layers" / "imaging" / "python"
+    if args.layer_only:
+        layer = build_layer(out)
+        check_glibc(layer_site)
+        return layer
+    stage_project(out / "stage", with_deps=not args.no_deps)
+    template = chalice_package(out / "stage", out, args.stage)
+    if not args.no_deps:
+        build_layer(out)
+        check_glibc(out / "stage" / "vendor", layer_site)
+        check_size(out)
+    if not args.skip_lint and lint(template) & 2:
+        raise PackagingError(f"cfn-lint found errors in {template}")
+    return template
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Build the deployable artefacts under --out; prints the template (or layer) path."""
+    try:
+        artefact = _build(_arguments(argv))
+    except PackagingError as error:
+        print(f"package: {error}", file=sys.stderr)
+        return 1
+    print(artefact)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

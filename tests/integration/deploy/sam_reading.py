@@ -1,0 +1,130 @@
+"""Read a packaged SAM template the way SAM and CloudFormation will (Globals, refs, roles)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from fnmatch import fnmatchcase
+from typing import Any
+
+FUNCTION = "AWS::Serverless::Function"
+_SUB_NAME = re.compile(r"\$\{([^}!][^}]*)\}")
+_FUNCTIONS = {"Ref", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::If", "Fn::Select"}
+
+
+def _intrinsic(value: Any) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in _FUNCTIONS
+
+
+def merge_globals(global_value: Any, local_value: Any) -> Any:
+    """SAM's rule: maps merge key by key, lists concatenate, otherwise the function's wins."""
+    if isinstance(global_value, dict) and isinstance(local_value, dict):
+        if _intrinsic(global_value) or _intrinsic(local_value):
+            return local_value
+        merged = dict(global_value)
+        for key, value in local_value.items():
+            merged[key] = merge_globals(global_value[key], value) if key in merged else value
+        return merged
+    if isinstance(global_value, list) and isinstance(local_value, list):
+        return global_value + local_value
+    return local_value
+
+
+def functions(template: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every function's properties as deployed, Globals merged in."""
+    defaults = template.get("Globals", {}).get("Function", {})
+    return {
+        name: merge_globals(defaults, body.get("Properties", {}))
+        for name, body in template["Resources"].items()
+        if body["Type"] == FUNCTION
+    }
+
+
+def target(value: Any) -> str:
+    """One spelling for Ref / GetAtt / Sub values: `${Queue.Arn}`, `${Bucket}/x/*`, 'text'."""
+    if isinstance(value, str):
+        return value
+    ((key, arg),) = value.items()
+    if key == "Ref":
+        return "${" + arg + "}"
+    if key == "Fn::GetAtt":
+        return "${" + ".".join(arg) + "}"
+    if key == "Fn::Sub" and isinstance(arg, str):
+        return arg
+    raise AssertionError(f"unexpected value {value!r}")
+
+
+def references(node: Any) -> set[str]:
+    """Logical ids (and parameters) a value points at through Ref, Fn::GetAtt or Fn::Sub."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        if isinstance(node.get("Ref"), str):
+            found.add(node["Ref"])
+        if "Fn::GetAtt" in node:
+            found.add(node["Fn::GetAtt"][0])
+        if "Fn::Sub" in node:
+            text = node["Fn::Sub"] if isinstance(node["Fn::Sub"], str) else node["Fn::Sub"][0]
+            found.update(name.split(".")[0] for name in _SUB_NAME.findall(text))
+        for value in node.values():
+            found |= references(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= references(value)
+    return found
+
+
+def dependency_graph(template: Mapping[str, Any]) -> dict[str, set[str]]:
+    """Resource -> resources it needs first (one node per SAM resource, as before transform)."""
+    resources = template["Resources"]
+    merged = functions(template)
+    graph: dict[str, set[str]] = {}
+    for name, body in resources.items():
+        depends_on = body.get("DependsOn", [])
+        explicit = {depends_on} if isinstance(depends_on, str) else set(depends_on)
+        properties = merged.get(name, body.get("Properties", {}))
+        graph[name] = (references(properties) | explicit) & resources.keys()
+    return graph
+
+
+def find_cycle(graph: Mapping[str, Iterable[str]]) -> list[str] | None:
+    """A dependency cycle as a path of names, or None."""
+    done: set[str] = set()
+
+    def visit(name: str, path: list[str]) -> list[str] | None:
+        if name in path:
+            return [*path[path.index(name) :], name]
+        if name in done:
+            return None
+        for dependency in sorted(graph.get(name, ())):
+            cycle = visit(dependency, [*path, name])
+            if cycle:
+                return cycle
+        done.add(name)
+        return None
+
+    for name in sorted(graph):
+        cycle = visit(name, [])
+        if cycle:
+            return cycle
+    return None
+
+
+def role_statements(template: Mapping[str, Any], function: str) -> list[dict[str, Any]]:
+    """The IAM statements of the role a function runs as."""
+    role = template["Resources"][function]["Properties"]["Role"]["Fn::GetAtt"][0]
+    policies = template["Resources"][role]["Properties"]["Policies"]
+    return [s for p in policies for s in p["PolicyDocument"]["Statement"]]
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def allowed(statements: Iterable[Mapping[str, Any]], action: str, resource: str) -> bool:
+    """Whether some Allow statement covers this action on this resource (IAM wildcards too)."""
+    return any(
+        s["Effect"] == "Allow"
+        and any(fnmatchcase(action, granted) for granted in _as_list(s["Action"]))
+        and any(fnmatchcase(resource, target(r)) for r in _as_list(s["Resource"]))
+        for s in statements
+    )

@@ -1,0 +1,206 @@
+"""The packaged SAM template: functions, SQS mappings, layer, environment and IAM."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chalicelib import config
+from infra.package import LAMBDA_RUNTIME, LAYER_ZIP
+from tests.integration.deploy.conftest import Packaged
+from tests.integration.deploy.sam_reading import allowed, functions, role_statements, target
+
+EVENT_FUNCTIONS = {"Ingest": "IngestQueue", "Render": "RenderQueue"}
+SIZES = {"APIHandler": (512, 10), "Ingest": (2048, 120), "Render": (1536, 120)}
+# Every variable chalicelib/config.py reads from the stack -> what CloudFormation fills in.
+FROM_STACK = {
+    "RESOURCE_PREFIX": "${Prefix}",
+    "UPLOADS_BUCKET": "${UploadsBucket}",
+    "RENDITIONS_BUCKET": "${RenditionsBucket}",
+    "IMAGES_TABLE": "${ImagesTable}",
+    "IMAGES_STREAM_ARN": "${ImagesTable.StreamArn}",
+    "INGEST_QUEUE": "${IngestQueue.QueueName}",
+    "RENDER_QUEUE": "${RenderQueue.QueueName}",
+    "RENDER_QUEUE_URL": "${RenderQueue}",
+    "COGNITO_USER_POOL_ID": "${UserPool}",
+    "COGNITO_APP_CLIENT_IDS": "${UserPoolClient}",
+}
+CDN_RENDITIONS = "https://${Distribution.DomainName}/renditions"
+UPLOADS = "${UploadsBucket.Arn}/uploads/*"
+MASTERS = "${UploadsBucket.Arn}/masters/*"
+RENDITIONS = "${RenditionsBucket.Arn}/*"
+TABLE = "${ImagesTable.Arn}"
+LOG_GROUPS = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
+
+
+@pytest.fixture(scope="module")
+def template(packaged: Packaged) -> dict[str, Any]:
+    return packaged.template
+
+
+def test_the_three_handlers_are_packaged_with_their_sizes(template: dict[str, Any]) -> None:
+    # GIVEN the packaged template WHEN reading each function THEN memory/timeout are ours
+    deployed = functions(template)
+    assert {"APIHandler", "Ingest", "Render"} <= deployed.keys()
+    for name, (memory, timeout) in SIZES.items():
+        assert (deployed[name]["MemorySize"], deployed[name]["Timeout"]) == (memory, timeout)
+
+
+def test_every_function_runs_on_the_runtime_the_dependencies_were_built_for(
+    template: dict[str, Any],
+) -> None:
+    for name, props in functions(template).items():
+        assert props["Runtime"] == LAMBDA_RUNTIME, name
+        assert props["Architectures"] == ["x86_64"], name
+
+
+def test_sqs_mappings_report_batch_item_failures_on_the_template_queues(
+    template: dict[str, Any],
+) -> None:
+    # GIVEN Chalice's SQS events merged with ours WHEN reading them THEN partial batches are on
+    deployed = functions(template)
+    for name, queue in EVENT_FUNCTIONS.items():
+        (event,) = deployed[name]["Events"].values()
+        props = event["Properties"]
+        assert event["Type"] == "SQS"
+        assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert target(props["Queue"]) == "${" + queue + ".Arn}"
+        assert props["BatchSize"] == 1  # as app.py declares it
+    every_sqs_event = [
+        e for p in deployed.values() for e in p.get("Events", {}).values() if e["Type"] == "SQS"
+    ]
+    assert all(
+        e["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        for e in every_sqs_event
+    )
+
+
+def test_queue_visibility_is_at_least_six_function_timeouts(template: dict[str, Any]) -> None:
+    deployed = functions(template)
+    for name, queue in EVENT_FUNCTIONS.items():
+        visibility = template["Resources"][queue]["Properties"]["VisibilityTimeout"]
+        assert visibility >= 6 * deployed[name]["Timeout"]
+
+
+def test_imaging_layer_is_attached_to_ingest_and_render_only(template: dict[str, Any]) -> None:
+    deployed = functions(template)
+    layered = {name for name, props in deployed.items() if props.get("Layers")}
+    assert layered == {"Ingest", "Render"}
+    assert deployed["Ingest"]["Layers"] == deployed["Render"]["Layers"] == [{"Ref": "ImagingLayer"}]
+    layer = template["Resources"]["ImagingLayer"]
+    assert layer["Type"] == "AWS::Serverless::LayerVersion"
+    assert layer["Properties"]["ContentUri"] == f"./{LAYER_ZIP.as_posix()}"
+    assert layer["Properties"]["CompatibleRuntimes"] == [LAMBDA_RUNTIME]
+
+
+def test_every_function_gets_the_stack_in_its_environment(template: dict[str, Any]) -> None:
+    # GIVEN Globals + each function's own variables WHEN merged as SAM does THEN all are set
+    for name, props in functions(template).items():
+        env = props["Environment"]["Variables"]
+        assert {key: target(env[key]) for key in FROM_STACK} == FROM_STACK, name
+        assert env["POWERTOOLS_SERVICE_NAME"] == "stock-images"
+        assert env["LOG_LEVEL"] == "INFO"
+        expected_base = "/renditions" if name == "APIHandler" else CDN_RENDITIONS
+        assert target(env["RENDITIONS_BASE_URL"]) == expected_base, name
+
+
+def test_the_variable_names_are_the_ones_config_reads(template: dict[str, Any]) -> None:
+    # GIVEN one distinct value per packaged variable WHEN config loads them THEN each is used
+    names = functions(template)["Ingest"]["Environment"]["Variables"]
+    env = {name: f"value-of-{name}" for name in names}
+    settings = config.load(env)
+    assert settings.uploads_bucket == env["UPLOADS_BUCKET"]
+    assert settings.renditions_bucket == env["RENDITIONS_BUCKET"]
+    assert settings.images_table == env["IMAGES_TABLE"]
+    assert settings.images_stream_arn == env["IMAGES_STREAM_ARN"]
+    assert (settings.ingest_queue, settings.render_queue) == config.queue_names(env)
+    assert settings.render_queue == env["RENDER_QUEUE"]
+    assert settings.render_queue_url == env["RENDER_QUEUE_URL"]
+    assert settings.user_pool_id == env["COGNITO_USER_POOL_ID"]
+    assert settings.app_client_ids == (env["COGNITO_APP_CLIENT_IDS"],)
+    assert settings.renditions_base_url == env["RENDITIONS_BASE_URL"]
+
+
+def test_each_function_has_its_own_role_with_no_wildcard_grant(template: dict[str, Any]) -> None:
+    deployed = functions(template)
+    roles = [props["Role"]["Fn::GetAtt"][0] for props in deployed.values()]
+    assert len(set(roles)) == len(roles)
+    for name in deployed:
+        for statement in role_statements(template, name):
+            resources = statement["Resource"]
+            resources = resources if isinstance(resources, list) else [resources]
+            assert "*" not in resources and "NotResource" not in statement, name
+            assert "*" not in str(statement["Action"]) and "NotAction" not in statement, name
+
+
+def test_each_function_logs_only_to_its_own_group(template: dict[str, Any]) -> None:
+    for name, props in functions(template).items():
+        function_name = target(props["FunctionName"])
+        group = template["Resources"][template["Resources"][name]["DependsOn"]]
+        assert target(group["Properties"]["LogGroupName"]) == f"/aws/lambda/{function_name}"
+        own_streams = f"{LOG_GROUPS}/aws/lambda/{function_name}:*"
+        assert allowed(role_statements(template, name), "logs:PutLogEvents", own_streams)
+
+
+API_GRANTS = [
+    ("dynamodb:GetItem", TABLE),
+    ("dynamodb:PutItem", TABLE),
+    ("dynamodb:UpdateItem", TABLE),
+    ("dynamodb:DeleteItem", TABLE),
+    ("dynamodb:Query", "${ImagesTable.Arn}/index/by_owner"),
+    ("s3:PutObject", UPLOADS),
+    ("s3:GetObject", UPLOADS),
+    ("s3:DeleteObject", UPLOADS),
+    ("s3:DeleteObject", MASTERS),
+    ("s3:DeleteObject", RENDITIONS),
+]
+INGEST_GRANTS = [
+    ("sqs:ReceiveMessage", "${IngestQueue.Arn}"),
+    ("sqs:DeleteMessage", "${IngestQueue.Arn}"),
+    ("sqs:GetQueueAttributes", "${IngestQueue.Arn}"),
+    ("sqs:SendMessage", "${RenderQueue.Arn}"),
+    ("dynamodb:GetItem", TABLE),
+    ("dynamodb:UpdateItem", TABLE),
+    ("s3:GetObject", UPLOADS),
+    ("s3:DeleteObject", UPLOADS),
+    ("s3:PutObject", MASTERS),
+    ("s3:ListBucket", "${UploadsBucket.Arn}"),  # HEAD on a missing key: 404, not 403
+]
+RENDER_GRANTS = [
+    ("sqs:ReceiveMessage", "${RenderQueue.Arn}"),
+    ("sqs:DeleteMessage", "${RenderQueue.Arn}"),
+    ("sqs:GetQueueAttributes", "${RenderQueue.Arn}"),
+    ("dynamodb:GetItem", TABLE),
+    ("dynamodb:UpdateItem", TABLE),
+    ("s3:GetObject", MASTERS),
+    ("s3:PutObject", RENDITIONS),
+    ("s3:DeleteObject", RENDITIONS),
+]
+DENIED = [
+    ("APIHandler", "s3:PutObject", RENDITIONS),
+    ("APIHandler", "sqs:SendMessage", "${RenderQueue.Arn}"),
+    ("Ingest", "s3:PutObject", RENDITIONS),
+    ("Ingest", "dynamodb:DeleteItem", TABLE),
+    ("Render", "s3:DeleteObject", UPLOADS),
+    ("Render", "s3:PutObject", MASTERS),
+]
+
+
+@pytest.mark.parametrize(
+    ("function", "grants"),
+    [("APIHandler", API_GRANTS), ("Ingest", INGEST_GRANTS), ("Render", RENDER_GRANTS)],
+)
+def test_each_role_grants_what_its_code_uses(
+    template: dict[str, Any], function: str, grants: list[tuple[str, str]]
+) -> None:
+    statements = role_statements(template, function)
+    missing = [grant for grant in grants if not allowed(statements, *grant)]
+    assert missing == []
+
+
+@pytest.mark.parametrize(("function", "action", "resource"), DENIED)
+def test_roles_do_not_reach_into_other_stages_of_the_pipeline(
+    template: dict[str, Any], function: str, action: str, resource: str
+) -> None:
+    assert not allowed(role_statements(template, function), action, resource)
