@@ -18,10 +18,8 @@ pyvips is imported lazily: the API Lambda imports chalicelib without the imaging
 
 from __future__ import annotations
 
-import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -43,7 +41,7 @@ FAIL_ON = {
 }
 JPEG_BACKGROUND = [255, 255, 255]
 # libjpeg only warns when the scan data ends before the picture does (a header that lies
-# about its size); fail_on="truncated" lets that through as a flat grey image.
+# about its size); fail_on="truncated" would let that through as a flat grey image.
 SHORT_DATA_WARNINGS = ("premature end",)
 
 
@@ -114,17 +112,27 @@ class VipsProcessor:
         # libvips' built-in CMYK profile anyway, and untagged RGB is taken as sRGB
         # (asking for sRGB output there costs a no-op transform: +80 ms on 24 MP).
         profile = {"output_profile": "srgb"} if has_icc else {}
-        with _loader_warnings() as warnings:
-            tiff, size = self._decode(data, target, fail_on, profile, budget)
-        if any(sign in w.lower() for w in warnings for sign in SHORT_DATA_WARNINGS):
-            raise Rejected("corrupt_image", "image data ends before the picture does")
+        tiff, size = self._decode_strictly(data, target, fail_on, profile, budget)
         return Master(tiff, size.width, size.height)
+
+    def _decode_strictly(
+        self, data: bytes, target: Size, fail_on: str, profile: dict[str, str], budget: _Budget
+    ) -> tuple[bytes, Size]:
+        """JPEG: try with every libjpeg warning fatal; scan data that ends early is corrupt,
+        any other warning (extraneous bytes, odd markers) gets a tolerant second decode."""
+        if fail_on != "truncated":
+            return self._decode(data, target, fail_on, profile, budget)
+        try:
+            return self._decode(data, target, "warning", profile, budget)
+        except Rejected as strict:
+            if any(sign in strict.detail.lower() for sign in SHORT_DATA_WARNINGS):
+                raise
+        return self._decode(data, target, fail_on, profile, budget)
 
     def _decode(
         self, data: bytes, target: Size, fail_on: str, profile: dict[str, str], budget: _Budget
     ) -> tuple[bytes, Size]:
-        """Shrink-on-load decode and master encode; the loader is freed before returning
-        so the warnings libvips logs when it closes are seen by the caller."""
+        """Shrink-on-load decode, then the master encode."""
         pv = _vips()
         try:
             image = pv.Image.thumbnail_buffer(
@@ -140,7 +148,6 @@ class VipsProcessor:
             image = _to_srgb8(image)
             size = Size(image.width, image.height)
             tiff = budget.run(image, self._encode_master)
-            del image
         except pv.Error as exc:
             raise Rejected("corrupt_image", _summary(exc)) from exc
         return tiff, size
@@ -171,30 +178,6 @@ class VipsProcessor:
 
     def _encode_master(self, image: Any) -> bytes:
         return bytes(image.tiffsave_buffer(compression=self._master_compression, keep="none"))
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@contextmanager
-def _loader_warnings() -> Iterator[list[str]]:
-    """Warnings libvips logs (through pyvips' logger) while one image computes."""
-    collect = _Collect()
-    log = logging.getLogger("pyvips")
-    level = log.level
-    log.setLevel(logging.WARNING)  # a quieter root level must not hide them from us
-    log.addHandler(collect)
-    try:
-        yield collect.messages
-    finally:
-        log.removeHandler(collect)
-        log.setLevel(level)
 
 
 def _open_header(data: bytes) -> Any:
