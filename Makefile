@@ -5,8 +5,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 DATA_DIR ?= .data
-USER ?= alice
 GROUP ?= contributors
+# USER is also the shell's login name: only a USER given on the command line names the token's user.
+TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),alice)
+# The token tool finds the stack through .data/stack.json; --port only when one was asked for.
+TOKEN_PORT := $(if $(filter command line environment,$(origin PORT)),--port $(PORT))
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint unit token clean-data install package layer
@@ -23,7 +26,7 @@ run: $(STAMP)
 	$(PY) -m infra.local --port $(PORT) --data-dir $(DATA_DIR)
 
 token: $(STAMP)
-	@$(PY) -m infra.local.token --user $(USER) --group $(GROUP) --data-dir $(DATA_DIR) --port $(PORT)
+	@$(PY) -m infra.local.token --user $(TOKEN_USER) --group $(GROUP) --data-dir $(DATA_DIR) $(TOKEN_PORT)
 
 clean-data:
 	rm -rf $(DATA_DIR)

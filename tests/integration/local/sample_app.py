@@ -1,8 +1,9 @@
 """A tiny Chalice app for the local stack's tests: routes, an SQS and a DynamoDB-stream handler.
 
 Handlers append what they receive to $SAMPLE_OUT/events.jsonl so tests in another process can see.
-Bodies/items steer them: "fail" -> batchItemFailures, "raise" -> exception; items with a
-`poison` attribute are reported failed, with `explode` the handler raises.
+Bodies/items steer them: "fail" -> batchItemFailures, "raise" -> exception, "crash" -> the
+worker process dies on the first delivery; items with a `poison` attribute are reported
+failed, with `explode` the handler raises.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ def echo() -> dict[str, Any]:
 def ingest(event: SQSEvent) -> dict[str, Any]:
     records = event.to_dict()["Records"]
     _record("ingest", records)
+    first_time = [r["attributes"]["ApproximateReceiveCount"] == "1" for r in records]
+    if any(r["body"] == "crash" and first for r, first in zip(records, first_time, strict=True)):
+        os._exit(3)  # a worker killed mid-render
     if any(r["body"] == "raise" for r in records):
         raise RuntimeError("asked to raise")
     return {"batchItemFailures": [

@@ -1,0 +1,137 @@
+"""moto server in a thread, behind a gate that can hold requests back while state is pickled."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import parse_qs
+
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from moto.server import ThreadedMotoServer
+from werkzeug.serving import make_server
+
+_READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+_READ_ONLY_ACTIONS = ("Get", "Describe", "List", "Query", "Scan", "BatchGet")
+_LONG_POLL = "ReceiveMessage"
+
+
+def _action(environ: dict[str, Any]) -> str:
+    """The API action of a JSON (X-Amz-Target) or query-protocol request, '' if unknown."""
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if target:
+        return str(target.rsplit(".", 1)[-1])
+    query = parse_qs(environ.get("QUERY_STRING", ""))
+    if "Action" in query:
+        return query["Action"][0]
+    if environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        environ["wsgi.input"] = io.BytesIO(body)  # put back what we peeked at
+        return parse_qs(body.decode("utf-8", "replace")).get("Action", [""])[0]
+    return ""
+
+
+class Gate:
+    """WSGI middleware: counts requests in flight and can hold new ones back."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self._app = app
+        self._cond = threading.Condition()
+        self._closed = False
+        self._in_flight = 0
+        self.changed = False
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        action = _action(environ)
+        # SQS long polls would keep the gate from draining; they only wait while it is shut.
+        counted = action != _LONG_POLL
+        self._enter(counted, _mutates(environ["REQUEST_METHOD"], action))
+        try:
+            result = self._app(environ, start_response)
+            try:
+                return [b"".join(result)]
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+        finally:
+            if counted:
+                self._leave()
+
+    def _enter(self, counted: bool, mutates: bool) -> None:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._closed)
+            if counted:
+                self._in_flight += 1
+            if mutates:
+                self.changed = True
+
+    def _leave(self) -> None:
+        with self._cond:
+            self._in_flight -= 1
+            self._cond.notify_all()
+
+    @contextmanager
+    def held(self, timeout: float = 10.0) -> Iterator[bool]:
+        """Hold new requests back; yields whether the ones in flight finished in time."""
+        with self._cond:
+            self._closed = True
+            drained = self._cond.wait_for(lambda: self._in_flight == 0, timeout=timeout)
+            if drained:
+                self.changed = False
+        try:
+            yield drained
+        finally:
+            with self._cond:
+                self._closed = False
+                self._cond.notify_all()
+
+
+def _mutates(method: str, action: str) -> bool:
+    if method in _READ_ONLY_METHODS:
+        return False
+    return not action.startswith(_READ_ONLY_ACTIONS)
+
+
+class _QuietHandler(MotoRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Keep moto's per-request access log out of the console."""
+
+
+class GatedMotoServer(ThreadedMotoServer):
+    """ThreadedMotoServer on 127.0.0.1 whose WSGI app sits behind a Gate."""
+
+    def __init__(self, port: int) -> None:
+        super().__init__(ip_address="127.0.0.1", port=port, verbose=False)
+        self.gate = Gate(DomainDispatcherApplication(create_backend_app))
+        self._start_error: OSError | None = None
+
+    @property
+    def endpoint_url(self) -> str:
+        """The URL boto3 should use (`AWS_ENDPOINT_URL`)."""
+        return f"http://127.0.0.1:{self._port}"
+
+    def _server_entry(self) -> None:
+        # Same as moto's, but a busy port is reported instead of leaving start() waiting forever.
+        try:
+            self._server = make_server(
+                self._ip_address, self._port, self.gate, True, request_handler=_QuietHandler
+            )
+        except (OSError, SystemExit) as exc:  # werkzeug exits when the port is taken
+            self._start_error = OSError(str(exc))
+            self._server_ready_event.set()
+            return
+        self._server_ready_event.set()
+        self._server.serve_forever()
+
+    def start(self) -> None:
+        """Start serving; raises OSError when the port cannot be bound."""
+        super().start()
+        if self._start_error is not None:
+            raise OSError(f"moto cannot listen on port {self._port}: {self._start_error}")

@@ -1,0 +1,83 @@
+"""The environment the functions run with, and stack.json that tells other tools where we are."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from infra.local.clients import CREDENTIALS, REGION
+from infra.local.files import read_json, write_json
+from infra.local.template import Created, Resolver, Template
+
+# Read by moto when it creates pools and clients: same names give the same ids on every run.
+MOTO_ENV = {
+    "MOTO_COGNITO_IDP_USER_POOL_ID_STRATEGY": "HASH",
+    "MOTO_COGNITO_IDP_USER_POOL_CLIENT_ID_STRATEGY": "HASH",
+}
+STACK_FILE = "stack.json"
+VISIBILITY_OVERRIDE_ENV = "LOCAL_VISIBILITY_TIMEOUT"
+
+log = logging.getLogger(__name__)
+
+
+def aws_env(moto_endpoint: str) -> dict[str, str]:
+    """What points boto3 and pynamodb at moto with dummy credentials."""
+    return {
+        "AWS_ENDPOINT_URL": moto_endpoint,
+        "AWS_ACCESS_KEY_ID": CREDENTIALS["aws_access_key_id"],
+        "AWS_SECRET_ACCESS_KEY": CREDENTIALS["aws_secret_access_key"],
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+        **MOTO_ENV,
+    }
+
+
+def function_env(
+    parsed: Template, created: Mapping[str, Created], port: int, moto_endpoint: str
+) -> dict[str, str]:
+    """The template's Globals function env resolved against local resources, plus moto's."""
+    resolver = Resolver(parsed.parameters, created)
+    env: dict[str, str] = {}
+    for name, value in parsed.function_env.items():
+        try:
+            env[name] = str(resolver.resolve(value))
+        except ValueError as exc:  # e.g. the CloudFront domain: replaced below
+            log.debug("%s has no local value (%s)", name, exc)
+    env.update(aws_env(moto_endpoint))
+    env["RENDITIONS_BASE_URL"] = f"http://127.0.0.1:{port}/renditions"
+    return env
+
+
+def visibility_override(env: Mapping[str, str] | None = None) -> int | None:
+    """LOCAL_VISIBILITY_TIMEOUT (seconds) if set: shrinks every queue's, for retry tests."""
+    raw = (os.environ if env is None else env).get(VISIBILITY_OVERRIDE_ENV, "")
+    return int(raw) if raw.strip() else None
+
+
+def write_stack(
+    data_dir: Path, port: int, moto_port: int, env: Mapping[str, str],
+    created: Mapping[str, Created],
+) -> Path:
+    """Write <data dir>/stack.json: ports, URLs, the functions' env and the resources."""
+    path = data_dir / STACK_FILE
+    write_json(path, {
+        "pid": os.getpid(),
+        "port": port,
+        "moto_port": moto_port,
+        "url": f"http://127.0.0.1:{port}/",
+        "moto_endpoint": f"http://127.0.0.1:{moto_port}",
+        "env": dict(env),
+        "resources": {logical_id: asdict(c) for logical_id, c in created.items()},
+    })
+    return path
+
+
+def read_stack(data_dir: Path) -> dict[str, Any] | None:
+    """The running stack's stack.json, or None."""
+    value = read_json(data_dir / STACK_FILE)
+    return value if isinstance(value, dict) else None

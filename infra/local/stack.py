@@ -1,0 +1,198 @@
+"""Start and stop the local stack in order: state, moto, resources, workers, pollers, front."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from infra.local import resources, settings, snapshot, sources, template
+from infra.local.checkpoints import CHECKPOINT_FILE, Checkpoints
+from infra.local.clients import client
+from infra.local.front import Front
+from infra.local.hygiene import IteratorJanitor, forget_iterators
+from infra.local.motoserver import GatedMotoServer
+from infra.local.renditions import RenditionStore
+from infra.local.sqs_poller import WAIT_SECONDS, SqsPoller
+from infra.local.stream_poller import StreamPoller
+from infra.local.workers import WorkerPool
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT_FILE = "moto-state.pickle"
+FAILURES_FILE = "stream-failures.jsonl"
+STOP_GRACE_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class StackOptions:
+    """Everything `python -m infra.local` can be told."""
+
+    port: int
+    moto_port: int
+    data_dir: Path
+    app_spec: str
+    workers: int
+    template_path: Path
+    web_root: Path
+    snapshot_interval: float = 30.0
+    visibility_timeout: int | None = None
+
+
+def _ensure_free(port: int, flag: str) -> None:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            raise OSError(f"port {port} is in use ({exc.strerror}): choose another with {flag}"
+                          ) from exc
+
+
+class Stack:
+    """The running local stack; `stop()` undoes whatever `start()` got to."""
+
+    def __init__(self, options: StackOptions) -> None:
+        self.options = options
+        self.moto: GatedMotoServer | None = None
+        self.pool: WorkerPool | None = None
+        self.pollers: list[SqsPoller | StreamPoller] = []
+        self.front: Front | None = None
+        self.snapshotter: snapshot.Snapshotter | None = None
+        self.janitor = IteratorJanitor()
+        self.env: dict[str, str] = {}
+        data = options.data_dir
+        self._snapshot_path = data / SNAPSHOT_FILE
+        self._checkpoints = Checkpoints(data / CHECKPOINT_FILE)
+
+    def start(self) -> None:
+        """Bring everything up; on failure, stop what was started and re-raise."""
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> None:
+        options = self.options
+        for port, flag in ((options.port, "--port"), (options.moto_port, "--moto-port")):
+            _ensure_free(port, flag)  # fail before the slow part, and say which port
+        options.data_dir.mkdir(parents=True, exist_ok=True)
+        self._restore_state()
+        self.moto = GatedMotoServer(options.moto_port)
+        self.moto.start()
+        created = self._create_resources(self.moto.endpoint_url)
+        app = sources.load_app(options.app_spec)  # after the env: config is read at import
+        self._start_handlers(app, self.moto.endpoint_url)
+        s3 = client("s3", self.moto.endpoint_url)
+        renditions = RenditionStore(s3, self.env.get("RENDITIONS_BUCKET", ""))
+        self.front = Front(options.port, app, renditions, options.web_root)
+        self.front.start()
+        self.snapshotter = snapshot.Snapshotter(
+            self._snapshot_path, self.moto.gate, self._extras, options.snapshot_interval
+        )
+        self.snapshotter.start()
+        self.janitor.start()
+        settings.write_stack(options.data_dir, options.port, options.moto_port, self.env, created)
+
+    def _restore_state(self) -> None:
+        saved = snapshot.load(self._snapshot_path)
+        if saved is not None:
+            snapshot.restore(saved)
+            forget_iterators()
+            self._checkpoints.replace(saved.extras.get("checkpoints", {}))
+
+    def _create_resources(self, endpoint: str) -> dict[str, template.Created]:
+        parsed = template.load(self.options.template_path)
+        options = resources.Options(self.options.visibility_timeout)
+        created = resources.create_all(parsed, resources.Clients(endpoint), options)
+        self.env = settings.function_env(parsed, created, self.options.port, endpoint)
+        os.environ.update(self.env)
+        return created
+
+    def _start_handlers(self, app: Any, endpoint: str) -> None:
+        self.pool = WorkerPool(self.env, self.options.app_spec, self.options.workers)
+        self.pool.warm_up()
+        self.pollers = [self._poller(source, endpoint) for source in sources.discover(app)]
+        for poller in self.pollers:
+            poller.start()
+
+    def _extras(self) -> dict[str, Any]:
+        return {"checkpoints": self._checkpoints.all()}
+
+    def _poller(self, source: sources.Source, endpoint: str) -> SqsPoller | StreamPoller:
+        assert self.pool is not None
+        if isinstance(source, sources.QueueSource):
+            sqs = client("sqs", endpoint, read_timeout=WAIT_SECONDS + 30)
+            try:
+                url = sqs.get_queue_url(QueueName=source.queue)["QueueUrl"]
+            except Exception as exc:
+                raise RuntimeError(
+                    f"{source.function} reads queue {source.queue!r}, not in the template"
+                ) from exc
+            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+            concurrency = min(source.maximum_concurrency or self.pool.size, self.pool.size)
+            return SqsPoller(source, sqs, url, arn["Attributes"]["QueueArn"], self.pool,
+                             concurrency)
+        table = client("dynamodb", endpoint).describe_table(TableName=source.table)["Table"]
+        if not table.get("LatestStreamArn"):
+            raise RuntimeError(f"{source.function} reads table {source.table!r}, without stream")
+        return StreamPoller(
+            source, client("dynamodbstreams", endpoint), table["LatestStreamArn"], self.pool,
+            self._checkpoints, self.options.data_dir / FAILURES_FILE,
+        )
+
+    def stop(self) -> None:
+        """Stop everything in reverse order, taking a last snapshot; safe to call twice."""
+        steps: list[tuple[str, Callable[[], None]]] = [
+            ("front", self._stop_front),
+            ("pollers", self._stop_pollers),
+            ("janitor", self.janitor.stop),
+            ("snapshot", self._final_snapshot),
+            ("moto", self._stop_moto),
+            ("stack.json", self._forget_stack),
+        ]
+        for name, step in steps:
+            try:
+                step()
+                log.debug("stopped: %s", name)
+            except Exception:
+                log.exception("stopping %s failed", name)
+
+    def _stop_front(self) -> None:
+        if self.front is not None:
+            self.front.stop()
+            self.front = None
+
+    def _stop_pollers(self) -> None:
+        for poller in self.pollers:
+            poller.request_stop()
+        if self.pool is not None:
+            self.pool.shutdown(STOP_GRACE_SECONDS)
+            self.pool = None
+        for poller in self.pollers:
+            poller.join()
+        self.pollers = []
+
+    def _final_snapshot(self) -> None:
+        if self.snapshotter is None or self.moto is None:
+            return
+        self.snapshotter.stop()
+        if self.moto.gate.changed or not self._snapshot_path.exists():
+            self.snapshotter.save_now()
+        self.snapshotter = None
+
+    def _stop_moto(self) -> None:
+        if self.moto is not None:
+            self.moto.stop()
+            self.moto = None
+
+    def _forget_stack(self) -> None:
+        stack_file = self.options.data_dir / settings.STACK_FILE
+        current = settings.read_stack(self.options.data_dir)
+        if current is not None and current.get("pid") == os.getpid():
+            stack_file.unlink(missing_ok=True)

@@ -1,0 +1,143 @@
+"""Handlers run in spawned worker processes, each with the stack's env and the app imported once."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+import traceback
+import uuid
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+from infra.local import sources
+
+log = logging.getLogger(__name__)
+
+FUNCTION_TIMEOUT_SECONDS = 120  # the deployed functions' timeout (see template.yaml)
+MEMORY_MB = 1024
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_app: Any = None  # the Chalice app, in each worker process
+
+
+class LambdaContext:
+    """The parts of Lambda's context object handlers and Powertools read."""
+
+    def __init__(self, function_name: str, timeout_seconds: int = FUNCTION_TIMEOUT_SECONDS) -> None:
+        self.function_name = function_name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = (
+            f"arn:aws:lambda:us-east-1:123456789012:function:{function_name}"
+        )
+        self.memory_limit_in_mb = MEMORY_MB
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{function_name}"
+        self.log_stream_name = f"local/{os.getpid()}"
+        self.identity = None
+        self.client_context = None
+        self._deadline = time.monotonic() + timeout_seconds
+
+    def get_remaining_time_in_millis(self) -> int:
+        """Milliseconds left before the (local, unenforced) timeout."""
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one invocation gave: the handler's return value, or the error it raised."""
+
+    result: Any = None
+    error: str | None = None
+
+
+def _initialize(env: dict[str, str], app_spec: str) -> None:
+    # Ctrl-C reaches the whole process group; the parent decides when workers stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    logging.getLogger("pynamodb").setLevel(logging.WARNING)
+    os.environ.update(env)
+    global _app
+    _app = sources.load_app(app_spec)
+
+
+def _invoke(function: str, event: dict[str, Any]) -> Outcome:
+    try:
+        result = sources.handler(_app, function)(event, LambdaContext(function))
+    except Exception:
+        return Outcome(error=traceback.format_exc())
+    return Outcome(result=result)
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+class WorkerPool:
+    """A process pool that replaces itself when a worker dies."""
+
+    def __init__(self, env: dict[str, str], app_spec: str, workers: int) -> None:
+        self._env, self._app_spec, self.size = dict(env), app_spec, workers
+        self._lock = threading.Lock()
+        self._closed = False
+        self._executor = self._new_executor()
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.size,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_initialize,
+            initargs=(self._env, self._app_spec),
+        )
+
+    def warm_up(self, timeout_seconds: float = 120.0) -> None:
+        """Start every worker and import the app in it; raises if that fails or hangs."""
+        futures = [self._executor.submit(_ready) for _ in range(self.size)]
+        try:
+            for future in futures:
+                future.result(timeout=timeout_seconds)
+        except (BrokenProcessPool, TimeoutError) as exc:
+            raise RuntimeError(f"worker processes could not import {self._app_spec}: {exc!r}"
+                               ) from exc
+
+    def invoke(self, function: str, event: dict[str, Any]) -> Outcome:
+        """Run `function` on a worker and wait; a dead worker is an error outcome, not a crash."""
+        executor = self._executor
+        try:
+            return executor.submit(_invoke, function, event).result()
+        except BrokenProcessPool:
+            self._replace(executor)
+            return Outcome(error=f"{function}: worker process died (pool recreated)")
+        except RuntimeError as exc:  # submitted while shutting down
+            return Outcome(error=f"{function}: {exc}")
+
+    def _replace(self, broken: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._executor is broken and not self._closed:
+                log.error("a worker process died; starting a new pool")
+                broken.shutdown(wait=False, cancel_futures=True)
+                self._executor = self._new_executor()
+
+    def shutdown(self, grace_seconds: float = 5.0) -> None:
+        """Stop the workers: give running handlers `grace_seconds`, then terminate them."""
+        with self._lock:
+            self._closed = True
+            executor = self._executor
+            # The executor keeps its processes in a private map; there is no public way to
+            # stop a worker stuck in a handler, and leaving it would orphan it.
+            processes = list(getattr(executor, "_processes", {}).values())
+            executor.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + grace_seconds
+        for process in processes:
+            process.join(max(0.0, deadline - time.monotonic()))
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+                process.join(2)
+            if process.is_alive():
+                process.kill()
+                process.join()

@@ -1,0 +1,78 @@
+"""The runner finds exactly the event-driven functions an app declares."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+from chalice import Chalice
+
+from infra.local import sources
+from infra.local.sources import QueueSource, StreamSource
+from tests.integration.local.conftest import SAMPLE_APP
+
+
+def test_given_the_sample_app_when_discovered_then_its_sqs_and_stream_functions_are_found() -> None:
+    app = sources.load_app(SAMPLE_APP)
+    found = sources.discover(app)
+    assert found == [
+        QueueSource(function="ingest", queue="stock-images-ingest", batch_size=10,
+                    maximum_concurrency=None, batching_window_seconds=0),
+        StreamSource(function="indexer", table="stock-images-images", batch_size=10,
+                     starting_position="TRIM_HORIZON", batching_window_seconds=0),
+    ]
+    # AND each one has a callable Lambda entry point
+    assert all(callable(sources.handler(app, s.function)) for s in found)
+
+
+def test_given_an_app_with_other_event_kinds_when_discovered_then_only_polled_kinds_count() -> None:
+    app = Chalice(app_name="other")
+
+    @app.on_sqs_message(queue_arn="arn:aws:sqs:us-east-1:123456789012:by-arn",
+                        maximum_concurrency=4)
+    def by_arn(event: object) -> None: ...
+
+    @app.schedule("rate(1 hour)")
+    def hourly(event: object) -> None: ...
+
+    @app.on_s3_event(bucket="b")
+    def on_object(event: object) -> None: ...
+
+    found = sources.discover(app)
+    assert [(s.function, s.queue, s.maximum_concurrency) for s in found  # type: ignore[union-attr]
+            ] == [("by_arn", "by-arn", 4)]
+
+
+def test_given_stream_arns_when_parsed_then_the_table_name_comes_out() -> None:
+    assert sources.table_of(
+        "arn:aws:dynamodb:us-east-1:123456789012:table/stock-images-images/stream/local"
+    ) == "stock-images-images"
+    assert sources.table_of(
+        "arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/2026-11-28T00:05:06.139479"
+    ) == "t"
+    with pytest.raises(ValueError):
+        sources.table_of("arn:aws:sqs:us-east-1:123456789012:queue")
+
+
+def test_given_something_else_when_loaded_as_an_app_then_a_type_error() -> None:
+    with pytest.raises(TypeError):
+        sources.load_app("tests.integration.local.conftest:ROOT")
+
+
+def _real_app() -> Chalice | None:
+    try:
+        return importlib.import_module("app").app
+    except Exception:
+        return None
+
+
+@pytest.mark.skipif(_real_app() is None, reason="`import app` fails: the lead's app.py is not "
+                    "importable yet")
+def test_given_the_real_app_when_discovered_then_exactly_ingest_and_render() -> None:
+    app = _real_app()
+    assert app is not None
+    found = sources.discover(app)
+    assert sorted(s.function for s in found) == ["ingest", "render"]
+    assert all(isinstance(s, QueueSource) for s in found)
+    assert {s.queue for s in found} == {  # type: ignore[union-attr]
+        "stock-images-ingest", "stock-images-render"}
