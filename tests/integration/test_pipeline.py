@@ -279,3 +279,25 @@ def test_ids_we_never_issue_are_plain_404s_not_dynamodb_errors(client: Client) -
         response = client.http.get(f"/images/{image_id}")
         assert response.status_code == 404
         assert json.loads(response.body)["error"]["code"] == "image_not_found"
+
+
+def test_renders_racing_on_one_image_make_it_ready_exactly_once(
+    stack: Stack, client: Client
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chalicelib.ports import RenderTask
+    from chalicelib.services import render
+
+    image_id = _upload(stack, client, factory.photo(900, 600))
+    for record in stack.drain(stack.ingest_queue_url):
+        client.lambda_.invoke("ingest", {"Records": [record]})
+    tasks = [json.loads(r["body"]) for r in stack.drain(stack.render_queue_url)]
+    deps = stack.services.deps
+    # One task per rendition: in-process moto's S3 is not safe for concurrent PUTs of one key.
+    racing = [RenderTask(t["image_id"], t["rendition"]) for t in tasks]
+    with ThreadPoolExecutor(max_workers=len(racing)) as pool:
+        outcomes = list(pool.map(lambda task: render.render_one(deps, task), racing))
+    assert outcomes.count("ready") == 1, outcomes
+    image = _image(client, image_id)
+    assert image["status"] == "ready" and len(image["renditions"]) == 4

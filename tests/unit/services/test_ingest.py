@@ -149,3 +149,11 @@ def test_given_retries_spent_when_giving_up_then_failed_processing_error() -> No
     ingest.give_up(deps, f"uploads/{image_id}")
     image = deps.repo.get(image_id)
     assert image is not None and (image.status, image.reason) == (Status.FAILED, "processing_error")
+
+
+def test_given_the_object_was_deleted_before_ingest_then_a_logged_no_op() -> None:
+    deps = make_deps()
+    image_id = _uploaded(deps, factory.photo(64, 64))
+    deps.uploads.delete([f"uploads/{image_id}"])
+    assert ingest.ingest_object(deps, f"uploads/{image_id}") == "stale"
+    assert deps.queue.sent == [] and f"masters/{image_id}.tif" not in deps.uploads.objects
