@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, UpdateError
 from pynamodb.expressions.condition import Condition
 
+from chalicelib.adapters.dynamodb.mapping import (
+    as_attributes,
+    as_image,
+    as_map,
+    decode_cursor,
+    encode_cursor,
+)
 from chalicelib.adapters.dynamodb.records import make_record_class
-from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.model import Facts, Image, Rendition, Status
 from chalicelib.ports import Page
 
@@ -30,25 +34,25 @@ class DynamoImageRepository:
 
     def add(self, image: Image) -> None:
         """Insert a new image; fails if the id exists."""
-        item = self.record(image.image_id, **_attributes(image))
+        item = self.record(image.image_id, **as_attributes(image))
         item.save(condition=self.record.image_id.does_not_exist())
 
     def get(self, image_id: str) -> Image | None:
         """One image (strongly consistent), or None."""
         try:
-            return _to_image(self.record.get(image_id, consistent_read=True))
+            return as_image(self.record.get(image_id, consistent_read=True))
         except self.record.DoesNotExist:
             return None
 
     def list_by_owner(self, owner: str, limit: int, cursor: str | None) -> Page:
         """The owner's images, newest first, `limit` at a time."""
-        start = _decode_cursor(cursor, owner) if cursor else None
+        start = decode_cursor(cursor, owner) if cursor else None
         result = self.record.by_owner.query(
             owner, scan_index_forward=False, limit=limit, last_evaluated_key=start
         )
-        items = [_to_image(r) for r in result]
+        items = [as_image(r) for r in result]
         last = result.last_evaluated_key
-        return Page(items, _encode_cursor(last) if last and len(items) == limit else None)
+        return Page(items, encode_cursor(last) if last and len(items) == limit else None)
 
     def update_metadata(
         self, image_id: str, title: str, description: str, tags: Sequence[str], now: str
@@ -89,7 +93,7 @@ class DynamoImageRepository:
         """Record one finished rendition; None unless the image is processing."""
         r = self.record
         actions = [
-            r.renditions[rendition.name].set(_rendition_map(rendition)),
+            r.renditions[rendition.name].set(as_map(rendition)),
             r.updated_at.set(now),
         ]
         return self._update(image_id, actions, r.status == Status.PROCESSING.value)
@@ -130,86 +134,4 @@ class DynamoImageRepository:
             if _conditional_failure(error):
                 return None
             raise
-        return _to_image(item)
-
-
-def _attributes(image: Image) -> dict[str, Any]:
-    return {
-        "owner": image.owner,
-        "owner_name": image.owner_name,
-        "status": image.status.value,
-        "created_at": image.created_at,
-        "updated_at": image.updated_at or image.created_at,
-        "title": image.title,
-        "description": image.description,
-        "tags": list(image.tags),
-        "filename": image.filename,
-        "content_type": image.content_type,
-        "declared_bytes": image.declared_bytes,
-        "version": image.version,
-        "renditions": {},
-        "expected": list(image.expected),
-    }
-
-
-def _rendition_map(rendition: Rendition) -> dict[str, Any]:
-    return {
-        "key": rendition.key,
-        "width": rendition.width,
-        "height": rendition.height,
-        "format": rendition.format,
-        "bytes": rendition.bytes,
-    }
-
-
-def _to_image(item: Any) -> Image:
-    facts = None
-    if item.width is not None and item.format:
-        facts = Facts(
-            int(item.width), int(item.height), item.orientation, item.format, int(item.bytes)
-        )
-    raw = item.renditions.as_dict() if hasattr(item.renditions, "as_dict") else item.renditions
-    renditions = {
-        name: Rendition(
-            name, v["key"], int(v["width"]), int(v["height"]), v["format"], int(v["bytes"])
-        )
-        for name, v in (raw or {}).items()
-    }
-    return Image(
-        image_id=item.image_id,
-        owner=item.owner,
-        owner_name=item.owner_name,
-        status=Status(item.status),
-        created_at=item.created_at,
-        updated_at=item.updated_at,
-        title=item.title,
-        description=item.description,
-        tags=tuple(item.tags or ()),
-        filename=item.filename,
-        content_type=item.content_type,
-        declared_bytes=int(item.declared_bytes or 0),
-        reason=item.reason,
-        facts=facts,
-        renditions=renditions,
-        expected=tuple(item.expected or ()),
-        version=int(item.version),
-    )
-
-
-def _encode_cursor(key: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key, sort_keys=True).encode()).decode()
-
-
-def _decode_cursor(cursor: str, owner: str) -> dict[str, Any]:
-    bad = InvalidInput("invalid_cursor", "The cursor is not one this API issued.")
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise bad from error
-    if not isinstance(key, dict) or set(key) != {"image_id", "owner", "created_at"}:
-        raise bad
-    if key["owner"] != {"S": owner} or not all(
-        isinstance(v, dict) and isinstance(v.get("S"), str) for v in key.values()
-    ):
-        raise bad
-    return key
+        return as_image(item)

@@ -1,0 +1,97 @@
+"""Translation between Image and the table's items, and owner-listing cursors."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.model import Facts, Image, Rendition, Status
+
+
+def as_attributes(image: Image) -> dict[str, Any]:
+    """Item attributes of a new image (everything but the key)."""
+    return {
+        "owner": image.owner,
+        "owner_name": image.owner_name,
+        "status": image.status.value,
+        "created_at": image.created_at,
+        "updated_at": image.updated_at or image.created_at,
+        "title": image.title,
+        "description": image.description,
+        "tags": list(image.tags),
+        "filename": image.filename,
+        "content_type": image.content_type,
+        "declared_bytes": image.declared_bytes,
+        "version": image.version,
+        "renditions": {},
+        "expected": list(image.expected),
+    }
+
+
+def as_map(rendition: Rendition) -> dict[str, Any]:
+    """A rendition as the map stored under `renditions.<name>`."""
+    return {
+        "key": rendition.key,
+        "width": rendition.width,
+        "height": rendition.height,
+        "format": rendition.format,
+        "bytes": rendition.bytes,
+    }
+
+
+def as_image(item: Any) -> Image:
+    """An item back into the domain Image."""
+    facts = None
+    if item.width is not None and item.format:
+        facts = Facts(
+            int(item.width), int(item.height), item.orientation, item.format, int(item.bytes)
+        )
+    raw = item.renditions.as_dict() if hasattr(item.renditions, "as_dict") else item.renditions
+    renditions = {
+        name: Rendition(
+            name, v["key"], int(v["width"]), int(v["height"]), v["format"], int(v["bytes"])
+        )
+        for name, v in (raw or {}).items()
+    }
+    return Image(
+        image_id=item.image_id,
+        owner=item.owner,
+        owner_name=item.owner_name,
+        status=Status(item.status),
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        title=item.title,
+        description=item.description,
+        tags=tuple(item.tags or ()),
+        filename=item.filename,
+        content_type=item.content_type,
+        declared_bytes=int(item.declared_bytes or 0),
+        reason=item.reason,
+        facts=facts,
+        renditions=renditions,
+        expected=tuple(item.expected or ()),
+        version=int(item.version),
+    )
+
+
+def encode_cursor(key: dict[str, Any]) -> str:
+    """An opaque cursor for a LastEvaluatedKey."""
+    return base64.urlsafe_b64encode(json.dumps(key, sort_keys=True).encode()).decode()
+
+
+def decode_cursor(cursor: str, owner: str) -> dict[str, Any]:
+    """The LastEvaluatedKey behind a cursor, refused unless it is this owner's."""
+    bad = InvalidInput("invalid_cursor", "The cursor is not one this API issued.")
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise bad from error
+    if not isinstance(key, dict) or set(key) != {"image_id", "owner", "created_at"}:
+        raise bad
+    if key["owner"] != {"S": owner} or not all(
+        isinstance(v, dict) and isinstance(v.get("S"), str) for v in key.values()
+    ):
+        raise bad
+    return key
