@@ -59,7 +59,7 @@ class _Signals:
 def _configure_logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("botocore", "boto3", "urllib3", "werkzeug", "pynamodb"):
+    for noisy in ("botocore", "boto3", "urllib3", "werkzeug", "pynamodb", "pyvips"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

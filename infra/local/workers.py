@@ -59,7 +59,8 @@ def _initialize(env: dict[str, str], app_spec: str) -> None:
     # Ctrl-C reaches the whole process group; the parent decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-    logging.getLogger("pynamodb").setLevel(logging.WARNING)
+    for noisy in ("pynamodb", "pyvips"):  # their INFO lines are per-call chatter
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     os.environ.update(env)
     global _app
     _app = sources.load_app(app_spec)
