@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from chalicelib.domain.model import Facts, Image, Rendition
+from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery
 
 
 @dataclass(frozen=True)
@@ -142,3 +143,20 @@ class Clock(Protocol):
 
     def now(self) -> datetime:
         """Current UTC time."""
+
+
+class SearchIndex(Protocol):
+    """The search read model; rebuilt from the images table at any time."""
+
+    def apply(self, changes: Sequence[Change]) -> None:
+        """Upsert or delete, each only if its version is newer than the one held."""
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        """Only what was upserted (ready images); facets: orientation and color count
+        with every filter but their own, tags within the current results."""
+
+    def suggest(self, prefix: str, limit: int) -> list[str]:
+        """Tags starting with `prefix`, then titles with a word starting with it."""
+
+    def rebuild(self, docs: Iterable[SearchDoc]) -> int:
+        """Replace the whole index with `docs` without a moment of empty results."""

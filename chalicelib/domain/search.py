@@ -1,0 +1,111 @@
+"""Search as data: the indexed document, a structured query, a page of results.
+
+Every SearchIndex implementation (embedded engine locally, OpenSearch in AWS) takes and
+returns exactly these; query text is parsed into them before any engine sees it, so user
+text never reaches an engine's query syntax.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 24
+MAX_QUERY_CHARS = 256
+FACET_TAGS = 20
+
+
+class Sort(StrEnum):
+    """Result order; ties always break on image_id so paging is stable."""
+
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    POPULAR = "popular"
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    """One `ready` image as the index holds it (a read model of the images table)."""
+
+    image_id: str
+    version: int
+    title: str
+    description: str
+    tags: tuple[str, ...]
+    owner: str
+    owner_name: str
+    created_at: str  # ISO-8601 UTC, e.g. 2026-11-27T12:00:00.000000Z
+    width: int
+    height: int
+    orientation: str  # landscape | portrait | square
+    color: str  # palette name: red, orange, ..., white
+    color_hex: str  # "#rrggbb"
+    blurhash: str
+    popularity: int = 0
+    renditions: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One versioned change for the index: `doc` to upsert, or None to delete.
+
+    Implementations apply a change only if `version` is newer than what they hold for
+    `image_id` (deletes leave a tombstone with their version), so replayed or
+    out-of-order stream records never resurrect a deleted image or roll back an edit.
+    """
+
+    image_id: str
+    version: int
+    doc: SearchDoc | None
+
+
+@dataclass(frozen=True)
+class DateParts:
+    """A calendar filter on the UTC upload day; None parts match anything."""
+
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A fully parsed search: words, filters, sort and where the page starts."""
+
+    words: tuple[str, ...] = ()  # all must match title, tags or description
+    prefix_last: bool = True  # the last word also matches as a prefix (search as you type)
+    desc_words: tuple[str, ...] = ()  # all must match the description only
+    tags: tuple[str, ...] = ()  # all must be present (exact, normalised)
+    orientation: str | None = None
+    color: str | None = None
+    min_width: int | None = None
+    min_height: int | None = None
+    owner: str | None = None
+    date: DateParts | None = None
+    date_from: str | None = None  # inclusive UTC day, YYYY-MM-DD
+    date_to: str | None = None  # inclusive UTC day, YYYY-MM-DD
+    sort: Sort = Sort.NEWEST
+    per_page: int = DEFAULT_PER_PAGE
+    search_after: tuple[Any, ...] | None = None  # sort values of the previous page's last hit
+    fuzzy: bool = False  # typo tolerance (the service retries with it when nothing matched)
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    """One value of a facet and how many results have it."""
+
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of results with facets and what to pass for the next page."""
+
+    total: int
+    hits: tuple[SearchDoc, ...]
+    facets: dict[str, tuple[FacetCount, ...]]  # tags (top 20), orientation, color
+    next_after: tuple[Any, ...] | None  # sort values of the last hit, None on the last page
+    approximate: bool = False  # counts came from a capped sample
