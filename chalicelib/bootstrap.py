@@ -16,7 +16,7 @@ from chalicelib.services.deps import Deps
 
 if TYPE_CHECKING:
     from chalicelib.auth import TokenVerifier
-    from chalicelib.ports import ImageProcessor
+    from chalicelib.ports import ImageProcessor, SearchIndex
 
 
 @dataclass
@@ -39,6 +39,22 @@ def _vips(max_pixels: int, max_side: int) -> ImageProcessor:
     return VipsProcessor(max_pixels=max_pixels, max_side=max_side)
 
 
+@functools.lru_cache(maxsize=4)
+def _search(backend: str, path: str, endpoint: str, service: str, region: str) -> SearchIndex:
+    # Imported lazily: only the chosen engine's library is loaded.
+    if backend == "embedded":
+        from pathlib import Path
+
+        from chalicelib.adapters.search.embedded import EmbeddedSearchIndex
+
+        return EmbeddedSearchIndex(Path(path))
+    if backend == "opensearch":
+        from chalicelib.adapters.search.opensearch import OpenSearchIndex, connect
+
+        return OpenSearchIndex(connect(endpoint, region, service))
+    raise ValueError(f"SEARCH_BACKEND must be embedded or opensearch, not {backend!r}")
+
+
 def build(settings: config.Settings) -> Services:
     """Wire real adapters for these settings."""
     from chalicelib.auth import TokenVerifier
@@ -56,6 +72,15 @@ def build(settings: config.Settings) -> Services:
         limits=settings.limits,
         profile=settings.profile,
         new_id=new_image_id,
+        search_index=functools.partial(
+            _search,
+            settings.search_backend,
+            settings.search_index_path,
+            settings.opensearch_endpoint,
+            settings.opensearch_service,
+            settings.region,
+        ),
+        cursor_secret=settings.cursor_secret,
     )
     verifier = TokenVerifier(settings.jwks_url, settings.issuer, settings.app_client_ids)
     return Services(settings, deps, verifier)

@@ -35,6 +35,11 @@ class Settings:
     renditions_base_url: str
     endpoint_url: str | None = None
     image_engine: str = "vips"
+    search_backend: str = "embedded"
+    search_index_path: str = ".data/search"
+    opensearch_endpoint: str = ""
+    opensearch_service: str = "es"
+    cursor_secret: bytes = b""
     profile: tuple[RenditionSpec, ...] = field(default_factory=tuple)
     limits: Limits = field(default_factory=Limits)
 
@@ -61,6 +66,16 @@ def _limits(env: Mapping[str, str]) -> Limits:
         ),
         max_receives=_int(env, "MAX_RECEIVES", base.max_receives),
     )
+
+
+def _cursor_secret(env: Mapping[str, str], pool_id: str, prefix: str) -> bytes:
+    """CURSOR_SECRET signs search cursors; without one, a per-stack value is derived.
+
+    Cursors are only tamper-evident page markers (they never unlock data), so a value
+    unique to the stack is enough where no secret is configured.
+    """
+    secret = env.get("CURSOR_SECRET") or f"cursor:{prefix}:{pool_id}"
+    return secret.encode()
 
 
 def queue_names(env: Mapping[str, str] | None = None) -> tuple[str, str]:
@@ -108,6 +123,11 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         renditions_base_url=env.get("RENDITIONS_BASE_URL", "").rstrip("/"),
         endpoint_url=endpoint,
         image_engine=env.get("IMAGE_ENGINE", "vips"),
+        search_backend=env.get("SEARCH_BACKEND", "embedded"),
+        search_index_path=env.get("SEARCH_INDEX_PATH", ".data/search"),
+        opensearch_endpoint=env.get("OPENSEARCH_ENDPOINT", ""),
+        opensearch_service=env.get("OPENSEARCH_SERVICE", "es"),
+        cursor_secret=_cursor_secret(env, pool_id, prefix),
         profile=parse_profile(json.loads(env.get("RENDITION_PROFILE", DEFAULT_PROFILE))),
         limits=_limits(env),
     )

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from chalicelib.domain.model import Facts, Image, Rendition
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery
@@ -94,6 +94,12 @@ class ImageRepository(Protocol):
     def delete(self, image_id: str) -> None:
         """Remove the record."""
 
+    def from_stream(self, image: dict[str, Any]) -> Image:
+        """Decode a NewImage/OldImage of the table's stream."""
+
+    def all_ready(self) -> Iterator[Image]:
+        """Every ready image (reindexing reads the source of truth)."""
+
 
 class BlobStore(Protocol):
     """One bucket."""
@@ -136,6 +142,9 @@ class ImageProcessor(Protocol):
         self, master: bytes, width: int, fmt: str, quality: int, budget_seconds: float
     ) -> Encoded:
         """Resize the master to `width` (never up) and encode freshly, no metadata."""
+
+    def summarize(self, master: bytes) -> tuple[str, str, str]:
+        """(palette colour name, "#rrggbb" dominant colour, BlurHash) of a master."""
 
 
 class Clock(Protocol):

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from chalicelib.domain.limits import Limits
 from chalicelib.domain.model import Facts, Image, Rendition, Status
 from chalicelib.domain.renditions import RenditionSpec
+from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery
 from chalicelib.ports import Encoded, Master, ObjectInfo, Page, RenderTask
 from chalicelib.services.deps import Deps
 
@@ -86,6 +87,15 @@ class FakeRepo:
     def delete(self, image_id: str) -> None:
         self.items.pop(image_id, None)
 
+    def from_stream(self, image: dict) -> Image:  # type: ignore[type-arg]
+        # Decoding the table's item format is pure: borrow the real adapter's.
+        from chalicelib.adapters.dynamodb.repository import DynamoImageRepository
+
+        return DynamoImageRepository("fake", "us-east-1").from_stream(image)
+
+    def all_ready(self):  # type: ignore[no-untyped-def]
+        return iter([copy.deepcopy(i) for i in self.items.values() if i.status is Status.READY])
+
 
 class FakeStore:
     """A bucket in a dict."""
@@ -153,6 +163,10 @@ class FakeProcessor:
         w, h = self.size
         return Master(b"MASTER" + data[:8], width, max(1, round(h * width / w)))
 
+    def summarize(self, master: bytes) -> tuple[str, str, str]:
+        self.calls.append("summarize")
+        return "blue", "#1040c0", "L6Pj0^jE.AyE_3t7t7R**0o#DgR4"
+
     def render(
         self, master: bytes, width: int, fmt: str, quality: int, budget_seconds: float
     ) -> Encoded:
@@ -160,6 +174,52 @@ class FakeProcessor:
         if self.error:
             raise self.error
         return Encoded(b"RIFF" + str(width).encode(), width, width * 3 // 4, fmt)
+
+
+class FakeSearchIndex:
+    """A tiny honest index: words are substrings; fuzzy forgives each word's last letter."""
+
+    def __init__(self) -> None:
+        self.docs: dict[str, SearchDoc] = {}
+        self.versions: dict[str, int] = {}
+        self.queries: list[SearchQuery] = []
+        self.applied: list[Change] = []
+
+    def apply(self, changes: Sequence[Change]) -> None:
+        for change in changes:
+            self.applied.append(change)
+            if change.version <= self.versions.get(change.image_id, 0):
+                continue
+            self.versions[change.image_id] = change.version
+            if change.doc is None:
+                self.docs.pop(change.image_id, None)
+            else:
+                self.docs[change.image_id] = change.doc
+
+    def _matches(self, doc: SearchDoc, query: SearchQuery) -> bool:
+        text = " ".join((doc.title, doc.description, *doc.tags)).lower()
+        words = [w[:-1] if query.fuzzy else w for w in query.words]
+        return all(w in text for w in words) and all(t in doc.tags for t in query.tags)
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        self.queries.append(query)
+        hits = sorted(d.image_id for d in self.docs.values() if self._matches(d, query))
+        after = query.search_after[0] if query.search_after else ""
+        rest = [i for i in hits if i > after]
+        page = rest[: query.per_page]
+        more = len(rest) > len(page)
+        return SearchPage(
+            len(hits), tuple(self.docs[i] for i in page), {}, (page[-1],) if more else None
+        )
+
+    def suggest(self, prefix: str, limit: int) -> list[str]:
+        tags = sorted({t for d in self.docs.values() for t in d.tags if t.startswith(prefix)})
+        return tags[:limit]
+
+    def rebuild(self, docs) -> int:  # type: ignore[no-untyped-def]
+        self.docs = {d.image_id: d for d in docs}
+        self.versions = {i: d.version for i, d in self.docs.items()}
+        return len(self.docs)
 
 
 class FakeClock:
@@ -177,6 +237,7 @@ def make_deps(processor: FakeProcessor | None = None, limits: Limits | None = No
     """A full set of fakes wired like bootstrap wires the real ones."""
     counter = iter(range(1, 10_000))
     engine = processor or FakeProcessor()
+    index = FakeSearchIndex()
     return Deps(
         repo=FakeRepo(),
         uploads=FakeStore(),
@@ -187,4 +248,5 @@ def make_deps(processor: FakeProcessor | None = None, limits: Limits | None = No
         limits=limits or Limits(),
         profile=PROFILE,
         new_id=lambda: f"{next(counter):032x}",
+        search_index=lambda: index,
     )

@@ -48,6 +48,9 @@ class Facts:
     orientation: str
     format: str
     bytes: int
+    color: str = ""
+    color_hex: str = ""
+    blurhash: str = ""
 
 
 @dataclass

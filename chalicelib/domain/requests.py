@@ -11,6 +11,7 @@ from typing import Any
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.limits import Limits
 from chalicelib.domain.model import ACCEPTED_CONTENT_TYPES
+from chalicelib.domain.search_query import hashtags
 
 MAX_FILENAME = 255
 _SPACES = re.compile(r"\s+")
@@ -71,9 +72,17 @@ def _clean_tags(value: Any, max_tags: int, max_chars: int) -> tuple[str, ...]:
 
 
 def parse_metadata(body: Any, limits: Limits, current: Metadata | None = None) -> Metadata:
-    """Clean title/description/tags; with `current`, absent fields keep their value."""
-    data = _require_object(body)
-    base = current or Metadata("", "", ())
+    """Clean title/description/tags; with `current`, absent fields keep their value.
+
+    Hashtags written in the description (#sunset) join the tags.
+    """
+    metadata = _metadata(_require_object(body), limits, current or Metadata("", "", ()))
+    tags = list(metadata.tags)
+    tags += [t for t in hashtags(metadata.description) if t not in tags]
+    return Metadata(metadata.title, metadata.description, tuple(tags[: limits.max_tags]))
+
+
+def _metadata(data: Mapping[str, Any], limits: Limits, base: Metadata) -> Metadata:
     return Metadata(
         title=_clean_text(data["title"], "title", limits.max_title_chars)
         if "title" in data

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 from chalicelib.domain.limits import Limits
 from chalicelib.domain.renditions import RenditionSpec
-from chalicelib.ports import BlobStore, Clock, ImageProcessor, ImageRepository, RenderQueue
+from chalicelib.ports import (
+    BlobStore,
+    Clock,
+    ImageProcessor,
+    ImageRepository,
+    RenderQueue,
+    SearchIndex,
+)
 
 
 @dataclass
@@ -23,6 +30,8 @@ class Deps:
     limits: Limits
     profile: tuple[RenditionSpec, ...]
     new_id: Callable[[], str]
+    search_index: Callable[[], SearchIndex]
+    cursor_secret: bytes = b"test-secret"
 
     def now(self) -> str:
         """Now as a sortable ISO-8601 UTC string with microseconds."""

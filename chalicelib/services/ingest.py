@@ -73,10 +73,15 @@ def _validate_and_master(deps: Deps, image: Image) -> Facts | None:
     shown = display_size(header.width, header.height, header.orientation)
     data = deps.uploads.read(image.upload_key)
     width = master_width(deps.profile, shown)
-    master = deps.processor().make_master(data, width, deps.limits.processing_budget_seconds)
+    engine = deps.processor()
+    master = engine.make_master(data, width, deps.limits.processing_budget_seconds)
+    color, color_hex, blurhash = engine.summarize(master.data)
     deps.uploads.put(image.master_key, master.data, "image/tiff")
     shown = _as_decoded(shown, master.width, master.height)
-    return Facts(shown.width, shown.height, orientation_name(shown), header.format, info.size)
+    kind = orientation_name(shown)
+    return Facts(
+        shown.width, shown.height, kind, header.format, info.size, color, color_hex, blurhash
+    )
 
 
 def _as_decoded(shown: Size, width: int, height: int) -> Size:

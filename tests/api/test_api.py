@@ -165,3 +165,78 @@ def test_me_images_needs_sign_in_and_valid_page_size(api: Api) -> None:
         "invalid_per_page",
     )
 
+
+def _indexed(api: Api, title: str = "Red fox") -> str:
+    from chalicelib.domain.search import Change, SearchDoc
+
+    image_id = f"{len(api.deps.search_index().docs) + 1:032x}"
+    doc = SearchDoc(
+        image_id,
+        1,
+        title,
+        "",
+        ("fox",),
+        "sub-alice",
+        "alice",
+        "2026-11-27T12:00:00.000000Z",
+        400,
+        300,
+        "landscape",
+        "red",
+        "#c0302a",
+        "LKO",
+        renditions={
+            "thumb": {
+                "key": f"{image_id}/thumb.webp",
+                "width": 200,
+                "height": 150,
+                "format": "webp",
+                "bytes": 9,
+            }
+        },
+    )
+    api.deps.search_index().apply([Change(image_id, 1, doc)])
+    return image_id
+
+
+def test_search_answers_results_facets_cursor_and_caches_briefly(api: Api) -> None:
+    image_id = _indexed(api)
+    response = api.client.http.get("/search?q=fox")
+    body = json.loads(response.body)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=10"
+    assert set(body) >= {"total", "results", "facets", "next_cursor", "fuzzy"}
+    hit = body["results"][0]
+    assert (hit["id"], hit["color"], hit["blurhash"]) == (image_id, "red", "LKO")
+    assert hit["renditions"]["thumb"]["url"] == f"https://cdn.test/r/{image_id}/thumb.webp"
+
+
+def test_signed_in_search_is_not_publicly_cached(api: Api) -> None:
+    response = api.client.http.get("/search?q=fox", headers=ALICE)
+    assert response.headers["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("per_page=0", "invalid_per_page"),
+        ("per_page=10000", "invalid_per_page"),
+        ("q=" + "x" * 300, "query_too_long"),
+        ("cursor=forged", "invalid_cursor"),
+        ("q=date:31-02-2020", "invalid_date"),
+    ],
+)
+def test_search_refuses_bad_input_with_a_code(api: Api, query: str, code: str) -> None:
+    assert _error(api.client.http.get(f"/search?{query}")) == (400, code)
+
+
+def test_engine_syntax_is_only_words(api: Api) -> None:
+    for q in ("title:* OR _exists_:owner", "/.*/", "*a", '"unbalanced'):
+        response = api.client.http.get(f"/search?q={q}")
+        assert response.status_code == 200, q
+
+
+def test_suggest_lists_tag_completions(api: Api) -> None:
+    _indexed(api)
+    body = json.loads(api.client.http.get("/suggest?q=fo").body)
+    assert body == {"suggestions": ["fox"]}

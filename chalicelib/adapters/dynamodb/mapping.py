@@ -46,7 +46,14 @@ def as_image(item: Any) -> Image:
     facts = None
     if item.width is not None and item.format:
         facts = Facts(
-            int(item.width), int(item.height), item.orientation, item.format, int(item.bytes)
+            int(item.width),
+            int(item.height),
+            item.orientation,
+            item.format,
+            int(item.bytes),
+            item.color or "",
+            item.color_hex or "",
+            item.blurhash or "",
         )
     raw = item.renditions.as_dict() if hasattr(item.renditions, "as_dict") else item.renditions
     renditions = {

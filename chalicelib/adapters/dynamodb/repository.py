@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pynamodb.exceptions import DeleteError, UpdateError
@@ -83,6 +83,9 @@ class DynamoImageRepository:
             r.orientation.set(facts.orientation),
             r.format.set(facts.format),
             r.bytes.set(facts.bytes),
+            r.color.set(facts.color or None),
+            r.color_hex.set(facts.color_hex or None),
+            r.blurhash.set(facts.blurhash or None),
             r.expected.set(list(expected)),
             r.updated_at.set(now),
             r.version.add(1),
@@ -109,6 +112,15 @@ class DynamoImageRepository:
     def fail(self, image_id: str, reason: str, now: str) -> bool:
         """pending|processing -> failed with a reason."""
         return self._transition(image_id, Status.FAILED, reason, now, ACTIVE)
+
+    def all_ready(self) -> Iterator[Image]:
+        """Every ready image, scanned page by page."""
+        for item in self.record.scan(self.record.status == Status.READY.value):
+            yield as_image(item)
+
+    def from_stream(self, image: dict[str, Any]) -> Image:
+        """An image as a DynamoDB stream record carries it (NewImage/OldImage)."""
+        return as_image(self.record.from_raw_data(image))
 
     def delete(self, image_id: str) -> None:
         """Remove the record (missing is fine)."""

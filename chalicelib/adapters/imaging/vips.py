@@ -23,6 +23,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from chalicelib.domain import blurhash, palette
 from chalicelib.domain.errors import ProcessingTimeout, Rejected
 from chalicelib.domain.renditions import Size, display_size, fit_width
 from chalicelib.ports import Encoded, Master
@@ -40,6 +41,10 @@ FAIL_ON = {
     "webpload_buffer": "truncated",
 }
 JPEG_BACKGROUND = [255, 255, 255]
+# summarize(): pixels sampled for the dominant colour, and for the BlurHash (which is pure
+# Python, so kept small: about 0.4 ms at 32x32).
+COLOUR_SAMPLE_SIDE = 64
+BLURHASH_SAMPLE_SIDE = 32
 # libjpeg only warns when the scan data ends before the picture does (a header that lies
 # about its size); fail_on="truncated" would let that through as a flat grey image.
 SHORT_DATA_WARNINGS = ("premature end",)
@@ -163,6 +168,22 @@ class VipsProcessor:
         data = budget.run(resized, lambda im: _encode(im, fmt, quality))
         return Encoded(data, target.width, target.height, fmt)
 
+    def summarize(self, master: bytes) -> tuple[str, str, str]:
+        """(palette colour name, "#rrggbb" dominant colour, BlurHash) of a master."""
+        image = _vips().Image.tiffload_buffer(master, fail_on="error")
+        if image.bands < 3:
+            image = image.colourspace("srgb")
+        if image.hasalpha():
+            image = image.flatten(background=JPEG_BACKGROUND)
+        # Box-filtered shrinks average every pixel in; the 32 px one is cut from the 64 px
+        # one, so the big master is read once.
+        colour_sample = _shrink_to(image, COLOUR_SAMPLE_SIDE).copy_memory()
+        hash_sample = _shrink_to(colour_sample, BLURHASH_SAMPLE_SIDE)
+        rgb = palette.dominant(_rgb_pixels(colour_sample))
+        hash_pixels = _rgb_pixels(hash_sample)
+        placeholder = blurhash.encode(hash_sample.width, hash_sample.height, hash_pixels)
+        return palette.name_for(*rgb), palette.hex_of(*rgb), placeholder
+
     def _inspect(self, data: bytes) -> tuple[Size, bool, str]:
         """Upright size, whether an ICC profile is embedded, and how strict to decode."""
         header = _open_header(data)
@@ -226,6 +247,20 @@ def _encode(image: Any, fmt: str, quality: int) -> bytes:
         # PNG is lossless: quality has no meaning here.
         return bytes(image.pngsave_buffer(compression=6, keep="none"))
     raise ValueError(f"unsupported rendition format: {fmt}")
+
+
+def _shrink_to(image: Any, side: int) -> Any:
+    """At most `side` px on the long side (never enlarged), 8-bit with 3 bands."""
+    scale = side / max(image.width, image.height)
+    if scale < 1:
+        image = image.resize(scale, kernel="linear")
+    return image.cast("uchar")
+
+
+def _rgb_pixels(image: Any) -> list[tuple[int, int, int]]:
+    """Row-major (r, g, b) triples of a 3-band 8-bit image."""
+    data = bytes(image.write_to_memory())
+    return list(zip(data[0::3], data[1::3], data[2::3], strict=True))
 
 
 def _summary(exc: Exception) -> str:

@@ -68,8 +68,6 @@ def json_errors(event: Any, get_response: Callable[[Any], Response]) -> Response
             message = "Something went wrong on our side."
         else:
             message = str(body.get("Message", ""))
-        headers = {
-            k: str(v) for k, v in response.headers.items() if k.lower() != "content-type"
-        }
+        headers = {k: str(v) for k, v in response.headers.items() if k.lower() != "content-type"}
         return error_response(response.status_code, code, message, headers)
     return response

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from chalicelib.domain.model import Image
+from chalicelib.domain.search import FacetCount, SearchDoc
 from chalicelib.ports import BlobStore
 
 
@@ -26,6 +28,9 @@ def image_json(image: Image, renditions: BlobStore) -> dict[str, Any]:
         "orientation": facts.orientation if facts else None,
         "format": facts.format if facts else None,
         "bytes": facts.bytes if facts else None,
+        "color": facts.color if facts else None,
+        "color_hex": facts.color_hex if facts else None,
+        "blurhash": facts.blurhash if facts else None,
         "renditions": {
             name: {
                 "url": renditions.url(r.key),
@@ -40,3 +45,45 @@ def image_json(image: Image, renditions: BlobStore) -> dict[str, Any]:
     if image.reason:
         body["reason"] = image.reason
     return body
+
+
+def _urls(renditions: Mapping[str, Mapping[str, Any]], store: BlobStore) -> dict[str, Any]:
+    ordered = sorted(renditions.items(), key=lambda kv: int(kv[1]["width"]))
+    return {
+        name: {
+            "url": store.url(str(r["key"])),
+            "width": r["width"],
+            "height": r["height"],
+            "format": r["format"],
+            "bytes": r["bytes"],
+        }
+        for name, r in ordered
+    }
+
+
+def summary_json(doc: SearchDoc, renditions: BlobStore) -> dict[str, Any]:
+    """One search hit: what a results grid needs."""
+    return {
+        "id": doc.image_id,
+        "title": doc.title,
+        "description": doc.description,
+        "tags": list(doc.tags),
+        "owner": doc.owner,
+        "owner_name": doc.owner_name,
+        "created_at": doc.created_at,
+        "width": doc.width,
+        "height": doc.height,
+        "orientation": doc.orientation,
+        "color": doc.color,
+        "color_hex": doc.color_hex,
+        "blurhash": doc.blurhash,
+        "renditions": _urls(doc.renditions, renditions),
+    }
+
+
+def facets_json(facets: Mapping[str, tuple[FacetCount, ...]]) -> dict[str, Any]:
+    """Facet counts as lists of {value, count}."""
+    return {
+        name: [{"value": f.value, "count": f.count} for f in counts]
+        for name, counts in facets.items()
+    }

@@ -90,3 +90,10 @@ def test_given_a_list_body_when_requesting_then_invalid_body() -> None:
     with pytest.raises(InvalidInput) as caught:
         request_upload(make_deps(), ALICE, ["nope"])
     assert caught.value.code == "invalid_body"
+
+
+def test_given_hashtags_in_the_description_then_they_join_the_tags() -> None:
+    deps = make_deps()
+    body = {**GOOD, "tags": ["sea"], "description": "Evening light #Sunset #sea, page#1"}
+    image = deps.repo.get(request_upload(deps, ALICE, body).image_id)
+    assert image is not None and image.tags == ("sea", "sunset")

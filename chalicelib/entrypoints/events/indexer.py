@@ -1,0 +1,26 @@
+"""Indexer Lambda body: the images table's stream -> the search index."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.bootstrap import Services
+from chalicelib.domain.model import Image
+from chalicelib.observability import logger
+from chalicelib.services import indexing
+
+
+def _images(record: dict[str, Any], services: Services) -> tuple[Image | None, Image | None]:
+    change = record.get("dynamodb", {})
+    decode = services.deps.repo.from_stream
+    old = decode(change["OldImage"]) if "OldImage" in change else None
+    new = decode(change["NewImage"]) if "NewImage" in change else None
+    return old, new
+
+
+def handle(event: dict[str, Any], services: Services) -> dict[str, Any]:
+    """Apply the batch in order; any failure retries the batch (bisected by the mapping)."""
+    records = [_images(record, services) for record in event.get("Records", [])]
+    applied = indexing.apply_stream(services.deps.search_index(), records)
+    logger.info("indexed", extra={"records": len(records), "changes": applied})
+    return {"batchItemFailures": []}

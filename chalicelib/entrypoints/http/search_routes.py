@@ -1,0 +1,52 @@
+"""Search endpoints on the API blueprint: /search and /suggest."""
+
+from __future__ import annotations
+
+from chalice.app import Response
+
+from chalicelib import bootstrap
+from chalicelib.entrypoints.http.errors import domain_errors
+from chalicelib.entrypoints.http.routes import api
+from chalicelib.entrypoints.http.serialize import facets_json, summary_json
+from chalicelib.services import search as search_service
+
+# No server-side result cache: CloudFront may keep an anonymous answer this long.
+PUBLIC_CACHE = "public, max-age=10"
+PRIVATE_CACHE = "private, no-store"
+
+
+def _cache_control() -> str:
+    signed_in = api.current_request.headers.get("authorization")
+    return PRIVATE_CACHE if signed_in else PUBLIC_CACHE
+
+
+def _params() -> dict[str, str]:
+    params = api.current_request.query_params
+    return dict(params) if params else {}
+
+
+@api.route("/search", methods=["GET"])
+@domain_errors
+def search() -> Response:
+    """Ready images matching words and filters, with facets and a cursor."""
+    deps = bootstrap.services().deps
+    answer = search_service.search(deps.search_index(), _params(), deps.cursor_secret)
+    body = {
+        "total": answer.page.total,
+        "results": [summary_json(doc, deps.renditions) for doc in answer.page.hits],
+        "facets": facets_json(answer.page.facets),
+        "next_cursor": answer.next_cursor,
+        "fuzzy": answer.fuzzy,
+        "approximate_facets": answer.page.approximate,
+    }
+    return Response(body=body, headers={"Cache-Control": _cache_control()})
+
+
+@api.route("/suggest", methods=["GET"])
+@domain_errors
+def suggest() -> Response:
+    """Completions for what the user is typing."""
+    deps = bootstrap.services().deps
+    text = _params().get("q", "")
+    suggestions = search_service.suggest(deps.search_index(), text)
+    return Response(body={"suggestions": suggestions}, headers={"Cache-Control": _cache_control()})
