@@ -1,0 +1,149 @@
+"""The OpenSearch index definition (settings + mappings) and the document we store.
+
+`infra/search/index-template.json` is the same definition as a composable index template;
+a unit test keeps the two equal. Every index the adapter creates carries this body itself,
+so installing the template is optional (it covers indices made by hand).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from chalicelib.domain.search import SearchDoc
+
+TEMPLATE_VERSION = 1
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_DOC_FIELDS = tuple(f.name for f in dataclasses.fields(SearchDoc))
+
+# No stop words: a query of "the who" must still find "The Who", and the embedded engine
+# drops none either. porter2 is the Snowball English stemmer (running -> run, foxes -> fox).
+_ANALYSIS: dict[str, Any] = {
+    "filter": {
+        "english_possessive": {"type": "stemmer", "language": "possessive_english"},
+        "english_porter2": {"type": "stemmer", "language": "porter2"},
+    },
+    "analyzer": {
+        "english_words": {
+            "type": "custom",
+            "tokenizer": "standard",
+            "filter": ["lowercase", "english_possessive", "english_porter2"],
+        },
+        "plain_words": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]},
+    },
+}
+
+# Unstemmed words for the search-as-you-type prefix. index_prefixes turns a 1-10 char prefix
+# into one term lookup: exact (no 50-term expansion cap) and fast on a short prefix.
+_PLAIN: dict[str, Any] = {
+    "type": "text",
+    "analyzer": "plain_words",
+    "index_prefixes": {"min_chars": 1, "max_chars": 10},
+}
+
+
+def _keyword(**extra: Any) -> dict[str, Any]:
+    return {"type": "keyword", **extra}
+
+
+def _words(**subfields: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "text", "analyzer": "english_words", "fields": {"plain": _PLAIN, **subfields}}
+
+
+def _properties() -> dict[str, Any]:
+    return {
+        "image_id": _keyword(),
+        "version": {"type": "long"},
+        "title": _words(keyword=_keyword(ignore_above=512)),
+        "description": _words(),
+        "tags": _words(keyword=_keyword(ignore_above=256, eager_global_ordinals=True)),
+        "owner": _keyword(),
+        "orientation": _keyword(),
+        "color": _keyword(),
+        "width": {"type": "integer"},
+        "height": {"type": "integer"},
+        "popularity": {"type": "long"},
+        "created_at": {"type": "date", "format": "strict_date_optional_time"},
+        # Epoch microseconds: sorts exactly like the ISO string (a date keeps only millis).
+        "created_ts": {"type": "long"},
+        "created_day": {"type": "date", "format": "strict_date"},
+        "created_year": {"type": "short"},
+        "created_month": {"type": "byte"},
+        "created_dom": {"type": "byte"},
+        # The whole SearchDoc, stored but not indexed, so a hit rebuilds it exactly.
+        "doc": {"type": "object", "enabled": False},
+    }
+
+
+def index_body(template_version: int = TEMPLATE_VERSION) -> dict[str, Any]:
+    """Settings and mappings for a new images index."""
+    settings = {
+        # One shard: exact facet counts and scores that do not vary between pages.
+        "number_of_shards": 1,
+        "refresh_interval": "1s",
+        # Delete tombstones must outlive the stream's 1 h max record age (and a rebuild),
+        # or a replayed older upsert could bring a deleted image back.
+        "gc_deletes": "2h",
+        # Paging is search_after only; from+size past 1,000 is refused by design.
+        "max_result_window": 1000,
+    }
+    return {
+        "settings": {"index": settings, "analysis": _ANALYSIS},
+        "mappings": {
+            "dynamic": "strict",
+            "_meta": {"template_version": template_version},
+            "properties": _properties(),
+        },
+    }
+
+
+def index_template(
+    template_version: int = TEMPLATE_VERSION, alias: str = "images"
+) -> dict[str, Any]:
+    """The composable index template kept in infra/search/index-template.json."""
+    return {
+        "index_patterns": [f"{alias}-v{template_version}-*"],
+        "version": template_version,
+        "template": index_body(template_version),
+        "_meta": {"source": "chalicelib/adapters/search/opensearch_mapping.py"},
+    }
+
+
+def _utc(stamp: str) -> datetime:
+    moment = datetime.fromisoformat(stamp)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def to_source(doc: SearchDoc) -> dict[str, Any]:
+    """The stored document: searchable fields plus the SearchDoc itself under `doc`."""
+    created = _utc(doc.created_at)
+    whole = dataclasses.asdict(doc)
+    whole["tags"] = list(doc.tags)
+    return {
+        "image_id": doc.image_id,
+        "version": doc.version,
+        "title": doc.title,
+        "description": doc.description,
+        "tags": list(doc.tags),
+        "owner": doc.owner,
+        "orientation": doc.orientation,
+        "color": doc.color,
+        "width": doc.width,
+        "height": doc.height,
+        "popularity": doc.popularity,
+        "created_at": doc.created_at,
+        "created_ts": (created - _EPOCH) // timedelta(microseconds=1),
+        "created_day": created.date().isoformat(),
+        "created_year": created.year,
+        "created_month": created.month,
+        "created_dom": created.day,
+        "doc": whole,
+    }
+
+
+def from_source(stored: dict[str, Any]) -> SearchDoc:
+    """The SearchDoc a hit's `doc` holds (unknown keys from newer writers are ignored)."""
+    values = {name: stored[name] for name in _DOC_FIELDS if name in stored}
+    values["tags"] = tuple(values.get("tags", ()))
+    return SearchDoc(**values)

@@ -1,0 +1,108 @@
+"""The index template kept in the repo, and the documents the adapter stores in it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from chalicelib.adapters.search.opensearch_mapping import (
+    TEMPLATE_VERSION,
+    from_source,
+    index_body,
+    index_template,
+    to_source,
+)
+from tests.unit.adapters.search.docs import doc
+from tests.unit.adapters.search.golden import assert_matches
+
+ROOT = Path(__file__).resolve().parents[4]
+TEMPLATE_FILE = ROOT / "infra" / "search" / "index-template.json"
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _template() -> dict[str, Any]:
+    return json.loads(TEMPLATE_FILE.read_text())
+
+
+def _properties() -> dict[str, Any]:
+    return _template()["template"]["mappings"]["properties"]
+
+
+def test_the_template_file_is_the_body_every_new_index_gets() -> None:
+    # GIVEN the versioned template in infra/ THEN it is what the adapter creates indices with
+    assert_matches(index_template(), TEMPLATE_FILE)
+    assert _template()["template"] == index_body()
+    assert _template()["version"] == TEMPLATE_VERSION
+    assert _template()["index_patterns"] == [f"images-v{TEMPLATE_VERSION}-*"]
+
+
+def test_text_fields_are_stemmed_in_english_without_stop_words() -> None:
+    analysis = _template()["template"]["settings"]["analysis"]
+    english = analysis["analyzer"]["english_words"]
+    filters = [analysis["filter"].get(name, {"type": name}) for name in english["filter"]]
+    assert {"type": "lowercase"} in filters
+    assert {"type": "stemmer", "language": "porter2"} in filters
+    assert not [f for f in filters if f["type"] == "stop"]
+    for field in ("title", "tags", "description"):
+        assert _properties()[field]["analyzer"] == "english_words"
+
+
+def test_prefix_fields_are_unstemmed_with_indexed_prefixes() -> None:
+    analysis = _template()["template"]["settings"]["analysis"]
+    assert analysis["analyzer"]["plain_words"]["filter"] == ["lowercase"]
+    for field in ("title", "tags", "description"):
+        plain = _properties()[field]["fields"]["plain"]
+        assert plain["analyzer"] == "plain_words"
+        assert plain["index_prefixes"]["min_chars"] == 1
+
+
+def test_filter_facet_and_sort_fields_have_exact_types() -> None:
+    props = _properties()
+    assert props["tags"]["fields"]["keyword"]["type"] == "keyword"
+    assert props["title"]["fields"]["keyword"]["type"] == "keyword"
+    for name in ("image_id", "owner", "orientation", "color"):
+        assert props[name]["type"] == "keyword"
+    for name in ("width", "height", "popularity", "version", "created_ts"):
+        assert props[name]["type"] in ("integer", "long")
+    assert props["created_at"]["type"] == "date"
+    assert props["created_day"] == {"type": "date", "format": "strict_date"}
+    assert props["doc"] == {"type": "object", "enabled": False}
+    assert _template()["template"]["mappings"]["dynamic"] == "strict"
+
+
+def test_tombstones_outlive_the_streams_max_record_age() -> None:
+    gc_deletes = _template()["template"]["settings"]["index"]["gc_deletes"]
+    amount, unit = re.fullmatch(r"(\d+)([smhd])", gc_deletes).groups()  # type: ignore[union-attr]
+    assert int(amount) * UNITS[unit] >= 3600
+
+
+def test_stored_documents_only_use_mapped_fields() -> None:
+    # GIVEN a strict mapping WHEN a document is stored THEN every field in it is mapped
+    assert set(to_source(doc())) <= set(_properties())
+
+
+def test_a_stored_document_rebuilds_the_search_doc_exactly() -> None:
+    original = doc(tags=("b", "a"), renditions={"large": {"key": "k", "width": 2048}})
+    stored = json.loads(json.dumps(to_source(original)))
+    assert from_source(stored["doc"]) == original
+
+
+def test_upload_day_parts_are_taken_in_utc() -> None:
+    # GIVEN an upload at 01:30 on Christmas in UTC+02:00 (still the 24th in UTC)
+    source = to_source(doc(created_at="2024-12-25T01:30:00.000001+02:00"))
+    # THEN the day, its parts and the sort key are UTC ones, to the microsecond
+    assert source["created_day"] == "2024-12-24"
+    assert (source["created_year"], source["created_month"], source["created_dom"]) == (
+        2024,
+        12,
+        24,
+    )
+    assert source["created_ts"] == 1735083000000001
+
+
+def test_sort_key_orders_like_the_timestamps_within_one_millisecond() -> None:
+    earlier = to_source(doc(created_at="2024-12-24T23:59:59.123456Z"))["created_ts"]
+    later = to_source(doc(created_at="2024-12-24T23:59:59.123457Z"))["created_ts"]
+    assert later - earlier == 1
