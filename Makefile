@@ -12,7 +12,7 @@ TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),alice)
 TOKEN_PORT := $(if $(filter command line environment,$(origin PORT)),--port $(PORT))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit token clean-data install package layer
+.PHONY: run test lint unit token reindex clean-data install package layer
 
 $(STAMP): requirements.txt requirements-dev.txt layers/imaging/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ run: $(STAMP)
 
 token: $(STAMP)
 	@$(PY) -m infra.local.token --user $(TOKEN_USER) --group $(GROUP) --data-dir $(DATA_DIR) $(TOKEN_PORT)
+
+reindex: $(STAMP)
+	$(PY) -m infra.local.reindex --data-dir $(DATA_DIR)
 
 clean-data:
 	rm -rf $(DATA_DIR)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from chalice import Chalice
-from chalice.app import SQSEvent
+from chalice.app import DynamoDBEvent, SQSEvent
 
 from chalicelib import bootstrap, config
+from chalicelib.entrypoints.events import indexer as indexer_body
 from chalicelib.entrypoints.events import ingest as ingest_body
 from chalicelib.entrypoints.events import render as render_body
 from chalicelib.entrypoints.http import api, errors
@@ -29,3 +30,11 @@ def ingest(event: SQSEvent) -> dict[str, Any]:
 def render(event: SQSEvent) -> dict[str, Any]:
     """One rendition per message, many in parallel."""
     return render_body.handle(event.to_dict(), bootstrap.services())
+
+
+@app.on_dynamodb_record(
+    stream_arn=config.stream_arn(), batch_size=100, starting_position="TRIM_HORIZON"
+)
+def indexer(event: DynamoDBEvent) -> dict[str, Any]:
+    """Keep the search index equal to the table."""
+    return indexer_body.handle(event.to_dict(), bootstrap.services())

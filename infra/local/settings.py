@@ -53,6 +53,19 @@ def function_env(
     return env
 
 
+def search_env(data_dir: Path) -> dict[str, str]:
+    """The embedded engine, on disk in the data folder, shared by every process."""
+    return {"SEARCH_BACKEND": "embedded", "SEARCH_INDEX_PATH": str(data_dir.resolve() / "search")}
+
+
+def reconcile_search() -> None:
+    """Rebuild the index from the (restored) table, so a restart never shows stale results."""
+    from chalicelib.entrypoints import cli
+
+    count = cli.reindex(quiet=True)
+    log.info("search index rebuilt from the table: %d ready images", count)
+
+
 def visibility_override(env: Mapping[str, str] | None = None) -> int | None:
     """LOCAL_VISIBILITY_TIMEOUT (seconds) if set: shrinks every queue's, for retry tests."""
     raw = (os.environ if env is None else env).get(VISIBILITY_OVERRIDE_ENV, "")

@@ -87,6 +87,7 @@ class Stack:
         self.moto.start()
         created = self._create_resources(self.moto.endpoint_url)
         app = sources.load_app(options.app_spec)  # after the env: config is read at import
+        settings.reconcile_search()  # the table is the truth: no ghosts, nothing missing
         self._start_handlers(app, self.moto.endpoint_url)
         s3 = client("s3", self.moto.endpoint_url)
         renditions = RenditionStore(s3, self.env.get("RENDITIONS_BUCKET", ""))
@@ -111,6 +112,7 @@ class Stack:
         options = resources.Options(self.options.visibility_timeout)
         created = resources.create_all(parsed, resources.Clients(endpoint), options)
         self.env = settings.function_env(parsed, created, self.options.port, endpoint)
+        self.env.update(settings.search_env(self.options.data_dir))
         os.environ.update(self.env)
         return created
 

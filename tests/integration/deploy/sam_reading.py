@@ -109,10 +109,54 @@ def find_cycle(graph: Mapping[str, Iterable[str]]) -> list[str] | None:
     return None
 
 
-def role_statements(template: Mapping[str, Any], function: str) -> list[dict[str, Any]]:
-    """The IAM statements of the role a function runs as."""
+def _evaluate(node: Any, template: Mapping[str, Any], values: Mapping[str, str]) -> Any:
+    if not isinstance(node, dict):
+        return node
+    ((key, arg),) = node.items()
+    if key == "Ref":
+        return values[arg]
+    if key == "Condition":
+        return _evaluate(template["Conditions"][arg], template, values)
+    args = [_evaluate(item, template, values) for item in arg]
+    if key == "Fn::Equals":
+        return args[0] == args[1]
+    if key == "Fn::Not":
+        return not args[0]
+    if key in ("Fn::And", "Fn::Or"):
+        return all(args) if key == "Fn::And" else any(args)
+    raise AssertionError(f"unexpected condition function {key}")
+
+
+def conditions(
+    template: Mapping[str, Any], parameters: Mapping[str, str] | None = None
+) -> dict[str, bool]:
+    """Each template condition's value for these parameters (the rest at their Default)."""
+    values = {name: str(spec.get("Default", "")) for name, spec in template["Parameters"].items()}
+    values.update(parameters or {})
+    found = template.get("Conditions", {})
+    return {name: bool(_evaluate(body, template, values)) for name, body in found.items()}
+
+
+def choose(node: Any, truth: Mapping[str, bool]) -> Any:
+    """`node` with every Fn::If replaced by its chosen branch (AWS::NoValue dropped)."""
+    if isinstance(node, list):
+        chosen = [choose(item, truth) for item in node]
+        return [item for item in chosen if item != {"Ref": "AWS::NoValue"}]
+    if not isinstance(node, dict):
+        return node
+    if set(node) == {"Fn::If"}:
+        name, when_true, when_false = node["Fn::If"]
+        return choose(when_true if truth[name] else when_false, truth)
+    return {key: choose(value, truth) for key, value in node.items()}
+
+
+def role_statements(
+    template: Mapping[str, Any], function: str, parameters: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The IAM statements of the role a function runs as, for these stack parameters."""
     role = template["Resources"][function]["Properties"]["Role"]["Fn::GetAtt"][0]
     policies = template["Resources"][role]["Properties"]["Policies"]
+    policies = choose(policies, conditions(template, parameters))
     return [s for p in policies for s in p["PolicyDocument"]["Statement"]]
 
 

@@ -123,3 +123,64 @@ def test_viewer_function_strips_the_renditions_prefix(
         ["node", str(harness), json.dumps(uris)], capture_output=True, text=True, check=True
     )
     assert json.loads(result.stdout) == ["/abc/thumb.webp", 404, 404, 404, 404]
+
+
+SEARCH_PATTERNS = ["/api/search*", "/api/suggest*"]
+
+
+@pytest.mark.parametrize("pattern", SEARCH_PATTERNS)
+def test_search_has_its_own_behaviour_ahead_of_the_api_one(
+    distribution: dict[str, Any], pattern: str
+) -> None:
+    # GIVEN CloudFront takes the first matching pattern WHEN a search URL comes in
+    # THEN the search behaviour is met before /api/* and goes to the same API origin
+    patterns = [b["PathPattern"] for b in distribution["CacheBehaviors"]]
+    behaviour = distribution["CacheBehaviors"][patterns.index(pattern)]
+    (api,) = [b for b in distribution["CacheBehaviors"] if b["PathPattern"] == "/api/*"]
+    assert patterns.index(pattern) < patterns.index("/api/*")
+    assert behaviour["TargetOriginId"] == api["TargetOriginId"]
+    assert behaviour["ViewerProtocolPolicy"] == "https-only"
+    assert behaviour["AllowedMethods"] == ["GET", "HEAD", "OPTIONS"]
+    assert behaviour["CachedMethods"] == ["GET", "HEAD"]
+
+
+def _search_policies(
+    distribution: dict[str, Any], resources: dict[str, Any]
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    behaviours = [b for b in distribution["CacheBehaviors"] if b["PathPattern"] in SEARCH_PATTERNS]
+    assert len(behaviours) == len(SEARCH_PATTERNS)
+    return [
+        (
+            resources[b["CachePolicyId"]["Ref"]]["Properties"]["CachePolicyConfig"],
+            resources[b["OriginRequestPolicyId"]["Ref"]]["Properties"]["OriginRequestPolicyConfig"],
+        )
+        for b in behaviours
+    ]
+
+
+def test_search_answers_are_cached_only_as_long_as_the_origin_says_up_to_ten_seconds(
+    distribution: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    # GIVEN `public, max-age=10` (anonymous) or `private, no-store` (signed in) from the origin
+    # WHEN CloudFront applies the policy THEN it keeps the first 10 s and the second not at all
+    for cache, _ in _search_policies(distribution, resources):
+        assert (cache["MinTTL"], cache["DefaultTTL"], cache["MaxTTL"]) == (0, 0, 10)
+        key = cache["ParametersInCacheKeyAndForwardedToOrigin"]
+        assert key["QueryStringsConfig"] == {"QueryStringBehavior": "all"}
+        assert key["CookiesConfig"] == {"CookieBehavior": "none"}
+
+
+def test_search_never_forwards_or_keys_on_authorization(
+    distribution: dict[str, Any], resources: dict[str, Any]
+) -> None:
+    # GIVEN a signed-in viewer WHEN it searches THEN its token neither reaches the origin nor
+    # splits the cache: every viewer shares one answer per query string
+    for cache, origin in _search_policies(distribution, resources):
+        key_headers = cache["ParametersInCacheKeyAndForwardedToOrigin"]["HeadersConfig"]
+        for headers in (key_headers, origin["HeadersConfig"]):
+            named = [h.lower() for h in headers.get("Headers", [])]
+            assert (
+                headers["HeaderBehavior"] in ("none", "whitelist") and "authorization" not in named
+            )
+        assert origin["QueryStringsConfig"] == {"QueryStringBehavior": "all"}
+        assert origin["CookiesConfig"] == {"CookieBehavior": "none"}

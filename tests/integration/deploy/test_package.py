@@ -12,7 +12,12 @@ from tests.integration.deploy.conftest import Packaged
 from tests.integration.deploy.sam_reading import allowed, functions, role_statements, target
 
 EVENT_FUNCTIONS = {"Ingest": "IngestQueue", "Render": "RenderQueue"}
-SIZES = {"APIHandler": (512, 10), "Ingest": (2048, 120), "Render": (1536, 120)}
+SIZES = {
+    "APIHandler": (512, 10),
+    "Ingest": (2048, 120),
+    "Render": (1536, 120),
+    "Indexer": (512, 60),
+}
 # Every variable chalicelib/config.py reads from the stack -> what CloudFormation fills in.
 FROM_STACK = {
     "RESOURCE_PREFIX": "${Prefix}",
@@ -25,6 +30,9 @@ FROM_STACK = {
     "RENDER_QUEUE_URL": "${RenderQueue}",
     "COGNITO_USER_POOL_ID": "${UserPool}",
     "COGNITO_APP_CLIENT_IDS": "${UserPoolClient}",
+    "SEARCH_BACKEND": "opensearch",
+    "OPENSEARCH_ENDPOINT": "${OpenSearchEndpoint}",
+    "OPENSEARCH_SERVICE": "${OpenSearchService}",
 }
 CDN_RENDITIONS = "https://${Distribution.DomainName}/renditions"
 UPLOADS = "${UploadsBucket.Arn}/uploads/*"
@@ -39,10 +47,10 @@ def template(packaged: Packaged) -> dict[str, Any]:
     return packaged.template
 
 
-def test_the_three_handlers_are_packaged_with_their_sizes(template: dict[str, Any]) -> None:
+def test_every_handler_is_packaged_with_its_size(template: dict[str, Any]) -> None:
     # GIVEN the packaged template WHEN reading each function THEN memory/timeout are ours
     deployed = functions(template)
-    assert {"APIHandler", "Ingest", "Render"} <= deployed.keys()
+    assert deployed.keys() == SIZES.keys()
     for name, (memory, timeout) in SIZES.items():
         assert (deployed[name]["MemorySize"], deployed[name]["Timeout"]) == (memory, timeout)
 
@@ -120,14 +128,21 @@ def test_the_variable_names_are_the_ones_config_reads(template: dict[str, Any]) 
     assert settings.user_pool_id == env["COGNITO_USER_POOL_ID"]
     assert settings.app_client_ids == (env["COGNITO_APP_CLIENT_IDS"],)
     assert settings.renditions_base_url == env["RENDITIONS_BASE_URL"]
+    assert settings.search_backend == env["SEARCH_BACKEND"]
+    assert settings.opensearch_endpoint == env["OPENSEARCH_ENDPOINT"]
+    assert settings.opensearch_service == env["OPENSEARCH_SERVICE"]
 
 
-def test_each_function_has_its_own_role_with_no_wildcard_grant(template: dict[str, Any]) -> None:
+@pytest.mark.parametrize("search_service", ["es", "aoss"])
+def test_each_function_has_its_own_role_with_no_wildcard_grant(
+    template: dict[str, Any], search_service: str
+) -> None:
     deployed = functions(template)
     roles = [props["Role"]["Fn::GetAtt"][0] for props in deployed.values()]
     assert len(set(roles)) == len(roles)
+    stack = {"OpenSearchService": search_service}
     for name in deployed:
-        for statement in role_statements(template, name):
+        for statement in role_statements(template, name, stack):
             resources = statement["Resource"]
             resources = resources if isinstance(resources, list) else [resources]
             assert "*" not in resources and "NotResource" not in statement, name

@@ -50,6 +50,9 @@ def test_the_local_stack_still_reads_template_yaml() -> None:
     ordered = [r.logical_id for r in loaded.in_creation_order()]
     assert ordered.index("IngestQueuePolicy") < ordered.index("UploadsBucket")
     assert {"ImagesTable", "UserPoolClient", "RenderDeadLetterQueue"} <= set(ordered)
+    assert "IndexerFailuresQueue" in ordered  # a queue: created locally too
+    # Deploy-only parameters have no local value; config falls back to its own defaults.
+    assert loaded.parameters["OpenSearchService"] == "es"
 
 
 def test_pip_targets_the_lambda_runtime_not_this_machine() -> None:
@@ -106,6 +109,7 @@ def test_stage_holds_code_and_config_but_no_requirements(tmp_path: Path) -> None
         "policy-api.json",
         "policy-ingest.json",
         "policy-render.json",
+        "policy-indexer.json",
     }
     assert not (stage / "requirements.txt").exists()
     assert not list(stage.rglob("__pycache__"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
 from chalice import Chalice
 
@@ -59,20 +57,12 @@ def test_given_something_else_when_loaded_as_an_app_then_a_type_error() -> None:
         sources.load_app("tests.integration.local.conftest:ROOT")
 
 
-def _real_app() -> Chalice | None:
-    try:
-        return importlib.import_module("app").app
-    except Exception:
-        return None
+def test_given_the_real_app_when_discovered_then_exactly_its_event_lambdas() -> None:
+    import app as real
 
-
-@pytest.mark.skipif(_real_app() is None, reason="`import app` fails: the lead's app.py is not "
-                    "importable yet")
-def test_given_the_real_app_when_discovered_then_exactly_ingest_and_render() -> None:
-    app = _real_app()
-    assert app is not None
-    found = sources.discover(app)
-    assert sorted(s.function for s in found) == ["ingest", "render"]
-    assert all(isinstance(s, QueueSource) for s in found)
-    assert {s.queue for s in found} == {  # type: ignore[union-attr]
+    found = {s.function: s for s in sources.discover(real.app)}
+    assert sorted(found) == ["indexer", "ingest", "render"]
+    assert {found["ingest"].queue, found["render"].queue} == {  # type: ignore[union-attr]
         "stock-images-ingest", "stock-images-render"}
+    indexer = found["indexer"]
+    assert isinstance(indexer, StreamSource) and indexer.table == "stock-images-images"

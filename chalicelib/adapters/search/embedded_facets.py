@@ -1,0 +1,56 @@
+"""Facet counts: orientation and colour without their own filter, tags within the results.
+
+Counting costs time in proportion to the documents counted, so a huge result set (a short
+prefix) is counted over a sample of about SAMPLE_TARGET documents: those at sample level k
+(about 1 in 2**k, chosen by a hash of the id), scaled back up and flagged approximate.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from chalicelib.adapters.search.embedded_query import FACETED, build, conjunction
+from chalicelib.adapters.search.embedded_schema import SAMPLE_LEVELS, engine, schema
+from chalicelib.domain.search import FACET_TAGS, FacetCount, SearchQuery
+
+SAMPLE_TARGET = 4_000
+SIZES = {"orientation": 10, "color": 30, "tags": FACET_TAGS}
+
+Facets = dict[str, tuple[FacetCount, ...]]
+
+
+def sample_level(total: int) -> int:
+    """The sample level whose share of `total` documents is at most SAMPLE_TARGET."""
+    if total <= SAMPLE_TARGET:
+        return 0
+    return min(SAMPLE_LEVELS, math.ceil(math.log2(total / SAMPLE_TARGET)))
+
+
+def facets(searcher: Any, query: SearchQuery, main: Any, total: int) -> tuple[Facets, bool]:
+    """Counts per facet, and whether they were estimated from a sample."""
+    level = sample_level(total)
+    # Facets whose own filter is off count on the main query: one pass for all of them.
+    shared = [name for name in FACETED if getattr(query, name) is None]
+    counts = _count(searcher, main, ["tags", *shared], level) if total else {}
+    for name in FACETED:
+        if name not in shared:
+            counts |= _count(searcher, build(query, searcher, skip=name), [name], level)
+    return {name: counts.get(name, ()) for name in ("tags", *FACETED)}, level > 0
+
+
+def _count(searcher: Any, query: Any, names: list[str], level: int) -> Facets:
+    if not names:
+        return {}
+    if level:
+        sample = engine().Query.term_query(schema(), "sample", level)
+        query = conjunction([sample, query])
+    request = {name: {"terms": {"field": name, "size": SIZES[name]}} for name in names}
+    result = searcher.aggregate(query, request)
+    scale = 2**level
+    counts = {}
+    for name in names:
+        pairs = [(str(b["key"]), b["doc_count"] * scale) for b in result[name]["buckets"]]
+        pairs.sort(key=lambda pair: (-pair[1], pair[0]))
+        counts[name] = tuple(FacetCount(value, count) for value, count in pairs)
+    return counts

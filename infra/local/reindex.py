@@ -1,0 +1,30 @@
+"""`make reindex`: rebuild the running local stack's search index from its table."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from infra.local.settings import read_stack
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Point chalicelib at the running stack (stack.json), then run its reindex command."""
+    parser = argparse.ArgumentParser(prog="python -m infra.local.reindex", description=__doc__)
+    parser.add_argument("--data-dir", type=Path, default=Path(".data"))
+    args = parser.parse_args(argv)
+    stack = read_stack(args.data_dir)
+    if stack is None:
+        print(f"error: no {args.data_dir}/stack.json: start the stack with `make run`",
+              file=sys.stderr)
+        return 2
+    os.environ.update(stack["env"])
+    from chalicelib.entrypoints import cli
+
+    return cli.main(["reindex"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

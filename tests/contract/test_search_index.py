@@ -1,0 +1,359 @@
+"""The SearchIndex contract: every implementation (embedded, OpenSearch) passes these."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from chalicelib.domain.search import Change, DateParts, SearchDoc, SearchPage, SearchQuery, Sort
+from chalicelib.ports import SearchIndex
+
+WORDS_OFF = {"prefix_last": False}
+
+
+def doc(n: int, title: str = "Untitled frame", **fields: Any) -> SearchDoc:
+    """A ready image's document with plain defaults; ids are 32 hex digits like the service's."""
+    base: dict[str, Any] = {
+        "image_id": f"{n:032x}", "version": 1, "title": title, "description": "",
+        "tags": (), "owner": "owner-a", "owner_name": "Ann", "width": 1200, "height": 800,
+        "created_at": f"2024-03-{n % 28 + 1:02d}T10:00:00.000000Z", "orientation": "landscape",
+        "color": "blue", "color_hex": "#2040a0", "blurhash": "LEHV6nWB2yk8", "popularity": 0,
+        "renditions": {"w320": {"key": f"r/{n}/w320.webp", "width": 320, "height": 213}},
+    }
+    base.update(fields)
+    base["tags"] = tuple(base["tags"])
+    return SearchDoc(**base)
+
+
+def put(index: SearchIndex, *docs: SearchDoc) -> None:
+    index.apply([Change(d.image_id, d.version, d) for d in docs])
+
+
+def ids(page: SearchPage) -> list[str]:
+    return [hit.image_id for hit in page.hits]
+
+
+def find(index: SearchIndex, *words: str, **query: Any) -> list[str]:
+    return ids(index.search(SearchQuery(words=words, per_page=100, **query)))
+
+
+def facet(page: SearchPage, name: str) -> dict[str, int]:
+    return {f.value: f.count for f in page.facets[name]}
+
+
+def every_page(index: SearchIndex, query: SearchQuery) -> list[list[str]]:
+    pages, after = [], None
+    while True:
+        page = index.search(replace(query, search_after=after))
+        pages.append(ids(page))
+        after = page.next_after
+        if after is None:
+            return pages
+        assert len(pages) < 50, "paging never ends"
+
+
+# --- words -----------------------------------------------------------------------------------
+
+
+def test_given_inflected_words_when_searching_other_forms_then_stemming_matches(
+    search_index: SearchIndex,
+) -> None:
+    put(search_index, doc(1, "Dog running on sand"), doc(2, "Two foxes at dawn"))
+    put(search_index, doc(3, "Calm lake"))
+    assert find(search_index, "run", **WORDS_OFF) == [doc(1).image_id]
+    assert find(search_index, "runs", **WORDS_OFF) == [doc(1).image_id]
+    assert find(search_index, "fox", **WORDS_OFF) == [doc(2).image_id]
+    assert find(search_index, "Foxes", **WORDS_OFF) == [doc(2).image_id]
+
+
+def test_given_several_words_when_searching_then_all_must_match(search_index: SearchIndex) -> None:
+    put(search_index, doc(1, "Red barn"), doc(2, "Red car"), doc(3, "Blue barn"))
+    assert find(search_index, "red", "barn") == [doc(1).image_id]
+    assert find(search_index, "red", "boat") == []
+
+
+def test_given_prefix_last_when_typing_then_only_the_last_word_completes(
+    search_index: SearchIndex,
+) -> None:
+    put(search_index, doc(1, "Mountain lake"), doc(2, "Mounted police"), doc(3, "Desert"))
+    assert set(find(search_index, "moun")) == {doc(1).image_id, doc(2).image_id}
+    assert find(search_index, "lake", "moun") == [doc(1).image_id]
+    assert find(search_index, "moun", "lake") == []
+    assert find(search_index, "moun", **WORDS_OFF) == []
+
+
+def test_given_typos_when_fuzzy_then_auto_distances_forgive_them(search_index: SearchIndex) -> None:
+    put(search_index, doc(1, "Sandy beach"), doc(2, "Misty mountain"), doc(3, "Open sea"))
+    assert find(search_index, "baech", **WORDS_OFF) == []
+    assert find(search_index, "baech", fuzzy=True, **WORDS_OFF) == [doc(1).image_id]
+    assert find(search_index, "mountian", fuzzy=True, **WORDS_OFF) == [doc(2).image_id]
+    # 8 letters: two edits (a missing "u" and a swap)
+    assert find(search_index, "montian", fuzzy=True, **WORDS_OFF) == [doc(2).image_id]
+    # 5 letters allow one edit only; under 3 letters none
+    assert find(search_index, "bxaxh", fuzzy=True, **WORDS_OFF) == []
+    assert find(search_index, "se", fuzzy=True, **WORDS_OFF) == []
+
+
+def test_given_a_word_in_different_fields_when_relevance_then_title_tags_description(
+    search_index: SearchIndex,
+) -> None:
+    put(
+        search_index,
+        doc(1, "Quiet bay", tags=["dock"], description="boats in harbor"),
+        doc(2, "Quiet harbor", tags=["dock"], description="boats resting here"),
+        doc(3, "Quiet bay", tags=["harbor"], description="boats resting here"),
+        doc(4, "Quiet bay", tags=["dock"], description="boats resting here"),
+    )
+    found = find(search_index, "harbor", sort=Sort.RELEVANCE, **WORDS_OFF)
+    assert found == [doc(2).image_id, doc(3).image_id, doc(1).image_id]
+
+
+def test_given_desc_words_when_searching_then_only_the_description_counts(
+    search_index: SearchIndex,
+) -> None:
+    put(search_index, doc(1, "Harbor", description="calm water"))
+    put(search_index, doc(2, "Calm", description="harbor"))
+    page = search_index.search(SearchQuery(desc_words=("calm",)))
+    assert ids(page) == [doc(1).image_id]
+    assert ids(search_index.search(SearchQuery(words=("harbor",), desc_words=("water",)))) == [
+        doc(1).image_id
+    ]
+
+
+@pytest.mark.parametrize(
+    "words",
+    [("title:*",), ("beach", "OR", "mountain"), ("_exists_:owner",), ("/.*/",), ("*a",),
+     ('"unbalanced',), ("x" * 5000,), ("beach " * 1000,)],
+    ids=["field", "or", "exists", "regex", "wildcard", "quote", "5000-chars", "1000-words"],
+)
+def test_given_engine_syntax_when_searching_then_it_is_only_words(
+    search_index: SearchIndex, words: tuple[str, ...]
+) -> None:
+    put(search_index, doc(1, "Sandy beach"), doc(2, "Misty mountain"), doc(3, "Owner portrait"))
+    found = find(search_index, *words, **WORDS_OFF)
+    assert doc(2).image_id not in found  # no word of any input is in doc 2
+    if words[0] in ("title:*", "/.*/", "*a", '"unbalanced', "x" * 5000):
+        assert found == []
+    if words == ("beach", "OR", "mountain"):
+        assert doc(1).image_id not in found  # OR is a word that doc 1 lacks, not an operator
+    if words[0].startswith("beach "):
+        assert found == [doc(1).image_id]
+
+
+def test_given_a_hit_then_the_document_comes_back_exactly(search_index: SearchIndex) -> None:
+    original = doc(7, "Old town", description="Cobbles", tags=["street", "night"], popularity=3,
+                   renditions={"w320": {"key": "a/b.webp", "width": 320, "height": 200,
+                                        "format": "webp", "bytes": 1234}})
+    put(search_index, original)
+    assert search_index.search(SearchQuery(words=("town",))).hits == (original,)
+
+
+# --- filters and facets ----------------------------------------------------------------------
+
+
+FILTERED = [
+    doc(1, "Alpha", tags=["sun", "sea"], orientation="landscape", color="blue", width=4000,
+        height=3000, owner="owner-a", created_at="2020-12-24T23:59:59.999999Z"),
+    doc(2, "Beta", tags=["sun"], orientation="portrait", color="red", width=3000, height=4000,
+        owner="owner-b", created_at="2020-12-25T00:00:00.000000Z"),
+    doc(3, "Gamma", tags=["sea"], orientation="portrait", color="blue", width=800, height=1200,
+        owner="owner-a", created_at="2021-01-01T08:00:00.000000Z"),
+    doc(4, "Delta", tags=["sun", "sand"], orientation="square", color="yellow", width=1000,
+        height=1000, owner="owner-b", created_at="2016-03-12T12:00:00.000000Z"),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (SearchQuery(tags=("sun",)), {1, 2, 4}),
+        (SearchQuery(tags=("sun", "sea")), {1}),
+        (SearchQuery(orientation="portrait"), {2, 3}),
+        (SearchQuery(color="blue"), {1, 3}),
+        (SearchQuery(min_width=3000), {1, 2}),
+        (SearchQuery(min_height=3000), {1, 2}),
+        (SearchQuery(min_width=1000, min_height=1000), {1, 2, 4}),
+        (SearchQuery(owner="owner-b"), {2, 4}),
+        (SearchQuery(date=DateParts(year=2020)), {1, 2}),
+        (SearchQuery(date=DateParts(year=2020, month=12, day=24)), {1}),
+        (SearchQuery(date=DateParts(month=12, year=2020)), {1, 2}),
+        (SearchQuery(date=DateParts(day=12)), {4}),
+        (SearchQuery(date=DateParts(month=3)), {4}),
+        (SearchQuery(date_from="2020-12-25"), {2, 3}),
+        (SearchQuery(date_to="2020-12-24"), {1, 4}),
+        (SearchQuery(date_from="2020-12-24", date_to="2021-01-01"), {1, 2, 3}),
+        (SearchQuery(tags=("sun",), orientation="portrait", owner="owner-b"), {2}),
+        (SearchQuery(tags=("sun",), color="green"), set()),
+    ],
+)
+def test_given_filters_when_searching_then_only_matching_docs(
+    search_index: SearchIndex, query: SearchQuery, expected: set[int]
+) -> None:
+    put(search_index, *FILTERED)
+    assert set(ids(search_index.search(query))) == {doc(n).image_id for n in expected}
+
+
+def test_given_a_filter_then_its_own_facet_ignores_it_and_the_others_respect_it(
+    search_index: SearchIndex,
+) -> None:
+    put(search_index, *FILTERED)
+    page = search_index.search(SearchQuery(orientation="portrait"))
+    assert page.total == 2
+    assert facet(page, "orientation") == {"landscape": 1, "portrait": 2, "square": 1}
+    assert facet(page, "color") == {"red": 1, "blue": 1}
+    assert facet(page, "tags") == {"sun": 1, "sea": 1}
+    both = search_index.search(SearchQuery(orientation="portrait", color="blue"))
+    assert facet(both, "orientation") == {"landscape": 1, "portrait": 1}
+    assert facet(both, "color") == {"red": 1, "blue": 1}
+    assert facet(both, "tags") == {"sea": 1}
+
+
+def test_given_words_then_tag_facets_count_within_the_results(search_index: SearchIndex) -> None:
+    put(search_index, *FILTERED, doc(5, "Alpha again", tags=["sun", "snow"]))
+    page = search_index.search(SearchQuery(words=("alpha",), **WORDS_OFF))
+    assert facet(page, "tags") == {"sun": 2, "sea": 1, "snow": 1}
+    assert page.facets["tags"][0].value == "sun"
+    assert facet(page, "orientation") == {"landscape": 2}
+    assert page.approximate is False
+
+
+# --- sorts and paging ------------------------------------------------------------------------
+
+
+def test_given_dates_when_newest_then_latest_first_and_ties_by_id(
+    search_index: SearchIndex,
+) -> None:
+    same = "2024-05-01T00:00:00.000000Z"
+    put(search_index, doc(3, created_at=same), doc(2, created_at="2024-06-01T00:00:00.000000Z"))
+    put(search_index, doc(1, created_at=same), doc(4, created_at="2023-01-01T00:00:00.000000Z"))
+    assert ids(search_index.search(SearchQuery(sort=Sort.NEWEST))) == [
+        doc(n).image_id for n in (2, 1, 3, 4)
+    ]
+
+
+def test_given_popularity_when_popular_then_most_popular_then_newest_then_id(
+    search_index: SearchIndex,
+) -> None:
+    put(search_index, doc(1, popularity=5, created_at="2024-01-01T00:00:00.000000Z"),
+        doc(2, popularity=9), doc(3, popularity=5, created_at="2024-02-01T00:00:00.000000Z"),
+        doc(4, popularity=5, created_at="2024-01-01T00:00:00.000000Z"), doc(5, popularity=0))
+    assert ids(search_index.search(SearchQuery(sort=Sort.POPULAR))) == [
+        doc(n).image_id for n in (2, 3, 1, 4, 5)
+    ]
+
+
+def test_given_equal_scores_when_relevance_then_ties_break_on_id(search_index: SearchIndex) -> None:
+    put(search_index, *(doc(n, "Green field") for n in (5, 3)))
+    put(search_index, *(doc(n, "Green field") for n in (9, 1)), doc(2, "Green"))
+    found = find(search_index, "green", sort=Sort.RELEVANCE, **WORDS_OFF)
+    assert found == [doc(n).image_id for n in (2, 1, 3, 5, 9)]
+
+
+@pytest.mark.parametrize("sort", list(Sort))
+@pytest.mark.parametrize("ties", [False, True], ids=["distinct", "equal-values"])
+def test_given_many_docs_when_paging_then_no_duplicates_no_gaps_same_order(
+    search_index: SearchIndex, sort: Sort, ties: bool
+) -> None:
+    docs = [
+        doc(n, "Green field" if ties or n % 3 else "Green green field",
+            popularity=0 if ties else n % 4,
+            created_at=f"2024-01-{1 if ties else n % 9 + 1:02d}T00:00:00.000000Z")
+        for n in range(1, 24)
+    ]
+    # Applied out of id order and in several batches, so index order differs from id order
+    for batch in (docs[11:], docs[:5], docs[5:11]):
+        put(search_index, *reversed(batch))
+    query = SearchQuery(words=("green",), sort=sort, **WORDS_OFF)
+    whole = ids(search_index.search(replace(query, per_page=100)))
+    pages = every_page(search_index, replace(query, per_page=5))
+    assert [len(p) for p in pages] == [5, 5, 5, 5, 3]
+    assert [i for page in pages for i in page] == whole
+    assert sorted(whole) == sorted(d.image_id for d in docs)
+    if ties:
+        assert whole == sorted(whole)
+    assert search_index.search(replace(query, per_page=5)).total == 23
+
+
+def test_given_fuzzy_matches_when_paging_by_relevance_then_id_order_without_gaps(
+    search_index: SearchIndex,
+) -> None:
+    docs = [doc(n, "Green field") for n in range(13, 0, -1)]
+    put(search_index, *docs[:6])
+    put(search_index, *docs[6:])
+    query = SearchQuery(words=("grene",), fuzzy=True, sort=Sort.RELEVANCE, per_page=4, **WORDS_OFF)
+    pages = every_page(search_index, query)
+    assert [i for page in pages for i in page] == sorted(d.image_id for d in docs)
+
+
+# --- changes ---------------------------------------------------------------------------------
+
+
+def test_given_a_delete_then_the_doc_is_gone(search_index: SearchIndex) -> None:
+    put(search_index, doc(1, "Lighthouse"), doc(2, "Lighthouse keeper"))
+    search_index.apply([Change(doc(1).image_id, 2, None)])
+    assert find(search_index, "lighthouse") == [doc(2).image_id]
+    assert search_index.search(SearchQuery()).total == 1
+
+
+def test_given_an_update_then_new_words_match_and_old_ones_do_not(
+    search_index: SearchIndex,
+) -> None:
+    put(search_index, doc(1, "Winter forest", tags=["snow"]))
+    put(search_index, doc(1, "Summer forest", tags=["leaves"], version=2))
+    assert find(search_index, "summer") == [doc(1).image_id]
+    assert find(search_index, "winter") == []
+    page = search_index.search(SearchQuery(tags=("leaves",)))
+    assert page.total == 1 and page.hits[0].version == 2
+    assert search_index.search(SearchQuery(tags=("snow",))).total == 0
+
+
+def test_given_replayed_changes_then_versions_decide(search_index: SearchIndex) -> None:
+    newer, older = doc(1, "Newer title", version=3), doc(1, "Older title", version=2)
+    search_index.apply([Change(newer.image_id, 3, newer), Change(older.image_id, 2, older)])
+    put(search_index, older)
+    put(search_index, doc(1, "Same version", version=3))
+    assert [h.title for h in search_index.search(SearchQuery()).hits] == ["Newer title"]
+    search_index.apply([Change(newer.image_id, 5, None)])
+    put(search_index, doc(1, "Resurrected", version=4))
+    put(search_index, doc(1, "Resurrected", version=5))
+    assert search_index.search(SearchQuery()).total == 0
+    put(search_index, doc(1, "Truly newer", version=6))
+    assert [h.title for h in search_index.search(SearchQuery()).hits] == ["Truly newer"]
+
+
+def test_given_a_delete_before_any_upsert_then_a_late_older_upsert_stays_deleted(
+    search_index: SearchIndex,
+) -> None:
+    search_index.apply([Change(doc(1).image_id, 4, None)])
+    put(search_index, doc(1, "Late", version=3))
+    assert search_index.search(SearchQuery()).total == 0
+
+
+# --- suggest and rebuild ---------------------------------------------------------------------
+
+
+def test_given_a_prefix_then_tags_first_then_titles_up_to_the_limit(
+    search_index: SearchIndex,
+) -> None:
+    put(search_index, doc(1, "Morning mist", tags=["mountain", "mist"]),
+        doc(2, "Lake at dawn", tags=["mountain", "lake"]), doc(3, "The Moor", tags=["moss"]),
+        doc(4, "Empty room", tags=["interior"]))
+    suggestions = search_index.suggest("mo", 10)
+    assert suggestions[:2] == ["mountain", "moss"]
+    assert set(suggestions[2:]) == {"Morning mist", "The Moor"}
+    assert len(search_index.suggest("mo", 3)) == 3
+    assert search_index.suggest("zz", 10) == []
+
+
+def test_given_a_rebuild_then_only_the_new_docs_remain(search_index: SearchIndex) -> None:
+    put(search_index, doc(1, "Old one"), doc(2, "Old two"))
+    count = search_index.rebuild(iter([doc(3, "New three"), doc(4, "New four", tags=["fresh"])]))
+    assert count == 2
+    assert sorted(find(search_index)) == [doc(3).image_id, doc(4).image_id]
+    assert find(search_index, "old") == []
+    assert search_index.suggest("fr", 5) == ["fresh"]
+    put(search_index, doc(3, "Older three", version=0))
+    assert find(search_index, "three") == [doc(3).image_id]
+    assert find(search_index, "older") == []
