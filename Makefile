@@ -12,7 +12,7 @@ TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),alice)
 TOKEN_PORT := $(if $(filter command line environment,$(origin PORT)),--port $(PORT))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit token reindex clean-data install package layer
+.PHONY: run test lint unit token reindex clean-data install package layer bench-search
 
 $(STAMP): requirements.txt requirements-dev.txt layers/imaging/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,3 +49,15 @@ package: $(STAMP)
 
 layer: $(STAMP)
 	bash layers/imaging/build.sh build
+
+SIZE ?= 100000
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP) requirements-bench.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	touch $(BENCH_STAMP)
+
+# Search benchmark (issue 3): indexing docs/s, p50/p95/p99 of a fixed query mix on the
+# embedded engine and through the local HTTP API; writes bench/results/. Not a test.
+bench-search: $(BENCH_STAMP)
+	$(PY) -m bench.search --size $(SIZE) $(BENCH_ARGS)
