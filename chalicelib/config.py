@@ -34,7 +34,6 @@ class Settings:
     jwks_url: str
     renditions_base_url: str
     endpoint_url: str | None = None
-    image_engine: str = "vips"
     search_backend: str = "embedded"
     search_index_path: str = ".data/search"
     opensearch_endpoint: str = ""
@@ -122,7 +121,6 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         jwks_url=env.get("COGNITO_JWKS_URL", jwks_default),
         renditions_base_url=env.get("RENDITIONS_BASE_URL", "").rstrip("/"),
         endpoint_url=endpoint,
-        image_engine=env.get("IMAGE_ENGINE", "vips"),
         search_backend=env.get("SEARCH_BACKEND", "embedded"),
         search_index_path=env.get("SEARCH_INDEX_PATH", ".data/search"),
         opensearch_endpoint=env.get("OPENSEARCH_ENDPOINT", ""),

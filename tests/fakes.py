@@ -176,6 +176,35 @@ class FakeProcessor:
         return Encoded(b"RIFF" + str(width).encode(), width, width * 3 // 4, fmt)
 
 
+def search_doc(n: int, title: str = "Red fox", tags: tuple[str, ...] = ("fox",)) -> SearchDoc:
+    """A ready red landscape image as the index holds it, with a thumb rendition."""
+    image_id = f"{n:032x}"
+    thumb = {
+        "key": f"{image_id}/thumb.webp",
+        "width": 200,
+        "height": 150,
+        "format": "webp",
+        "bytes": 9,
+    }
+    return SearchDoc(
+        image_id,
+        1,
+        title,
+        "",
+        tags,
+        "sub-alice",
+        "alice",
+        "2026-11-27T12:00:00.000000Z",
+        400,
+        300,
+        "landscape",
+        "red",
+        "#c0302a",
+        "LKO",
+        renditions={"thumb": thumb},
+    )
+
+
 class FakeSearchIndex:
     """A tiny honest index: words are substrings; fuzzy forgives each word's last letter."""
 
@@ -249,4 +278,5 @@ def make_deps(processor: FakeProcessor | None = None, limits: Limits | None = No
         profile=PROFILE,
         new_id=lambda: f"{next(counter):032x}",
         search_index=lambda: index,
+        cursor_secret=b"test-secret",
     )

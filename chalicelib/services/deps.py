@@ -31,7 +31,7 @@ class Deps:
     profile: tuple[RenditionSpec, ...]
     new_id: Callable[[], str]
     search_index: Callable[[], SearchIndex]
-    cursor_secret: bytes = b"test-secret"
+    cursor_secret: bytes
 
     def now(self) -> str:
         """Now as a sortable ISO-8601 UTC string with microseconds."""

@@ -38,7 +38,8 @@ def aws_env(moto_endpoint: str) -> dict[str, str]:
 
 
 def function_env(
-    parsed: Template, created: Mapping[str, Created], port: int, moto_endpoint: str
+    parsed: Template, created: Mapping[str, Created], port: int, moto_endpoint: str,
+    data_dir: Path,
 ) -> dict[str, str]:
     """The template's Globals function env resolved against local resources, plus moto's."""
     resolver = Resolver(parsed.parameters, created)
@@ -50,6 +51,8 @@ def function_env(
             log.debug("%s has no local value (%s)", name, exc)
     env.update(aws_env(moto_endpoint))
     env["RENDITIONS_BASE_URL"] = f"http://127.0.0.1:{port}/renditions"
+    # The template says opensearch (AWS); locally the embedded engine in the data folder.
+    env.update(search_env(data_dir))
     return env
 
 

@@ -111,8 +111,9 @@ class Stack:
         parsed = template.load(self.options.template_path)
         options = resources.Options(self.options.visibility_timeout)
         created = resources.create_all(parsed, resources.Clients(endpoint), options)
-        self.env = settings.function_env(parsed, created, self.options.port, endpoint)
-        self.env.update(settings.search_env(self.options.data_dir))
+        self.env = settings.function_env(
+            parsed, created, self.options.port, endpoint, self.options.data_dir
+        )
         os.environ.update(self.env)
         return created
 

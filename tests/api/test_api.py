@@ -167,36 +167,12 @@ def test_me_images_needs_sign_in_and_valid_page_size(api: Api) -> None:
 
 
 def _indexed(api: Api, title: str = "Red fox") -> str:
-    from chalicelib.domain.search import Change, SearchDoc
+    from chalicelib.domain.search import Change
+    from tests.fakes import search_doc
 
-    image_id = f"{len(api.deps.search_index().docs) + 1:032x}"
-    doc = SearchDoc(
-        image_id,
-        1,
-        title,
-        "",
-        ("fox",),
-        "sub-alice",
-        "alice",
-        "2026-11-27T12:00:00.000000Z",
-        400,
-        300,
-        "landscape",
-        "red",
-        "#c0302a",
-        "LKO",
-        renditions={
-            "thumb": {
-                "key": f"{image_id}/thumb.webp",
-                "width": 200,
-                "height": 150,
-                "format": "webp",
-                "bytes": 9,
-            }
-        },
-    )
-    api.deps.search_index().apply([Change(image_id, 1, doc)])
-    return image_id
+    doc = search_doc(len(api.deps.search_index().docs) + 1, title)
+    api.deps.search_index().apply([Change(doc.image_id, 1, doc)])
+    return doc.image_id
 
 
 def test_search_answers_results_facets_cursor_and_caches_briefly(api: Api) -> None:
@@ -234,6 +210,9 @@ def test_engine_syntax_is_only_words(api: Api) -> None:
     for q in ("title:* OR _exists_:owner", "/.*/", "*a", '"unbalanced'):
         response = api.client.http.get(f"/search?q={q}")
         assert response.status_code == 200, q
+        reached = api.deps.search_index().queries[-1]  # what the engine was asked
+        assert all(word.isalnum() for word in reached.words), (q, reached.words)
+        assert reached.tags == () and reached.owner is None
 
 
 def test_suggest_lists_tag_completions(api: Api) -> None:

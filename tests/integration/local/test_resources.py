@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -109,10 +110,10 @@ def test_given_a_visibility_override_when_created_then_every_queue_uses_it(stack
 
 
 def test_given_created_resources_when_computing_env_then_config_gets_local_values(
-    stack: Any, moto_server: Any,
+    stack: Any, moto_server: Any, tmp_path: Path,
 ) -> None:
     _, created, parsed = stack
-    env = settings.function_env(parsed, created, 8123, moto_server.endpoint_url)
+    env = settings.function_env(parsed, created, 8123, moto_server.endpoint_url, tmp_path)
     assert env["UPLOADS_BUCKET"] == f"stock-images-uploads-{ACCOUNT}"
     assert env["RENDER_QUEUE_URL"] == created["RenderQueue"].ref
     assert env["INGEST_QUEUE"] == "stock-images-ingest"
@@ -122,3 +123,6 @@ def test_given_created_resources_when_computing_env_then_config_gets_local_value
     assert env["RENDITIONS_BASE_URL"] == "http://127.0.0.1:8123/renditions"
     assert env["AWS_ENDPOINT_URL"] == moto_server.endpoint_url
     assert env["AWS_ACCOUNT_ID_ENDPOINT_MODE"] == "disabled"
+    # The template deploys OpenSearch; locally the embedded engine lives in the data folder.
+    assert env["SEARCH_BACKEND"] == "embedded"
+    assert env["SEARCH_INDEX_PATH"] == str(tmp_path.resolve() / "search")

@@ -7,28 +7,12 @@ import pytest
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.search import Change, SearchDoc
 from chalicelib.services import search
-from tests.fakes import FakeSearchIndex
+from tests.fakes import FakeSearchIndex, search_doc
 
 SECRET = b"k"
 
 
-def _doc(n: int, title: str = "Red fox", tags: tuple[str, ...] = ("fox",)) -> SearchDoc:
-    return SearchDoc(
-        f"{n:032x}",
-        1,
-        title,
-        "",
-        tags,
-        "sub-a",
-        "alice",
-        "2026-11-27T12:00:00.000000Z",
-        400,
-        300,
-        "landscape",
-        "red",
-        "#c0302a",
-        "L",
-    )
+_doc = search_doc
 
 
 def _index(*docs: SearchDoc) -> FakeSearchIndex:
