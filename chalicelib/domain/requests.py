@@ -14,6 +14,7 @@ from chalicelib.domain.model import ACCEPTED_CONTENT_TYPES
 from chalicelib.domain.search_query import hashtags
 
 MAX_FILENAME = 255
+MEBIBYTE = 1024 * 1024
 _SPACES = re.compile(r"\s+")
 
 
@@ -102,9 +103,9 @@ def _size(value: Any, max_bytes: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput("invalid_size", "`size` must be the file size in bytes.")
     if value <= 0:
-        raise InvalidInput("invalid_size", "`size` must be at least 1 byte.")
+        raise InvalidInput("invalid_size", "The file is empty.")
     if value > max_bytes:
-        raise InvalidInput("too_large", f"Files may be at most {max_bytes} bytes.")
+        raise InvalidInput("too_large", f"Files may be at most {max_bytes / MEBIBYTE:g} MB.")
     return value
 
 
@@ -119,8 +120,7 @@ def parse_upload(body: Any, limits: Limits) -> UploadRequest:
         raise InvalidInput("invalid_content_type", "`content_type` is required.")
     content_type = content_type.strip().lower()
     if content_type not in ACCEPTED_CONTENT_TYPES:
-        accepted = ", ".join(ACCEPTED_CONTENT_TYPES)
-        raise InvalidInput("unsupported_type", f"Only {accepted} can be uploaded.")
+        raise InvalidInput("unsupported_type", "Only JPEG, PNG and WebP photos can be uploaded.")
     size = _size(data.get("size"), limits.max_upload_bytes)
     metadata = parse_metadata(data, limits)
     title = metadata.title or filename.rsplit(".", 1)[0][: limits.max_title_chars]

@@ -1,0 +1,204 @@
+// Cognito from the browser: SignUp, ConfirmSignUp, InitiateAuth (USER_PASSWORD_AUTH and
+// REFRESH_TOKEN_AUTH), GlobalSignOut. Tokens live in sessionStorage (per tab, gone when the
+// tab closes), never in localStorage or cookies; they are refreshed before they expire.
+
+import { getConfig } from './config.js';
+
+const STORAGE_KEY = 'stock-images.session';
+const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+const listeners = new Set();
+let session = restore();
+let refreshTimer = 0;
+let refreshing = null;
+
+/** An error Cognito answered with: `code` is its exception name. */
+export class AuthError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+const FRIENDLY = {
+  NotAuthorizedException: 'Incorrect email or password.',
+  UserNotFoundException: 'Incorrect email or password.',
+  UsernameExistsException: 'An account with this email already exists. Sign in instead.',
+  CodeMismatchException: 'That code is not right. Check the email and try again.',
+  ExpiredCodeException: 'That code has expired. Ask for a new one.',
+  LimitExceededException: 'Too many attempts. Wait a minute and try again.',
+  TooManyRequestsException: 'Too many attempts. Wait a minute and try again.',
+};
+
+async function call(action, body) {
+  const { cognitoEndpoint, region } = getConfig();
+  const endpoint = cognitoEndpoint || `https://cognito-idp.${region}.amazonaws.com/`;
+  let response;
+  try {
+    response = await fetch(endpoint, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-amz-json-1.1',
+        'X-Amz-Target': `AWSCognitoIdentityProviderService.${action}`,
+      },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new AuthError('NetworkError', 'Cannot reach the sign-in service. Check your connection.');
+  }
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const code = String(data.__type || 'UnknownError').split('#').pop();
+    throw new AuthError(code, FRIENDLY[code] || data.message || `Sign-in failed (${code}).`);
+  }
+  return data;
+}
+
+function claims(jwt) {
+  try {
+    const part = jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const bytes = Uint8Array.from(atob(part), (c) => c.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return {};
+  }
+}
+
+function fromResult(result, email, previous) {
+  const access = claims(result.AccessToken);
+  const id = result.IdToken ? claims(result.IdToken) : {};
+  return {
+    accessToken: result.AccessToken,
+    idToken: result.IdToken || previous?.idToken || null,
+    refreshToken: result.RefreshToken || previous?.refreshToken || null,
+    expiresAt: (access.exp ? access.exp * 1000 : Date.now() + result.ExpiresIn * 1000),
+    email: id.email || email || previous?.email || '',
+    sub: access.sub || '',
+    groups: access['cognito:groups'] || [],
+  };
+}
+
+function restore() {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY) || 'null');
+    return saved && saved.accessToken ? saved : null;
+  } catch {
+    return null;
+  }
+}
+
+function store(next) {
+  session = next;
+  if (next) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(next));
+  else sessionStorage.removeItem(STORAGE_KEY);
+  scheduleRefresh();
+  for (const listener of listeners) listener(next);
+}
+
+function scheduleRefresh() {
+  clearTimeout(refreshTimer);
+  if (!session?.refreshToken) return;
+  const wait = Math.max(5000, session.expiresAt - Date.now() - REFRESH_MARGIN_MS);
+  refreshTimer = setTimeout(() => refresh().catch(() => store(null)), wait);
+}
+
+async function refresh() {
+  if (!session?.refreshToken) throw new AuthError('NoSession', 'Please sign in again.');
+  refreshing ??= call('InitiateAuth', {
+    AuthFlow: 'REFRESH_TOKEN_AUTH',
+    ClientId: getConfig().clientId,
+    AuthParameters: { REFRESH_TOKEN: session.refreshToken },
+  }).then((data) => store(fromResult(data.AuthenticationResult, session?.email, session)))
+    .finally(() => { refreshing = null; });
+  return refreshing;
+}
+
+/** Start refreshing a session restored from this tab's storage. */
+export function startSession() {
+  if (session && session.expiresAt < Date.now() && !session.refreshToken) store(null);
+  else scheduleRefresh();
+}
+
+/** The signed-in user ({email, sub, groups, ...}) or null. */
+export function currentUser() {
+  return session;
+}
+
+/** True when the signed-in user may upload. */
+export function canUpload(user = session) {
+  return Boolean(user && (user.groups.includes('contributors') || user.groups.includes('admins')));
+}
+
+/** Call `listener(session)` whenever someone signs in or out. */
+export function onSessionChange(listener) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** A valid access token, refreshed first when it is about to expire; null when signed out. */
+export async function accessToken() {
+  if (!session) return null;
+  if (session.expiresAt - Date.now() < 60 * 1000) {
+    try {
+      await refresh();
+    } catch {
+      store(null);
+      return null;
+    }
+  }
+  return session?.accessToken || null;
+}
+
+/** Force a refresh after the API refused the token; false when the session is gone. */
+export async function renewAfterRejection() {
+  try {
+    await refresh();
+    return true;
+  } catch {
+    store(null);
+    return false;
+  }
+}
+
+/** Sign in with email and password. */
+export async function signIn(email, password) {
+  const data = await call('InitiateAuth', {
+    AuthFlow: 'USER_PASSWORD_AUTH',
+    ClientId: getConfig().clientId,
+    AuthParameters: { USERNAME: email.trim(), PASSWORD: password },
+  });
+  if (!data.AuthenticationResult) {
+    throw new AuthError(data.ChallengeName || 'Challenge', 'This account needs a step we do not support yet.');
+  }
+  store(fromResult(data.AuthenticationResult, email.trim(), null));
+  return session;
+}
+
+/** Create an account; resolves to true when it is already confirmed (no code needed). */
+export async function signUp(email, password) {
+  const data = await call('SignUp', {
+    ClientId: getConfig().clientId,
+    Username: email.trim(),
+    Password: password,
+    UserAttributes: [{ Name: 'email', Value: email.trim() }],
+  });
+  return Boolean(data.UserConfirmed);
+}
+
+/** Confirm a new account with the code Cognito emailed. */
+export async function confirmSignUp(email, code) {
+  await call('ConfirmSignUp', {
+    ClientId: getConfig().clientId, Username: email.trim(), ConfirmationCode: code.trim(),
+  });
+}
+
+/** Ask Cognito to email a new confirmation code. */
+export async function resendCode(email) {
+  await call('ResendConfirmationCode', { ClientId: getConfig().clientId, Username: email.trim() });
+}
+
+/** Sign out everywhere (best effort) and forget the tokens. */
+export async function signOut() {
+  const token = session?.accessToken;
+  store(null);
+  if (token) await call('GlobalSignOut', { AccessToken: token }).catch(() => {});
+}

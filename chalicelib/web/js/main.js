@@ -1,0 +1,116 @@
+// Start-up: read config.json, restore this tab's session, draw the header, route.
+
+import { canUpload, currentUser, onSessionChange, signOut, startSession } from './auth.js';
+import { loadConfig } from './config.js';
+import { h, replace, toast } from './dom.js';
+import { navigate, notFound, render, route, start } from './router.js';
+import { attachSuggestions } from './suggest.js';
+import { signInView, signUpView } from './views/account.js';
+import { imageView } from './views/image.js';
+import { mineView } from './views/mine.js';
+import { searchUrl, searchView, stateFrom } from './views/search.js';
+import { uploadView } from './views/upload.js';
+
+function accountNav() {
+  const nav = document.getElementById('account');
+  const user = currentUser();
+  if (!user) {
+    replace(nav, h('a', { href: '/signin', class: 'nav-link', id: 'nav-signin' }, 'Sign in'),
+      h('a', { href: '/signup', class: 'button small', id: 'nav-signup' }, 'Join'));
+    return;
+  }
+  const out = h('button', { class: 'link nav-link', type: 'button', id: 'nav-signout' }, 'Sign out');
+  out.addEventListener('click', async () => {
+    await signOut();
+    toast('Signed out.');
+    navigate('/');
+  });
+  replace(nav,
+    canUpload(user) ? h('a', { href: '/upload', class: 'button small', id: 'nav-upload' }, 'Upload') : null,
+    h('a', { href: '/me', class: 'nav-link', id: 'nav-mine' }, 'My uploads'),
+    h('span', { class: 'who', title: user.email, id: 'nav-user' }, user.email),
+    out);
+}
+
+function searchBox() {
+  const form = document.getElementById('search-form');
+  const input = document.getElementById('q');
+  const go = (text) => {
+    const here = location.pathname === '/' ? stateFrom(new URLSearchParams(location.search)) : {};
+    const next = { q: text.trim() || undefined, orientation: here.orientation, color: here.color };
+    input.blur();
+    navigate(searchUrl(next));
+  };
+  const close = attachSuggestions(input, document.getElementById('suggestions'), (text) => {
+    input.value = text;
+    go(text);
+  });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    close();
+    go(input.value);
+  });
+}
+
+function missingPage({ root }) {
+  document.title = 'Not found · Stock images';
+  replace(root, h('div', { class: 'empty-state' }, h('h1', {}, 'Page not found'),
+    h('a', { class: 'button', href: '/' }, 'Back to search')));
+}
+
+let shownPath = location.pathname;
+let lastChip = null;
+
+// Filter chips are links that re-render the page: keep keyboard focus on the same chip.
+document.addEventListener('click', (event) => {
+  const chip = event.target.closest?.('[data-facet]');
+  lastChip = chip ? { facet: chip.dataset.facet, value: chip.dataset.value } : null;
+}, true);
+
+function restoreChipFocus() {
+  if (!lastChip) return;
+  const selector = `[data-facet="${CSS.escape(lastChip.facet)}"][data-value="${CSS.escape(lastChip.value)}"]`;
+  document.querySelector(selector)?.focus({ preventScroll: true });
+  lastChip = null;
+}
+
+function focusMain() {
+  // A new page moves focus to its content (screen readers announce it); a new filter on the
+  // same page leaves focus where the user is.
+  if (location.pathname === shownPath) {
+    restoreChipFocus();
+    return;
+  }
+  shownPath = location.pathname;
+  const active = document.activeElement;
+  if (!active || active === document.body || !document.contains(active)) {
+    document.getElementById('view').focus({ preventScroll: true });
+  }
+}
+
+async function main() {
+  const view = document.getElementById('view');
+  try {
+    await loadConfig();
+  } catch (error) {
+    replace(view, h('div', { class: 'empty-state' }, h('h1', {}, 'The app could not start'), h('p', {}, String(error.message))));
+    return;
+  }
+  startSession();
+  accountNav();
+  onSessionChange(() => { accountNav(); });
+  searchBox();
+  route('/', (ctx) => searchView(ctx, navigate));
+  route('/images/:id', (ctx) => imageView(ctx, navigate));
+  route('/upload', (ctx) => uploadView(ctx, navigate));
+  route('/me', (ctx) => mineView(ctx, navigate));
+  route('/signin', (ctx) => signInView(ctx, navigate));
+  route('/signup', (ctx) => signUpView(ctx, navigate));
+  notFound(missingPage);
+  document.addEventListener('routechange', focusMain);
+  await start(view);
+  document.body.dataset.ready = 'true';
+}
+
+main();
+export { render };

@@ -1,0 +1,88 @@
+// Sign in and sign up (email as the user name). Where Cognito emails a code, ask for it;
+// where the account is confirmed at once (the local stack), go straight on.
+
+import { confirmSignUp, resendCode, signIn, signUp } from '../auth.js';
+import { h, replace, toast } from '../dom.js';
+
+const PASSWORD_HINT = 'At least 10 characters, with upper- and lower-case letters and a number.';
+
+function nextPath(query) {
+  const next = query.get('next') || '/';
+  return next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+function field(label, attrs) {
+  return h('label', {}, label, h('input', attrs));
+}
+
+function form(title, fields, submit, onSubmit, footer) {
+  const error = h('p', { class: 'notice error', role: 'alert', id: 'form-error', hidden: true });
+  const button = h('button', { class: 'button', type: 'submit' }, submit);
+  const el = h('form', { class: 'account-form', 'aria-labelledby': 'form-title', novalidate: false },
+    h('h1', { id: 'form-title' }, title), fields, error, button, footer);
+  el.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.hidden = true;
+    button.disabled = true;
+    try {
+      await onSubmit(new FormData(el));
+    } catch (failure) {
+      error.hidden = false;
+      error.textContent = failure.message;
+      error.dataset.code = failure.code || '';
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return el;
+}
+
+/** Render /signin. */
+export function signInView({ root, query }, navigate) {
+  document.title = 'Sign in · Stock images';
+  const next = nextPath(query);
+  replace(root, h('section', { class: 'account-page' }, form('Sign in', [
+    field('Email', { type: 'email', name: 'email', id: 'email', autocomplete: 'username', required: true }),
+    field('Password', { type: 'password', name: 'password', id: 'password', autocomplete: 'current-password', required: true }),
+  ], 'Sign in', async (data) => {
+    await signIn(data.get('email'), data.get('password'));
+    toast('Signed in.');
+    navigate(next, { replace: true });
+  }, h('p', { class: 'muted' }, 'New here? ', h('a', { href: `/signup?next=${encodeURIComponent(next)}` }, 'Create an account')))));
+  root.querySelector('#email').focus();
+}
+
+function codeStep(root, email, password, next, navigate) {
+  replace(root, h('section', { class: 'account-page' }, form('Check your email', [
+    h('p', {}, `We sent a code to ${email}. Enter it to finish.`),
+    field('Code', { name: 'code', id: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', required: true }),
+  ], 'Confirm', async (data) => {
+    await confirmSignUp(email, data.get('code'));
+    await signIn(email, password);
+    toast('Welcome! Your account is ready.');
+    navigate(next, { replace: true });
+  }, h('button', { class: 'link', type: 'button',
+    onclick: () => resendCode(email).then(() => toast('A new code is on its way.')) }, 'Send a new code'))));
+}
+
+/** Render /signup. */
+export function signUpView({ root, query }, navigate) {
+  document.title = 'Create account · Stock images';
+  const next = nextPath(query);
+  replace(root, h('section', { class: 'account-page' }, form('Create your account', [
+    field('Email', { type: 'email', name: 'email', id: 'email', autocomplete: 'username', required: true }),
+    field('Password', { type: 'password', name: 'password', id: 'password', autocomplete: 'new-password', required: true, minlength: 10, 'aria-describedby': 'password-hint' }),
+    h('p', { class: 'muted', id: 'password-hint' }, PASSWORD_HINT),
+  ], 'Create account', async (data) => {
+    const email = String(data.get('email'));
+    const password = String(data.get('password'));
+    if (await signUp(email, password)) {
+      await signIn(email, password);
+      toast('Welcome! Your account is ready.');
+      navigate(next, { replace: true });
+    } else {
+      codeStep(root, email, password, next, navigate);
+    }
+  }, h('p', { class: 'muted' }, 'Already have an account? ', h('a', { href: `/signin?next=${encodeURIComponent(next)}` }, 'Sign in')))));
+  root.querySelector('#email').focus();
+}

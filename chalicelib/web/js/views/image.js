@@ -1,0 +1,148 @@
+// One image: the biggest sensible rendition, its facts, tags as links; edit and delete for
+// its owner (and admins).
+
+import { api } from '../api.js';
+import { currentUser } from '../auth.js';
+import { formatBytes, formatDate, h, replace, toast } from '../dom.js';
+import { pick, placeholder, srcset } from '../grid.js';
+import { explain } from '../limits.js';
+import { searchUrl } from './search.js';
+
+function canEdit(image) {
+  const user = currentUser();
+  return Boolean(user && (user.sub === image.owner || user.groups.includes('admins')));
+}
+
+function picture(image) {
+  const best = pick(image.renditions, 2048);
+  // As wide as the column allows, but never taller than the screen or wider than the photo.
+  const aspect = image.width / image.height;
+  const frame = h('div', { class: 'photo-frame', style: {
+    aspectRatio: `${image.width} / ${image.height}`,
+    width: `min(100%, ${(82 * aspect).toFixed(2)}vh, ${best?.width || image.width}px)`,
+  } });
+  placeholder(frame, image);
+  frame.append(h('img', {
+    id: 'photo',
+    alt: image.title || 'Untitled photo',
+    srcset: srcset(image.renditions),
+    sizes: '(min-width: 1400px) 1100px, (min-width: 900px) 70vw, 100vw',
+    src: best?.url,
+    width: image.width,
+    height: image.height,
+    decoding: 'async',
+    fetchpriority: 'high',
+    onload: (event) => event.target.classList.add('loaded'),
+  }));
+  return frame;
+}
+
+function fact(label, value) {
+  return value ? [h('dt', {}, label), h('dd', {}, value)] : null;
+}
+
+function facts(image) {
+  const largest = pick(image.renditions, Infinity);
+  return h('dl', { class: 'facts' },
+    fact('Contributor', image.owner_name
+      ? h('a', { href: searchUrl({ owner: image.owner }) }, image.owner_name) : null),
+    fact('Size', image.width ? `${image.width} × ${image.height} px` : null),
+    fact('Orientation', image.orientation),
+    fact('Colour', image.color ? h('span', { class: 'colour' },
+      h('span', { class: 'dot', style: { background: image.color_hex || '' } }),
+      h('a', { href: searchUrl({ color: image.color }) }, image.color),
+      image.color_hex ? h('span', { class: 'muted' }, ` ${image.color_hex}`) : null) : null),
+    fact('Uploaded', formatDate(image.created_at)),
+    fact('Download', largest ? h('a', { href: largest.url, download: '' },
+      `${largest.width} × ${largest.height} ${largest.format.toUpperCase()}, ${formatBytes(largest.bytes)}`) : null));
+}
+
+function tagLinks(tags) {
+  if (!tags.length) return null;
+  return h('ul', { class: 'tag-list', 'aria-label': 'Tags' },
+    tags.map((tag) => h('li', {}, h('a', { class: 'chip', href: searchUrl({ tags: tag }) }, `#${tag}`))));
+}
+
+function statusNote(image) {
+  if (image.status === 'ready') return null;
+  const words = image.reason ? explain(image.reason)
+    : 'This photo is still being processed. It appears in search once it is ready.';
+  return h('p', { class: `notice status-${image.status}`, id: 'image-status' },
+    h('strong', {}, image.status), ' · ', words);
+}
+
+function editForm(image, done) {
+  const title = h('input', { id: 'edit-title', name: 'title', value: image.title, maxlength: 200, required: true });
+  const description = h('textarea', { id: 'edit-description', name: 'description', rows: 3 }, image.description || '');
+  const tags = h('input', { id: 'edit-tags', name: 'tags', value: image.tags.join(', ') });
+  const error = h('p', { class: 'notice error', role: 'alert', hidden: true });
+  const form = h('form', { class: 'edit-form', 'aria-label': 'Edit photo details' },
+    h('label', {}, 'Title', title), h('label', {}, 'Description', description),
+    h('label', {}, 'Tags (comma separated)', tags), error,
+    h('div', { class: 'actions' },
+      h('button', { class: 'button', type: 'submit' }, 'Save'),
+      h('button', { class: 'button secondary', type: 'button', onclick: () => done(null) }, 'Cancel')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = { title: title.value, description: description.value,
+      tags: tags.value.split(',').map((t) => t.trim()).filter(Boolean) };
+    try {
+      done(await api(`/images/${encodeURIComponent(image.id)}`, { method: 'PATCH', body }));
+      toast('Saved.');
+    } catch (failure) {
+      error.hidden = false;
+      error.textContent = failure.message;
+    }
+  });
+  return form;
+}
+
+async function remove(image, navigate) {
+  if (!window.confirm(`Delete “${image.title || 'this photo'}” for good?`)) return;
+  try {
+    await api(`/images/${encodeURIComponent(image.id)}`, { method: 'DELETE' });
+    toast('Photo deleted.');
+    navigate('/me', { replace: true });
+  } catch (failure) {
+    toast(failure.message, 'error');
+  }
+}
+
+function details(image, root, navigate) {
+  const owner = canEdit(image) ? h('div', { class: 'actions owner-actions' },
+    h('button', { class: 'button secondary', type: 'button', id: 'edit',
+      onclick: () => info.replaceWith(editForm(image, (updated) => show(updated || image))) }, 'Edit'),
+    h('button', { class: 'button danger', type: 'button', id: 'delete',
+      onclick: () => remove(image, navigate) }, 'Delete')) : null;
+  const info = h('div', { class: 'photo-info' },
+    h('h1', { id: 'image-title' }, image.title || 'Untitled'),
+    statusNote(image),
+    image.description ? h('p', { class: 'description' }, image.description) : null,
+    tagLinks(image.tags), facts(image), owner);
+  function show(next) {
+    replace(root, page(next, root, navigate));
+  }
+  return info;
+}
+
+function page(image, root, navigate) {
+  document.title = `${image.title || 'Untitled'} · Stock images`;
+  return h('article', { class: 'photo-page' },
+    image.width ? picture(image) : h('div', { class: 'photo-frame missing' }, 'No preview yet'),
+    details(image, root, navigate));
+}
+
+/** Render /images/:id. */
+export async function imageView({ params, root, isCurrent }, navigate) {
+  replace(root, h('div', { class: 'loading', 'aria-busy': 'true' }, 'Loading photo…'));
+  try {
+    const image = await api(`/images/${encodeURIComponent(params.id)}`);
+    if (isCurrent()) replace(root, page(image, root, navigate));
+  } catch (error) {
+    if (!isCurrent()) return;
+    document.title = 'Not found · Stock images';
+    replace(root, h('div', { class: 'empty-state' },
+      h('h1', {}, error.status === 404 ? 'This photo is not here' : 'Could not load this photo'),
+      h('p', {}, error.message), h('a', { class: 'button', href: '/' }, 'Back to search')));
+  }
+}
