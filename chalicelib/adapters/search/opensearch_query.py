@@ -48,13 +48,21 @@ def _prefix(word: str) -> dict[str, Any]:
     }
 
 
+def _distinct(words: tuple[str, ...]) -> list[str]:
+    # Repeats add nothing to an AND but cost boolean clauses: OpenSearch refuses a query
+    # past 1,024 of them (indices.query.bool.max_clause_count), counted over the analysed terms.
+    tokens = (" ".join(dict.fromkeys(word.split())) for word in words)
+    return [word for word in dict.fromkeys(tokens) if word]
+
+
 def _text_clauses(query: SearchQuery) -> list[dict[str, Any]]:
-    clauses = [_word(word, query.fuzzy) for word in query.words]
-    if query.words and query.prefix_last:
+    words = _distinct(query.words)
+    clauses = [_word(word, query.fuzzy) for word in words]
+    if words and query.prefix_last:
         # The last word matches as typed (stemmed, maybe fuzzy) or as the start of a word.
-        either = [clauses[-1], _prefix(query.words[-1])]
+        either = [clauses[-1], _prefix(words[-1])]
         clauses[-1] = {"bool": {"should": either, "minimum_should_match": 1}}
-    for word in query.desc_words:
+    for word in _distinct(query.desc_words):
         match = {"query": word, "operator": "and", **_fuzz(query.fuzzy)}
         clauses.append({"match": {"description": match}})
     return clauses

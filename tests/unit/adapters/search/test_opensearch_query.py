@@ -198,3 +198,13 @@ def test_read_suggestions_gives_tags_then_titles_without_repeats() -> None:
     response = {"aggregations": {"tags": agg("sun", "sunset"), "titles": agg("sun", "Sun Bay")}}
     assert read_suggestions(response, 10) == ["sun", "sunset", "Sun Bay"]
     assert read_suggestions(response, 2) == ["sun", "sunset"]
+
+
+def test_repeated_words_become_one_clause_so_long_queries_stay_under_the_clause_limit() -> None:
+    # GIVEN a query that repeats itself a thousand times, in the words and the description
+    query = SearchQuery(words=("beach " * 1000, "beach"), desc_words=("sand sand",), per_page=24)
+    # WHEN it becomes an OpenSearch body
+    text = json.dumps(search_body(query))
+    # THEN each distinct word is sent once
+    assert text.count("beach") == 1 + 1  # the word clause and the last word's prefix twin
+    assert text.count("sand") == 1
