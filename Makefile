@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 DATA_DIR ?= .data
 GROUP ?= contributors
+# SEED=0: do not upload the sample photos into an empty stack.
+SEED ?= 1
 # USER is also the shell's login name: only a USER given on the command line names the token's user.
 TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),alice)
 # The token tool finds the stack through .data/stack.json; --port only when one was asked for.
@@ -23,7 +25,7 @@ $(STAMP): requirements.txt requirements-dev.txt layers/imaging/requirements.txt
 install: $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m infra.local --port $(PORT) --data-dir $(DATA_DIR)
+	$(PY) -m infra.local --port $(PORT) --data-dir $(DATA_DIR) $(if $(filter 0,$(SEED)),--no-seed)
 
 token: $(STAMP)
 	@$(PY) -m infra.local.token --user $(TOKEN_USER) --group $(GROUP) --data-dir $(DATA_DIR) $(TOKEN_PORT)

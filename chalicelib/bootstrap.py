@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from chalicelib import config
 from chalicelib.adapters import aws
 from chalicelib.adapters.clock import SystemClock, new_image_id
+from chalicelib.adapters.cognito import CognitoDirectory
 from chalicelib.adapters.dynamodb.repository import DynamoImageRepository
 from chalicelib.adapters.s3 import S3BlobStore
 from chalicelib.adapters.sqs import SqsRenderQueue
@@ -16,7 +17,7 @@ from chalicelib.services.deps import Deps
 
 if TYPE_CHECKING:
     from chalicelib.auth import TokenVerifier
-    from chalicelib.ports import ImageProcessor, SearchIndex
+    from chalicelib.ports import ImageProcessor, SearchIndex, UserDirectory
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Services:
     settings: config.Settings
     deps: Deps
     verifier: TokenVerifier
+    directory: UserDirectory | None = None
 
 
 _current: Services | None = None
@@ -83,7 +85,8 @@ def build(settings: config.Settings) -> Services:
         cursor_secret=settings.cursor_secret,
     )
     verifier = TokenVerifier(settings.jwks_url, settings.issuer, settings.app_client_ids)
-    return Services(settings, deps, verifier)
+    directory = CognitoDirectory(aws.client("cognito-idp", settings.region, settings.endpoint_url))
+    return Services(settings, deps, verifier, directory)
 
 
 def services() -> Services:

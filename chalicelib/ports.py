@@ -154,6 +154,13 @@ class Clock(Protocol):
         """Current UTC time."""
 
 
+class UserDirectory(Protocol):
+    """Who a signed-in user says they are, beyond what the access token carries."""
+
+    def display_name(self, access_token: str) -> str:
+        """The name the user chose to be credited with, or "" when there is none."""
+
+
 class SearchIndex(Protocol):
     """The search read model; rebuilt from the images table at any time."""
 

@@ -22,8 +22,22 @@ class UploadGrant:
     expires_in: int
 
 
-def request_upload(deps: Deps, principal: Principal, body: Any) -> UploadGrant:
-    """Validate the request, record a pending image and presign its upload."""
+def public_owner_name(principal: Principal) -> str:
+    """The name shown with the owner's images: never an e-mail address, never a bare user id."""
+    name = principal.username
+    if name == principal.sub:
+        # Pools that sign in by e-mail give every user a generated name equal to the sub.
+        return ""
+    return name.partition("@")[0]
+
+
+def request_upload(
+    deps: Deps, principal: Principal, body: Any, display_name: str = ""
+) -> UploadGrant:
+    """Validate the request, record a pending image and presign its upload.
+
+    `display_name` is the credit the user chose (their profile's name), when there is one.
+    """
     if not principal.is_contributor:
         raise Forbidden("not_a_contributor", "Only contributors can upload images.")
     request = parse_upload(body, deps.limits)
@@ -31,7 +45,7 @@ def request_upload(deps: Deps, principal: Principal, body: Any) -> UploadGrant:
     image = Image(
         image_id=deps.new_id(),
         owner=principal.sub,
-        owner_name=principal.username,
+        owner_name=display_name or public_owner_name(principal),
         status=Status.PENDING,
         created_at=now,
         updated_at=now,

@@ -36,6 +36,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--web-root", type=Path, default=PROJECT_ROOT / "chalicelib" / "web")
     parser.add_argument("--snapshot-interval", type=float, default=30.0,
                         help="seconds between snapshots of changed state (30)")
+    parser.add_argument("--no-seed", dest="seed", action="store_false",
+                        help="do not upload the sample photos into an empty stack")
     parser.add_argument("--verbose", action="store_true", help="debug logging")
     return parser.parse_args(argv)
 
@@ -71,12 +73,12 @@ def _options(args: argparse.Namespace) -> StackOptions:
         port=args.port, moto_port=args.moto_port or args.port + 1, data_dir=args.data_dir,
         app_spec=args.app, workers=args.workers, template_path=args.template,
         web_root=args.web_root, snapshot_interval=args.snapshot_interval,
-        visibility_timeout=visibility_override(),
+        visibility_timeout=visibility_override(), seed=args.seed,
     )
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Start the stack, print the ready line, wait for a signal, stop cleanly."""
+    """Start (and seed) the stack, print the ready line, wait for a signal, stop cleanly."""
     args = _arguments(argv)
     _configure_logging(args.verbose)
     signals = _Signals()

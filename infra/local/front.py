@@ -1,4 +1,8 @@
-"""One HTTP origin: /api/* -> the Chalice app, /renditions/* -> S3, the rest -> the web UI."""
+"""One HTTP origin: /api/* -> the Chalice app, /renditions/* -> S3, the rest -> the web UI.
+
+Local routes (config.json, the Cognito hook) come first; until the stack says it is ready,
+/api/health answers 503 so nothing mistakes a stack still seeding for a usable one.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import logging
 import mimetypes
 import sys
 import threading
+from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -14,13 +19,17 @@ from urllib.parse import unquote
 
 from chalice import Chalice
 
-from infra.local.gateway import ApiGateway
+from infra.local.gateway import ApiGateway, Reply
 from infra.local.renditions import RenditionStore
 
 log = logging.getLogger(__name__)
 
 _DISCONNECTS = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
 _SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff"}
+HEALTH_PATH = "/api/health"
+
+# (method, headers, body) -> (status, headers, body), for paths served by the stack itself.
+LocalRoute = Callable[[str, Mapping[str, str], bytes | None], Reply]
 
 
 def error_body(code: str, message: str) -> bytes:
@@ -47,6 +56,9 @@ class _Handler(BaseHTTPRequestHandler):
     api: ApiGateway
     renditions: RenditionStore
     web_root: Path
+    routes: Mapping[str, LocalRoute]
+    ready: threading.Event
+    page_policy: str
     _replied = False
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -56,7 +68,13 @@ class _Handler(BaseHTTPRequestHandler):
         self._replied = False
         path = self.path.split("?", 1)[0]
         try:
-            if path == "/api" or path.startswith("/api/"):
+            if path in self.routes:
+                route = self.routes[path]
+                self._reply(*route(self.command, dict(self.headers.items()), self._read_body()))
+            elif path == HEALTH_PATH and not self.ready.is_set():
+                self._reply(503, {"Content-Type": "application/json", "Retry-After": "1",
+                                  "Cache-Control": "no-store"}, b'{"status": "starting"}')
+            elif path == "/api" or path.startswith("/api/"):
                 headers = dict(self.headers.items())
                 self._reply(*self.api.handle(self.command, self.path[4:], headers,
                                              self._read_body()))
@@ -111,6 +129,8 @@ class _Handler(BaseHTTPRequestHandler):
         if content_type.startswith("text/") or content_type.endswith(("javascript", "json")):
             content_type += "; charset=utf-8"
         headers = {"Content-Type": content_type, "Cache-Control": "no-cache"}
+        if content_type.startswith("text/html") and self.page_policy:
+            headers["Content-Security-Policy"] = self.page_policy
         return 200, headers, target.read_bytes()
 
     def _reply(self, status: int, headers: dict[str, Any], body: Any) -> None:
@@ -134,10 +154,16 @@ class Front:
     """The HTTP origin at http://127.0.0.1:<port>."""
 
     def __init__(
-        self, port: int, app: Chalice, renditions: RenditionStore, web_root: Path
+        self, port: int, app: Chalice, renditions: RenditionStore, web_root: Path,
+        routes: Mapping[str, LocalRoute] | None = None, ready: threading.Event | None = None,
+        page_policy: str = "",
     ) -> None:
+        if ready is None:
+            ready = threading.Event()
+            ready.set()
         handler = type("Handler", (_Handler,), {
             "api": ApiGateway(app), "renditions": renditions, "web_root": web_root,
+            "routes": dict(routes or {}), "ready": ready, "page_policy": page_policy,
         })
         self._server = _Server(("127.0.0.1", port), handler)
         self._thread = threading.Thread(target=self._server.serve_forever, name="front")

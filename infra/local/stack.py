@@ -5,15 +5,17 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from infra.local import resources, settings, snapshot, sources, template
+from infra.local import resources, seed, settings, snapshot, sources, template, webconfig
 from infra.local.checkpoints import CHECKPOINT_FILE, Checkpoints
 from infra.local.clients import client
-from infra.local.front import Front
+from infra.local.cognito_hook import CognitoHook
+from infra.local.front import Front, LocalRoute
 from infra.local.hygiene import IteratorJanitor, forget_iterators
 from infra.local.motoserver import GatedMotoServer
 from infra.local.renditions import RenditionStore
@@ -41,6 +43,7 @@ class StackOptions:
     web_root: Path
     snapshot_interval: float = 30.0
     visibility_timeout: int | None = None
+    seed: bool = False
 
 
 def _ensure_free(port: int, flag: str) -> None:
@@ -65,6 +68,7 @@ class Stack:
         self.snapshotter: snapshot.Snapshotter | None = None
         self.janitor = IteratorJanitor()
         self.env: dict[str, str] = {}
+        self.ready = threading.Event()  # set once seeded: /api/health answers 200 from then on
         data = options.data_dir
         self._snapshot_path = data / SNAPSHOT_FILE
         self._checkpoints = Checkpoints(data / CHECKPOINT_FILE)
@@ -91,7 +95,9 @@ class Stack:
         self._start_handlers(app, self.moto.endpoint_url)
         s3 = client("s3", self.moto.endpoint_url)
         renditions = RenditionStore(s3, self.env.get("RENDITIONS_BUCKET", ""))
-        self.front = Front(options.port, app, renditions, options.web_root)
+        self.front = Front(options.port, app, renditions, options.web_root,
+                           self._local_routes(self.moto.endpoint_url), self.ready,
+                           webconfig.content_security_policy(self.moto.endpoint_url))
         self.front.start()
         self.snapshotter = snapshot.Snapshotter(
             self._snapshot_path, self.moto.gate, self._extras, options.snapshot_interval
@@ -99,6 +105,17 @@ class Stack:
         self.snapshotter.start()
         self.janitor.start()
         settings.write_stack(options.data_dir, options.port, options.moto_port, self.env, created)
+        if options.seed:
+            seed.seed_samples(f"http://127.0.0.1:{options.port}", self.moto.endpoint_url, self.env)
+        self.ready.set()
+
+    def _local_routes(self, endpoint: str) -> dict[str, LocalRoute]:
+        port = self.options.port
+        origins = [f"http://{host}:{port}" for host in ("127.0.0.1", "localhost")]
+        hook = CognitoHook(endpoint, self.env["COGNITO_USER_POOL_ID"], "contributors", origins)
+        config = webconfig.local_web_config(port, self.env)
+        return {webconfig.CONFIG_PATH: webconfig.config_route(config),
+                webconfig.LOCAL_COGNITO_PATH: hook.handle}
 
     def _restore_state(self) -> None:
         saved = snapshot.load(self._snapshot_path)

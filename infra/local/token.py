@@ -78,7 +78,8 @@ def issue_token(
         if error_code(exc) != "UserNotFoundException":
             raise
         cognito.sign_up(ClientId=client_id, Username=username, Password=password,
-                        UserAttributes=[{"Name": "email", "Value": email}])
+                        UserAttributes=[{"Name": "email", "Value": email},
+                                        {"Name": "name", "Value": user.partition("@")[0]}])
         cognito.admin_confirm_sign_up(UserPoolId=pool_id, Username=username)
     # Someone may have changed it: a local token must not depend on remembering it.
     cognito.admin_set_user_password(

@@ -219,3 +219,28 @@ def test_suggest_lists_tag_completions(api: Api) -> None:
     _indexed(api)
     body = json.loads(api.client.http.get("/suggest?q=fo").body)
     assert body == {"suggestions": ["fox"]}
+
+
+class _Directory:
+    """Records which token asked; answers with a fixed name."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.asked: list[str] = []
+
+    def display_name(self, access_token: str) -> str:
+        self.asked.append(access_token)
+        return self.name
+
+
+def test_the_uploaders_chosen_name_is_the_images_credit(api: Api) -> None:
+    from chalicelib import bootstrap
+
+    # GIVEN a directory that knows alice as "Alice Liddell"
+    directory = _Directory("Alice Liddell")
+    bootstrap.services().directory = directory
+    # WHEN she asks to upload
+    image_id = json.loads(_post(api, UPLOAD, ALICE).body)["image_id"]
+    # THEN her own token was used to look her up, and the image credits her chosen name
+    assert directory.asked == [ALICE["Authorization"].removeprefix("Bearer ")]
+    assert api.deps.repo.get(image_id).owner_name == "Alice Liddell"  # type: ignore[union-attr]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -69,33 +70,20 @@ def _wait_ready(process: subprocess.Popen[str], log: Path) -> None:
     raise TimeoutError(f"local stack not ready:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    data_dir = tmp_path_factory.mktemp("stack-data")
+@contextlib.contextmanager
+def running_stack(data_dir: Path, seed: bool = False) -> Iterator[LocalStack]:
+    """`python -m infra.local` on free ports until the block ends; seeding only when asked."""
     port = free_port()
     log = data_dir / "stack.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "LOCAL_VISIBILITY_TIMEOUT": "5"}
     env.pop("AWS_ENDPOINT_URL", None)
+    command = [
+        sys.executable, "-m", "infra.local", "--port", str(port), "--moto-port", str(free_port()),
+        "--data-dir", str(data_dir), "--workers", "2", *([] if seed else ["--no-seed"]),
+    ]
     with log.open("w") as sink:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "infra.local",
-                "--port",
-                str(port),
-                "--moto-port",
-                str(free_port()),
-                "--data-dir",
-                str(data_dir),
-                "--workers",
-                "2",
-            ],
-            cwd=ROOT,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env=env,
+            command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT, text=True, env=env,
             start_new_session=True,
         )
     try:
@@ -108,6 +96,13 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    """The stack most tests share: empty, no sample photos (they would skew their counts)."""
+    with running_stack(tmp_path_factory.mktemp("stack-data")) as stack:
+        yield stack
 
 
 def stack_json(stack: LocalStack) -> dict[str, object]:

@@ -34,6 +34,14 @@ def _signed_in() -> Principal:
     return principal
 
 
+def _display_name(services: bootstrap.Services) -> str:
+    """The caller's chosen credit, read with their own (already verified) token."""
+    token = bearer_token(api.current_request.headers.get("authorization"))
+    if services.directory is None or token is None:
+        return ""
+    return services.directory.display_name(token)
+
+
 def _json_body() -> Any:
     try:
         return api.current_request.json_body
@@ -57,7 +65,8 @@ def health() -> dict[str, Any]:
 def create_upload() -> Response:
     """An upload grant for a signed-in contributor."""
     services = bootstrap.services()
-    grant = uploads.request_upload(services.deps, _signed_in(), _json_body())
+    principal = _signed_in()
+    grant = uploads.request_upload(services.deps, principal, _json_body(), _display_name(services))
     body = {
         "image_id": grant.image_id,
         "upload": {"url": grant.url, "fields": grant.fields},

@@ -1,6 +1,6 @@
 // The service's JSON API. Errors arrive as {"error": {"code", "message"}} and become ApiError.
 
-import { accessToken, renewAfterRejection } from './auth.js';
+import { accessToken, currentUser, renewAfterRejection } from './auth.js';
 import { getConfig } from './config.js';
 
 /** An error the API answered with (or a network failure, code "network"). */
@@ -30,8 +30,9 @@ async function send(path, { method = 'GET', body, signal } = {}) {
 /** Call the API; resolves to the parsed body (null for 204), rejects with ApiError. */
 export async function api(path, options = {}) {
   let response = await send(path, options);
-  if (response.status === 401 && options.retried !== true && (await renewAfterRejection())) {
-    response = await send(path, { ...options, retried: true });
+  // A token refused before its time (revoked, clock skew): refresh once and try again.
+  if (response.status === 401 && currentUser() && (await renewAfterRejection())) {
+    response = await send(path, options);
   }
   if (response.status === 204) return null;
   const data = await response.json().catch(() => null);

@@ -174,12 +174,14 @@ export async function signIn(email, password) {
 }
 
 /** Create an account; resolves to true when it is already confirmed (no code needed). */
-export async function signUp(email, password) {
+export async function signUp(email, password, name = '') {
+  const attributes = [{ Name: 'email', Value: email.trim() }];
+  if (name.trim()) attributes.push({ Name: 'name', Value: name.trim() });
   const data = await call('SignUp', {
     ClientId: getConfig().clientId,
     Username: email.trim(),
     Password: password,
-    UserAttributes: [{ Name: 'email', Value: email.trim() }],
+    UserAttributes: attributes,
   });
   return Boolean(data.UserConfirmed);
 }

@@ -14,6 +14,7 @@ from infra.local.clients import client
 from infra.local.front import Front
 from infra.local.renditions import RenditionStore
 from infra.local.sources import load_app
+from infra.local.webconfig import content_security_policy
 from tests.integration.local.conftest import SAMPLE_APP, unique
 
 
@@ -26,7 +27,8 @@ def front(moto_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     s3 = client("s3", moto_server.endpoint_url)
     bucket = unique("renditions")
     s3.create_bucket(Bucket=bucket)
-    origin = Front(0, load_app(SAMPLE_APP), RenditionStore(s3, bucket), web)
+    origin = Front(0, load_app(SAMPLE_APP), RenditionStore(s3, bucket), web,
+                   page_policy=content_security_policy("http://storage.test"))
     origin.start()
     try:
         yield origin.url.rstrip("/"), s3, bucket
@@ -89,6 +91,18 @@ def test_given_static_paths_when_fetched_then_files_or_the_app_shell(front: Any)
     assert escaped.status_code == 404 and "not for the web" not in escaped.text
 
 
-def test_given_the_project_web_root_then_a_placeholder_links_health() -> None:
-    index = Path(__file__).resolve().parents[3] / "chalicelib" / "web" / "index.html"
-    assert 'href="/api/health"' in index.read_text()
+def test_given_the_project_web_root_then_an_app_shell_that_reads_config_json() -> None:
+    # the SPA fallback needs index.html; the app learns the stack from the front's /config.json
+    web = Path(__file__).resolve().parents[3] / "chalicelib" / "web"
+    assert (web / "index.html").is_file()
+    assert any("/config.json" in script.read_text() for script in web.rglob("*.js"))
+
+
+def test_given_the_app_shell_then_it_carries_the_csp_and_scripts_do_not(front: Any) -> None:
+    base, _, _ = front
+    policy = requests.get(f"{base}/images/abc", timeout=10).headers["Content-Security-Policy"]
+    # only our own scripts and styles; fetches only to us and the storage origin we named
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "connect-src 'self' http://storage.test" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "Content-Security-Policy" not in requests.get(f"{base}/app.js", timeout=10).headers

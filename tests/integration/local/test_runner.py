@@ -38,7 +38,7 @@ class Runner:
         process = subprocess.Popen(
             [sys.executable, "-m", "infra.local", "--port", str(self.port), "--moto-port",
              str(self.moto_port), "--data-dir", str(self.data), "--app", SAMPLE_APP,
-             "--workers", "1"],
+             "--workers", "1", "--no-seed"],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True, env=env,
             start_new_session=True)
         self.processes.append(process)
@@ -122,8 +122,9 @@ def test_given_the_runner_when_used_stopped_and_restarted_then_it_behaves_and_ke
     body = s3.get_object(Bucket=stack["env"]["UPLOADS_BUCKET"], Key="uploads/one.jpg")["Body"]
     assert body.read() == b"1"
     cognito = client("cognito-idp", stack["moto_endpoint"])
+    # the pool signs in by e-mail: `make token USER=alice` made alice@example.test
     user = cognito.admin_get_user(UserPoolId=stack["env"]["COGNITO_USER_POOL_ID"],
-                                  Username="alice")
+                                  Username="alice@example.test")
     assert user["UserStatus"] == "CONFIRMED"
     assert sorted(_token(runner, "alice", "contributors")["cognito:groups"]) == [
         "admins", "contributors"]

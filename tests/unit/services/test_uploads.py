@@ -97,3 +97,24 @@ def test_given_hashtags_in_the_description_then_they_join_the_tags() -> None:
     body = {**GOOD, "tags": ["sea"], "description": "Evening light #Sunset #sea, page#1"}
     image = deps.repo.get(request_upload(deps, ALICE, body).image_id)
     assert image is not None and image.tags == ("sea", "sunset")
+
+
+@pytest.mark.parametrize(
+    ("principal", "shown"),
+    [
+        (Principal("sub-alice", "alice", frozenset({"contributors"})), "alice"),
+        (Principal("sub-ann", "ann.lee@example.test", frozenset({"contributors"})), "ann.lee"),
+        (Principal("6f1c-uuid", "6f1c-uuid", frozenset({"contributors"})), ""),
+    ],
+    ids=["plain-user-name", "e-mail-user-name", "generated-user-name"],
+)
+def test_given_a_user_name_when_uploading_then_the_public_owner_name_hides_e_mails_and_ids(
+    principal: Principal, shown: str
+) -> None:
+    # GIVEN a contributor whose token names them as `principal.username`
+    deps = make_deps()
+    # WHEN they ask for an upload grant
+    image = deps.repo.get(request_upload(deps, principal, GOOD).image_id)
+    # THEN the public owner_name is never an e-mail address nor Cognito's generated id
+    assert image is not None and image.owner_name == shown and image.owner == principal.sub
+    assert "@" not in image.owner_name

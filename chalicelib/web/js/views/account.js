@@ -70,13 +70,14 @@ export function signUpView({ root, query }, navigate) {
   document.title = 'Create account · Stock images';
   const next = nextPath(query);
   replace(root, h('section', { class: 'account-page' }, form('Create your account', [
+    field('Your name, as credited on your photos', { name: 'name', id: 'name', autocomplete: 'name', maxlength: 80, required: true }),
     field('Email', { type: 'email', name: 'email', id: 'email', autocomplete: 'username', required: true }),
     field('Password', { type: 'password', name: 'password', id: 'password', autocomplete: 'new-password', required: true, minlength: 10, 'aria-describedby': 'password-hint' }),
     h('p', { class: 'muted', id: 'password-hint' }, PASSWORD_HINT),
   ], 'Create account', async (data) => {
     const email = String(data.get('email'));
     const password = String(data.get('password'));
-    if (await signUp(email, password)) {
+    if (await signUp(email, password, String(data.get('name')))) {
       await signIn(email, password);
       toast('Welcome! Your account is ready.');
       navigate(next, { replace: true });
@@ -84,5 +85,5 @@ export function signUpView({ root, query }, navigate) {
       codeStep(root, email, password, next, navigate);
     }
   }, h('p', { class: 'muted' }, 'Already have an account? ', h('a', { href: `/signin?next=${encodeURIComponent(next)}` }, 'Sign in')))));
-  root.querySelector('#email').focus();
+  root.querySelector('#name').focus();
 }

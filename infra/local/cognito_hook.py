@@ -1,0 +1,161 @@
+"""POST /local/cognito: the browser's Cognito calls, forwarded to moto; local only, never deployed.
+
+In AWS a new user gets an e-mailed code and a post-confirmation trigger puts them in
+contributors. Locally there is neither, so after moto accepts a SignUp this hook does both at
+once: confirm, mark the e-mail verified, join the group, and tell the browser "confirmed".
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
+
+import requests
+from botocore.exceptions import ClientError
+
+from infra.local.clients import client
+
+log = logging.getLogger(__name__)
+
+TARGET_PREFIX = "AWSCognitoIdentityProviderService."
+JSON_TYPE = "application/x-amz-json-1.1"
+# What the web app calls; admin and pool-management actions never go through the browser.
+ALLOWED_ACTIONS = frozenset({
+    "SignUp", "ConfirmSignUp", "ResendConfirmationCode", "InitiateAuth", "GetUser",
+    "GlobalSignOut", "RevokeToken", "ForgotPassword", "ConfirmForgotPassword",
+})
+FORWARD_TIMEOUT_SECONDS = 10
+_PASSED_HEADERS = ("Content-Type", "x-amzn-RequestId", "x-amzn-ErrorType")
+_PREFLIGHT = {
+    "Access-Control-Allow-Methods": "POST",
+    "Access-Control-Allow-Headers": "content-type, x-amz-target, x-amz-user-agent",
+    "Access-Control-Max-Age": "600",
+}
+
+Reply = tuple[int, dict[str, Any], bytes]
+
+
+def cognito_error(status: int, code: str, message: str, **headers: str) -> Reply:
+    """An error in Cognito's own shape, which the browser already knows how to read."""
+    body = json.dumps({"__type": code, "message": message}).encode("utf-8")
+    return status, {"Content-Type": JSON_TYPE, "x-amzn-ErrorType": code, **headers}, body
+
+
+def masked(email: str) -> str:
+    """`a***@e***`, as Cognito shows where it sent a code."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain[:1]}***"
+
+
+def case_folded(request: dict[str, Any]) -> dict[str, Any]:
+    """E-mail user names lower-cased: the pool is case-insensitive in AWS, moto's lookup is not."""
+    folded = dict(request)
+    if isinstance(folded.get("Username"), str) and "@" in folded["Username"]:
+        folded["Username"] = folded["Username"].lower()
+    parameters = folded.get("AuthParameters")
+    if isinstance(parameters, dict) and "@" in str(parameters.get("USERNAME", "")):
+        folded["AuthParameters"] = {**parameters, "USERNAME": parameters["USERNAME"].lower()}
+    return folded
+
+
+class CognitoHook:
+    """Answers the browser's Cognito JSON API at the front, with moto behind it."""
+
+    def __init__(
+        self, moto_endpoint: str, pool_id: str, group: str, allowed_origins: Collection[str]
+    ) -> None:
+        self._url = moto_endpoint.rstrip("/") + "/"
+        self._pool_id = pool_id
+        self._group = group
+        self._origins = frozenset(allowed_origins)
+        self._cognito = client("cognito-idp", moto_endpoint)
+        # moto 5.2.5 answers these two with a 500 "not implemented": answer them here.
+        self._local: dict[str, Callable[[dict[str, Any]], Reply]] = {
+            "RevokeToken": lambda request: (200, {"Content-Type": JSON_TYPE}, b"{}"),
+            "ResendConfirmationCode": _code_sent,
+        }
+
+    def handle(self, method: str, headers: Mapping[str, str], body: bytes | None) -> Reply:
+        """One request to /local/cognito, as the front received it."""
+        lowered = {name.lower(): value for name, value in headers.items()}
+        status, out, data = self._answer(method, lowered, body)
+        origin = lowered.get("origin", "")
+        if origin in self._origins:  # e.g. the page opened as localhost, the hook at 127.0.0.1
+            out = {**out, "Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+        return status, out, data
+
+    def _answer(self, method: str, headers: Mapping[str, str], body: bytes | None) -> Reply:
+        if method == "OPTIONS":
+            return 204, {"Allow": "POST, OPTIONS", **_PREFLIGHT}, b""
+        if method != "POST":
+            return cognito_error(405, "MethodNotAllowedException", f"{method} is not allowed",
+                                 Allow="POST, OPTIONS")
+        target = headers.get("x-amz-target", "")
+        action = target[len(TARGET_PREFIX):] if target.startswith(TARGET_PREFIX) else ""
+        if action not in ALLOWED_ACTIONS:
+            return cognito_error(400, "UnsupportedOperationException",
+                                 f"{action or target or 'This request'} is not available here.")
+        try:
+            request = json.loads(body or b"{}")
+        except ValueError:
+            request = None
+        if not isinstance(request, dict):
+            return cognito_error(400, "SerializationException", "The body is not a JSON object.")
+        return self._call(action, case_folded(request))
+
+    def _call(self, action: str, request: dict[str, Any]) -> Reply:
+        local = self._local.get(action)
+        reply = local(request) if local else self._forward(action, request)
+        if reply[0] != 200:
+            return reply
+        if action == "SignUp":
+            return self._after_sign_up(request, reply)
+        if action == "ForgotPassword":
+            log.info("password reset for %s: no e-mail is sent locally; any code is accepted",
+                     request.get("Username"))
+        return reply
+
+    def _forward(self, action: str, request: dict[str, Any]) -> Reply:
+        try:
+            response = requests.post(
+                self._url, data=json.dumps(request).encode("utf-8"),
+                headers={"Content-Type": JSON_TYPE, "X-Amz-Target": TARGET_PREFIX + action},
+                timeout=FORWARD_TIMEOUT_SECONDS,
+            )
+        except requests.RequestException as exc:
+            log.warning("%s: moto did not answer: %s", action, exc)
+            return cognito_error(500, "InternalErrorException", "The local user pool is down.")
+        passed = {name: response.headers[name] for name in _PASSED_HEADERS
+                  if name in response.headers}
+        return response.status_code, passed, response.content
+
+    def _after_sign_up(self, request: dict[str, Any], reply: Reply) -> Reply:
+        """What the e-mailed code and the post-confirmation trigger do in AWS."""
+        username, pool = request["Username"], self._pool_id
+        try:
+            self._cognito.admin_confirm_sign_up(UserPoolId=pool, Username=username)
+            self._cognito.admin_update_user_attributes(
+                UserPoolId=pool, Username=username,
+                UserAttributes=[{"Name": "email_verified", "Value": "true"}])
+            self._cognito.admin_add_user_to_group(
+                UserPoolId=pool, Username=username, GroupName=self._group)
+        except ClientError:
+            log.exception("local sign-up follow-up failed for %s", username)
+            return cognito_error(500, "UnexpectedLambdaException",
+                                 "The local sign-up hook failed; see the stack's log.")
+        answer = json.loads(reply[2])
+        answer["UserConfirmed"] = True
+        answer.pop("CodeDeliveryDetails", None)  # AWS sends none for a confirmed user
+        log.info("signed up %s: confirmed, in %s", username, self._group)
+        return 200, reply[1], json.dumps(answer).encode("utf-8")
+
+
+def _code_sent(request: dict[str, Any]) -> Reply:
+    username = str(request.get("Username", ""))
+    log.info("confirmation code for %s: no e-mail is sent locally (users are confirmed at"
+             " sign-up)", username)
+    details = {"Destination": masked(username), "DeliveryMedium": "EMAIL",
+               "AttributeName": "email"}
+    return 200, {"Content-Type": JSON_TYPE}, json.dumps({"CodeDeliveryDetails": details}).encode()

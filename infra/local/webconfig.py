@@ -1,0 +1,73 @@
+"""/config.json: what the browser app needs to know about the deployment it runs in."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from infra.local.clients import REGION
+
+CONFIG_PATH = "/config.json"
+LOCAL_COGNITO_PATH = "/local/cognito"
+API_BASE = "/api"
+
+Reply = tuple[int, dict[str, Any], bytes]
+
+
+def web_config(
+    region: str, user_pool_id: str, client_id: str, cognito_endpoint: str, environment: str
+) -> dict[str, str]:
+    """The one shape of config.json, for the local stack and the AWS deploy alike."""
+    return {
+        "apiBase": API_BASE,
+        "region": region,
+        "userPoolId": user_pool_id,
+        "clientId": client_id,
+        "cognitoEndpoint": cognito_endpoint,
+        "environment": environment,
+    }
+
+
+def aws_web_config(region: str, user_pool_id: str, client_id: str) -> dict[str, str]:
+    """config.json for a deployed stack: the browser talks to Cognito itself."""
+    endpoint = f"https://cognito-idp.{region}.amazonaws.com/"
+    return web_config(region, user_pool_id, client_id, endpoint, "aws")
+
+
+def local_web_config(port: int, env: Mapping[str, str]) -> dict[str, str]:
+    """config.json for the local stack, from the functions' env (pool and web client ids)."""
+    client_id = env["COGNITO_APP_CLIENT_IDS"].split(",")[0]
+    endpoint = f"http://127.0.0.1:{port}{LOCAL_COGNITO_PATH}"
+    return web_config(REGION, env["COGNITO_USER_POOL_ID"], client_id, endpoint, "local")
+
+
+def content_security_policy(*origins: str) -> str:
+    """The web app's CSP: only our own scripts and styles; fetches to us and `origins`.
+
+    `origins` are where the browser talks to besides the app's own origin: the uploads
+    bucket (presigned POST) and Cognito. `data:` images are BlurHash placeholders and the
+    icon; `blob:` images are upload previews.
+    """
+    return "; ".join([
+        "default-src 'self'", "script-src 'self'", "style-src 'self'",
+        "img-src 'self' data: blob:", f"connect-src 'self' {' '.join(origins)}".strip(),
+        "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+    ])
+
+
+def config_route(
+    config: Mapping[str, str],
+) -> Callable[[str, Mapping[str, str], bytes | None], Reply]:
+    """A front route answering GET/HEAD with `config`, never cached without revalidation."""
+    body = json.dumps(config, indent=2).encode("utf-8")
+
+    def answer(method: str, headers: Mapping[str, str], _body: bytes | None) -> Reply:
+        if method not in ("GET", "HEAD"):
+            error = {"error": {"code": "method_not_allowed", "message": f"{method} not allowed"}}
+            return 405, {"Content-Type": "application/json", "Allow": "GET, HEAD"}, \
+                json.dumps(error).encode("utf-8")
+        return 200, {"Content-Type": "application/json; charset=utf-8",
+                     "Cache-Control": "no-cache"}, body
+
+    return answer

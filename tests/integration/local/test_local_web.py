@@ -1,0 +1,229 @@
+"""The front's local routes against moto: /config.json, /local/cognito, and health gating."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+import requests
+
+from infra.local import resources, settings, template, webconfig
+from infra.local.clients import client
+from infra.local.cognito_hook import CognitoHook
+from infra.local.front import Front
+from infra.local.renditions import RenditionStore
+from infra.local.sources import load_app
+from tests.integration.local.conftest import ROOT, SAMPLE_APP, free_port, unique
+
+PASSWORD = "Hook-Passw0rd!"
+TARGET = "AWSCognitoIdentityProviderService."
+
+
+class Site:
+    """A front with the local routes, over the template's pool on the session's moto."""
+
+    def __init__(self, base: str, env: dict[str, str], created: dict[str, Any],
+                 ready: threading.Event) -> None:
+        self.base, self.env, self.created, self.ready = base, env, created, ready
+        self.pool_id = created["UserPool"].ref
+        self.client_id = created["UserPoolClient"].ref
+
+    def cognito(self, action: str, body: Any, **headers: str) -> requests.Response:
+        """Call the hook exactly as the browser does."""
+        sent = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": TARGET + action,
+                **headers}
+        return requests.post(f"{self.base}/local/cognito", data=json.dumps(body), headers=sent,
+                             timeout=10)
+
+    def sign_up(self, email: str, password: str = PASSWORD) -> requests.Response:
+        """SignUp as the web app sends it."""
+        return self.cognito("SignUp", {
+            "ClientId": self.client_id, "Username": email, "Password": password,
+            "UserAttributes": [{"Name": "email", "Value": email}]})
+
+    def sign_in(self, email: str, password: str = PASSWORD) -> requests.Response:
+        """InitiateAuth with USER_PASSWORD_AUTH."""
+        return self.cognito("InitiateAuth", {
+            "ClientId": self.client_id, "AuthFlow": "USER_PASSWORD_AUTH",
+            "AuthParameters": {"USERNAME": email, "PASSWORD": password}})
+
+
+@pytest.fixture(scope="module")
+def site(moto_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    endpoint = moto_server.endpoint_url
+    parsed = template.load(ROOT / "template.yaml")
+    created = resources.create_all(parsed, resources.Clients(endpoint), resources.Options())
+    port = free_port()
+    env = settings.function_env(parsed, created, port, endpoint, tmp_path_factory.mktemp("d"))
+    origins = [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+    routes = {
+        webconfig.CONFIG_PATH: webconfig.config_route(webconfig.local_web_config(port, env)),
+        webconfig.LOCAL_COGNITO_PATH: CognitoHook(endpoint, created["UserPool"].ref,
+                                                  "contributors", origins).handle,
+    }
+    web = tmp_path_factory.mktemp("web")
+    (web / "index.html").write_text("<h1>app</h1>")
+    s3 = client("s3", endpoint)
+    bucket = unique("renditions")
+    s3.create_bucket(Bucket=bucket)
+    ready = threading.Event()
+    front = Front(port, load_app(SAMPLE_APP), RenditionStore(s3, bucket), web, routes, ready)
+    front.start()
+    try:
+        yield Site(front.url.rstrip("/"), env, created, ready)
+    finally:
+        front.stop()
+
+
+def _claims(token: str) -> dict[str, Any]:
+    return dict(jwt.decode(token, options={"verify_signature": False}))
+
+
+def test_given_the_stack_ids_when_config_json_is_fetched_then_exact_shape_and_no_cache(
+    site: Site,
+) -> None:
+    answer = requests.get(f"{site.base}/config.json", timeout=10)
+    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-cache"
+    assert answer.headers["Content-Type"].startswith("application/json")
+    port = site.base.rsplit(":", 1)[1]
+    assert answer.json() == {
+        "apiBase": "/api", "region": "us-east-1", "userPoolId": site.pool_id,
+        "clientId": site.client_id, "environment": "local",
+        "cognitoEndpoint": f"http://127.0.0.1:{port}/local/cognito",
+    }
+    assert requests.post(f"{site.base}/config.json", timeout=10).status_code == 405
+
+
+def test_given_the_aws_config_then_same_keys_and_the_regional_endpoint() -> None:
+    aws = webconfig.aws_web_config("eu-west-1", "eu-west-1_abc", "client-1")
+    local = webconfig.local_web_config(8000, {"COGNITO_USER_POOL_ID": "p",
+                                              "COGNITO_APP_CLIENT_IDS": "c1,c2"})
+    assert set(aws) == set(local) and local["clientId"] == "c1"
+    assert aws["cognitoEndpoint"] == "https://cognito-idp.eu-west-1.amazonaws.com/"
+    assert aws["environment"] == "aws" and aws["apiBase"] == "/api"
+
+
+def test_given_a_sign_up_when_signing_in_then_confirmed_contributor_with_e_mail_verified(
+    site: Site,
+) -> None:
+    # GIVEN a new user signs up through the hook (mixed case, as people type e-mails)
+    email = f"{unique('New')}@Example.test"
+    signed_up = site.sign_up(email)
+    assert signed_up.status_code == 200, signed_up.text
+    body = signed_up.json()
+    # THEN the browser is told no code is needed
+    assert body["UserConfirmed"] is True and "CodeDeliveryDetails" not in body
+    assert body["UserSub"]
+    # WHEN they sign in, in another case
+    signed_in = site.sign_in(email.lower())
+    assert signed_in.status_code == 200, signed_in.text
+    access = _claims(signed_in.json()["AuthenticationResult"]["AccessToken"])
+    # THEN the access token is a contributor's, for the web client
+    assert access["token_use"] == "access" and access["client_id"] == site.client_id
+    assert "contributors" in access["cognito:groups"] and access["sub"] == body["UserSub"]
+    user = client("cognito-idp", site.env["AWS_ENDPOINT_URL"]).admin_get_user(
+        UserPoolId=site.pool_id, Username=email.lower())
+    attributes = {a["Name"]: a["Value"] for a in user["UserAttributes"]}
+    assert user["UserStatus"] == "CONFIRMED" and attributes["email_verified"] == "true"
+
+
+def test_given_moto_errors_when_called_then_they_pass_through_unchanged(site: Site) -> None:
+    email = f"{unique('err')}@example.test"
+    assert site.sign_up(email).status_code == 200
+    cases = {
+        "NotAuthorizedException": site.sign_in(email, "Wrong-Passw0rd!"),
+        "UsernameExistsException": site.sign_up(email.upper()),  # the pool ignores case
+        "InvalidPasswordException": site.sign_up(f"{unique('weak')}@example.test", "short"),
+    }
+    for code, answer in cases.items():
+        assert answer.status_code == 400, (code, answer.text)
+        assert answer.json()["__type"] == code and answer.json()["message"]
+
+
+def test_given_an_action_the_app_never_needs_when_called_then_400_cognito_error(
+    site: Site,
+) -> None:
+    for action in ("AdminCreateUser", "ListUsers", "AdminAddUserToGroup", ""):
+        answer = site.cognito(action, {"UserPoolId": site.pool_id, "Username": "x@example.test"})
+        assert answer.status_code == 400
+        assert answer.json()["__type"] == "UnsupportedOperationException"
+    bad_json = requests.post(f"{site.base}/local/cognito", data=b"{not json", timeout=10,
+                             headers={"X-Amz-Target": TARGET + "SignUp"})
+    assert bad_json.status_code == 400 and bad_json.json()["__type"] == "SerializationException"
+
+
+def test_given_calls_moto_lacks_when_made_then_answered_locally(site: Site) -> None:
+    email = f"{unique('local')}@example.test"
+    site.sign_up(email)
+    tokens = site.sign_in(email).json()["AuthenticationResult"]
+    revoked = site.cognito("RevokeToken", {"ClientId": site.client_id,
+                                           "Token": tokens["RefreshToken"]})
+    resent = site.cognito("ResendConfirmationCode", {"ClientId": site.client_id,
+                                                     "Username": email})
+    assert revoked.status_code == 200 and revoked.json() == {}
+    assert resent.status_code == 200
+    assert resent.json()["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
+    me = site.cognito("GetUser", {"AccessToken": tokens["AccessToken"]})
+    assert me.status_code == 200 and me.json()["Username"] == _claims(tokens["AccessToken"])["sub"]
+
+
+def test_given_a_forgotten_password_then_reset_by_e_mail_and_a_new_password_works(
+    site: Site,
+) -> None:
+    email = f"{unique('forgot')}@example.test"
+    site.sign_up(email)
+    forgot = site.cognito("ForgotPassword", {"ClientId": site.client_id, "Username": email})
+    assert forgot.status_code == 200
+    assert forgot.json()["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
+    assert not any(name.lower().startswith("x-moto") for name in forgot.headers)
+    confirmed = site.cognito("ConfirmForgotPassword", {
+        "ClientId": site.client_id, "Username": email, "ConfirmationCode": "123456",
+        "Password": "Newer-Passw0rd!"})
+    assert confirmed.status_code == 200, confirmed.text
+    assert site.sign_in(email, "Newer-Passw0rd!").status_code == 200
+
+
+def test_given_preflights_then_only_the_stack_s_own_origins_are_allowed(site: Site) -> None:
+    port = site.base.rsplit(":", 1)[1]
+    own = requests.options(f"{site.base}/local/cognito", timeout=10, headers={
+        "Origin": f"http://localhost:{port}", "Access-Control-Request-Method": "POST"})
+    foreign = requests.options(f"{site.base}/local/cognito", timeout=10, headers={
+        "Origin": "http://evil.example", "Access-Control-Request-Method": "POST"})
+    assert own.status_code == 204 and "POST" in own.headers["Allow"]
+    assert own.headers["Access-Control-Allow-Origin"] == f"http://localhost:{port}"
+    assert "x-amz-target" in own.headers["Access-Control-Allow-Headers"]
+    assert foreign.status_code == 204 and "Access-Control-Allow-Origin" not in foreign.headers
+    assert requests.get(f"{site.base}/local/cognito", timeout=10).status_code == 405
+
+
+def test_given_the_stack_not_ready_when_health_is_asked_then_503_until_it_is(site: Site) -> None:
+    # GIVEN a stack still starting (seeding): the health check says so
+    site.ready.clear()
+    try:
+        starting = requests.get(f"{site.base}/api/health", timeout=10)
+        assert starting.status_code == 503 and starting.json() == {"status": "starting"}
+        # other routes already work
+        assert requests.get(f"{site.base}/api/items/i-1", timeout=10).status_code == 200
+        assert requests.get(f"{site.base}/config.json", timeout=10).status_code == 200
+    finally:
+        # WHEN the stack says it is ready THEN the app's own health answer comes through
+        site.ready.set()
+    ready = requests.get(f"{site.base}/api/health", timeout=10)
+    assert ready.status_code == 200 and ready.json() == {"status": "ok"}
+
+
+def test_given_no_ready_flag_when_a_front_is_made_then_it_is_ready(
+    moto_server: Any, tmp_path: Path,
+) -> None:
+    s3 = client("s3", moto_server.endpoint_url)
+    front = Front(0, load_app(SAMPLE_APP), RenditionStore(s3, "none"), tmp_path)
+    front.start()
+    try:
+        assert requests.get(f"{front.url}api/health", timeout=10).status_code == 200
+    finally:
+        front.stop()
