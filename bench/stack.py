@@ -32,7 +32,7 @@ def local_stack(data_dir: Path, workers: int = 2) -> Iterator[str]:
     log = data_dir / "stack.log"
     command = [sys.executable, "-m", "infra.local", "--port", str(port),
                "--moto-port", str(free_port()), "--data-dir", str(data_dir),
-               "--workers", str(workers)]  # fmt: skip
+               "--workers", str(workers), "--no-seed"]  # fmt: skip
     environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
     environment.pop("AWS_ENDPOINT_URL", None)  # the stack sets its own
     with log.open("w") as sink:
