@@ -1,0 +1,180 @@
+"""The Python ways of doing each benchmark job: the service's own calls, and faster candidates.
+
+Every function returns the encoded bytes it made, so quality and size can be checked.
+Nothing here changes the service: rows other than "service" are measurements of options.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.adapters.imaging.vips import VipsProcessor
+from chalicelib.domain.renditions import RenditionSpec, Size, fit_width, master_width
+
+BUDGET_SECONDS = 60.0
+JPEG_SHRINKS = (8, 4, 2)  # what libjpeg can do while decoding
+
+
+def _pyvips() -> Any:
+    import pyvips
+
+    return pyvips
+
+
+# ---- item 1: one 2725x2225 JPEG -> 720 wide JPEG q80 -------------------------------------
+
+def op_service(data: bytes, width: int, quality: int) -> bytes:
+    """As the service does it for a one-rendition profile: make_master, then render."""
+    engine = VipsProcessor()
+    master = engine.make_master(data, width, BUDGET_SECONDS)
+    return engine.render(master.data, width, "jpeg", quality, BUDGET_SECONDS).data
+
+
+def op_render_only(master: bytes, width: int, quality: int) -> bytes:
+    """Only the render invocation's share, from a master made beforehand."""
+    return VipsProcessor().render(master, width, "jpeg", quality, BUDGET_SECONDS).data
+
+
+def op_shrunk_master(data: bytes, width: int, quality: int, progressive: bool = True) -> bytes:
+    """Service-shaped (a master, then a render from it) with a shrink-on-load master;
+    progressive is the service's JPEG encoding, baseline is sharp's default."""
+    master = shrink_on_load_master(data, width)
+    if progressive:
+        return VipsProcessor().render(master, width, "jpeg", quality, BUDGET_SECONDS).data
+    image = _pyvips().Image.tiffload_buffer(master, access="sequential")
+    image = _resize_to(image, width)
+    return bytes(image.jpegsave_buffer(Q=quality, keep="none", optimize_coding=True))
+
+
+def op_thumbnail(data: bytes, width: int, quality: int) -> bytes:
+    """libvips' one-call thumbnail_buffer, then a plain JPEG save."""
+    image = _pyvips().Image.thumbnail_buffer(data, width, height=10_000_000)
+    return bytes(image.jpegsave_buffer(Q=quality, keep="none", optimize_coding=True))
+
+
+def op_shrink_resize(data: bytes, width: int, quality: int, progressive: bool = False) -> bytes:
+    """JPEG shrink-on-load, then a Lanczos3 resize to the exact size, then the save."""
+    image, source = shrink_on_load(data, width)
+    target = fit_width(source, width)
+    image = image.resize(target.width / image.width, vscale=target.height / image.height)
+    return bytes(image.jpegsave_buffer(Q=quality, keep="none", optimize_coding=True,
+                                       interlace=progressive))
+
+
+def shrink_on_load(data: bytes, width: int) -> tuple[Any, Size]:
+    """Decode at the largest JPEG shrink that still leaves at least `width` pixels across.
+
+    Returns the (lazy) shrunk image and the full size of the source."""
+    pv = _pyvips()
+    header = pv.Image.new_from_buffer(data, "", access="sequential")
+    shrink = next((s for s in JPEG_SHRINKS if header.width // s >= width), 1)
+    image = pv.Image.jpegload_buffer(data, shrink=shrink, access="sequential")
+    return image, Size(header.width, header.height)
+
+
+def _source_size(data: bytes) -> Size:
+    header = _pyvips().Image.new_from_buffer(data, "")
+    return Size(header.width, header.height)
+
+
+# ---- item 2: a whole rendition set from a 24 MP JPEG -------------------------------------
+
+@dataclass(frozen=True)
+class Encoder:
+    """How a rendition is encoded: WebP with an effort, or JPEG for some widths."""
+
+    webp_effort: int = 4
+    jpeg_below: int = 0  # widths under this are JPEG q80 (mozjpeg-free libjpeg here)
+    smart_subsample: bool = False
+    fast_from: int = 0  # when set, widths at or above this use `fast_effort` instead
+    fast_effort: int = 2
+
+    def encode(self, image: Any, spec: RenditionSpec) -> bytes:
+        """Encode one rendition with no metadata."""
+        if spec.width < self.jpeg_below:
+            return bytes(image.jpegsave_buffer(Q=80, keep="none", optimize_coding=True,
+                                               interlace=True))
+        fast = self.fast_from and spec.width >= self.fast_from
+        effort = self.fast_effort if fast else self.webp_effort
+        return bytes(image.webpsave_buffer(Q=spec.quality, keep="none", effort=effort,
+                                           smart_subsample=self.smart_subsample))
+
+
+SetMaker = Callable[[bytes, Sequence[RenditionSpec]], list[bytes]]
+
+
+def set_service(data: bytes, specs: Sequence[RenditionSpec]) -> list[bytes]:
+    """The service path: make_master at ingest, then one render per rendition."""
+    engine = VipsProcessor()
+    master = engine.make_master(data, _master_width(data, specs), BUDGET_SECONDS)
+    return [engine.render(master.data, s.width, s.format, s.quality, BUDGET_SECONDS).data
+            for s in specs]
+
+
+def set_service_with_summary(data: bytes, specs: Sequence[RenditionSpec]) -> list[bytes]:
+    """The service path plus ingest's summarize (colour and BlurHash) of the master."""
+    engine = VipsProcessor()
+    master = engine.make_master(data, _master_width(data, specs), BUDGET_SECONDS)
+    engine.summarize(master.data)
+    return [engine.render(master.data, s.width, s.format, s.quality, BUDGET_SECONDS).data
+            for s in specs]
+
+
+def set_parallel(encoder: Encoder, shrunk_master: bool = False) -> SetMaker:
+    """Service-shaped (a master, then independent renders from it) with another encoder,
+    and optionally a master made by JPEG shrink-on-load instead of thumbnail_buffer."""
+    def make(data: bytes, specs: Sequence[RenditionSpec]) -> list[bytes]:
+        width = _master_width(data, specs)
+        if shrunk_master:
+            master = shrink_on_load_master(data, width)
+        else:
+            master = VipsProcessor().make_master(data, width, BUDGET_SECONDS).data
+        return [render_with(master, spec, encoder) for spec in specs]
+    return make
+
+
+def render_with(master: bytes, spec: RenditionSpec, encoder: Encoder) -> bytes:
+    """A render invocation's pixel work (load master, resize, encode) with `encoder`."""
+    image = _pyvips().Image.tiffload_buffer(master, access="sequential")
+    return encoder.encode(_resize_to(image, spec.width), spec)
+
+
+def shrink_on_load_master(data: bytes, width: int) -> bytes:
+    """A master like the service's (uncompressed TIFF, no metadata), decoded with JPEG
+    shrink-on-load then resized with Lanczos3, where thumbnail_buffer decodes more pixels."""
+    image, _ = shrink_on_load(data, width)
+    return bytes(_resize_to(image, width).tiffsave_buffer(compression="none", keep="none"))
+
+
+def set_independent(encoder: Encoder) -> SetMaker:
+    """sharp's way in pyvips: each rendition from the original with its own shrink-on-load."""
+    def make(data: bytes, specs: Sequence[RenditionSpec]) -> list[bytes]:
+        return [encoder.encode(_resize_to(shrink_on_load(data, s.width)[0], s.width), s)
+                for s in specs]
+    return make
+
+
+def set_cascade(encoder: Encoder) -> SetMaker:
+    """Decode once with shrink-on-load, then each rendition from the next larger one."""
+    def make(data: bytes, specs: Sequence[RenditionSpec]) -> list[bytes]:
+        ordered = sorted(specs, key=lambda s: -s.width)
+        image, _ = shrink_on_load(data, ordered[0].width)
+        encoded: dict[str, bytes] = {}
+        for spec in ordered:
+            image = _resize_to(image, spec.width).copy_memory()
+            encoded[spec.name] = encoder.encode(image, spec)
+        return [encoded[s.name] for s in specs]
+    return make
+
+
+def _resize_to(image: Any, width: int) -> Any:
+    target = fit_width(Size(image.width, image.height), width)
+    if target.width == image.width:
+        return image
+    return image.resize(target.width / image.width, vscale=target.height / image.height)
+
+
+def _master_width(data: bytes, specs: Sequence[RenditionSpec]) -> int:
+    return master_width(specs, _source_size(data))
