@@ -14,7 +14,7 @@ TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),alice)
 TOKEN_PORT := $(if $(filter command line environment,$(origin PORT)),--port $(PORT))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit token reindex clean-data install package layer bench-search
+.PHONY: run test lint unit token reindex clean-data install package layer bench-search bench-render deploy destroy
 
 $(STAMP): requirements.txt requirements-dev.txt layers/imaging/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,11 +46,27 @@ test: lint
 unit: $(STAMP)
 	$(VENV)/bin/pytest tests/unit
 
+# Lambda architecture of the imaging layer and the vendored code: arm64 or x86_64.
+ARCH ?= arm64
+
 package: $(STAMP)
-	$(PY) -m infra.package --out build
+	$(PY) -m infra.package --out build --arch $(ARCH)
 
 layer: $(STAMP)
-	bash layers/imaging/build.sh build
+	ARCH=$(ARCH) bash layers/imaging/build.sh build
+
+# `make deploy STAGE=prod [REGION=eu-west-1] [ARCH=x86_64] [ARTIFACT_BUCKET=...]
+#  [PARAMS="SearchEngine=serverless AlarmEmail=ops@example.com ..."]`: needs only AWS
+# credentials and the aws CLI. `make destroy STAGE=dev` (prod also needs CONFIRM=yes).
+STAGE ?= dev
+DEPLOY_ARGS = --stage $(STAGE) $(if $(REGION),--region $(REGION)) --arch $(ARCH) \
+	$(if $(ARTIFACT_BUCKET),--artifact-bucket $(ARTIFACT_BUCKET))
+
+deploy: $(STAMP)
+	$(PY) -m infra.deploy deploy $(DEPLOY_ARGS) $(PARAMS)
+
+destroy: $(STAMP)
+	$(PY) -m infra.deploy destroy $(DEPLOY_ARGS) --confirm "$(CONFIRM)"
 
 SIZE ?= 100000
 BENCH_STAMP := $(VENV)/.bench-installed
@@ -63,3 +79,8 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 # embedded engine and through the local HTTP API; writes bench/results/. Not a test.
 bench-search: $(BENCH_STAMP)
 	$(PY) -m bench.search --size $(SIZE) $(BENCH_ARGS)
+
+# Render benchmark (issue 6, items 1-2): our render path against sharp (installed with npm into
+# bench/node when node is present) and our own candidates, same run; writes bench/results/.
+bench-render: $(STAMP)
+	$(PY) -m bench.render $(BENCH_ARGS)

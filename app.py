@@ -10,6 +10,7 @@ from chalice.app import DynamoDBEvent, SQSEvent
 from chalicelib import bootstrap, config
 from chalicelib.entrypoints.events import indexer as indexer_body
 from chalicelib.entrypoints.events import ingest as ingest_body
+from chalicelib.entrypoints.events import post_confirmation as post_confirmation_body
 from chalicelib.entrypoints.events import render as render_body
 from chalicelib.entrypoints.http import api, errors
 
@@ -38,3 +39,10 @@ def render(event: SQSEvent) -> dict[str, Any]:
 def indexer(event: DynamoDBEvent) -> dict[str, Any]:
     """Keep the search index equal to the table."""
     return indexer_body.handle(event.to_dict(), bootstrap.services())
+
+
+@app.lambda_function(name="post_confirmation")
+def post_confirmation(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Cognito trigger: a newly confirmed user becomes a contributor."""
+    client = post_confirmation_body.default_client(event["region"])
+    return post_confirmation_body.handle(event, client)

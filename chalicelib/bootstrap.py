@@ -42,7 +42,10 @@ def _vips(max_pixels: int, max_side: int) -> ImageProcessor:
 
 
 @functools.lru_cache(maxsize=4)
-def _search(backend: str, path: str, endpoint: str, service: str, region: str) -> SearchIndex:
+def _search(
+    backend: str, path: str, endpoint: str, service: str, region: str,
+    reader_roles: tuple[str, ...] = (),
+) -> SearchIndex:
     # Imported lazily: only the chosen engine's library is loaded.
     if backend == "embedded":
         from pathlib import Path
@@ -53,7 +56,7 @@ def _search(backend: str, path: str, endpoint: str, service: str, region: str) -
     if backend == "opensearch":
         from chalicelib.adapters.search.opensearch import OpenSearchIndex, connect
 
-        return OpenSearchIndex(connect(endpoint, region, service))
+        return OpenSearchIndex(connect(endpoint, region, service), reader_roles=reader_roles)
     raise ValueError(f"SEARCH_BACKEND must be embedded or opensearch, not {backend!r}")
 
 
@@ -81,6 +84,7 @@ def build(settings: config.Settings) -> Services:
             settings.opensearch_endpoint,
             settings.opensearch_service,
             settings.region,
+            settings.opensearch_reader_roles,
         ),
         cursor_secret=settings.cursor_secret,
     )

@@ -38,6 +38,8 @@ class Settings:
     search_index_path: str = ".data/search"
     opensearch_endpoint: str = ""
     opensearch_service: str = "es"
+    # Roles the indexer maps to OpenSearch's read-only role on a managed domain (the API's).
+    opensearch_reader_roles: tuple[str, ...] = ()
     cursor_secret: bytes = b""
     profile: tuple[RenditionSpec, ...] = field(default_factory=tuple)
     limits: Limits = field(default_factory=Limits)
@@ -125,6 +127,9 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         search_index_path=env.get("SEARCH_INDEX_PATH", ".data/search"),
         opensearch_endpoint=env.get("OPENSEARCH_ENDPOINT", ""),
         opensearch_service=env.get("OPENSEARCH_SERVICE", "es"),
+        opensearch_reader_roles=tuple(
+            r for r in env.get("OPENSEARCH_READER_ROLE_ARNS", "").split(",") if r
+        ),
         cursor_secret=_cursor_secret(env, pool_id, prefix),
         profile=parse_profile(json.loads(env.get("RENDITION_PROFILE", DEFAULT_PROFILE))),
         limits=_limits(env),

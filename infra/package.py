@@ -19,11 +19,16 @@ ROOT = Path(__file__).resolve().parents[1]
 # (manylinux_2_28) cannot load. template.yaml sets the same runtime on every function.
 LAMBDA_RUNTIME = "python3.12"
 LAMBDA_GLIBC_MINOR = 34
-LAMBDA_MACHINE = "x86_64"
+# Lambda's architecture names and the machine tag manylinux wheels carry for each. One
+# setting (--arch, or LAMBDA_ARCH) picks the wheels of the vendored code and of the layer;
+# the template's Architectures must name the same one (its Architecture parameter).
+MACHINES = {"arm64": "aarch64", "x86_64": "x86_64"}
+DEFAULT_ARCH = "arm64"
 # Where the layer zip lands, relative to the output dir (ImagingLayer's ContentUri).
 LAYER_ZIP = Path("layers") / "imaging.zip"
 # Function code plus every layer, unzipped, must fit in this (Lambda quota).
 UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 # How an ELF shared object names the glibc symbol versions it needs.
 _GLIBC_VERSION = re.compile(rb"GLIBC_2\.(\d+)")
 # Read by app.py at import (queue names, stream ARN): a developer's shell must not leak in.
@@ -40,19 +45,21 @@ class PackagingError(RuntimeError):
     """The artefacts would not deploy, or would not run on Lambda."""
 
 
-def lambda_pip_args() -> list[str]:
+def lambda_pip_args(arch: str = DEFAULT_ARCH) -> list[str]:
     """pip flags that pick wheels for the Lambda runtime rather than for this machine."""
+    machine = MACHINES[arch]
     args = ["--only-binary=:all:", "--implementation", "cp", "--python-version"]
     args.append(LAMBDA_RUNTIME.removeprefix("python"))
-    # pip takes --platform literally, so every glibc the runtime can load is listed.
+    # pip takes --platform literally, so every glibc the runtime can load is listed
+    # (manylinux2014 alone would miss the manylinux_2_28 pyvips-binary and Pillow wheels).
     minors = range(17, LAMBDA_GLIBC_MINOR + 1)
-    platforms = [f"manylinux_2_{minor}_{LAMBDA_MACHINE}" for minor in minors]
-    for platform in [*platforms, f"manylinux2014_{LAMBDA_MACHINE}"]:
+    platforms = [f"manylinux_2_{minor}_{machine}" for minor in minors]
+    for platform in [*platforms, f"manylinux2014_{machine}"]:
         args += ["--platform", platform]
     return args
 
 
-def pip_install_for_lambda(requirements: Path, target: Path) -> None:
+def pip_install_for_lambda(requirements: Path, target: Path, arch: str = DEFAULT_ARCH) -> None:
     """Install a requirements file into `target` for the Lambda runtime."""
     pip = [sys.executable, "-m", "pip"]
     with tempfile.TemporaryDirectory() as wheelhouse:
@@ -63,29 +70,34 @@ def pip_install_for_lambda(requirements: Path, target: Path) -> None:
         subprocess.run([*build, "-r", str(requirements)], check=True)
         # No .pyc: they would be compiled by this interpreter, not the runtime's.
         install = [*pip, "install", "--quiet", "--no-compile", "--find-links", wheelhouse]
-        install += ["--target", str(target), *lambda_pip_args(), "-r", str(requirements)]
+        install += ["--target", str(target), *lambda_pip_args(arch), "-r", str(requirements)]
         subprocess.run(install, check=True)
 
 
 def zip_tree(base: Path, archive: Path) -> Path:
-    """Zip everything under `base`, paths relative to it."""
+    """Zip the files under `base`, paths relative to it, the same bytes for the same files."""
     archive.parent.mkdir(parents=True, exist_ok=True)
     archive.unlink(missing_ok=True)
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for path in sorted(base.rglob("*")):
-            bundle.write(path, path.relative_to(base))
+        for path in sorted(p for p in base.rglob("*") if p.is_file()):
+            # A fixed timestamp and mode: build time and umask must not change the layer.
+            info = zipfile.ZipInfo(path.relative_to(base).as_posix(), date_time=_ZIP_EPOCH)
+            info.external_attr = (0o755 if os.access(path, os.X_OK) else 0o644) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            bundle.writestr(info, path.read_bytes())
     return archive
 
 
-def build_layer(out: Path) -> Path:
+def build_layer(out: Path, arch: str = DEFAULT_ARCH) -> Path:
     """pyvips + libvips + Pillow under `python/` (Lambda puts /opt/python on sys.path)."""
     layer_dir = out / "layers" / "imaging"
     shutil.rmtree(layer_dir, ignore_errors=True)
-    pip_install_for_lambda(ROOT / "layers" / "imaging" / "requirements.txt", layer_dir / "python")
+    requirements = ROOT / "layers" / "imaging" / "requirements.txt"
+    pip_install_for_lambda(requirements, layer_dir / "python", arch)
     return zip_tree(layer_dir, out / LAYER_ZIP)
 
 
-def stage_project(stage: Path, with_deps: bool) -> None:
+def stage_project(stage: Path, with_deps: bool, arch: str = DEFAULT_ARCH) -> None:
     """The copy Chalice packages: code, .chalice/*.json and dependencies vendored for Lambda."""
     shutil.rmtree(stage, ignore_errors=True)
     (stage / ".chalice").mkdir(parents=True)
@@ -97,7 +109,7 @@ def stage_project(stage: Path, with_deps: bool) -> None:
     # No requirements.txt in the stage: Chalice would resolve it for this interpreter's
     # Python; vendor/ is copied into the zip as it is.
     if with_deps:
-        pip_install_for_lambda(ROOT / "requirements.txt", stage / "vendor")
+        pip_install_for_lambda(ROOT / "requirements.txt", stage / "vendor", arch)
 
 
 def _tool(name: str) -> str:
@@ -138,6 +150,16 @@ def check_size(out: Path) -> int:
     return total
 
 
+def check_layer_size(archive: Path) -> int:
+    """Print the layer's zipped and unzipped sizes; raises when it alone is over the limit."""
+    unzipped = unzipped_bytes(archive)
+    zipped = archive.stat().st_size
+    print(f"imaging layer: {zipped / 2**20:.1f} MiB zipped, {unzipped / 2**20:.1f} MiB unzipped")
+    if unzipped > UNZIPPED_LIMIT_BYTES:
+        raise PackagingError("the imaging layer alone exceeds Lambda's unzipped limit")
+    return unzipped
+
+
 def newest_glibc_needed(root: Path) -> int:
     """Highest N in GLIBC_2.N that any shared object under `root` needs (0 when none)."""
     newest = 0
@@ -165,6 +187,10 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         "--no-deps", action="store_true", help="skip pip (no vendored packages, no layer): tests"
     )
     parser.add_argument("--layer-only", action="store_true", help="build the imaging layer only")
+    parser.add_argument(
+        "--arch", choices=sorted(MACHINES), default=os.environ.get("LAMBDA_ARCH") or DEFAULT_ARCH,
+        help="Lambda architecture the wheels are for (default: $LAMBDA_ARCH or arm64)",
+    )
     parser.add_argument("--skip-lint", action="store_true", help="do not run cfn-lint")
     return parser.parse_args(argv)
 
@@ -174,13 +200,14 @@ def _build(args: argparse.Namespace) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     layer_site = out / "layers" / "imaging" / "python"
     if args.layer_only:
-        layer = build_layer(out)
+        layer = build_layer(out, args.arch)
         check_glibc(layer_site)
+        check_layer_size(layer)
         return layer
-    stage_project(out / "stage", with_deps=not args.no_deps)
+    stage_project(out / "stage", with_deps=not args.no_deps, arch=args.arch)
     template = chalice_package(out / "stage", out, args.stage)
     if not args.no_deps:
-        build_layer(out)
+        check_layer_size(build_layer(out, args.arch))
         check_glibc(out / "stage" / "vendor", layer_site)
         check_size(out)
     if not args.skip_lint and lint(template) & 2:

@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from infra.local import cognito, storage
 from infra.local.clients import ACCOUNT_ID, REGION, client, error_code
-from infra.local.template import Created, Resolver, Template
+from infra.local.template import Created, Resolver, Resource, Template
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,15 @@ CREATORS: Mapping[str, Creator] = {
 }
 
 
+def _unconditional(resource: Resource) -> dict[str, Any]:
+    """Properties without the ones a condition picks: locally there are no conditions."""
+    return {
+        key: value
+        for key, value in resource.properties.items()
+        if not (isinstance(value, dict) and set(value) == {"Fn::If"})
+    }
+
+
 def create_all(template: Template, clients: Clients, options: Options) -> dict[str, Created]:
     """Create every resource type the local stack knows, in dependency order."""
     created: dict[str, Created] = {}
@@ -109,7 +118,7 @@ def create_all(template: Template, clients: Clients, options: Options) -> dict[s
         if creator is None:
             log.debug("skipping %s (%s): no local equivalent", resource.logical_id, resource.type)
             continue
-        properties = Resolver(template.parameters, created).resolve(dict(resource.properties))
+        properties = Resolver(template.parameters, created).resolve(_unconditional(resource))
         created[resource.logical_id] = creator(clients, properties, options)
         log.debug("ready: %s -> %s", resource.logical_id, created[resource.logical_id].ref)
     return created

@@ -6,33 +6,19 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+# The shape lives in infra/webconfig.py; re-exported so local callers keep their imports.
 from infra.local.clients import REGION
+from infra.webconfig import API_BASE, aws_web_config, web_config
 
 CONFIG_PATH = "/config.json"
 LOCAL_COGNITO_PATH = "/local/cognito"
-API_BASE = "/api"
+
+__all__ = [
+    "API_BASE", "CONFIG_PATH", "LOCAL_COGNITO_PATH", "aws_web_config", "config_route",
+    "content_security_policy", "local_web_config", "web_config",
+]
 
 Reply = tuple[int, dict[str, Any], bytes]
-
-
-def web_config(
-    region: str, user_pool_id: str, client_id: str, cognito_endpoint: str, environment: str
-) -> dict[str, str]:
-    """The one shape of config.json, for the local stack and the AWS deploy alike."""
-    return {
-        "apiBase": API_BASE,
-        "region": region,
-        "userPoolId": user_pool_id,
-        "clientId": client_id,
-        "cognitoEndpoint": cognito_endpoint,
-        "environment": environment,
-    }
-
-
-def aws_web_config(region: str, user_pool_id: str, client_id: str) -> dict[str, str]:
-    """config.json for a deployed stack: the browser talks to Cognito itself."""
-    endpoint = f"https://cognito-idp.{region}.amazonaws.com/"
-    return web_config(region, user_pool_id, client_id, endpoint, "aws")
 
 
 def local_web_config(port: int, env: Mapping[str, str]) -> dict[str, str]:

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Build the imaging layer (pyvips + its bundled libvips + Pillow) for the Lambda runtime into
 # <out>/layers/imaging/python and <out>/layers/imaging.zip (default out: build/).
-# The target runtime and platform live in infra/package.py, shared with `make package`.
+# Usage: layers/imaging/build.sh [out-dir]; ARCH=arm64 (default) or ARCH=x86_64.
+# Only manylinux wheels for that machine and cp312 are accepted (no local compiles of C
+# code), so the same pins give the same layer on any build host. The runtime, platform tags
+# and size check live in infra/package.py, shared with `make package` and `make deploy`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 python="${PYTHON:-$root/.venv/bin/python}"
 cd "$root"
-exec "$python" -m infra.package --layer-only --out "${1:-$root/build}"
+exec "$python" -m infra.package --layer-only --arch "${ARCH:-arm64}" --out "${1:-$root/build}"

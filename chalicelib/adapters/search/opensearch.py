@@ -29,6 +29,7 @@ from chalicelib.adapters.search.opensearch_query import (
     search_body,
     suggest_body,
 )
+from chalicelib.adapters.search.opensearch_security import grant_read
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery, Sort
 
 __all__ = ["BulkError", "OpenSearchIndex", "connect", "sigv4_auth"]
@@ -85,6 +86,7 @@ class OpenSearchIndex:
         *,
         refresh: bool | str = False,
         clock: Callable[[], datetime] = _now,
+        reader_roles: Sequence[str] = (),
     ) -> None:
         self.client = client
         self.alias = alias
@@ -94,6 +96,7 @@ class OpenSearchIndex:
         # 1 s refresh interval instead of paying for a refresh per batch.
         self.refresh = refresh
         self.clock = clock
+        self.reader_roles = tuple(reader_roles)
         self._ready = False
 
     def apply(self, changes: Sequence[Change]) -> None:
@@ -199,4 +202,5 @@ class OpenSearchIndex:
             except RequestError as error:
                 if error.error != "resource_already_exists_exception":
                     raise
+        grant_read(self.client, self.reader_roles)
         self._ready = True

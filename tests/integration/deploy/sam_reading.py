@@ -147,16 +147,25 @@ def choose(node: Any, truth: Mapping[str, bool]) -> Any:
     if set(node) == {"Fn::If"}:
         name, when_true, when_false = node["Fn::If"]
         return choose(when_true if truth[name] else when_false, truth)
-    return {key: choose(value, truth) for key, value in node.items()}
+    picked = {key: choose(value, truth) for key, value in node.items()}
+    return {key: value for key, value in picked.items() if value != {"Ref": "AWS::NoValue"}}
 
 
 def role_statements(
     template: Mapping[str, Any], function: str, parameters: Mapping[str, str] | None = None
 ) -> list[dict[str, Any]]:
     """The IAM statements of the role a function runs as, for these stack parameters."""
-    role = template["Resources"][function]["Properties"]["Role"]["Fn::GetAtt"][0]
-    policies = template["Resources"][role]["Properties"]["Policies"]
-    policies = choose(policies, conditions(template, parameters))
+    resources = template["Resources"]
+    role = resources[function]["Properties"]["Role"]["Fn::GetAtt"][0]
+    # Inline policies (Chalice's) and AWS::IAM::Policy resources attached to the role (ours).
+    attached = [
+        body["Properties"]
+        for body in resources.values()
+        if body["Type"] == "AWS::IAM::Policy" and {"Ref": role} in body["Properties"]["Roles"]
+    ]
+    policies = choose(
+        [*resources[role]["Properties"]["Policies"], *attached], conditions(template, parameters)
+    )
     return [s for p in policies for s in p["PolicyDocument"]["Statement"]]
 
 

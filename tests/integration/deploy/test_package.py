@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from chalicelib import config
-from infra.package import LAMBDA_RUNTIME, LAYER_ZIP
+from infra.package import DEFAULT_ARCH, LAMBDA_RUNTIME, LAYER_ZIP, MACHINES
 from tests.integration.deploy.conftest import Packaged
 from tests.integration.deploy.sam_reading import allowed, functions, role_statements, target
 
@@ -17,6 +17,7 @@ SIZES = {
     "Ingest": (2048, 120),
     "Render": (1536, 120),
     "Indexer": (512, 60),
+    "PostConfirmation": (256, 10),
 }
 # Every variable chalicelib/config.py reads from the stack -> what CloudFormation fills in.
 FROM_STACK = {
@@ -31,9 +32,8 @@ FROM_STACK = {
     "COGNITO_USER_POOL_ID": "${UserPool}",
     "COGNITO_APP_CLIENT_IDS": "${UserPoolClient}",
     "SEARCH_BACKEND": "opensearch",
-    "OPENSEARCH_ENDPOINT": "${OpenSearchEndpoint}",
-    "OPENSEARCH_SERVICE": "${OpenSearchService}",
 }
+# OPENSEARCH_ENDPOINT / OPENSEARCH_SERVICE depend on SearchEngine: test_search_stack.py.
 CDN_RENDITIONS = "https://${Distribution.DomainName}/renditions"
 UPLOADS = "${UploadsBucket.Arn}/uploads/*"
 MASTERS = "${UploadsBucket.Arn}/masters/*"
@@ -60,7 +60,12 @@ def test_every_function_runs_on_the_runtime_the_dependencies_were_built_for(
 ) -> None:
     for name, props in functions(template).items():
         assert props["Runtime"] == LAMBDA_RUNTIME, name
-        assert props["Architectures"] == ["x86_64"], name
+        assert props["Architectures"] == [{"Ref": "Architecture"}], name
+    parameter = template["Parameters"]["Architecture"]
+    assert parameter["Default"] == DEFAULT_ARCH
+    assert set(parameter["AllowedValues"]) == set(MACHINES)
+    layer = template["Resources"]["ImagingLayer"]["Properties"]
+    assert layer["CompatibleArchitectures"] == [{"Ref": "Architecture"}]
 
 
 def test_sqs_mappings_report_batch_item_failures_on_the_template_queues(
@@ -109,6 +114,8 @@ def test_every_function_gets_the_stack_in_its_environment(template: dict[str, An
         assert {key: target(env[key]) for key in FROM_STACK} == FROM_STACK, name
         assert env["POWERTOOLS_SERVICE_NAME"] == "stock-images"
         assert env["LOG_LEVEL"] == "INFO"
+        # Traced (below), but responses stay out of traces: they carry presigned upload forms.
+        assert env["POWERTOOLS_TRACER_CAPTURE_RESPONSE"] == "false"
         expected_base = "/renditions" if name == "APIHandler" else CDN_RENDITIONS
         assert target(env["RENDITIONS_BASE_URL"]) == expected_base, name
 
@@ -133,26 +140,58 @@ def test_the_variable_names_are_the_ones_config_reads(template: dict[str, Any]) 
     assert settings.opensearch_service == env["OPENSEARCH_SERVICE"]
 
 
-@pytest.mark.parametrize("search_service", ["es", "aoss"])
+# X-Ray's write actions support no resource-level permissions: AWS requires Resource "*"
+# for them. This is the one grant allowed to name every resource, and it can only send traces.
+XRAY_WRITE = {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}
+
+
+def _is_xray_write(statement: dict[str, Any]) -> bool:
+    actions = statement["Action"]
+    return set(actions if isinstance(actions, list) else [actions]) <= XRAY_WRITE
+
+
+@pytest.mark.parametrize("search_engine", ["domain", "serverless"])
 def test_each_function_has_its_own_role_with_no_wildcard_grant(
-    template: dict[str, Any], search_service: str
+    template: dict[str, Any], search_engine: str
 ) -> None:
     deployed = functions(template)
     roles = [props["Role"]["Fn::GetAtt"][0] for props in deployed.values()]
     assert len(set(roles)) == len(roles)
-    stack = {"OpenSearchService": search_service}
+    stack = {"SearchEngine": search_engine}
     for name in deployed:
         for statement in role_statements(template, name, stack):
+            assert "NotAction" not in statement and "NotResource" not in statement, name
+            if _is_xray_write(statement):
+                assert statement["Resource"] == "*", name
+                continue
             resources = statement["Resource"]
             resources = resources if isinstance(resources, list) else [resources]
             assert "*" not in resources and "NotResource" not in statement, name
             assert "*" not in str(statement["Action"]) and "NotAction" not in statement, name
 
 
+def test_every_function_is_traced_and_may_send_its_traces(template: dict[str, Any]) -> None:
+    for name, props in functions(template).items():
+        assert props["Tracing"] == "Active", name
+        statements = role_statements(template, name)
+        assert all(allowed(statements, action, "*") for action in XRAY_WRITE), name
+        assert not allowed(statements, "xray:GetTraceSummaries", "*"), name  # send, never read
+    assert template["Resources"]["RestAPI"]["Properties"]["TracingEnabled"] is True
+
+
+def _log_group(template: dict[str, Any], function: str) -> dict[str, Any]:
+    """The log group a function waits for (DependsOn may also name its search rights)."""
+    depends_on = template["Resources"][function]["DependsOn"]
+    names = [depends_on] if isinstance(depends_on, str) else depends_on
+    resources = template["Resources"]
+    (group,) = [resources[n] for n in names if resources[n]["Type"] == "AWS::Logs::LogGroup"]
+    return group
+
+
 def test_each_function_logs_only_to_its_own_group(template: dict[str, Any]) -> None:
     for name, props in functions(template).items():
         function_name = target(props["FunctionName"])
-        group = template["Resources"][template["Resources"][name]["DependsOn"]]
+        group = _log_group(template, name)
         assert target(group["Properties"]["LogGroupName"]) == f"/aws/lambda/{function_name}"
         own_streams = f"{LOG_GROUPS}/aws/lambda/{function_name}:*"
         assert allowed(role_statements(template, name), "logs:PutLogEvents", own_streams)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from infra import package
+from infra.local import resources as local_resources
 from infra.local import template as local_template
 from tests.integration.deploy.conftest import ROOT, Packaged
 from tests.integration.deploy.sam_reading import dependency_graph, find_cycle
@@ -52,7 +53,16 @@ def test_the_local_stack_still_reads_template_yaml() -> None:
     assert {"ImagesTable", "UserPoolClient", "RenderDeadLetterQueue"} <= set(ordered)
     assert "IndexerFailuresQueue" in ordered  # a queue: created locally too
     # Deploy-only parameters have no local value; config falls back to its own defaults.
-    assert loaded.parameters["OpenSearchService"] == "es"
+    assert loaded.parameters["SearchEngine"] == "domain"
+    # Search, alarms and the dashboard are AWS-only: the local stack has no creator for them.
+    deploy_only = {
+        "AWS::OpenSearchService::Domain", "AWS::OpenSearchServerless::Collection",
+        "AWS::OpenSearchServerless::SecurityPolicy", "AWS::OpenSearchServerless::AccessPolicy",
+        "AWS::IAM::Policy", "AWS::SNS::Topic", "AWS::SNS::Subscription",
+        "AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard",
+    }  # fmt: skip
+    assert deploy_only <= {r.type for r in loaded.resources}
+    assert not deploy_only & local_resources.CREATORS.keys()
 
 
 def test_pip_targets_the_lambda_runtime_not_this_machine() -> None:
@@ -61,8 +71,9 @@ def test_pip_targets_the_lambda_runtime_not_this_machine() -> None:
     platforms = {args[i + 1] for i, arg in enumerate(args) if arg == "--platform"}
     assert f"python{version}" == package.LAMBDA_RUNTIME
     assert "--only-binary=:all:" in args
-    assert "manylinux_2_28_x86_64" in platforms  # pyvips-binary and Pillow 13 wheels
-    assert f"manylinux_2_{package.LAMBDA_GLIBC_MINOR + 1}_x86_64" not in platforms
+    machine = package.MACHINES[package.DEFAULT_ARCH]
+    assert f"manylinux_2_28_{machine}" in platforms  # pyvips-binary and Pillow 13 wheels
+    assert f"manylinux_2_{package.LAMBDA_GLIBC_MINOR + 1}_{machine}" not in platforms
 
 
 def test_binaries_needing_a_newer_glibc_than_the_runtime_are_refused(tmp_path: Path) -> None:

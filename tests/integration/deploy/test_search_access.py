@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,11 +18,11 @@ from chalicelib.services import search as search_service
 from tests.integration.deploy.conftest import Packaged
 from tests.integration.deploy.sam_reading import allowed, functions, role_statements, target
 
-ACCOUNT_REGION = "${AWS::Region}:${AWS::AccountId}"
-DOMAIN = f"arn:${{AWS::Partition}}:es:{ACCOUNT_REGION}:domain/${{OpenSearchDomainOrCollection}}"
-COLLECTION = (
-    f"arn:${{AWS::Partition}}:aoss:{ACCOUNT_REGION}:collection/${{OpenSearchDomainOrCollection}}"
-)
+# The search resources of this stack, as the role statements name them.
+DOMAIN = "${SearchDomain.Arn}"
+COLLECTION = "${SearchCollection.Arn}"
+ON_DOMAIN = {"SearchEngine": "domain"}
+ON_SERVERLESS = {"SearchEngine": "serverless"}
 EMPTY_AGGREGATION: dict[str, Any] = {"values": {"buckets": []}}
 EMPTY_SEARCH = {
     "hits": {"total": {"value": 0}, "hits": []},
@@ -115,10 +114,11 @@ def test_the_indexer_may_send_every_request_of_indexing(template: dict[str, Any]
     # GIVEN a first upsert and a delete WHEN the adapter indexes them THEN each request
     # (aliases lookup, first index creation, bulk) is allowed on our domain only
     requests = _requests(_index_changes)
-    statements = role_statements(template, "Indexer", {"OpenSearchService": "es"})
+    statements = role_statements(template, "Indexer", ON_DOMAIN)
     assert [r for r in requests if not allowed(statements, *r)] == []
     assert ("es:ESHttpPost", f"{DOMAIN}/_bulk") in requests
     assert not allowed(statements, "es:ESHttpPost", "arn:aws:es:eu-west-1:1:domain/other/_bulk")
+    assert not allowed(statements, "es:ESHttpPost", "${OtherDomain.Arn}/_bulk")
     assert not allowed(statements, "es:ESHttpDelete", f"{DOMAIN}/images")
 
 
@@ -127,7 +127,7 @@ def test_the_api_may_search_the_read_alias_but_never_write(template: dict[str, A
     # THEN every request is allowed, and none of the indexer's writes is
     reads = _requests(_search_and_suggest)
     writes = _requests(_index_changes)
-    statements = role_statements(template, "APIHandler", {"OpenSearchService": "es"})
+    statements = role_statements(template, "APIHandler", ON_DOMAIN)
     assert [r for r in reads if not allowed(statements, *r)] == []
     assert [w for w in writes if allowed(statements, *w)] == []
     # POST /<index>/_doc/<id> indexes a document even when the id is `_search`.
@@ -138,47 +138,20 @@ def test_the_api_may_search_the_read_alias_but_never_write(template: dict[str, A
 def test_on_serverless_the_roles_reach_the_collection_only(
     template: dict[str, Any], function: str
 ) -> None:
-    # GIVEN OpenSearchService=aoss WHEN the condition picks the statement THEN aoss, no es
-    statements = role_statements(template, function, {"OpenSearchService": "aoss"})
+    # GIVEN SearchEngine=serverless WHEN the condition picks the statement THEN aoss, no es
+    statements = role_statements(template, function, ON_SERVERLESS)
     assert allowed(statements, "aoss:APIAccessAll", COLLECTION)
     assert not allowed(statements, "es:ESHttpGet", f"{DOMAIN}/images/_search")
-    on_domain = role_statements(template, function, {"OpenSearchService": "es"})
+    on_domain = role_statements(template, function, ON_DOMAIN)
     assert not allowed(on_domain, "aoss:APIAccessAll", COLLECTION)
 
 
-@pytest.mark.parametrize("service", ["es", "aoss"])
-def test_the_image_pipeline_has_no_search_rights(template: dict[str, Any], service: str) -> None:
-    for function in ("Ingest", "Render"):
-        statements = role_statements(template, function, {"OpenSearchService": service})
+@pytest.mark.parametrize("engine", ["domain", "serverless"])
+def test_the_image_pipeline_has_no_search_rights(template: dict[str, Any], engine: str) -> None:
+    for function in ("Ingest", "Render", "PostConfirmation"):
+        statements = role_statements(template, function, {"SearchEngine": engine})
         actions = [a for s in statements for a in _as_list(s["Action"])]
         assert {a.split(":")[0] for a in actions}.isdisjoint({"es", "aoss"}), function
-
-
-@pytest.mark.parametrize(
-    ("value", "accepted"),
-    [
-        ("images-prod", True),
-        ("07tjusf2h91cunochc", True),  # a collection id
-        ("*", False),
-        ("images/*", False),
-        ("arn:aws:es:eu-west-1:123456789012:domain/images", False),
-        ("Images", False),
-        ("", False),
-    ],
-)
-def test_the_search_target_parameter_cannot_widen_the_grants(
-    template: dict[str, Any], value: str, accepted: bool
-) -> None:
-    spec = template["Parameters"]["OpenSearchDomainOrCollection"]
-    assert (re.fullmatch(spec["AllowedPattern"], value) is not None) is accepted
-
-
-def test_the_service_parameter_is_one_the_adapter_can_sign_for(template: dict[str, Any]) -> None:
-    spec = template["Parameters"]["OpenSearchService"]
-    assert spec["AllowedValues"] == ["es", "aoss"] and spec["Default"] == "es"
-    endpoint = template["Parameters"]["OpenSearchEndpoint"]["AllowedPattern"]
-    assert re.fullmatch(endpoint, "https://search-images-x1.eu-west-1.es.amazonaws.com")
-    assert not re.fullmatch(endpoint, "https://search.example/path?x=1")
 
 
 def test_only_the_api_holds_the_cursor_key_and_config_reads_it(template: dict[str, Any]) -> None:

@@ -63,6 +63,17 @@ class FakeIndices:
         return {"acknowledged": True}
 
 
+class FakeTransport:
+    """client.transport.perform_request: raw calls (the security plugin's API)."""
+
+    def __init__(self, parent: FakeClient) -> None:
+        self.parent = parent
+
+    def perform_request(self, method: str, path: str, body: Any = None) -> dict[str, Any]:
+        self.parent.record("raw", method=method, path=path, body=body)
+        return {}
+
+
 class FakeClient:
     """client.bulk / client.search / client.indices.*, answering from canned replies."""
 
@@ -74,6 +85,7 @@ class FakeClient:
         self.search_error: Exception | None = None
         self.create_error: Exception | None = None
         self.indices = FakeIndices(self)
+        self.transport = FakeTransport(self)
 
     def record(self, call_name: str, **arguments: Any) -> dict[str, Any]:
         call = {"call": call_name, **arguments}

@@ -295,3 +295,17 @@ def test_reading_before_anything_was_indexed_is_empty_and_creates_nothing() -> N
     assert page.facets == {"tags": (), "orientation": (), "color": ()}
     assert index.suggest("fo", 10) == []
     assert client.names() == ["search", "search"]
+
+
+def test_the_first_write_maps_the_reader_roles_once() -> None:
+    # GIVEN an indexer told to let the API's role read
+    client = FakeClient({})
+    index = _index(client, reader_roles=("arn:aws:iam::1:role/api",))
+    # WHEN it writes twice
+    index.apply([Change("img-0001", 1, doc("img-0001", 1))])
+    index.apply([Change("img-0002", 1, doc("img-0002", 1))])
+    # THEN the role was mapped on the first write only
+    puts = [c for c in client.calls if c["call"] == "raw" and c["method"] == "PUT"]
+    assert len(puts) == 1
+    assert puts[0]["path"].endswith("/rolesmapping/readall")
+    assert puts[0]["body"]["backend_roles"] == ["arn:aws:iam::1:role/api"]

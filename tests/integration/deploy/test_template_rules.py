@@ -1,0 +1,257 @@
+"""Issue 5's offline rules over the packaged template: buckets, queues, front door, Cognito."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.integration.deploy.conftest import Packaged
+from tests.integration.deploy.sam_reading import choose, conditions, functions, target
+
+BUCKETS = ("UploadsBucket", "RenditionsBucket", "WebBucket")
+QUEUES_WITH_DLQ = {"IngestQueue": "IngestDeadLetterQueue", "RenderQueue": "RenderDeadLetterQueue"}
+
+
+@pytest.fixture(scope="module")
+def template(packaged: Packaged) -> dict[str, Any]:
+    return packaged.template
+
+
+@pytest.fixture(scope="module")
+def resources(template: dict[str, Any]) -> dict[str, Any]:
+    return template["Resources"]
+
+
+def _of_type(resources: dict[str, Any], kind: str) -> dict[str, Any]:
+    return {name: body for name, body in resources.items() if body["Type"] == kind}
+
+
+def _policy_for(resources: dict[str, Any], bucket: str) -> list[dict[str, Any]]:
+    policies = _of_type(resources, "AWS::S3::BucketPolicy").values()
+    (policy,) = [p for p in policies if p["Properties"]["Bucket"] == {"Ref": bucket}]
+    statements: list[dict[str, Any]] = policy["Properties"]["PolicyDocument"]["Statement"]
+    return statements
+
+
+def test_every_bucket_is_private_owner_enforced_and_encrypted(resources: dict[str, Any]) -> None:
+    assert set(_of_type(resources, "AWS::S3::Bucket")) == set(BUCKETS)
+    for name in BUCKETS:
+        props = resources[name]["Properties"]
+        assert set(props["PublicAccessBlockConfiguration"].values()) == {True}, name
+        assert len(props["PublicAccessBlockConfiguration"]) == 4, name
+        assert props["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+        (rule,) = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in ("AES256", "aws:kms")
+
+
+@pytest.mark.parametrize("bucket", BUCKETS)
+def test_every_bucket_refuses_plain_http(resources: dict[str, Any], bucket: str) -> None:
+    # GIVEN the bucket's policy WHEN a request comes without TLS THEN a Deny covers it all
+    denies = [s for s in _policy_for(resources, bucket) if s["Effect"] == "Deny"]
+    assert any(
+        s["Principal"] == "*"
+        and s["Action"] == "s3:*"
+        and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        and {target(r) for r in s["Resource"]} == {f"${{{bucket}.Arn}}", f"${{{bucket}.Arn}}/*"}
+        for s in denies
+    )
+
+
+def test_only_cloudfront_reads_buckets_and_only_through_origin_access_control(
+    resources: dict[str, Any],
+) -> None:
+    config = resources["Distribution"]["Properties"]["DistributionConfig"]
+    s3_origins = [o for o in config["Origins"] if "S3OriginConfig" in o]
+    assert {target(o["DomainName"]) for o in s3_origins} == {
+        "${WebBucket.RegionalDomainName}",
+        "${RenditionsBucket.RegionalDomainName}",
+    }
+    for origin in s3_origins:
+        assert origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}  # no legacy OAI
+        oac = resources[origin["OriginAccessControlId"]["Fn::GetAtt"][0]]["Properties"]
+        assert oac["OriginAccessControlConfig"]["SigningBehavior"] == "always"
+    for bucket in BUCKETS:
+        allows = [s for s in _policy_for(resources, bucket) if s["Effect"] == "Allow"]
+        for statement in allows:
+            assert statement["Principal"] == {"Service": "cloudfront.amazonaws.com"}, bucket
+            source = target(statement["Condition"]["StringEquals"]["AWS:SourceArn"])
+            assert source.endswith(":distribution/${Distribution}"), bucket
+    assert not [s for s in _policy_for(resources, "UploadsBucket") if s["Effect"] == "Allow"]
+
+
+def test_uploads_accept_browser_posts_from_the_web_origin_only(template: dict[str, Any]) -> None:
+    props = template["Resources"]["UploadsBucket"]["Properties"]
+    # GIVEN no custom domain and no WebOrigin THEN no CORS at all (nobody may POST from a page)
+    none = choose(props, conditions(template))
+    assert "CorsConfiguration" not in none
+    # GIVEN the distribution's origin THEN POST from it alone, with the XHR preflight headers
+    origin = {"WebOrigin": "https://d111.cloudfront.net"}
+    (rule,) = choose(props, conditions(template, origin))["CorsConfiguration"]["CorsRules"]
+    assert rule["AllowedMethods"] == ["POST"]
+    assert rule["AllowedOrigins"] == [{"Ref": "WebOrigin"}]
+    assert "*" not in rule["AllowedHeaders"] and "content-type" in rule["AllowedHeaders"]
+    assert rule["MaxAge"] > 0
+    # GIVEN a custom domain with its certificate THEN that domain is the origin
+    custom = {"CustomDomain": "img.example.com", "CertificateArn": "arn:aws:acm:x", **origin}
+    (rule,) = choose(props, conditions(template, custom))["CorsConfiguration"]["CorsRules"]
+    assert rule["AllowedOrigins"] == [{"Fn::Sub": "https://${CustomDomain}"}]
+
+
+def test_undecided_uploads_expire_after_the_retention_parameter(resources: dict[str, Any]) -> None:
+    rules = resources["UploadsBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    (expiry,) = [r for r in rules if "ExpirationInDays" in r]
+    assert expiry["Prefix"] == "uploads/" and expiry["Status"] == "Enabled"
+    assert expiry["ExpirationInDays"] == {"Ref": "UploadRetentionDays"}
+
+
+def test_s3_notification_reaches_the_ingest_queue_which_allows_it(
+    resources: dict[str, Any],
+) -> None:
+    notes = resources["UploadsBucket"]["Properties"]["NotificationConfiguration"]
+    (queue,) = notes["QueueConfigurations"]
+    assert target(queue["Queue"]) == "${IngestQueue.Arn}"
+    assert queue["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": "uploads/"}]
+    policy = resources["IngestQueuePolicy"]["Properties"]
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "s3.amazonaws.com"}
+    assert target(statement["Resource"]) == "${IngestQueue.Arn}"
+    assert "IngestQueuePolicy" in resources["UploadsBucket"]["DependsOn"]
+
+
+def test_every_queue_is_encrypted_and_work_queues_dead_letter_after_five(
+    resources: dict[str, Any],
+) -> None:
+    for name, queue in _of_type(resources, "AWS::SQS::Queue").items():
+        assert queue["Properties"]["SqsManagedSseEnabled"] is True, name
+    for name, dlq in QUEUES_WITH_DLQ.items():
+        redrive = resources[name]["Properties"]["RedrivePolicy"]
+        assert target(redrive["deadLetterTargetArn"]) == f"${{{dlq}.Arn}}"
+        assert redrive["maxReceiveCount"] == 5
+
+
+def test_every_mapping_reports_batch_item_failures_and_sqs_ones_are_capped(
+    template: dict[str, Any],
+) -> None:
+    events = [e for p in functions(template).values() for e in p.get("Events", {}).values()]
+    assert {e["Type"] for e in events} == {"SQS", "DynamoDB"} and len(events) == 3
+    for event in events:
+        assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        if event["Type"] == "SQS":
+            limit = event["Properties"]["ScalingConfig"]["MaximumConcurrency"]
+            assert limit == {"Ref": "QueueMaximumConcurrency"}
+    assert template["Parameters"]["QueueMaximumConcurrency"]["MinValue"] >= 2  # Lambda's floor
+
+
+def test_prod_protects_the_table_and_every_stage_keeps_backups(template: dict[str, Any]) -> None:
+    table = template["Resources"]["ImagesTable"]
+    props = table["Properties"]
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    prod = choose(props, conditions(template, {"Stage": "prod"}))
+    dev = choose(props, conditions(template, {"Stage": "dev"}))
+    assert (prod["DeletionProtectionEnabled"], dev["DeletionProtectionEnabled"]) == (True, False)
+    for name in ("ImagesTable", "UploadsBucket", "RenditionsBucket"):
+        policy = template["Resources"][name]["DeletionPolicy"]
+        assert choose(policy, conditions(template, {"Stage": "prod"})) == "Retain", name
+    assert "AWS::LanguageExtensions" in template["Transform"]  # what lets the !If stand there
+
+
+def test_every_behaviour_is_https_and_carries_the_security_headers(
+    resources: dict[str, Any],
+) -> None:
+    config = resources["Distribution"]["Properties"]["DistributionConfig"]
+    behaviours = [config["DefaultCacheBehavior"], *config["CacheBehaviors"]]
+    for behaviour in behaviours:
+        assert behaviour["ViewerProtocolPolicy"] in ("redirect-to-https", "https-only")
+        assert behaviour["ResponseHeadersPolicyId"] == {"Ref": "SecurityHeadersPolicy"}
+    assert target(config["DefaultCacheBehavior"]["TargetOriginId"]) == "web"
+    policy = resources["SecurityHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
+    headers = policy["SecurityHeadersConfig"]
+    assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
+    assert headers["FrameOptions"]["FrameOption"] == "DENY"
+    assert headers["ContentTypeOptions"] == {"Override": True}
+    csp = target(headers["ContentSecurityPolicy"]["ContentSecurityPolicy"])
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert directives["script-src"] == "'self'" and directives["frame-ancestors"] == "'none'"
+    assert "https://${UploadsBucket.RegionalDomainName}" in directives["connect-src"].split()
+    assert "'unsafe-inline'" not in csp
+
+
+def test_custom_domain_and_certificate_only_when_both_are_given(template: dict[str, Any]) -> None:
+    config = template["Resources"]["Distribution"]["Properties"]["DistributionConfig"]
+    plain = choose(config, conditions(template))
+    assert "Aliases" not in plain and "ViewerCertificate" not in plain
+    given = {"CustomDomain": "img.example.com", "CertificateArn": "arn:aws:acm:us-east-1:1:c"}
+    custom = choose(config, conditions(template, given))
+    assert custom["Aliases"] == [{"Ref": "CustomDomain"}]
+    assert custom["ViewerCertificate"]["SslSupportMethod"] == "sni-only"
+
+
+def test_new_users_become_contributors_through_the_post_confirmation_trigger(
+    template: dict[str, Any],
+) -> None:
+    resources = template["Resources"]
+    deployed = functions(template)["PostConfirmation"]
+    trigger = resources["UserPool"]["Properties"]["LambdaConfig"]["PostConfirmation"]
+    function_name = target(deployed["FunctionName"])
+    assert target(trigger).endswith(f":function:{function_name}")
+    permission = resources["PostConfirmationPermission"]["Properties"]
+    assert permission["Principal"] == "cognito-idp.amazonaws.com"
+    assert target(permission["SourceArn"]) == "${UserPool.Arn}"
+    assert target(permission["FunctionName"]) == "${PostConfirmation}"
+    pool_groups = _of_type(resources, "AWS::Cognito::UserPoolGroup").values()
+    groups = {body["Properties"]["GroupName"] for body in pool_groups}
+    assert groups == {"contributors", "admins"}
+
+
+def test_the_deploy_script_finds_its_outputs(template: dict[str, Any]) -> None:
+    outputs = template["Outputs"]
+    assert target(outputs["WebBucketName"]["Value"]) == "${WebBucket}"
+    assert target(outputs["DistributionDomain"]["Value"]) == "${Distribution.DomainName}"
+    assert target(outputs["UserPoolId"]["Value"]) == "${UserPool}"
+    assert target(outputs["UserPoolClientId"]["Value"]) == "${UserPoolClient}"
+    assert target(outputs["Region"]["Value"]) == "${AWS::Region}"
+
+
+def test_powertools_is_configured_for_every_function(template: dict[str, Any]) -> None:
+    for name, props in functions(template).items():
+        env = props["Environment"]["Variables"]
+        assert {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE"} <= env.keys(), name
+        assert "POWERTOOLS_LOG_LEVEL" in env, name
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the CloudFront code")
+def test_client_side_routes_get_the_app_and_files_keep_their_path(
+    resources: dict[str, Any], tmp_path: Path
+) -> None:
+    code = resources["WebPathFunction"]["Properties"]["FunctionCode"]
+    harness = tmp_path / "run.js"
+    harness.write_text(
+        code
+        + "\nconst uris = JSON.parse(process.argv[2]);\n"
+        + "console.log(JSON.stringify(uris.map((uri) => handler({ request: { uri } }).uri)));\n"
+    )
+    uris = ["/", "/images/abc", "/upload/", "/js/app.js", "/styles.css", "/config.json"]
+    result = subprocess.run(
+        ["node", str(harness), json.dumps(uris)], capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == [
+        "/index.html", "/index.html", "/index.html", "/js/app.js", "/styles.css", "/config.json"
+    ]
+
+
+def test_every_dead_letter_queue_has_an_alarm_on_its_depth(resources: dict[str, Any]) -> None:
+    alarms = _of_type(resources, "AWS::CloudWatch::Alarm").values()
+    watched = {
+        a["Properties"]["Dimensions"][0]["Value"]["Fn::GetAtt"][0]
+        for a in alarms
+        if a["Properties"]["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    }
+    assert watched == {*QUEUES_WITH_DLQ.values(), "IndexerFailuresQueue"}
+    for alarm in alarms:
+        assert alarm["Properties"]["Threshold"] == 0
+        assert alarm["Properties"]["ComparisonOperator"] == "GreaterThanThreshold"
