@@ -1,7 +1,50 @@
-"""Structured logging for every function (Powertools Logger, JSON to stdout)."""
+"""Logs and metrics for every function (Powertools Logger and Metrics, JSON to stdout).
+
+Metrics go out in CloudWatch's embedded metric format: CloudWatch turns the printed JSON into
+metrics, no API call and no extra permission. Namespace and switch-off come from the
+environment Powertools reads itself (POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_METRICS_DISABLED).
+"""
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
-logger = Logger(service="stock-images")
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+
+SERVICE = "stock-images"
+logger = Logger(service=SERVICE)
+# The namespace is the stage's prefix (POWERTOOLS_METRICS_NAMESPACE in the template).
+metrics = Metrics(service=SERVICE)
+if not metrics.namespace:  # tests and tools that run without the Lambda environment
+    metrics.namespace = SERVICE
+
+
+def count(stage: str, outcome: str) -> None:
+    """One event of `stage` (ingest, render, index) ended with `outcome` (ready, rejected...)."""
+    name = f"{stage}.{outcome}".replace(":", ".")  # e.g. render.failed.processing_error
+    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+
+
+@contextmanager
+def published() -> Iterator[None]:
+    """Publish what was counted inside the block, once, even when the block fails."""
+    try:
+        yield
+    finally:
+        if metrics.metric_set:
+            metrics.flush_metrics()
+
+
+def with_metrics(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a Lambda body so its counts are published when it returns or raises."""
+
+    @functools.wraps(handler)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        with published():
+            return handler(*args, **kwargs)
+
+    return wrapped

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from chalicelib.auth import Principal
 from chalicelib.domain.model import Status
 from chalicelib.services.uploads import request_upload
@@ -104,3 +106,35 @@ def _exploding_for(head, image_id: str):  # type: ignore[no-untyped-def]
         return head(key)
 
     return wrapped
+
+
+def _emf(output: str) -> dict[str, int]:
+    """Metric name -> value from the embedded-metric-format lines a handler printed."""
+    counted: dict[str, int] = {}
+    for line in output.splitlines():
+        if '"_aws"' not in line:
+            continue
+        blob = json.loads(line)
+        for directive in blob["_aws"]["CloudWatchMetrics"]:
+            for metric in directive["Metrics"]:
+                value = blob[metric["Name"]]
+                counted[metric["Name"]] = sum(value) if isinstance(value, list) else value
+    return counted
+
+
+def test_each_outcome_is_published_as_a_cloudwatch_metric(
+    lambdas: Lambdas, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
+    # GIVEN one good upload
+    image_id = _uploaded(lambdas, factory.photo(64, 48))
+    capsys.readouterr()
+    # WHEN it is ingested and both its renditions are rendered
+    lambdas.invoke("ingest", payload("sqs_s3_object_created", IMAGE_ID=image_id))
+    base = payload("sqs_render", IMAGE_ID=image_id)
+    bodies = [json.dumps({"image_id": image_id, "rendition": n}) for n in ("thumb", "large")]
+    lambdas.invoke("render", batch(base, [(f"m{i}", b, 1) for i, b in enumerate(bodies)]))
+    # THEN CloudWatch would count one fan-out, one rendered and one ready
+    assert _emf(capsys.readouterr().out) == {
+        "ingest.fanned_out": 1, "render.rendered": 1, "render.ready": 1
+    }

@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib.bootstrap import Services
 from chalicelib.entrypoints.events.batch import process_sqs, receive_count
-from chalicelib.observability import logger
+from chalicelib.observability import count, logger, with_metrics
 from chalicelib.services import ingest
 
 
@@ -27,6 +27,7 @@ def upload_keys(body: str, bucket: str) -> list[str]:
     return keys
 
 
+@with_metrics
 def handle(event: dict[str, Any], services: Services) -> dict[str, Any]:
     """Process each notification; report the ones to retry."""
     deps = services.deps
@@ -47,5 +48,6 @@ def handle(event: dict[str, Any], services: Services) -> dict[str, Any]:
                     ingest.give_up(deps, key)
                 raise
             logger.info("ingest", extra={"key": key, "outcome": outcome})
+            count("ingest", str(outcome))
 
     return process_sqs(event, one)

@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib.bootstrap import Services
 from chalicelib.entrypoints.events.batch import process_sqs, receive_count
-from chalicelib.observability import logger
+from chalicelib.observability import count, logger, with_metrics
 from chalicelib.ports import RenderTask
 from chalicelib.services import render
 
@@ -25,6 +25,7 @@ def parse_task(body: str) -> RenderTask:
     return RenderTask(image_id, name)
 
 
+@with_metrics
 def handle(event: dict[str, Any], services: Services) -> dict[str, Any]:
     """Render each message's rendition; report the ones to retry."""
     deps = services.deps
@@ -43,5 +44,6 @@ def handle(event: dict[str, Any], services: Services) -> dict[str, Any]:
                 render.give_up(deps, task)
             raise
         logger.info("render", extra={"image_id": task.image_id, "outcome": outcome})
+        count("render", str(outcome))
 
     return process_sqs(event, one)
