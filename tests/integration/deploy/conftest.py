@@ -39,3 +39,16 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> Packaged:
     # Chalice writes plain YAML (long-form intrinsics), so the safe loader reads it.
     template = yaml.safe_load((out / "sam.yaml").read_text(encoding="utf-8"))
     return Packaged(out=out, template=template)
+
+
+@pytest.fixture(scope="session")
+def template(packaged: Packaged) -> dict[str, Any]:
+    """The packaged SAM template, parsed."""
+    return packaged.template
+
+
+@pytest.fixture(scope="session")
+def resources(template: dict[str, Any]) -> dict[str, Any]:
+    """Its Resources section."""
+    resources: dict[str, Any] = template["Resources"]
+    return resources

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 from collections.abc import Iterable, Mapping
 from fnmatch import fnmatchcase
+from pathlib import Path
 from typing import Any
 
 FUNCTION = "AWS::Serverless::Function"
@@ -181,3 +184,20 @@ def allowed(statements: Iterable[Mapping[str, Any]], action: str, resource: str)
         and any(fnmatchcase(resource, target(r)) for r in _as_list(s["Resource"]))
         for s in statements
     )
+
+
+def run_viewer_function(code: str, uris: list[str], workdir: Path) -> list[Any]:
+    """Run CloudFront Function `code` under node on each viewer URI; the URI it forwards, or
+    the status code when it answers itself."""
+    harness = workdir / "viewer_function.js"
+    harness.write_text(
+        code
+        + "\nconst uris = JSON.parse(process.argv[2]);\n"
+        + "console.log(JSON.stringify(uris.map((uri) => {\n"
+        + "  const out = handler({ request: { uri: uri, headers: {} } });\n"
+        + "  return out.statusCode || out.uri;\n})));\n"
+    )
+    result = subprocess.run(
+        ["node", str(harness), json.dumps(uris)], capture_output=True, text=True, check=True
+    )
+    return list(json.loads(result.stdout))

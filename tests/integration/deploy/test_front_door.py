@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.integration.deploy.conftest import Packaged
-from tests.integration.deploy.sam_reading import target
+from tests.integration.deploy.sam_reading import run_viewer_function, target
 
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 ONE_YEAR = 31536000
 
-
-@pytest.fixture(scope="module")
-def resources(packaged: Packaged) -> dict[str, Any]:
-    return packaged.template["Resources"]
 
 
 @pytest.fixture(scope="module")
@@ -107,19 +102,8 @@ def test_viewer_function_strips_the_renditions_prefix(
 ) -> None:
     # GIVEN the CloudFront Function's code WHEN run on viewer paths THEN keys or 404s come out
     code = resources["RenditionsPathFunction"]["Properties"]["FunctionCode"]
-    harness = tmp_path / "run.js"
-    harness.write_text(
-        code
-        + "\nconst uris = JSON.parse(process.argv[2]);\n"
-        + "console.log(JSON.stringify(uris.map((uri) => {\n"
-        + "  const out = handler({ request: { uri: uri, headers: {} } });\n"
-        + "  return out.statusCode || out.uri;\n})));\n"
-    )
     uris = ["/renditions/abc/thumb.webp", "/abc/thumb.webp", "/renditions/", "/api/x", "/"]
-    result = subprocess.run(
-        ["node", str(harness), json.dumps(uris)], capture_output=True, text=True, check=True
-    )
-    assert json.loads(result.stdout) == ["/abc/thumb.webp", 404, 404, 404, 404]
+    assert run_viewer_function(code, uris, tmp_path) == ["/abc/thumb.webp", 404, 404, 404, 404]
 
 
 SEARCH_PATTERNS = ["/api/search*", "/api/suggest*"]

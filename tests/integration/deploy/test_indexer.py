@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from tests.integration.deploy.conftest import Packaged
 from tests.integration.deploy.sam_reading import allowed, functions, role_statements, target
 
 STREAM = "${ImagesTable.StreamArn}"
@@ -14,10 +13,6 @@ FAILURES = "${IndexerFailuresQueue.Arn}"
 TABLE = "${ImagesTable.Arn}"
 FOURTEEN_DAYS = 14 * 24 * 3600
 
-
-@pytest.fixture(scope="module")
-def template(packaged: Packaged) -> dict[str, Any]:
-    return packaged.template
 
 
 @pytest.fixture(scope="module")

@@ -16,10 +16,6 @@ WORK_QUEUES = {"IngestQueue", "RenderQueue"}
 _PLACEHOLDER = re.compile(r"\$\{([^}!][^}]*)\}")
 
 
-@pytest.fixture(scope="module")
-def resources(packaged: Packaged) -> dict[str, Any]:
-    return packaged.template["Resources"]
-
 
 def _alarms(resources: dict[str, Any]) -> list[dict[str, Any]]:
     return [b["Properties"] for b in resources.values() if b["Type"] == "AWS::CloudWatch::Alarm"]

@@ -8,7 +8,6 @@ import pytest
 
 from chalicelib import config
 from infra.package import DEFAULT_ARCH, LAMBDA_RUNTIME, LAYER_ZIP, MACHINES
-from tests.integration.deploy.conftest import Packaged
 from tests.integration.deploy.sam_reading import allowed, functions, role_statements, target
 
 EVENT_FUNCTIONS = {"Ingest": "IngestQueue", "Render": "RenderQueue"}
@@ -41,10 +40,6 @@ RENDITIONS = "${RenditionsBucket.Arn}/*"
 TABLE = "${ImagesTable.Arn}"
 LOG_GROUPS = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
 
-
-@pytest.fixture(scope="module")
-def template(packaged: Packaged) -> dict[str, Any]:
-    return packaged.template
 
 
 def test_every_handler_is_packaged_with_its_size(template: dict[str, Any]) -> None:

@@ -15,7 +15,6 @@ from chalicelib import config
 from chalicelib.adapters.search.opensearch import OpenSearchIndex
 from chalicelib.domain.search import Change, SearchDoc
 from chalicelib.services import search as search_service
-from tests.integration.deploy.conftest import Packaged
 from tests.integration.deploy.sam_reading import allowed, functions, role_statements, target
 
 # The search resources of this stack, as the role statements name them.
@@ -104,10 +103,6 @@ def _search_and_suggest(index: OpenSearchIndex) -> None:
     search_service.search(index, {"q": "red fox", "sort": "relevance"}, b"key")
     search_service.suggest(index, "fo")
 
-
-@pytest.fixture(scope="module")
-def template(packaged: Packaged) -> dict[str, Any]:
-    return packaged.template
 
 
 def test_the_indexer_may_send_every_request_of_indexing(template: dict[str, Any]) -> None:

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from tests.integration.deploy.conftest import Packaged
 from tests.integration.deploy.sam_reading import choose, conditions, functions, target
 
 DOMAIN_ONLY = {"SearchDomain"}
@@ -17,10 +16,6 @@ SERVERLESS_ONLY = {
 }  # fmt: skip
 ROLES = {"indexer": "arn:test:role/indexer", "api": "arn:test:role/api"}
 
-
-@pytest.fixture(scope="module")
-def template(packaged: Packaged) -> dict[str, Any]:
-    return packaged.template
 
 
 @pytest.fixture(scope="module")

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.integration.deploy.conftest import Packaged
-from tests.integration.deploy.sam_reading import choose, conditions, functions, target
+from tests.integration.deploy.sam_reading import (
+    choose,
+    conditions,
+    functions,
+    run_viewer_function,
+    target,
+)
 
 BUCKETS = ("UploadsBucket", "RenditionsBucket", "WebBucket")
 QUEUES_WITH_DLQ = {"IngestQueue": "IngestDeadLetterQueue", "RenderQueue": "RenderDeadLetterQueue"}
 
 
-@pytest.fixture(scope="module")
-def template(packaged: Packaged) -> dict[str, Any]:
-    return packaged.template
-
-
-@pytest.fixture(scope="module")
-def resources(template: dict[str, Any]) -> dict[str, Any]:
-    return template["Resources"]
 
 
 def _of_type(resources: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -229,17 +224,8 @@ def test_client_side_routes_get_the_app_and_files_keep_their_path(
     resources: dict[str, Any], tmp_path: Path
 ) -> None:
     code = resources["WebPathFunction"]["Properties"]["FunctionCode"]
-    harness = tmp_path / "run.js"
-    harness.write_text(
-        code
-        + "\nconst uris = JSON.parse(process.argv[2]);\n"
-        + "console.log(JSON.stringify(uris.map((uri) => handler({ request: { uri } }).uri)));\n"
-    )
     uris = ["/", "/images/abc", "/upload/", "/js/app.js", "/styles.css", "/config.json"]
-    result = subprocess.run(
-        ["node", str(harness), json.dumps(uris)], capture_output=True, text=True, check=True
-    )
-    assert json.loads(result.stdout) == [
+    assert run_viewer_function(code, uris, tmp_path) == [
         "/index.html", "/index.html", "/index.html", "/js/app.js", "/styles.css", "/config.json"
     ]
 
