@@ -89,7 +89,9 @@ def build(settings: config.Settings) -> Services:
         cursor_secret=settings.cursor_secret,
     )
     verifier = TokenVerifier(settings.jwks_url, settings.issuer, settings.app_client_ids)
-    directory = CognitoDirectory(aws.client("cognito-idp", settings.region, settings.endpoint_url))
+    directory = CognitoDirectory(
+        functools.partial(aws.client, "cognito-idp", settings.region, settings.endpoint_url)
+    )
     return Services(settings, deps, verifier, directory)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -16,11 +17,15 @@ class CognitoDirectory:
     the profile of the user who is calling.
     """
 
-    def __init__(self, client: Any) -> None:
-        self._client = client
+    def __init__(self, make_client: Callable[[], Any]) -> None:
+        # Made on first use: every function builds Services, only the upload route needs this.
+        self._make_client = make_client
+        self._client: Any = None
 
     def display_name(self, access_token: str) -> str:
         """The user's `name` attribute, trimmed; "" when unset or unreadable."""
+        if self._client is None:
+            self._client = self._make_client()
         try:
             user = self._client.get_user(AccessToken=access_token)
         except (ClientError, BotoCoreError):

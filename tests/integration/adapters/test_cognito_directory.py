@@ -40,18 +40,33 @@ def _token_for(cognito: Any, attributes: list[dict[str, str]]) -> str:
 
 def test_given_a_user_with_a_name_then_that_name_is_their_credit(cognito: Any) -> None:
     token = _token_for(cognito, [{"Name": "name", "Value": "  Dora   the Explorer "}])
-    assert CognitoDirectory(cognito).display_name(token) == "Dora the Explorer"
+    assert CognitoDirectory(lambda: cognito).display_name(token) == "Dora the Explorer"
 
 
 def test_given_no_name_then_no_credit_and_never_the_email(cognito: Any) -> None:
     token = _token_for(cognito, [])
-    assert CognitoDirectory(cognito).display_name(token) == ""
+    assert CognitoDirectory(lambda: cognito).display_name(token) == ""
 
 
 def test_given_a_very_long_name_then_it_is_cut(cognito: Any) -> None:
     token = _token_for(cognito, [{"Name": "name", "Value": "N" * 300}])
-    assert CognitoDirectory(cognito).display_name(token) == "N" * MAX_NAME_CHARS
+    assert CognitoDirectory(lambda: cognito).display_name(token) == "N" * MAX_NAME_CHARS
 
 
 def test_given_a_token_cognito_refuses_then_no_credit_rather_than_a_failure(cognito: Any) -> None:
-    assert CognitoDirectory(cognito).display_name("not-a-token") == ""
+    assert CognitoDirectory(lambda: cognito).display_name("not-a-token") == ""
+
+
+
+def test_the_client_is_made_on_first_use_and_only_once(cognito: Any) -> None:
+    token = _token_for(cognito, [{"Name": "name", "Value": "Dora"}])
+    made: list[Any] = []
+
+    def make() -> Any:
+        made.append(cognito)
+        return cognito
+
+    directory = CognitoDirectory(make)
+    assert made == []  # building Services at a cold start costs no client
+    assert [directory.display_name(token) for _ in range(2)] == ["Dora", "Dora"]
+    assert len(made) == 1
