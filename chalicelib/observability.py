@@ -8,8 +8,7 @@ environment Powertools reads itself (POWERTOOLS_METRICS_NAMESPACE, POWERTOOLS_ME
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -29,22 +28,15 @@ def count(stage: str, outcome: str) -> None:
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
 
 
-@contextmanager
-def published() -> Iterator[None]:
-    """Publish what was counted inside the block, once, even when the block fails."""
-    try:
-        yield
-    finally:
-        if metrics.metric_set:
-            metrics.flush_metrics()
-
-
 def with_metrics(handler: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap a Lambda body so its counts are published when it returns or raises."""
 
     @functools.wraps(handler)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        with published():
+        try:
             return handler(*args, **kwargs)
+        finally:
+            if metrics.metric_set:  # nothing counted: nothing to print
+                metrics.flush_metrics()
 
     return wrapped

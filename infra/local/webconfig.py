@@ -6,17 +6,11 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-# The shape lives in infra/webconfig.py; re-exported so local callers keep their imports.
 from infra.local.clients import REGION
-from infra.webconfig import API_BASE, aws_web_config, web_config
+from infra.webconfig import web_config
 
 CONFIG_PATH = "/config.json"
 LOCAL_COGNITO_PATH = "/local/cognito"
-
-__all__ = [
-    "API_BASE", "CONFIG_PATH", "LOCAL_COGNITO_PATH", "aws_web_config", "config_route",
-    "content_security_policy", "local_web_config", "web_config",
-]
 
 Reply = tuple[int, dict[str, Any], bytes]
 

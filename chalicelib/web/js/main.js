@@ -3,7 +3,7 @@
 import { canUpload, currentUser, onSessionChange, signOut, startSession } from './auth.js';
 import { loadConfig } from './config.js';
 import { h, replace, toast } from './dom.js';
-import { navigate, notFound, render, route, start } from './router.js';
+import { navigate, notFound, route, start } from './router.js';
 import { attachSuggestions } from './suggest.js';
 import { signInView, signUpView } from './views/account.js';
 import { imageView } from './views/image.js';
@@ -113,4 +113,3 @@ async function main() {
 }
 
 main();
-export { render };

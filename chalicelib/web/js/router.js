@@ -23,7 +23,7 @@ export async function render({ scroll = false } = {}) {
   const count = ++renderCount;
   if (typeof cleanup === 'function') cleanup();
   cleanup = null;
-  const match = match_(location.pathname);
+  const match = matchRoute(location.pathname);
   const context = {
     params: match.params,
     query: new URLSearchParams(location.search),
@@ -37,7 +37,7 @@ export async function render({ scroll = false } = {}) {
   document.dispatchEvent(new CustomEvent('routechange'));
 }
 
-function match_(path) {
+function matchRoute(path) {
   for (const { regex, view } of routes) {
     const found = regex.exec(path);
     if (found) {

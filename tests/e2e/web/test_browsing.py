@@ -7,7 +7,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
@@ -165,13 +164,9 @@ def test_obviously_wrong_files_are_refused_before_any_upload_with_the_apis_words
     assert asked == []
 
 
-def _run_module(web: Browsing, script: str) -> Any:
-    return web.page.evaluate(script)
-
-
 def test_the_apps_pure_helpers_behave(web: Browsing) -> None:
     web.go("/")
-    rows = _run_module(web, """async () => {
+    rows = web.page.evaluate("""async () => {
       const { justify } = await import('/js/grid.js');
       const items = [[300, 200], [200, 300], [400, 400], [1600, 900], [500, 500]]
         .map(([width, height]) => ({ width, height }));
@@ -183,12 +178,12 @@ def test_the_apps_pure_helpers_behave(web: Browsing) -> None:
     full = [row for row in rows if not row["last"]]
     assert full and all(abs(row["width"] - 1000) < 0.01 for row in full)
     assert sum(row["n"] for row in rows) == 5
-    titles = _run_module(web, """async () => {
+    titles = web.page.evaluate("""async () => {
       const { titleFromName } = await import('/js/views/upload.js');
       return ['summer_beach-2024.jpg', '.jpg', 'IMG 0001.JPEG'].map(titleFromName);
     }""")
     assert titles == ["Summer beach 2024", "Untitled", "IMG 0001"]
-    placeholders = _run_module(web, """async () => {
+    placeholders = web.page.evaluate("""async () => {
       const { placeholderUrl } = await import('/js/blurhash.js');
       return [placeholderUrl('LHAe}|*H?acDSwWASKj=TDRiRQV@', 1.5), placeholderUrl('nonsense!', 1)];
     }""")

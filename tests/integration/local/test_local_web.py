@@ -18,6 +18,7 @@ from infra.local.cognito_hook import CognitoHook
 from infra.local.front import Front
 from infra.local.renditions import RenditionStore
 from infra.local.sources import load_app
+from infra.webconfig import aws_web_config
 from tests.integration.local.conftest import ROOT, SAMPLE_APP, free_port, unique
 
 PASSWORD = "Hook-Passw0rd!"
@@ -100,7 +101,7 @@ def test_given_the_stack_ids_when_config_json_is_fetched_then_exact_shape_and_no
 
 
 def test_given_the_aws_config_then_same_keys_and_the_regional_endpoint() -> None:
-    aws = webconfig.aws_web_config("eu-west-1", "eu-west-1_abc", "client-1")
+    aws = aws_web_config("eu-west-1", "eu-west-1_abc", "client-1")
     local = webconfig.local_web_config(8000, {"COGNITO_USER_POOL_ID": "p",
                                               "COGNITO_APP_CLIENT_IDS": "c1,c2"})
     assert set(aws) == set(local) and local["clientId"] == "c1"

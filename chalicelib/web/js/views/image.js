@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { currentUser } from '../auth.js';
 import { formatBytes, formatDate, h, replace, toast } from '../dom.js';
 import { pick, placeholder, srcset } from '../grid.js';
-import { explain } from '../limits.js';
+import { explain, MAX_TITLE_CHARS } from '../limits.js';
 import { searchUrl } from './search.js';
 
 function canEdit(image) {
@@ -72,7 +72,7 @@ function statusNote(image) {
 }
 
 function editForm(image, done) {
-  const title = h('input', { id: 'edit-title', name: 'title', value: image.title, maxlength: 200, required: true });
+  const title = h('input', { id: 'edit-title', name: 'title', value: image.title, maxlength: MAX_TITLE_CHARS, required: true });
   const description = h('textarea', { id: 'edit-description', name: 'description', rows: 3 }, image.description || '');
   const tags = h('input', { id: 'edit-tags', name: 'tags', value: image.tags.join(', ') });
   const error = h('p', { class: 'notice error', role: 'alert', hidden: true });

@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { canUpload, currentUser } from '../auth.js';
 import { formatBytes, h, replace } from '../dom.js';
 import { pick } from '../grid.js';
-import { explain, refusal } from '../limits.js';
+import { explain, MAX_TITLE_CHARS, refusal } from '../limits.js';
 
 const PARALLEL = 3;
 const POLL_MS = [500, 1000, 1000, 2000, 2000, 3000];
@@ -59,7 +59,7 @@ class UploadCard {
     this.alive = alive;
     this.problem = refusal(file);
     this.state = this.problem ? 'refused' : 'queued';
-    this.title = h('input', { name: 'title', value: titleFromName(file.name), maxlength: 200, 'aria-label': `Title for ${file.name}` });
+    this.title = h('input', { name: 'title', value: titleFromName(file.name), maxlength: MAX_TITLE_CHARS, 'aria-label': `Title for ${file.name}` });
     this.tags = h('input', { name: 'tags', placeholder: 'beach, sunset, summer', 'aria-label': `Tags for ${file.name}` });
     this.bar = h('progress', { max: 100, value: 0, 'aria-label': `Upload progress of ${file.name}` });
     this.status = h('p', { class: 'upload-status', 'aria-live': 'polite' });
