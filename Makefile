@@ -14,7 +14,7 @@ TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),alice)
 TOKEN_PORT := $(if $(filter command line environment,$(origin PORT)),--port $(PORT))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit token reindex clean-data install package layer bench-search bench-render deploy destroy
+.PHONY: run test lint unit token reindex clean-data install package layer bench bench-search bench-render deploy destroy
 
 $(STAMP): requirements.txt requirements-dev.txt layers/imaging/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,12 @@ BENCH_STAMP := $(VENV)/.bench-installed
 $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	touch $(BENCH_STAMP)
+
+# Every benchmark of issue 6 in one run (render against sharp, end to end on the local stack,
+# search, cold start, memory), about 20 minutes; writes bench/results/<date>-<host>.md.
+# sharp is installed with npm into bench/node when node is present. BENCH_ARGS="--quick".
+bench: $(BENCH_STAMP)
+	$(PY) -m bench.all $(BENCH_ARGS)
 
 # Search benchmark (issue 3): indexing docs/s, p50/p95/p99 of a fixed query mix on the
 # embedded engine and through the local HTTP API; writes bench/results/. Not a test.

@@ -11,7 +11,8 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("tantivy", "pyvips", "pyvips-binary", "wordfreq", "requests", "chalice")
+PACKAGES = ("pyvips", "pyvips-binary", "pillow", "tantivy", "chalice", "boto3", "moto", "pynamodb",
+            "opensearch-py", "aws-lambda-powertools", "pyjwt", "wordfreq", "requests")
 
 
 def describe() -> dict[str, str]:

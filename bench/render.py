@@ -49,22 +49,37 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Make the inputs, run both items, write the results file."""
     args = _arguments(argv)
-    os.environ["VIPS_CONCURRENCY"] = "1"  # read when libvips starts: before any pyvips import
-    results: dict[str, Any] = {"machine": machine.describe(), "notes": [], "config": {
-        "rounds": args.rounds, "ops_per_round": args.ops, "photo": args.photo}}
-    missing = "skipped (--no-sharp)" if args.no_sharp else sharp.unavailable()
-    if missing and not args.no_sharp and "not installed (run" in missing:
-        missing = sharp.install() or sharp.unavailable()
-    results["sharp_missing"] = missing
-    photo = inputs.SAMPLES / args.photo
-    with tempfile.TemporaryDirectory(prefix="bench-render-") as folder:
-        results["op"] = _item_op(photo, Path(folder), args, missing)
-        results["set"] = _item_set(photo, Path(folder), args, missing)
-    results["machine"].update(_engine_versions(results))
+    results = measure(rounds=args.rounds, ops=args.ops, photo=args.photo,
+                      use_sharp=not args.no_sharp)
     path = render_report.write(results, args.results)
     print(render_report.markdown(results).split("## Raw numbers")[0])
     print(f"results written to {path}")
     return 0
+
+
+def measure(quick: bool = False, rounds: int = 10, ops: int = 25,
+            photo: str = inputs.DEFAULT_PHOTO, use_sharp: bool = True) -> dict[str, Any]:
+    """Items 1 and 2 (`quick`: two rounds of three ops, for tests); JSON-ready numbers."""
+    if quick:
+        rounds, ops = 2, 3
+    os.environ["VIPS_CONCURRENCY"] = "1"  # read when libvips starts: before any pyvips import
+    args = argparse.Namespace(rounds=rounds, ops=ops, photo=photo)
+    results: dict[str, Any] = {"machine": machine.describe(), "notes": [], "config": {
+        "rounds": rounds, "ops_per_round": ops, "photo": photo}}
+    missing = sharp.unavailable() if use_sharp else "skipped (--no-sharp)"
+    if missing and use_sharp and "not installed (run" in missing:
+        missing = sharp.install() or sharp.unavailable()
+    results["sharp_missing"] = missing
+    source = inputs.SAMPLES / photo
+    with tempfile.TemporaryDirectory(prefix="bench-render-") as folder:
+        results["op"] = _item_op(source, Path(folder), args, missing)
+        results["set"] = _item_set(source, Path(folder), args, missing)
+    results["machine"].update(_engine_versions(results))
+    return results
+
+
+section = render_report.section
+verdicts = render_report.verdicts
 
 
 def _item_op(photo: Path, folder: Path, args: argparse.Namespace, missing: str | None

@@ -37,15 +37,22 @@ def op_render_only(master: bytes, width: int, quality: int) -> bytes:
     return VipsProcessor().render(master, width, "jpeg", quality, BUDGET_SECONDS).data
 
 
-def op_shrunk_master(data: bytes, width: int, quality: int, progressive: bool = True) -> bytes:
-    """Service-shaped (a master, then a render from it) with a shrink-on-load master;
-    progressive is the service's JPEG encoding, baseline is sharp's default."""
-    master = shrink_on_load_master(data, width)
-    if progressive:
-        return VipsProcessor().render(master, width, "jpeg", quality, BUDGET_SECONDS).data
+def op_before(data: bytes, width: int, quality: int) -> bytes:
+    """The service path before issue 6: a thumbnail_buffer master, a progressive JPEG."""
+    master = before_master(data, width)
     image = _pyvips().Image.tiffload_buffer(master, access="sequential")
-    image = _resize_to(image, width)
-    return bytes(image.jpegsave_buffer(Q=quality, keep="none", optimize_coding=True))
+    return bytes(_resize_to(image, width).jpegsave_buffer(
+        Q=quality, keep="none", optimize_coding=True, interlace=True))
+
+
+def before_master(data: bytes, width: int) -> bytes:
+    """The master as ingest made it before issue 6: libvips' thumbnail_buffer, which keeps
+    more pixels before its last resize than JPEG shrink-on-load does."""
+    source = _source_size(data)
+    target = fit_width(source, width)
+    image = _pyvips().Image.thumbnail_buffer(data, target.width, height=target.height,
+                                             size="force", option_string="fail_on=warning")
+    return bytes(image.tiffsave_buffer(compression="none", keep="none"))
 
 
 def op_thumbnail(data: bytes, width: int, quality: int) -> bytes:
@@ -86,10 +93,11 @@ class Encoder:
     """How a rendition is encoded: WebP with an effort, or JPEG for some widths."""
 
     webp_effort: int = 4
-    jpeg_below: int = 0  # widths under this are JPEG q80 (mozjpeg-free libjpeg here)
+    jpeg_below: int = 0  # widths under this are JPEG q80
     smart_subsample: bool = False
     fast_from: int = 0  # when set, widths at or above this use `fast_effort` instead
     fast_effort: int = 2
+    fast_quality: int = 0  # when set, the quality used with `fast_effort`
 
     def encode(self, image: Any, spec: RenditionSpec) -> bytes:
         """Encode one rendition with no metadata."""
@@ -98,7 +106,8 @@ class Encoder:
                                                interlace=True))
         fast = self.fast_from and spec.width >= self.fast_from
         effort = self.fast_effort if fast else self.webp_effort
-        return bytes(image.webpsave_buffer(Q=spec.quality, keep="none", effort=effort,
+        quality = self.fast_quality if fast and self.fast_quality else spec.quality
+        return bytes(image.webpsave_buffer(Q=quality, keep="none", effort=effort,
                                            smart_subsample=self.smart_subsample))
 
 
@@ -122,13 +131,13 @@ def set_service_with_summary(data: bytes, specs: Sequence[RenditionSpec]) -> lis
             for s in specs]
 
 
-def set_parallel(encoder: Encoder, shrunk_master: bool = False) -> SetMaker:
+def set_parallel(encoder: Encoder, before: bool = False) -> SetMaker:
     """Service-shaped (a master, then independent renders from it) with another encoder,
-    and optionally a master made by JPEG shrink-on-load instead of thumbnail_buffer."""
+    and the service's master, or (`before`) the thumbnail_buffer master of the old path."""
     def make(data: bytes, specs: Sequence[RenditionSpec]) -> list[bytes]:
         width = _master_width(data, specs)
-        if shrunk_master:
-            master = shrink_on_load_master(data, width)
+        if before:
+            master = before_master(data, width)
         else:
             master = VipsProcessor().make_master(data, width, BUDGET_SECONDS).data
         return [render_with(master, spec, encoder) for spec in specs]
@@ -139,13 +148,6 @@ def render_with(master: bytes, spec: RenditionSpec, encoder: Encoder) -> bytes:
     """A render invocation's pixel work (load master, resize, encode) with `encoder`."""
     image = _pyvips().Image.tiffload_buffer(master, access="sequential")
     return encoder.encode(_resize_to(image, spec.width), spec)
-
-
-def shrink_on_load_master(data: bytes, width: int) -> bytes:
-    """A master like the service's (uncompressed TIFF, no metadata), decoded with JPEG
-    shrink-on-load then resized with Lanczos3, where thumbnail_buffer decodes more pixels."""
-    image, _ = shrink_on_load(data, width)
-    return bytes(_resize_to(image, width).tiffsave_buffer(compression="none", keep="none"))
 
 
 def set_independent(encoder: Encoder) -> SetMaker:

@@ -9,21 +9,20 @@ from bench import render_engines as engines
 from chalicelib.domain.renditions import RenditionSpec
 
 Job = Callable[[], Any]
+BEFORE_OP = "before issue 6 (thumbnail_buffer master, progressive JPEG)"
+BEFORE_SET = "before issue 6 (thumbnail_buffer master)"
 
 
 def op_rows(data: bytes, master: bytes, width: int, quality: int) -> dict[str, Job]:
-    """Item 1: the service's calls, then candidates (all return the encoded JPEG)."""
+    """Item 1: the service's calls, the path before issue 6, then candidates."""
     return {
         "service (make_master + render)": lambda: engines.op_service(data, width, quality),
         "service render invocation only": lambda: engines.op_render_only(master, width, quality),
-        "service-shaped, shrink-on-load master": lambda: engines.op_shrunk_master(
+        BEFORE_OP: lambda: engines.op_before(data, width, quality),
+        "one call, no master: shrink-on-load + resize": lambda: engines.op_shrink_resize(
             data, width, quality),
-        "service-shaped, shrink-on-load master, baseline JPEG": lambda: engines.op_shrunk_master(
-            data, width, quality, progressive=False),
-        "thumbnail_buffer": lambda: engines.op_thumbnail(data, width, quality),
-        "shrink-on-load + resize": lambda: engines.op_shrink_resize(data, width, quality),
-        "shrink-on-load + resize, progressive": lambda: engines.op_shrink_resize(
-            data, width, quality, progressive=True),
+        "one call, no master: thumbnail_buffer": lambda: engines.op_thumbnail(
+            data, width, quality),
     }
 
 
@@ -37,18 +36,13 @@ def _set_makers() -> dict[str, engines.SetMaker]:
     return {
         "service (make_master + 4 renders)": engines.set_service,
         "service + ingest summarize": engines.set_service_with_summary,
-        "parallel-shaped, shrink-on-load master": engines.set_parallel(enc(), True),
-        "parallel-shaped, shrink-on-load master, WebP effort 2": engines.set_parallel(
-            enc(webp_effort=2), True),
-        "parallel-shaped, shrink-on-load master, effort 2 at 2048 only": engines.set_parallel(
-            enc(fast_from=2048), True),
-        "parallel-shaped, shrink-on-load master, effort 2 at 1080 and up": engines.set_parallel(
-            enc(fast_from=1080), True),
+        BEFORE_SET: engines.set_parallel(enc(), before=True),
         "parallel-shaped, WebP effort 3": engines.set_parallel(enc(webp_effort=3)),
         "parallel-shaped, WebP effort 2": engines.set_parallel(enc(webp_effort=2)),
-        "parallel-shaped, effort 2, JPEG under 1000 px": engines.set_parallel(
-            enc(webp_effort=2, jpeg_below=1000)),
-        "parallel-shaped, WebP smart_subsample": engines.set_parallel(enc(smart_subsample=True)),
+        "parallel-shaped, effort 2 at 2048 only": engines.set_parallel(enc(fast_from=2048)),
+        "parallel-shaped, effort 2 at 2048 only, q84 there (about equal PSNR)":
+            engines.set_parallel(enc(fast_from=2048, fast_quality=84)),
+        "parallel-shaped, effort 2 at 1080 and up": engines.set_parallel(enc(fast_from=1080)),
         "independent shrink-on-load (sharp's way)": engines.set_independent(enc()),
         "cascade, decode once": engines.set_cascade(enc()),
         "cascade, decode once, WebP effort 2": engines.set_cascade(enc(webp_effort=2)),
@@ -61,9 +55,10 @@ def breakdown_rows(data: bytes, specs: tuple[RenditionSpec, ...]) -> dict[str, J
     width = max(s.width for s in specs)
     master = processor.make_master(data, width, engines.BUDGET_SECONDS).data
     rows: dict[str, Job] = {
-        "make_master (ingest, thumbnail_buffer)": lambda: processor.make_master(
+        "make_master (ingest: JPEG shrink-on-load + resize)": lambda: processor.make_master(
             data, width, engines.BUDGET_SECONDS),
-        "shrink-on-load master (candidate)": lambda: engines.shrink_on_load_master(data, width),
+        "make_master before issue 6 (thumbnail_buffer)": lambda: engines.before_master(
+            data, width),
     }
     for spec in specs:
         rows[f"render {spec.name} {spec.width}"] = _render(processor, master, spec)

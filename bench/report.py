@@ -46,14 +46,14 @@ def markdown(results: dict[str, Any]) -> str:
     lines += [f"- {key}: {value}" for key, value in results["corpus"].items()]
     lines += ["", "## Indexing", ""]
     lines += [f"- {key}: {value:,}" for key, value in results["indexing"].items()]
-    lines += ["", "## Latency (ms, p50 / p95 / p99)", "", *_table(results["latency"])]
+    lines += ["", "## Latency (ms, p50 / p95 / p99)", "", *latency_table(results["latency"])]
     lines += ["", "## Goals (issue 3)", "", *goals(results)]
     lines += ["", "## Notes", "", *[f"- {note}" for note in results["notes"]]]
     lines += ["", "## Raw numbers", "", "```json", json.dumps(results, indent=1), "```", ""]
     return "\n".join(lines)
 
 
-def _table(latency: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
+def latency_table(latency: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
     backends = list(latency)
     first = latency[backends[0]]
     header = ["kind", *backends, "mean total", "fuzzy", "pages deep"]

@@ -34,7 +34,8 @@ QUERY_SAMPLE = 5_000  # documents the two-word queries are taken from
 APPLY_BATCH = 100
 
 
-def _arguments(argv: list[str] | None) -> argparse.Namespace:
+def arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The options of `python -m bench.search`."""
     parser = argparse.ArgumentParser(prog="python -m bench.search", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", type=int, default=100_000, help="documents (100000)")
@@ -51,7 +52,16 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     """Run every phase and write the results file."""
-    args = _arguments(argv)
+    args = arguments(argv)
+    results = run(args)
+    path = report.write(results, args.results)
+    print(report.markdown(results).split("## Raw numbers")[0])
+    print(f"results written to {path}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Every phase the options ask for; the numbers as JSON-ready data."""
     results: dict[str, Any] = {"size": args.size, "seed": args.seed, "queries_per_kind":
                                args.queries, "machine": machine.describe(), "indexing": {},
                                "latency": {}, "notes": []}  # fmt: skip
@@ -66,10 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         results["notes"].append("HTTP phase skipped (--no-http).")
     else:
         _http_phase(docs, probes, results)
-    path = report.write(results, args.results)
-    print(report.markdown(results).split("## Raw numbers")[0])
-    print(f"results written to {path}")
-    return 0
+    return results
 
 
 def _engine_phase(docs: list[SearchDoc], probes: list[Probe], results: dict[str, Any]) -> None:
