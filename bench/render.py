@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from bench import machine, render_report, render_rows, sharp
-from bench import render_engines as engines
 from bench import render_inputs as inputs
 from bench.render_stats import spread
 from chalicelib.config import DEFAULT_PROFILE
@@ -88,9 +87,8 @@ def _item_op(photo: Path, folder: Path, args: argparse.Namespace, missing: str |
     source = folder / "op.jpg"
     source.write_bytes(data)
     ref = inputs.reference(inputs.full_decode(data), OP_TARGET.width, OP_TARGET.height)
-    master = engines.VipsProcessor().make_master(data, OP_TARGET.width, 60).data
     width, quality = OP_TARGET.width, OP_QUALITY
-    rows = render_rows.op_rows(data, master, width, quality)
+    rows = render_rows.op_rows(data, width, quality)
     job = {"mode": "op", "input": str(source), "width": OP_TARGET.width, "height":
            OP_TARGET.height, "quality": quality, "ops": args.ops, "warmup": 5,
            "output_prefix": str(folder / "sharp-op-")}  # fmt: skip

@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.adapters.imaging.vips import VipsProcessor
-from chalicelib.domain.renditions import RenditionSpec, Size, fit_width, master_width
+from chalicelib.domain.probe import probe
+from chalicelib.domain.renditions import (
+    RenditionSpec,
+    Size,
+    display_size,
+    fit_width,
+    master_width,
+    split_inline,
+)
 
 BUDGET_SECONDS = 60.0
 JPEG_SHRINKS = (8, 4, 2)  # what libjpeg can do while decoding
@@ -26,15 +34,9 @@ def _pyvips() -> Any:
 # ---- item 1: one 2725x2225 JPEG -> 720 wide JPEG q80 -------------------------------------
 
 def op_service(data: bytes, width: int, quality: int) -> bytes:
-    """As the service does it for a one-rendition profile: make_master, then render."""
-    engine = VipsProcessor()
-    master = engine.make_master(data, width, BUDGET_SECONDS)
-    return engine.render(master.data, width, "jpeg", quality, BUDGET_SECONDS).data
-
-
-def op_render_only(master: bytes, width: int, quality: int) -> bytes:
-    """Only the render invocation's share, from a master made beforehand."""
-    return VipsProcessor().render(master, width, "jpeg", quality, BUDGET_SECONDS).data
+    """As the service does it for a one-rendition profile: ingest decodes and, the rendition
+    being small, cuts it itself from the master in memory (nothing stored, nothing fanned)."""
+    return _service_set(data, (RenditionSpec("op", width, "jpeg", quality),))[0]
 
 
 def op_before(data: bytes, width: int, quality: int) -> bytes:
@@ -81,6 +83,12 @@ def shrink_on_load(data: bytes, width: int) -> tuple[Any, Size]:
     return image, Size(header.width, header.height)
 
 
+def _upright_size(data: bytes) -> Size:
+    """The displayed size as ingest learns it: the stdlib header probe, no decoder."""
+    header = probe(data, complete=True)
+    return display_size(header.width, header.height, header.orientation)
+
+
 def _source_size(data: bytes) -> Size:
     header = _pyvips().Image.new_from_buffer(data, "")
     return Size(header.width, header.height)
@@ -115,20 +123,32 @@ SetMaker = Callable[[bytes, Sequence[RenditionSpec]], list[bytes]]
 
 
 def set_service(data: bytes, specs: Sequence[RenditionSpec]) -> list[bytes]:
-    """The service path: make_master at ingest, then one render per rendition."""
-    engine = VipsProcessor()
-    master = engine.make_master(data, _master_width(data, specs), BUDGET_SECONDS)
-    return [engine.render(master.data, s.width, s.format, s.quality, BUDGET_SECONDS).data
-            for s in specs]
+    """The service path: ingest's decode and inline cascade, a render invocation for each
+    rendition it fans out (from the stored master), as the parallel Lambdas do it."""
+    return _service_set(data, specs)
 
 
 def set_service_with_summary(data: bytes, specs: Sequence[RenditionSpec]) -> list[bytes]:
     """The service path plus ingest's summarize (colour and BlurHash) of the master."""
+    return _service_set(data, specs, summarize=True)
+
+
+def _service_set(data: bytes, specs: Sequence[RenditionSpec], summarize: bool = False
+                 ) -> list[bytes]:
+    """What ingest then the render invocations call, in the order they call it."""
     engine = VipsProcessor()
-    master = engine.make_master(data, _master_width(data, specs), BUDGET_SECONDS)
-    engine.summarize(master.data)
-    return [engine.render(master.data, s.width, s.format, s.quality, BUDGET_SECONDS).data
-            for s in specs]
+    source = _upright_size(data)
+    width = master_width(specs, source)
+    inline, fanned = split_inline(specs, fit_width(source, width))
+    master = engine.make_master(data, width, BUDGET_SECONDS, store=bool(fanned))
+    if summarize:
+        engine.summarize(master)
+    made = dict(zip([s.name for s in inline],
+                    engine.render_many(master, inline, BUDGET_SECONDS), strict=True))
+    for spec in fanned:  # each in its own invocation, reading the stored master
+        made[spec.name] = engine.render(master.data, spec.width, spec.format, spec.quality,
+                                        BUDGET_SECONDS)
+    return [made[s.name].data for s in specs]
 
 
 def set_parallel(encoder: Encoder, before: bool = False) -> SetMaker:

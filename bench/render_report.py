@@ -8,10 +8,8 @@ import statistics
 from pathlib import Path
 from typing import Any
 
+from bench.render_rows import SERVICE_OP, SERVICE_SET
 from bench.render_stats import op_verdict, percent_change, ratio, set_verdict
-
-SERVICE_OP = "service (make_master + render)"
-SERVICE_SET = "service (make_master + 4 renders)"
 
 
 def write(results: dict[str, Any], folder: Path) -> Path:

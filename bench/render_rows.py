@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from bench import render_engines as engines
-from chalicelib.domain.renditions import RenditionSpec
+from chalicelib.domain.renditions import RenditionSpec, Size, split_inline
 
 Job = Callable[[], Any]
+SERVICE_OP = "service (ingest decodes and cuts it: one small rendition)"
+SERVICE_SET = "service (ingest cuts 1080/400/200, a render invocation the 2048)"
 BEFORE_OP = "before issue 6 (thumbnail_buffer master, progressive JPEG)"
 BEFORE_SET = "before issue 6 (thumbnail_buffer master)"
 
 
-def op_rows(data: bytes, master: bytes, width: int, quality: int) -> dict[str, Job]:
+def op_rows(data: bytes, width: int, quality: int) -> dict[str, Job]:
     """Item 1: the service's calls, the path before issue 6, then candidates."""
     return {
-        "service (make_master + render)": lambda: engines.op_service(data, width, quality),
-        "service render invocation only": lambda: engines.op_render_only(master, width, quality),
+        SERVICE_OP: lambda: engines.op_service(data, width, quality),
         BEFORE_OP: lambda: engines.op_before(data, width, quality),
         "one call, no master: shrink-on-load + resize": lambda: engines.op_shrink_resize(
             data, width, quality),
@@ -34,7 +36,7 @@ def set_rows(data: bytes, specs: tuple[RenditionSpec, ...]) -> dict[str, Job]:
 def _set_makers() -> dict[str, engines.SetMaker]:
     enc = engines.Encoder
     return {
-        "service (make_master + 4 renders)": engines.set_service,
+        SERVICE_SET: engines.set_service,
         "service + ingest summarize": engines.set_service_with_summary,
         BEFORE_SET: engines.set_parallel(enc(), before=True),
         "parallel-shaped, WebP effort 3": engines.set_parallel(enc(webp_effort=3)),
@@ -50,22 +52,26 @@ def _set_makers() -> dict[str, engines.SetMaker]:
 
 
 def breakdown_rows(data: bytes, specs: tuple[RenditionSpec, ...]) -> dict[str, Job]:
-    """Where the service path's CPU goes: the ingest master, then each render invocation."""
+    """Where the service path's CPU goes: ingest's steps, then each render invocation."""
     processor = engines.VipsProcessor()
     width = max(s.width for s in specs)
-    master = processor.make_master(data, width, engines.BUDGET_SECONDS).data
+    master = processor.make_master(data, width, engines.BUDGET_SECONDS)
+    inline, fanned = split_inline(specs, Size(master.width, master.height))
     rows: dict[str, Job] = {
-        "make_master (ingest: JPEG shrink-on-load + resize)": lambda: processor.make_master(
-            data, width, engines.BUDGET_SECONDS),
-        "make_master before issue 6 (thumbnail_buffer)": lambda: engines.before_master(
+        "ingest: make_master (JPEG shrink-on-load + resize, TIFF stored)": lambda: (
+            processor.make_master(data, width, engines.BUDGET_SECONDS)),
+        "ingest: summarize (colour, BlurHash)": lambda: processor.summarize(master),
+        f"ingest: cut {'/'.join(str(s.width) for s in inline)} (cascade in memory)": lambda: (
+            processor.render_many(master, inline, engines.BUDGET_SECONDS)),
+        "before issue 6: make_master (thumbnail_buffer)": lambda: engines.before_master(
             data, width),
     }
-    for spec in specs:
-        rows[f"render {spec.name} {spec.width}"] = _render(processor, master, spec)
-    large = max(specs, key=lambda s: s.width)
     effort_2 = engines.Encoder(webp_effort=2)
-    rows[f"render {large.name} {large.width}, WebP effort 2 (candidate)"] = (
-        lambda: engines.render_with(master, large, effort_2))
+    for spec in fanned:
+        label = f"render invocation: {spec.name} {spec.width}"
+        rows[label] = _render(processor, master.data, spec)
+        rows[f"{label}, WebP effort 2 (candidate)"] = partial(
+            engines.render_with, master.data, spec, effort_2)
     return rows
 
 

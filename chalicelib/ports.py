@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from chalicelib.domain.model import Facts, Image, Rendition
+from chalicelib.domain.renditions import RenditionSpec
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery
 
 
@@ -21,11 +22,16 @@ class ObjectInfo:
 
 @dataclass(frozen=True)
 class Master:
-    """The decoded-once, upright, sRGB 8-bit image renditions are cut from."""
+    """The decoded-once, upright, sRGB 8-bit image renditions are cut from.
+
+    `data` is its stored form (empty when nothing needs it stored); `pixels` is the engine's
+    in-memory copy in the process that decoded it, so ingest cuts its renditions without
+    reading `data` back."""
 
     data: bytes
     width: int
     height: int
+    pixels: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -135,15 +141,23 @@ class RenderQueue(Protocol):
 class ImageProcessor(Protocol):
     """The pixel engine."""
 
-    def make_master(self, data: bytes, width: int, budget_seconds: float) -> Master:
-        """Decode once: upright, sRGB 8-bit, shrunk to `width`, metadata dropped."""
+    def make_master(
+        self, data: bytes, width: int, budget_seconds: float, store: bool = True
+    ) -> Master:
+        """Decode once: upright, sRGB 8-bit, shrunk to `width`, metadata dropped; `store`
+        also encodes it for storage (render invocations read that)."""
 
     def render(
         self, master: bytes, width: int, fmt: str, quality: int, budget_seconds: float
     ) -> Encoded:
         """Resize the master to `width` (never up) and encode freshly, no metadata."""
 
-    def summarize(self, master: bytes) -> tuple[str, str, str]:
+    def render_many(
+        self, master: Master, specs: Sequence[RenditionSpec], budget_seconds: float
+    ) -> list[Encoded]:
+        """Several renditions of a master, in `specs` order, each cut from the next larger."""
+
+    def summarize(self, master: Master) -> tuple[str, str, str]:
         """(palette colour name, "#rrggbb" dominant colour, BlurHash) of a master."""
 
 

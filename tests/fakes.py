@@ -156,14 +156,23 @@ class FakeProcessor:
         self.error: Exception | None = None
         self.calls: list[str] = []
 
-    def make_master(self, data: bytes, width: int, budget_seconds: float) -> Master:
-        self.calls.append("master")
+    def make_master(
+        self, data: bytes, width: int, budget_seconds: float, store: bool = True
+    ) -> Master:
+        self.calls.append("master" if store else "master:unstored")
         if self.error:
             raise self.error
         w, h = self.size
-        return Master(b"MASTER" + data[:8], width, max(1, round(h * width / w)))
+        stored = b"MASTER" + data[:8] if store else b""
+        return Master(stored, width, max(1, round(h * width / w)))
 
-    def summarize(self, master: bytes) -> tuple[str, str, str]:
+    def render_many(
+        self, master: Master, specs: Sequence[RenditionSpec], budget_seconds: float
+    ) -> list[Encoded]:
+        return [self.render(master.data, s.width, s.format, s.quality, budget_seconds)
+                for s in specs]
+
+    def summarize(self, master: Master) -> tuple[str, str, str]:
         self.calls.append("summarize")
         return "blue", "#1040c0", "L6Pj0^jE.AyE_3t7t7R**0o#DgR4"
 

@@ -70,6 +70,27 @@ def master_width(specs: Iterable[RenditionSpec], source: Size) -> int:
     return min(source.width, max(spec.width for spec in specs))
 
 
+# Renditions up to this many pixels are cut by ingest itself, in one cascade from the master
+# it holds in memory; bigger ones go to parallel render invocations. A render invocation costs
+# a queue message, a Lambda request and a GET of the whole master (8.4 MB at 2048 px) on top
+# of its encode, while the inline ones (1080, 400 and 200 px WebP: about 60 ms) finish before
+# the 2048 px render they run beside (about 155 ms), so the image is ready no later.
+INLINE_MAX_PIXELS = 1_000_000
+
+
+def split_inline(
+    specs: Iterable[RenditionSpec], master: Size
+) -> tuple[tuple[RenditionSpec, ...], tuple[RenditionSpec, ...]]:
+    """(cut by ingest, fanned out to render invocations), by each rendition's planned size."""
+    inline: list[RenditionSpec] = []
+    fanned: list[RenditionSpec] = []
+    for spec in specs:
+        planned = fit_width(master, spec.width)
+        small = planned.width * planned.height <= INLINE_MAX_PIXELS
+        (inline if small else fanned).append(spec)
+    return tuple(inline), tuple(fanned)
+
+
 def display_size(stored_width: int, stored_height: int, orientation: int) -> Size:
     """Size as displayed: EXIF orientations 5-8 are stored transposed."""
     if orientation in (5, 6, 7, 8):

@@ -1,15 +1,29 @@
-"""Use case: turn an uploaded original into facts, a master and render tasks."""
+"""Use case: turn an uploaded original into facts, a master and its renditions.
+
+Ingest decodes once; renditions up to INLINE_MAX_PIXELS it cuts itself from the master in
+memory, after fanning out the bigger ones (if any) to render invocations, which read the
+master it stored for them."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from chalicelib.domain import probe as header_probe
 from chalicelib.domain.errors import NeedMoreData, ProcessingTimeout, Rejected
 from chalicelib.domain.model import Facts, Image, image_id_from_upload_key
-from chalicelib.domain.renditions import Size, display_size, master_width, orientation_name
-from chalicelib.ports import RenderTask
+from chalicelib.domain.renditions import (
+    RenditionSpec,
+    Size,
+    display_size,
+    fit_width,
+    master_width,
+    orientation_name,
+    split_inline,
+)
+from chalicelib.ports import Master, RenderTask
 from chalicelib.services.deps import Deps
+from chalicelib.services.render import publish
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +40,7 @@ def ingest_object(deps: Deps, key: str) -> str:
     if image is None:
         return _stale(deps, image_id, key)
     try:
-        facts = _validate_and_master(deps, image)
+        decoded = _validate_and_master(deps, image)
     except Rejected as rejection:
         log.info("rejected %s: %s", image_id, rejection)
         deps.repo.reject(image_id, rejection.reason, deps.now())
@@ -34,13 +48,13 @@ def ingest_object(deps: Deps, key: str) -> str:
     except ProcessingTimeout:
         deps.repo.fail(image_id, "processing_timeout", deps.now())
         return "failed:processing_timeout"
-    if facts is None:
+    if decoded is None:
         return "stale"
     names = [spec.name for spec in deps.profile]
-    if not deps.repo.record_facts(image_id, facts, names, deps.now()):
+    if not deps.repo.record_facts(image_id, decoded.facts, names, deps.now()):
         return "stale"
-    deps.queue.publish([RenderTask(image_id, name) for name in names])
-    return "fanned_out"
+    deps.queue.publish([RenderTask(image_id, spec.name) for spec in decoded.fanned])
+    return _cut_inline(deps, image_id, decoded)
 
 
 def give_up(deps: Deps, key: str, reason: str = "processing_error") -> None:
@@ -59,8 +73,38 @@ def _stale(deps: Deps, image_id: str, key: str) -> str:
     return "duplicate"
 
 
-def _validate_and_master(deps: Deps, image: Image) -> Facts | None:
-    """Header checks before any decode, then one decode into the stored master."""
+@dataclass(frozen=True)
+class _Decoded:
+    """What ingest's one decode gives: the facts, the master, and who cuts which rendition."""
+
+    facts: Facts
+    master: Master
+    inline: tuple[RenditionSpec, ...]
+    fanned: tuple[RenditionSpec, ...]
+
+
+def _cut_inline(deps: Deps, image_id: str, decoded: _Decoded) -> str:
+    """The small renditions, cut here in one cascade and published like render's."""
+    if not decoded.inline:
+        return "fanned_out"
+    budget = deps.limits.processing_budget_seconds
+    try:
+        made = deps.processor().render_many(decoded.master, decoded.inline, budget)
+    except ProcessingTimeout:
+        deps.repo.fail(image_id, "processing_timeout", deps.now())
+        return "failed:processing_timeout"
+    outcomes = [
+        publish(deps, image_id, spec, encoded)
+        for spec, encoded in zip(decoded.inline, made, strict=True)
+    ]
+    if "ready" in outcomes:
+        return "ready"
+    return "fanned_out" if decoded.fanned else outcomes[-1]
+
+
+def _validate_and_master(deps: Deps, image: Image) -> _Decoded | None:
+    """Header checks before any decode, then one decode into the master (stored only when
+    render invocations will read it)."""
     info = deps.uploads.head(image.upload_key)
     if info is None:
         return None
@@ -73,15 +117,19 @@ def _validate_and_master(deps: Deps, image: Image) -> Facts | None:
     shown = display_size(header.width, header.height, header.orientation)
     data = deps.uploads.read(image.upload_key)
     width = master_width(deps.profile, shown)
+    inline, fanned = split_inline(deps.profile, fit_width(shown, width))
     engine = deps.processor()
-    master = engine.make_master(data, width, deps.limits.processing_budget_seconds)
-    color, color_hex, blurhash = engine.summarize(master.data)
-    deps.uploads.put(image.master_key, master.data, "image/tiff")
+    budget = deps.limits.processing_budget_seconds
+    master = engine.make_master(data, width, budget, store=bool(fanned))
+    color, color_hex, blurhash = engine.summarize(master)
+    if fanned:
+        deps.uploads.put(image.master_key, master.data, "image/tiff")
     shown = _as_decoded(shown, master.width, master.height)
     kind = orientation_name(shown)
-    return Facts(
+    facts = Facts(
         shown.width, shown.height, kind, header.format, info.size, color, color_hex, blurhash
     )
+    return _Decoded(facts, master, inline, fanned)
 
 
 def _as_decoded(shown: Size, width: int, height: int) -> Size:

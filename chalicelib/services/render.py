@@ -1,4 +1,5 @@
-"""Use case: cut one rendition from the master and publish it."""
+"""Use case: cut one rendition from the stored master and publish it (ingest publishes the
+renditions it cuts itself the same way)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import logging
 
 from chalicelib.domain.errors import ProcessingTimeout, Rejected
 from chalicelib.domain.model import Rendition, Status
-from chalicelib.domain.renditions import rendition_key
-from chalicelib.ports import RenderTask
+from chalicelib.domain.renditions import RenditionSpec, rendition_key
+from chalicelib.ports import Encoded, RenderTask
 from chalicelib.services.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -35,15 +36,20 @@ def render_one(deps: Deps, task: RenderTask) -> str:
         log.error("master of %s did not decode: %s", task.image_id, rejection)
         deps.repo.fail(task.image_id, "processing_error", deps.now())
         return "failed:processing_error"
-    key = rendition_key(task.image_id, spec)
+    return publish(deps, task.image_id, spec, encoded)
+
+
+def publish(deps: Deps, image_id: str, spec: RenditionSpec, encoded: Encoded) -> str:
+    """Store one rendition and record it; whichever is recorded last marks the image ready."""
+    key = rendition_key(image_id, spec)
     deps.renditions.put(key, encoded.data, spec.content_type, IMMUTABLE)
     rendition = Rendition(
         spec.name, key, encoded.width, encoded.height, encoded.format, len(encoded.data)
     )
-    updated = deps.repo.add_rendition(task.image_id, rendition, deps.now())
+    updated = deps.repo.add_rendition(image_id, rendition, deps.now())
     if updated is None:
-        return _withdraw(deps, task.image_id, key)
-    return _maybe_finish(deps, task.image_id, updated.complete)
+        return _withdraw(deps, image_id, key)
+    return _maybe_finish(deps, image_id, updated.complete)
 
 
 def give_up(deps: Deps, task: RenderTask, reason: str = "processing_error") -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 
 import pytest
 
@@ -15,6 +16,12 @@ from tests.images import factory
 ALICE = Principal("sub-alice", "alice", frozenset({"contributors"}))
 
 
+@cache
+def _photo() -> bytes:
+    """3000x2000: the thumb is small enough for ingest to cut, the 2048 px large fans out."""
+    return factory.photo(3000, 2000)
+
+
 def _uploaded(lambdas: Lambdas, data: bytes) -> str:
     body = {"filename": "a.jpg", "content_type": "image/jpeg", "size": len(data)}
     image_id = request_upload(lambdas.deps, ALICE, body).image_id
@@ -23,11 +30,13 @@ def _uploaded(lambdas: Lambdas, data: bytes) -> str:
 
 
 def test_s3_notification_through_sqs_is_ingested(lambdas: Lambdas) -> None:
-    image_id = _uploaded(lambdas, factory.photo(64, 48))
+    # A 3000x2000 photo: the thumb is cut by ingest, the 2048 px large fans out
+    image_id = _uploaded(lambdas, _photo())
     result = lambdas.invoke("ingest", payload("sqs_s3_object_created", IMAGE_ID=image_id))
     assert result == {"batchItemFailures": []}
-    assert lambdas.deps.repo.get(image_id).status is Status.PROCESSING
-    assert {t.rendition for t in lambdas.deps.queue.sent} == {"thumb", "large"}
+    image = lambdas.deps.repo.get(image_id)
+    assert image.status is Status.PROCESSING and set(image.renditions) == {"thumb"}
+    assert {t.rendition for t in lambdas.deps.queue.sent} == {"large"}
 
 
 def test_s3_test_event_is_consumed_without_work(lambdas: Lambdas) -> None:
@@ -36,7 +45,7 @@ def test_s3_test_event_is_consumed_without_work(lambdas: Lambdas) -> None:
 
 
 def test_notification_for_another_bucket_is_ignored(lambdas: Lambdas) -> None:
-    image_id = _uploaded(lambdas, factory.photo(64, 48))
+    image_id = _uploaded(lambdas, _photo())
     event = payload("sqs_s3_object_created", IMAGE_ID=image_id)
     event["Records"][0]["body"] = event["Records"][0]["body"].replace(
         '"name":"stock-images-uploads"', '"name":"someone-else"'
@@ -46,8 +55,8 @@ def test_notification_for_another_bucket_is_ignored(lambdas: Lambdas) -> None:
 
 
 def test_one_poison_message_fails_alone_and_the_others_succeed(lambdas: Lambdas) -> None:
-    good = _uploaded(lambdas, factory.photo(64, 48))
-    poison = _uploaded(lambdas, factory.photo(64, 48))
+    good = _uploaded(lambdas, _photo())
+    poison = _uploaded(lambdas, _photo())
     lambdas.deps.uploads.head = _exploding_for(lambdas.deps.uploads.head, poison)
     base = payload("sqs_s3_object_created", IMAGE_ID=good)
     bad_body = base["Records"][0]["body"].replace(good, poison)
@@ -59,7 +68,7 @@ def test_one_poison_message_fails_alone_and_the_others_succeed(lambdas: Lambdas)
 
 
 def test_poison_on_its_last_receive_marks_the_image_failed(lambdas: Lambdas) -> None:
-    poison = _uploaded(lambdas, factory.photo(64, 48))
+    poison = _uploaded(lambdas, _photo())
     lambdas.deps.uploads.head = _exploding_for(lambdas.deps.uploads.head, poison)
     base = payload("sqs_s3_object_created", IMAGE_ID=poison)
     event = batch(base, [("m-bad", base["Records"][0]["body"], 5)])
@@ -75,7 +84,7 @@ def test_garbage_message_is_dropped_not_retried(lambdas: Lambdas) -> None:
 
 
 def test_render_message_renders_and_last_one_makes_ready(lambdas: Lambdas) -> None:
-    image_id = _uploaded(lambdas, factory.photo(64, 48))
+    image_id = _uploaded(lambdas, _photo())
     lambdas.invoke("ingest", payload("sqs_s3_object_created", IMAGE_ID=image_id))
     base = payload("sqs_render", IMAGE_ID=image_id)
     bodies = [json.dumps({"image_id": image_id, "rendition": n}) for n in ("thumb", "large")]
@@ -86,10 +95,12 @@ def test_render_message_renders_and_last_one_makes_ready(lambdas: Lambdas) -> No
 
 
 def test_render_failure_on_last_receive_fails_the_image(lambdas: Lambdas) -> None:
-    image_id = _uploaded(lambdas, factory.photo(64, 48))
+    image_id = _uploaded(lambdas, _photo())
     lambdas.invoke("ingest", payload("sqs_s3_object_created", IMAGE_ID=image_id))
     lambdas.deps.uploads.delete([f"masters/{image_id}.tif"])  # the master vanished: KeyError
     base = payload("sqs_render", IMAGE_ID=image_id)
+    large = json.dumps({"image_id": image_id, "rendition": "large"})  # the one fanned out
+    base = batch(base, [("r1", large, 1)])
     first = lambdas.invoke("render", batch(base, [("r1", base["Records"][0]["body"], 1)]))
     assert first == {"batchItemFailures": [{"itemIdentifier": "r1"}]}
     assert lambdas.deps.repo.get(image_id).status is Status.PROCESSING
@@ -127,7 +138,7 @@ def test_each_outcome_is_published_as_a_cloudwatch_metric(
 ) -> None:
     monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
     # GIVEN one good upload
-    image_id = _uploaded(lambdas, factory.photo(64, 48))
+    image_id = _uploaded(lambdas, _photo())
     capsys.readouterr()
     # WHEN it is ingested and both its renditions are rendered
     lambdas.invoke("ingest", payload("sqs_s3_object_created", IMAGE_ID=image_id))

@@ -118,6 +118,25 @@ def _is(colour: list[float], rgb: tuple[int, int, int]) -> bool:
     return all(abs(c - e) < 60 for c, e in zip(colour, rgb, strict=True))
 
 
+def test_a_small_photo_is_ready_from_ingest_alone_with_no_master_stored(
+    stack: Stack, client: Client
+) -> None:
+    # GIVEN an 800x600 photo: every default rendition is under ingest's inline limit
+    image_id = _upload(stack, client, factory.photo(800, 600))
+    # WHEN only the ingest function runs
+    for record in stack.drain(stack.ingest_queue_url):
+        client.lambda_.invoke("ingest", {"Records": [record]})
+    # THEN the image is ready with all four renditions, nothing waits on the render queue,
+    # and no master was written for render invocations that will never come
+    image = _image(client, image_id)
+    assert image["status"] == "ready" and len(image["renditions"]) == 4
+    assert stack.drain(stack.render_queue_url) == []
+    listing = stack.s3.list_objects_v2(
+        Bucket=stack.services.settings.uploads_bucket, Prefix=f"masters/{image_id}"
+    )
+    assert listing.get("KeyCount", 0) == 0
+
+
 @pytest.mark.parametrize("orientation", range(9))
 def test_every_exif_orientation_comes_out_upright(
     stack: Stack, client: Client, orientation: int
@@ -285,19 +304,26 @@ def test_renders_racing_on_one_image_make_it_ready_exactly_once(
     stack: Stack, client: Client
 ) -> None:
     from concurrent.futures import ThreadPoolExecutor
+    from dataclasses import replace
 
+    from chalicelib.domain.renditions import RenditionSpec
     from chalicelib.ports import RenderTask
-    from chalicelib.services import render
+    from chalicelib.services import ingest, render
 
-    image_id = _upload(stack, client, factory.photo(900, 600))
-    for record in stack.drain(stack.ingest_queue_url):
-        client.lambda_.invoke("ingest", {"Records": [record]})
+    # GIVEN a profile of two renditions too big for ingest to cut itself, so both fan out
+    big = (RenditionSpec("wide", 1600), RenditionSpec("large", 2048))
+    deps = replace(stack.services.deps, profile=big)
+    image_id = _upload(stack, client, factory.photo(3000, 2000))
+    stack.drain(stack.ingest_queue_url)
+    assert ingest.ingest_object(deps, f"uploads/{image_id}") == "fanned_out"
     tasks = [json.loads(r["body"]) for r in stack.drain(stack.render_queue_url)]
-    deps = stack.services.deps
-    # One task per rendition: in-process moto's S3 is not safe for concurrent PUTs of one key.
+    # WHEN both render invocations finish at the same moment
+    # (one task per rendition: in-process moto's S3 is not safe for concurrent PUTs of one key)
     racing = [RenderTask(t["image_id"], t["rendition"]) for t in tasks]
+    assert len(racing) == 2
     with ThreadPoolExecutor(max_workers=len(racing)) as pool:
         outcomes = list(pool.map(lambda task: render.render_one(deps, task), racing))
+    # THEN exactly one of them marks the image ready
     assert outcomes.count("ready") == 1, outcomes
     image = _image(client, image_id)
-    assert image["status"] == "ready" and len(image["renditions"]) == 4
+    assert image["status"] == "ready" and set(image["renditions"]) == {"wide", "large"}

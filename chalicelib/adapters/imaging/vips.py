@@ -18,13 +18,14 @@ cost 6% more at 200 px, and nearly doubles the encode time); PNG renditions are 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from chalicelib.adapters.imaging.vips_master import decode_master, read_header
 from chalicelib.adapters.imaging.vips_runtime import Budget, pyvips_module
 from chalicelib.domain import blurhash, palette
-from chalicelib.domain.renditions import Size, fit_width
+from chalicelib.domain.renditions import RenditionSpec, Size, fit_width
 from chalicelib.ports import Encoded, Master
 
 JPEG_BACKGROUND = [255, 255, 255]
@@ -49,13 +50,17 @@ class VipsProcessor:
         self._master_compression = master_compression
         self._clock = clock
 
-    def make_master(self, data: bytes, width: int, budget_seconds: float) -> Master:
-        """Decode once: upright, sRGB 8-bit, shrunk to `width`, metadata dropped."""
+    def make_master(
+        self, data: bytes, width: int, budget_seconds: float, store: bool = True
+    ) -> Master:
+        """Decode once: upright, sRGB 8-bit, shrunk to `width`, metadata dropped; kept in
+        memory, and encoded for storage when `store`."""
         budget = Budget(budget_seconds, self._clock)
         header = read_header(data, self._max_pixels, self._max_side)
         target = fit_width(header.upright, width)
-        tiff, size = decode_master(data, header, target, budget, self._encode_master)
-        return Master(tiff, size.width, size.height)
+        pixels = decode_master(data, header, target, budget)
+        stored = self._encode_master(pixels) if store else b""
+        return Master(stored, pixels.width, pixels.height, pixels)
 
     def render(
         self, master: bytes, width: int, fmt: str, quality: int, budget_seconds: float
@@ -68,9 +73,24 @@ class VipsProcessor:
         data = budget.run(resized, lambda im: _encode(im, fmt, quality))
         return Encoded(data, target.width, target.height, fmt)
 
-    def summarize(self, master: bytes) -> tuple[str, str, str]:
+    def render_many(
+        self, master: Master, specs: Sequence[RenditionSpec], budget_seconds: float
+    ) -> list[Encoded]:
+        """A cascade from the master: largest first, each cut from the one before it, every
+        size planned from the master's (so rounding never drifts); `specs` order kept."""
+        budget = Budget(budget_seconds, self._clock)
+        image = _pixels(master)
+        made: dict[str, Encoded] = {}
+        for spec in sorted(specs, key=lambda s: -s.width):
+            target = fit_width(Size(master.width, master.height), spec.width)
+            image = budget.materialize(_resize(image, target))
+            data = budget.run(image, partial(_encode, fmt=spec.format, quality=spec.quality))
+            made[spec.name] = Encoded(data, target.width, target.height, spec.format)
+        return [made[spec.name] for spec in specs]
+
+    def summarize(self, master: Master) -> tuple[str, str, str]:
         """(palette colour name, "#rrggbb" dominant colour, BlurHash) of a master."""
-        image = pyvips_module().Image.tiffload_buffer(master, fail_on="error")
+        image = _pixels(master)
         if image.bands < 3:
             image = image.colourspace("srgb")
         if image.hasalpha():
@@ -86,6 +106,13 @@ class VipsProcessor:
 
     def _encode_master(self, image: Any) -> bytes:
         return bytes(image.tiffsave_buffer(compression=self._master_compression, keep="none"))
+
+
+def _pixels(master: Master) -> Any:
+    """The master's pixels: the in-memory copy when this process made it, else its TIFF."""
+    if master.pixels is not None:
+        return master.pixels
+    return pyvips_module().Image.tiffload_buffer(master.data, fail_on="error").copy_memory()
 
 
 def _resize(image: Any, target: Size) -> Any:

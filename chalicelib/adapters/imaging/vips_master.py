@@ -10,7 +10,6 @@ still go through thumbnail_buffer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +31,6 @@ JPEG_SHRINKS = (8, 4, 2)
 # libjpeg only warns when the scan data ends before the picture does (a header that lies
 # about its size); fail_on="truncated" would let that through as a flat grey image.
 SHORT_DATA_WARNINGS = ("premature end",)
-Encoder = Callable[[Any], bytes]
 
 
 @dataclass(frozen=True)
@@ -69,20 +67,19 @@ def read_header(data: bytes, max_pixels: int, max_side: int) -> Header:
     return Header(Size(width, height), int(orientation), has_icc, loader)
 
 
-def decode_master(
-    data: bytes, header: Header, target: Size, budget: Budget, encode: Encoder
-) -> tuple[bytes, Size]:
-    """JPEG: every libjpeg warning fatal first; scan data that ends early is corrupt, any
-    other warning (extraneous bytes, odd markers) gets a tolerant second decode."""
+def decode_master(data: bytes, header: Header, target: Size, budget: Budget) -> Any:
+    """The master, computed into memory. JPEG: every libjpeg warning fatal first; scan data
+    that ends early is corrupt, any other warning (extraneous bytes, odd markers) gets a
+    tolerant second decode."""
     fail_on = FAIL_ON[header.loader]
     if fail_on != "truncated":
-        return _decode(data, header, target, fail_on, budget, encode)
+        return _decode(data, header, target, fail_on, budget)
     try:
-        return _decode(data, header, target, "warning", budget, encode)
+        return _decode(data, header, target, "warning", budget)
     except Rejected as strict:
         if any(sign in strict.detail.lower() for sign in SHORT_DATA_WARNINGS):
             raise
-    return _decode(data, header, target, fail_on, budget, encode)
+    return _decode(data, header, target, fail_on, budget)
 
 
 def to_srgb8(image: Any) -> Any:
@@ -93,16 +90,14 @@ def to_srgb8(image: Any) -> Any:
     return image
 
 
-def _decode(
-    data: bytes, header: Header, target: Size, fail_on: str, budget: Budget, encode: Encoder
-) -> tuple[bytes, Size]:
+def _decode(data: bytes, header: Header, target: Size, fail_on: str, budget: Budget) -> Any:
     pv = pyvips_module()
     try:
         if header.loader == "jpegload_buffer":
             image = _jpeg_upright(data, header, target, fail_on, budget)
         else:
             image = _thumbnail(data, header, target, fail_on)
-        return budget.run(image, encode), Size(image.width, image.height)
+        return budget.materialize(image)
     except pv.Error as exc:
         raise Rejected("corrupt_image", error_summary(exc)) from exc
 
@@ -126,7 +121,10 @@ def _jpeg_upright(data: bytes, header: Header, target: Size, fail_on: str, budge
     if header.orientation == 1:
         return image
     # Turning needs the whole (small) picture; computing it here stays inside the budget.
-    return budget.run(image, lambda im: im.copy_memory()).autorot()
+    # The computed copy has no metadata, so it is told its orientation again.
+    whole = budget.materialize(image).copy()
+    whole.set_type(pyvips_module().GValue.gint_type, "orientation", header.orientation)
+    return whole.autorot()
 
 
 def jpeg_shrink(stored: Size, target: Size) -> int:

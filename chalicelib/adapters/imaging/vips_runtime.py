@@ -43,14 +43,30 @@ class Budget:
     def run(self, image: Any, sink: Callable[[Any], T]) -> T:
         """Compute `sink(image)`, killing it once the deadline passes."""
         self.check()
-        image.set_progress(True)
-        image.signal_connect("eval", self._on_eval)
+        # Watch a throwaway view, never `image` itself: an image that outlives this call
+        # (a master reused for several renditions) must not carry a stale deadline.
+        watched = image.copy()
+        watched.set_progress(True)
+        watched.signal_connect("eval", self._on_eval)
         try:
-            return sink(image)
+            return sink(watched)
         except pyvips_module().Error as exc:
             if self.expired:
                 raise ProcessingTimeout("processing budget exceeded") from exc
             raise
+
+    def materialize(self, image: Any) -> Any:
+        """Compute `image` into a fresh in-memory image with nothing upstream.
+
+        copy_memory() would do the work too, but its result keeps pointing at the image whose
+        eval signal the budget connected, and libvips emits that signal again whenever the
+        copy feeds a later pipeline: by then the Python callback may be gone (a hard crash,
+        "ffi.from_handle() ... points to garbage"). A plain buffer has no such past."""
+        pixels = self.run(image, lambda im: im.write_to_memory())
+        clean = pyvips_module().Image.new_from_memory(
+            pixels, image.width, image.height, image.bands, image.format
+        )
+        return clean.copy(interpretation=image.interpretation)
 
     def _on_eval(self, image: Any, _progress: Any) -> None:
         if not self.expired and self._clock() >= self._deadline:

@@ -8,6 +8,7 @@ import pyvips
 from chalicelib.adapters.imaging.vips import VipsProcessor
 from chalicelib.domain.blurhash import BASE83, base83, linear_to_srgb
 from chalicelib.domain.palette import PALETTE
+from chalicelib.ports import Master
 from tests.images import factory
 
 BUDGET = 30.0
@@ -19,8 +20,10 @@ def vips() -> VipsProcessor:
     return VipsProcessor()
 
 
-def master(vips: VipsProcessor, data: bytes, width: int = 2048) -> bytes:
-    return vips.make_master(data, width, BUDGET).data
+def master(vips: VipsProcessor, data: bytes, width: int = 2048) -> Master:
+    """A master as a render invocation sees it: read back from its stored TIFF."""
+    made = vips.make_master(data, width, BUDGET)
+    return Master(made.data, made.width, made.height)
 
 
 def rgb_of(hex_colour: str) -> tuple[int, int, int]:
@@ -83,7 +86,7 @@ def test_given_a_photo_then_the_hash_is_a_valid_4x3_blurhash_of_its_average(
     assert blurhash[0] == "L" == base83((4 - 1) + (3 - 1) * 9, 1)
     assert set(blurhash) <= set(BASE83)
     # ...whose DC is the picture's average colour, averaged in linear light (scRGB)
-    assert close(dc_of(blurhash), linear_mean(data), tolerance=3)
+    assert close(dc_of(blurhash), linear_mean(data.data), tolerance=3)
     assert name in PALETTE
     assert hex_colour.startswith("#") and len(hex_colour) == 7
 
@@ -113,7 +116,18 @@ def test_given_a_tiny_master_then_it_is_not_enlarged_and_still_summarised(
     # GIVEN a 3x2 blue master (smaller than both samples)
     tiny = factory.solid(3, 2, (20, 60, 200)).tiffsave_buffer(keep="none")
 
-    name, hex_colour, blurhash = vips.summarize(bytes(tiny))
+    name, hex_colour, blurhash = vips.summarize(Master(bytes(tiny), 3, 2))
 
     assert (name, hex_colour) == ("blue", "#143cc8")
     assert blurhash[2:6] == base83(20 << 16 | 60 << 8 | 200, 4)
+
+
+def test_the_in_memory_master_and_its_stored_tiff_give_the_same_summary(
+    vips: VipsProcessor,
+) -> None:
+    # GIVEN the master as ingest holds it in memory, and the same read back from its TIFF
+    made = vips.make_master(factory.photo(1600, 1200), 1024, BUDGET)
+    stored = Master(made.data, made.width, made.height)
+    # THEN both summaries agree
+    assert made.pixels is not None
+    assert vips.summarize(made) == vips.summarize(stored)

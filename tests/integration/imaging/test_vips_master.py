@@ -7,7 +7,7 @@ import pyvips
 
 from chalicelib.adapters.imaging.vips import VipsProcessor
 from chalicelib.adapters.imaging.vips_master import jpeg_shrink, read_header
-from chalicelib.domain.renditions import Size
+from chalicelib.domain.renditions import RenditionSpec, Size
 from tests.images import factory
 
 
@@ -62,3 +62,29 @@ def test_a_shrunk_and_turned_jpeg_comes_out_upright(orientation: int) -> None:
 
 def _near(actual: list[float], expected: tuple[int, ...]) -> bool:
     return all(abs(a - e) <= 40 for a, e in zip(actual, expected, strict=True))
+
+
+def test_render_many_cuts_a_cascade_at_the_planned_sizes_in_the_asked_order() -> None:
+    # GIVEN the in-memory master of a 3000x2000 photo, 2048 px wide
+    vips = VipsProcessor()
+    master = vips.make_master(factory.photo(3000, 2000), 2048, 30, store=False)
+    specs = (RenditionSpec("thumb", 200), RenditionSpec("regular", 1080),
+             RenditionSpec("small", 400, "jpeg", 80))  # fmt: skip
+    # WHEN ingest cuts them itself
+    made = vips.render_many(master, specs, 30)
+    # THEN each has its planned size and format, in the order asked, with nothing stored
+    assert master.data == b""
+    assert [(e.width, e.height, e.format) for e in made] == [
+        (200, 133, "webp"), (1080, 720, "webp"), (400, 267, "jpeg")]  # fmt: skip
+    # AND a cascaded rendition is the same picture as one cut straight from the master
+    direct = pyvips.Image.new_from_buffer(vips.render(
+        vips.make_master(factory.photo(3000, 2000), 2048, 30).data, 200, "webp", 82, 30
+    ).data, "")
+    cascaded = pyvips.Image.new_from_buffer(made[0].data, "")
+    assert (cascaded - direct).abs().avg() < 3.0
+
+
+def test_render_many_keeps_alpha_through_the_cascade() -> None:
+    master = VipsProcessor().make_master(factory.rgba_png(), 2048, 30, store=False)
+    made = VipsProcessor().render_many(master, (RenditionSpec("t", 100, "png"),), 30)
+    assert pyvips.Image.new_from_buffer(made[0].data, "").hasalpha()

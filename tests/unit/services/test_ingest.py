@@ -1,4 +1,5 @@
-"""Ingest: header checks before any decode, facts recorded, renders fanned out."""
+"""Ingest: header checks before any decode, facts recorded, small renditions cut here and
+big ones fanned out."""
 
 from __future__ import annotations
 
@@ -22,24 +23,59 @@ def _uploaded(deps, data: bytes, declared: int | None = None) -> str:  # type: i
     return image_id
 
 
-def test_given_a_photo_when_ingested_then_facts_master_and_one_task_per_rendition() -> None:
-    deps = make_deps(FakeProcessor(size=(640, 480)))
-    image_id = _uploaded(deps, factory.photo(640, 480))
+def test_given_a_big_photo_then_the_big_rendition_is_fanned_out_and_the_small_cut_here() -> None:
+    # GIVEN a 4000x3000 photo and a profile of a 200 px thumb and a 2048 px large
+    deps = make_deps(FakeProcessor(size=(4000, 3000)))
+    image_id = _uploaded(deps, factory.photo(4000, 3000))
+    # WHEN ingested
     assert ingest.ingest_object(deps, f"uploads/{image_id}") == "fanned_out"
     image = deps.repo.get(image_id)
     assert image is not None and image.status is Status.PROCESSING
     assert image.facts is not None
     assert (image.facts.width, image.facts.height, image.facts.orientation) == (
-        640,
-        480,
+        4000,
+        3000,
         "landscape",
     )
+    # THEN the 2048x1536 large (3.1 MP) goes to a render invocation, which reads the stored
+    # master, and the thumb is already cut and recorded
     assert image.facts.format == "jpeg" and image.expected == ("thumb", "large")
     assert f"masters/{image_id}.tif" in deps.uploads.objects
-    assert [(t.image_id, t.rendition) for t in deps.queue.sent] == [
-        (image_id, "thumb"),
-        (image_id, "large"),
-    ]
+    assert [(t.image_id, t.rendition) for t in deps.queue.sent] == [(image_id, "large")]
+    assert set(image.renditions) == {"thumb"}
+    assert f"{image_id}/thumb.webp" in deps.renditions.objects
+
+
+def test_given_a_small_photo_then_ingest_cuts_everything_and_the_image_is_ready() -> None:
+    # GIVEN a 640x480 photo: even its "large" (640x480) is under the inline limit
+    processor = FakeProcessor(size=(640, 480))
+    deps = make_deps(processor)
+    image_id = _uploaded(deps, factory.photo(640, 480))
+    # WHEN ingested THEN it is ready without any render task, and no master was stored
+    assert ingest.ingest_object(deps, f"uploads/{image_id}") == "ready"
+    image = deps.repo.get(image_id)
+    assert image is not None and image.status is Status.READY
+    assert set(image.renditions) == {"thumb", "large"}
+    assert deps.queue.sent == []
+    assert f"masters/{image_id}.tif" not in deps.uploads.objects
+    assert processor.calls[0] == "master:unstored"
+
+
+def test_given_inline_cutting_runs_out_of_budget_then_failed_processing_timeout() -> None:
+    processor = FakeProcessor(size=(640, 480))
+    deps = make_deps(processor)
+    image_id = _uploaded(deps, factory.photo(640, 480))
+
+    def out_of_time(*_args: object) -> list[object]:
+        raise ProcessingTimeout("budget")
+
+    processor.render_many = out_of_time  # type: ignore[method-assign]
+    assert ingest.ingest_object(deps, f"uploads/{image_id}") == "failed:processing_timeout"
+    image = deps.repo.get(image_id)
+    assert image is not None and (image.status, image.reason) == (
+        Status.FAILED,
+        "processing_timeout",
+    )
 
 
 def test_given_exif_rotated_photo_then_display_size_is_recorded() -> None:
@@ -118,7 +154,7 @@ def test_given_a_redelivery_while_processing_then_it_completes() -> None:
     deps = make_deps()
     image_id = _uploaded(deps, factory.photo(64, 64))
     deps.repo.start_processing(image_id, "t")  # an earlier attempt died here
-    assert ingest.ingest_object(deps, f"uploads/{image_id}") == "fanned_out"
+    assert ingest.ingest_object(deps, f"uploads/{image_id}") == "ready"
 
 
 def test_given_an_upload_with_no_record_then_the_orphan_is_removed() -> None:
