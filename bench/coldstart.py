@@ -10,10 +10,10 @@ function's AWS environment, alternating round by round, each round at another st
       third-party), in the order the real path loaded them;
   (c) first call: the real path, `import app` then the first invocation up to the first
       network call (Services built, boto3 clients made): informative, not judged.
-(a) and (b) run again with no cached bytecode outside the standard library, as the deployed
-package ships none. Also: which heavy modules the API holds after `import app`, and our
-modules' share of `-X importtime`. Writes bench/results/<date>-<host>-coldstart.md. Numbers,
-not assertions: nothing here fails on a slow run.
+(a) and (b) run again with no cached bytecode outside the standard library, as a package
+built without python3.12 ships none (infra/bytecode.py). Also: which heavy modules the API
+holds after `import app`, and our modules' share of `-X importtime`. Writes
+bench/results/<date>-<host>-coldstart.md. Numbers, not assertions: nothing fails on a slow run.
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=15, help="rounds with .pyc (15)")
     parser.add_argument("--no-pyc-rounds", type=int, default=15,
-                        help="rounds without cached bytecode, as deployed (15; 0 skips)")
+                        help="rounds without cached bytecode (15; 0 skips)")
     parser.add_argument("--quick", action="store_true", help="a tiny run, to try the plumbing")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where the .md goes")
     return parser.parse_args(argv)

@@ -61,7 +61,8 @@ def section(results: dict[str, Any]) -> str:
               "without; method at the end of this section.", ""]
     lines += ["With cached bytecode (.pyc), ms:", "", *_table(lambdas, cached=True), ""]
     if any("no_pyc" in row for row in lambdas.values()):
-        lines += ["As deployed, no cached bytecode outside the standard library, ms:", "",
+        lines += ["No cached bytecode outside the standard library (a package built without "
+                  "python3.12), ms:", "",
                   *_table(lambdas, cached=False), ""]
     lines += [_heavy_line(results["api_heavy_modules"]), ""]
     lines += ["Third-party packages each cold path loads:", ""]
@@ -88,7 +89,7 @@ def verdicts(results: dict[str, Any]) -> list[str]:
     lines = [_share_line("", {n: r["own_share"] for n, r in lambdas.items()})]
     no_pyc = {n: r["no_pyc"]["own_share"] for n, r in lambdas.items() if "no_pyc" in r}
     if no_pyc:
-        lines.append(_share_line(", as deployed (no .pyc)", no_pyc))
+        lines.append(_share_line(", with no .pyc", no_pyc))
     heavy = results["api_heavy_modules"]
     found = sorted(set(heavy["after_import_app"]) | set(heavy["after_first_call"] or []))
     verdict = "FAIL: " + ", ".join(found) if found else "PASS"

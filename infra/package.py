@@ -13,6 +13,8 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from infra import bytecode
+
 ROOT = Path(__file__).resolve().parents[1]
 # Lambda's python3.12 runs on Amazon Linux 2023 (glibc 2.34). python3.11 runs on Amazon
 # Linux 2 (glibc 2.26), where the pinned pyvips-binary and Pillow 13 wheels
@@ -94,7 +96,20 @@ def build_layer(out: Path, arch: str = DEFAULT_ARCH) -> Path:
     shutil.rmtree(layer_dir, ignore_errors=True)
     requirements = ROOT / "layers" / "imaging" / "requirements.txt"
     pip_install_for_lambda(requirements, layer_dir / "python", arch)
+    python = _runtime_python()
+    if python:
+        bytecode.compile_tree(layer_dir, python, "/opt")
     return zip_tree(layer_dir, out / LAYER_ZIP)
+
+
+def _runtime_python() -> str | None:
+    """The runtime's Python for bytecode; without it the artefacts ship sources only."""
+    version = LAMBDA_RUNTIME.removeprefix("python")
+    python = bytecode.runtime_python(version)
+    if python is None:
+        print(f"package: no python{version} here: shipping sources only, so each cold start "
+              "compiles what it imports (about 0.3-0.5 s)", file=sys.stderr)
+    return python
 
 
 def stage_project(stage: Path, with_deps: bool, arch: str = DEFAULT_ARCH) -> None:
@@ -206,6 +221,9 @@ def _build(args: argparse.Namespace) -> Path:
         return layer
     stage_project(out / "stage", with_deps=not args.no_deps, arch=args.arch)
     template = chalice_package(out / "stage", out, args.stage)
+    python = None if args.no_deps else _runtime_python()
+    if python:
+        bytecode.compile_zip(out / "deployment.zip", python, zip_tree, "/var/task")
     if not args.no_deps:
         check_layer_size(build_layer(out, args.arch))
         check_glibc(out / "stage" / "vendor", layer_site)
