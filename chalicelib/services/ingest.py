@@ -23,7 +23,7 @@ from chalicelib.domain.renditions import (
 )
 from chalicelib.ports import Master, RenderTask
 from chalicelib.services.deps import Deps
-from chalicelib.services.render import publish
+from chalicelib.services.render import fail, publish
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def give_up(deps: Deps, key: str, reason: str = "processing_error") -> None:
     """Retries are spent: the image ends `failed` (no-op if already terminal)."""
     image_id = image_id_from_upload_key(key)
     if image_id is not None:
-        deps.repo.fail(image_id, reason, deps.now())
+        fail(deps, image_id, reason)
 
 
 def _stale(deps: Deps, image_id: str, key: str) -> str:
@@ -91,7 +91,7 @@ def _cut_inline(deps: Deps, image_id: str, decoded: _Decoded) -> str:
     try:
         made = deps.processor().render_many(decoded.master, decoded.inline, budget)
     except ProcessingTimeout:
-        deps.repo.fail(image_id, "processing_timeout", deps.now())
+        fail(deps, image_id, "processing_timeout")
         return "failed:processing_timeout"
     outcomes = [
         publish(deps, image_id, spec, encoded)

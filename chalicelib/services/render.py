@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from chalicelib.domain.errors import ProcessingTimeout, Rejected
-from chalicelib.domain.model import Rendition, Status
+from chalicelib.domain.model import Rendition, Status, master_key
 from chalicelib.domain.renditions import RenditionSpec, rendition_key
 from chalicelib.ports import Encoded, RenderTask
 from chalicelib.services.deps import Deps
@@ -29,12 +29,12 @@ def render_one(deps: Deps, task: RenderTask) -> str:
     try:
         encoded = deps.processor().render(master, spec.width, spec.format, spec.quality, budget)
     except ProcessingTimeout:
-        deps.repo.fail(task.image_id, "processing_timeout", deps.now())
+        give_up(deps, task, "processing_timeout")
         return "failed:processing_timeout"
     except Rejected as rejection:
         # The master was made by us; if it will not decode, retrying cannot help.
         log.error("master of %s did not decode: %s", task.image_id, rejection)
-        deps.repo.fail(task.image_id, "processing_error", deps.now())
+        give_up(deps, task)
         return "failed:processing_error"
     return publish(deps, task.image_id, spec, encoded)
 
@@ -54,13 +54,27 @@ def publish(deps: Deps, image_id: str, spec: RenditionSpec, encoded: Encoded) ->
 
 def give_up(deps: Deps, task: RenderTask, reason: str = "processing_error") -> None:
     """Retries are spent: the image ends `failed`."""
-    deps.repo.fail(task.image_id, reason, deps.now())
+    fail(deps, task.image_id, reason)
+
+
+def fail(deps: Deps, image_id: str, reason: str) -> None:
+    """The image ends `failed` (no-op if already terminal), and its master goes."""
+    if deps.repo.fail(image_id, reason, deps.now()):
+        _drop_master(deps, image_id)
 
 
 def _maybe_finish(deps: Deps, image_id: str, complete: bool) -> str:
     if complete and deps.repo.finish(image_id, deps.now()):
+        _drop_master(deps, image_id)
         return "ready"
     return "rendered"
+
+
+def _drop_master(deps: Deps, image_id: str) -> None:
+    """Once the image has ended no task reads its master again (a late or repeated task finds
+    the image no longer processing and stops first), so the 8 MB intermediate goes; the
+    original stays, and is what any future rendering would start from."""
+    deps.uploads.delete([master_key(image_id)])
 
 
 def _withdraw(deps: Deps, image_id: str, key: str) -> str:

@@ -69,6 +69,14 @@ def _rendition(stack: Stack, image: dict[str, Any], name: str) -> bytes:
     return bytes(stack.s3.get_object(Bucket=bucket, Key=key)["Body"].read())
 
 
+def _masters(stack: Stack, image_id: str) -> int:
+    """How many stored masters the image has."""
+    listing = stack.s3.list_objects_v2(
+        Bucket=stack.services.settings.uploads_bucket, Prefix=f"masters/{image_id}"
+    )
+    return int(listing.get("KeyCount", 0))
+
+
 def _process(
     stack: Stack, client: Client, data: bytes, content_type: str = "image/jpeg"
 ) -> dict[str, Any]:
@@ -98,6 +106,8 @@ def test_a_photo_becomes_ready_with_every_rendition_never_upscaled(
     thumb = _rendition(stack, image, "thumb")
     assert thumb[:4] == b"RIFF" and thumb[8:12] == b"WEBP"
     assert image["renditions"]["thumb"]["bytes"] == len(thumb)
+    # the 1600x1200 "large" was rendered from a stored master, which went once ready
+    assert _masters(stack, image["id"]) == 0
 
 
 def _quadrants(data: bytes) -> list[list[float]]:
@@ -131,10 +141,7 @@ def test_a_small_photo_is_ready_from_ingest_alone_with_no_master_stored(
     image = _image(client, image_id)
     assert image["status"] == "ready" and len(image["renditions"]) == 4
     assert stack.drain(stack.render_queue_url) == []
-    listing = stack.s3.list_objects_v2(
-        Bucket=stack.services.settings.uploads_bucket, Prefix=f"masters/{image_id}"
-    )
-    assert listing.get("KeyCount", 0) == 0
+    assert _masters(stack, image_id) == 0
 
 
 @pytest.mark.parametrize("orientation", range(9))
@@ -316,6 +323,7 @@ def test_renders_racing_on_one_image_make_it_ready_exactly_once(
     image_id = _upload(stack, client, factory.photo(3000, 2000))
     stack.drain(stack.ingest_queue_url)
     assert ingest.ingest_object(deps, f"uploads/{image_id}") == "fanned_out"
+    assert _masters(stack, image_id) == 1  # what the render invocations read
     tasks = [json.loads(r["body"]) for r in stack.drain(stack.render_queue_url)]
     # WHEN both render invocations finish at the same moment
     # (one task per rendition: in-process moto's S3 is not safe for concurrent PUTs of one key)
@@ -327,3 +335,4 @@ def test_renders_racing_on_one_image_make_it_ready_exactly_once(
     assert outcomes.count("ready") == 1, outcomes
     image = _image(client, image_id)
     assert image["status"] == "ready" and set(image["renditions"]) == {"wide", "large"}
+    assert _masters(stack, image_id) == 0  # and it went once the image was ready

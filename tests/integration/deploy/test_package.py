@@ -13,8 +13,8 @@ from tests.integration.deploy.sam_reading import allowed, functions, role_statem
 EVENT_FUNCTIONS = {"Ingest": "IngestQueue", "Render": "RenderQueue"}
 SIZES = {
     "APIHandler": (512, 10),
-    "Ingest": (2048, 120),
-    "Render": (1536, 120),
+    "Ingest": (1769, 120),
+    "Render": (1769, 120),
     "Indexer": (512, 60),
     "PostConfirmation": (256, 10),
 }
@@ -214,6 +214,8 @@ INGEST_GRANTS = [
     ("s3:GetObject", UPLOADS),
     ("s3:DeleteObject", UPLOADS),
     ("s3:PutObject", MASTERS),
+    ("s3:PutObject", RENDITIONS),  # renditions up to 1 MP are cut and published by ingest
+    ("s3:DeleteObject", RENDITIONS),  # ... and withdrawn if the image went meanwhile
     ("s3:ListBucket", "${UploadsBucket.Arn}"),  # HEAD on a missing key: 404, not 403
 ]
 RENDER_GRANTS = [
@@ -223,13 +225,14 @@ RENDER_GRANTS = [
     ("dynamodb:GetItem", TABLE),
     ("dynamodb:UpdateItem", TABLE),
     ("s3:GetObject", MASTERS),
+    ("s3:DeleteObject", MASTERS),  # the image has ended: its master goes
     ("s3:PutObject", RENDITIONS),
     ("s3:DeleteObject", RENDITIONS),
 ]
 DENIED = [
     ("APIHandler", "s3:PutObject", RENDITIONS),
     ("APIHandler", "sqs:SendMessage", "${RenderQueue.Arn}"),
-    ("Ingest", "s3:PutObject", RENDITIONS),
+    ("Ingest", "s3:PutObject", "${WebBucket.Arn}/*"),
     ("Ingest", "dynamodb:DeleteItem", TABLE),
     ("Render", "s3:DeleteObject", UPLOADS),
     ("Render", "s3:PutObject", MASTERS),

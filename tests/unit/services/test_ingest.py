@@ -182,9 +182,11 @@ def test_given_the_header_is_read_then_only_a_prefix_is_fetched_first() -> None:
 def test_given_retries_spent_when_giving_up_then_failed_processing_error() -> None:
     deps = make_deps()
     image_id = _uploaded(deps, factory.photo(64, 64))
+    deps.uploads.put(f"masters/{image_id}.tif", b"MASTER", "image/tiff")  # stored, then crashed
     ingest.give_up(deps, f"uploads/{image_id}")
     image = deps.repo.get(image_id)
     assert image is not None and (image.status, image.reason) == (Status.FAILED, "processing_error")
+    assert f"masters/{image_id}.tif" not in deps.uploads.objects
 
 
 def test_given_the_object_was_deleted_before_ingest_then_a_logged_no_op() -> None:

@@ -40,6 +40,15 @@ def test_given_all_tasks_when_rendered_then_ready_once_with_every_rendition() ->
     assert deps.renditions.objects[f"{image_id}/thumb.webp"][1] == "image/webp"
 
 
+def test_given_the_master_when_the_image_becomes_ready_then_the_master_goes_not_before() -> None:
+    deps = make_deps()
+    image_id = _processing(deps)
+    render.render_one(deps, RenderTask(image_id, "thumb"))
+    assert f"masters/{image_id}.tif" in deps.uploads.objects  # "large" still reads it
+    render.render_one(deps, RenderTask(image_id, "large"))
+    assert f"masters/{image_id}.tif" not in deps.uploads.objects
+
+
 def test_given_a_redelivered_task_after_ready_then_nothing_changes() -> None:
     deps = make_deps()
     image_id = _processing(deps)
@@ -88,3 +97,13 @@ def test_given_render_over_budget_then_failed_processing_timeout() -> None:
     render.render_one(deps, RenderTask(image_id, "thumb"))
     image = deps.repo.get(image_id)
     assert (image.status, image.reason) == (Status.FAILED, "processing_timeout")
+    assert f"masters/{image_id}.tif" not in deps.uploads.objects
+
+
+def test_given_retries_spent_when_giving_up_then_failed_and_the_master_goes() -> None:
+    deps = make_deps()
+    image_id = _processing(deps)
+    render.give_up(deps, RenderTask(image_id, "large"))
+    image = deps.repo.get(image_id)
+    assert (image.status, image.reason) == (Status.FAILED, "processing_error")
+    assert f"masters/{image_id}.tif" not in deps.uploads.objects
