@@ -85,8 +85,10 @@ class ImageRepository(Protocol):
     ) -> bool:
         """Store what ingest learned; False unless the image is processing."""
 
-    def add_rendition(self, image_id: str, rendition: Rendition, now: str) -> Image | None:
-        """Record one finished rendition; None unless the image is processing."""
+    def add_renditions(
+        self, image_id: str, renditions: Sequence[Rendition], now: str
+    ) -> Image | None:
+        """Record finished renditions in one write; None unless the image is processing."""
 
     def finish(self, image_id: str, now: str) -> bool:
         """processing -> ready exactly once; True only for the call that won."""

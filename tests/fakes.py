@@ -23,6 +23,7 @@ class FakeRepo:
 
     def __init__(self) -> None:
         self.items: dict[str, Image] = {}
+        self.rendition_writes = 0  # add_renditions calls that wrote
 
     def add(self, image: Image) -> None:
         assert image.image_id not in self.items
@@ -68,11 +69,14 @@ class FakeRepo:
         )
         return changed is not None
 
-    def add_rendition(self, image_id: str, rendition: Rendition, now: str) -> Image | None:
+    def add_renditions(
+        self, image_id: str, renditions: Sequence[Rendition], now: str
+    ) -> Image | None:
         image = self.items.get(image_id)
         if image is None or image.status is not Status.PROCESSING:
             return None
-        image.renditions[rendition.name] = rendition
+        image.renditions.update({each.name: each for each in renditions})
+        self.rendition_writes += 1
         return copy.deepcopy(image)
 
     def finish(self, image_id: str, now: str) -> bool:

@@ -93,13 +93,10 @@ def _cut_inline(deps: Deps, image_id: str, decoded: _Decoded) -> str:
     except ProcessingTimeout:
         fail(deps, image_id, "processing_timeout")
         return "failed:processing_timeout"
-    outcomes = [
-        publish(deps, image_id, spec, encoded)
-        for spec, encoded in zip(decoded.inline, made, strict=True)
-    ]
-    if "ready" in outcomes:
+    outcome = publish(deps, image_id, list(zip(decoded.inline, made, strict=True)))
+    if outcome == "ready":
         return "ready"
-    return "fanned_out" if decoded.fanned else outcomes[-1]
+    return "fanned_out" if decoded.fanned else outcome
 
 
 def _validate_and_master(deps: Deps, image: Image) -> _Decoded | None:

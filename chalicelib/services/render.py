@@ -4,6 +4,7 @@ renditions it cuts itself the same way)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from chalicelib.domain.errors import ProcessingTimeout, Rejected
 from chalicelib.domain.model import Rendition, Status, master_key
@@ -36,20 +37,25 @@ def render_one(deps: Deps, task: RenderTask) -> str:
         log.error("master of %s did not decode: %s", task.image_id, rejection)
         give_up(deps, task)
         return "failed:processing_error"
-    return publish(deps, task.image_id, spec, encoded)
+    return publish(deps, task.image_id, [(spec, encoded)])
 
 
-def publish(deps: Deps, image_id: str, spec: RenditionSpec, encoded: Encoded) -> str:
-    """Store one rendition and record it; whichever is recorded last marks the image ready."""
+def publish(deps: Deps, image_id: str, made: Sequence[tuple[RenditionSpec, Encoded]]) -> str:
+    """Store renditions and record them in one write; whichever write completes the set
+    marks the image ready."""
+    renditions = [_store(deps, image_id, spec, encoded) for spec, encoded in made]
+    updated = deps.repo.add_renditions(image_id, renditions, deps.now())
+    if updated is None:
+        return _withdraw(deps, image_id, [r.key for r in renditions])
+    return _maybe_finish(deps, image_id, updated.complete)
+
+
+def _store(deps: Deps, image_id: str, spec: RenditionSpec, encoded: Encoded) -> Rendition:
     key = rendition_key(image_id, spec)
     deps.renditions.put(key, encoded.data, spec.content_type, IMMUTABLE)
-    rendition = Rendition(
+    return Rendition(
         spec.name, key, encoded.width, encoded.height, encoded.format, len(encoded.data)
     )
-    updated = deps.repo.add_rendition(image_id, rendition, deps.now())
-    if updated is None:
-        return _withdraw(deps, image_id, key)
-    return _maybe_finish(deps, image_id, updated.complete)
 
 
 def give_up(deps: Deps, task: RenderTask, reason: str = "processing_error") -> None:
@@ -77,9 +83,11 @@ def _drop_master(deps: Deps, image_id: str) -> None:
     deps.uploads.delete([master_key(image_id)])
 
 
-def _withdraw(deps: Deps, image_id: str, key: str) -> str:
+def _withdraw(deps: Deps, image_id: str, keys: Sequence[str]) -> str:
     """The image was deleted or ended meanwhile: leave no rendition behind for a gone image."""
     current = deps.repo.get(image_id)
-    if current is None or key not in {r.key for r in current.renditions.values()}:
-        deps.renditions.delete([key])
+    recorded = set() if current is None else {r.key for r in current.renditions.values()}
+    orphans = [key for key in keys if key not in recorded]
+    if orphans:
+        deps.renditions.delete(orphans)
     return "stale"

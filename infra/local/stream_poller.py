@@ -60,7 +60,7 @@ class StreamPoller:
     def __init__(
         self, source: StreamSource, streams: Any, stream_arn: str, pool: WorkerPool,
         checkpoints: Checkpoints, failures_path: Path, backoff_seconds: float = 0.2,
-        idle_seconds: float = 0.5,
+        idle_seconds: float = 0.25,  # an empty stream is read 4 times a second, as Lambda does
     ) -> None:
         self.source, self._streams, self._arn, self._pool = source, streams, stream_arn, pool
         self._checkpoints, self._failures_path = checkpoints, failures_path

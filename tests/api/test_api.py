@@ -31,8 +31,8 @@ def _ready(api: Api) -> str:
     image_id = json.loads(_post(api, UPLOAD, ALICE).body)["image_id"]
     repo = api.deps.repo
     repo.start_processing(image_id, "t")
-    repo.add_rendition(
-        image_id, Rendition("thumb", f"{image_id}/thumb.webp", 200, 150, "webp", 7), "t"
+    repo.add_renditions(
+        image_id, [Rendition("thumb", f"{image_id}/thumb.webp", 200, 150, "webp", 7)], "t"
     )
     repo.finish(image_id, "t")
     return image_id

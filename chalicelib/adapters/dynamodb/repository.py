@@ -92,13 +92,14 @@ class DynamoImageRepository:
         ]
         return self._update(image_id, actions, r.status == Status.PROCESSING.value) is not None
 
-    def add_rendition(self, image_id: str, rendition: Rendition, now: str) -> Image | None:
-        """Record one finished rendition; None unless the image is processing."""
+    def add_renditions(
+        self, image_id: str, renditions: Sequence[Rendition], now: str
+    ) -> Image | None:
+        """Record finished renditions in one write (one stream record, one write unit per
+        index); None unless the image is processing."""
         r = self.record
-        actions = [
-            r.renditions[rendition.name].set(as_map(rendition)),
-            r.updated_at.set(now),
-        ]
+        actions = [r.renditions[each.name].set(as_map(each)) for each in renditions]
+        actions.append(r.updated_at.set(now))
         return self._update(image_id, actions, r.status == Status.PROCESSING.value)
 
     def finish(self, image_id: str, now: str) -> bool:

@@ -22,12 +22,16 @@ def test_round_trip_keeps_every_field(stack: Stack) -> None:
     image = _image()
     repo.add(image)
     repo.start_processing(image.image_id, "t1")
-    repo.record_facts(image.image_id, Facts(30, 20, "landscape", "png", 99), ["thumb"], "t2")
-    repo.add_rendition(image.image_id, _rendition(image.image_id, "thumb"), "t3")
+    expected = ["thumb", "small", "large"]
+    repo.record_facts(image.image_id, Facts(30, 20, "landscape", "png", 99), expected, "t2")
+    both = [_rendition(image.image_id, name) for name in ("thumb", "small")]
+    repo.add_renditions(image.image_id, both, "t3")  # one write for several
+    later = repo.add_renditions(image.image_id, [_rendition(image.image_id, "large")], "t4")
     got = repo.get(image.image_id)
     assert got.facts == Facts(30, 20, "landscape", "png", 99)
-    assert got.renditions == {"thumb": _rendition(image.image_id, "thumb")}
-    assert (got.tags, got.expected, got.status) == (("x",), ("thumb",), Status.PROCESSING)
+    assert got.renditions == {r.name: r for r in [*both, _rendition(image.image_id, "large")]}
+    assert later is not None and later.complete and later.renditions == got.renditions
+    assert (got.tags, got.expected, got.status) == (("x",), tuple(expected), Status.PROCESSING)
 
 
 def test_adding_an_existing_id_fails(stack: Stack) -> None:
@@ -45,7 +49,7 @@ def test_ready_is_won_exactly_once(stack: Stack) -> None:
     repo.start_processing(image.image_id, "t")
     assert [repo.finish(image.image_id, "t") for _ in range(3)] == [True, False, False]
     assert repo.start_processing(image.image_id, "t") is None
-    assert repo.add_rendition(image.image_id, _rendition(image.image_id, "late"), "t") is None
+    assert repo.add_renditions(image.image_id, [_rendition(image.image_id, "late")], "t") is None
     assert repo.reject(image.image_id, "corrupt_image", "t") is False
 
 

@@ -24,8 +24,8 @@ def _pending(deps):  # type: ignore[no-untyped-def]
 def _ready(deps):  # type: ignore[no-untyped-def]
     image_id = _pending(deps)
     deps.repo.start_processing(image_id, "t")
-    deps.repo.add_rendition(
-        image_id, Rendition("thumb", f"{image_id}/thumb.webp", 200, 150, "webp", 9), "t"
+    deps.repo.add_renditions(
+        image_id, [Rendition("thumb", f"{image_id}/thumb.webp", 200, 150, "webp", 9)], "t"
     )
     deps.repo.finish(image_id, "t")
     return image_id

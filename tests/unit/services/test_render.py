@@ -71,13 +71,13 @@ def test_given_a_duplicate_task_while_processing_then_no_second_encode() -> None
 def test_given_the_image_was_deleted_mid_render_then_no_rendition_is_left() -> None:
     deps = make_deps()
     image_id = _processing(deps)
-    original_add = deps.repo.add_rendition
+    original_add = deps.repo.add_renditions
 
     def delete_first(*args):  # type: ignore[no-untyped-def]
         deps.repo.delete(image_id)
         return original_add(*args)
 
-    deps.repo.add_rendition = delete_first
+    deps.repo.add_renditions = delete_first
     assert render.render_one(deps, RenderTask(image_id, "thumb")) == "stale"
     assert deps.renditions.objects == {}
 
