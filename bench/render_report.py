@@ -166,7 +166,7 @@ NOTES = [
     "PSNR is against a full-resolution decode resized with Lanczos3 to the same size, all "
     "bands; sizes that differ are resized to the reference first.",
     "The service rows call chalicelib's VipsProcessor exactly as ingest and render do "
-    "(budget signal included); the other rows are candidates measured, not what ships.",
+    "(time budget included); the other rows are candidates measured, not what ships.",
     "Both libvips builds use mozjpeg (sharp's and pyvips-binary's), libvips 8.18.7 on both "
     "sides; JPEG is baseline with optimised Huffman tables on both (the service wrote "
     "progressive JPEG before issue 6).",
