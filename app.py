@@ -8,11 +8,10 @@ from chalice import Chalice
 from chalice.app import DynamoDBEvent, SQSEvent
 
 from chalicelib import bootstrap, config
-from chalicelib.entrypoints.events import indexer as indexer_body
-from chalicelib.entrypoints.events import ingest as ingest_body
-from chalicelib.entrypoints.events import post_confirmation as post_confirmation_body
-from chalicelib.entrypoints.events import render as render_body
 from chalicelib.entrypoints.http import api, errors
+
+# Each event function imports its own body on its first call: every function loads this
+# module, and none should pay at cold start for the other functions' code.
 
 app = Chalice(app_name="stock-images")
 app.register_middleware(errors.json_errors, "http")
@@ -24,12 +23,16 @@ INGEST_QUEUE, RENDER_QUEUE = config.queue_names()
 @app.on_sqs_message(queue=INGEST_QUEUE, batch_size=1)
 def ingest(event: SQSEvent) -> dict[str, Any]:
     """S3 ObjectCreated on uploads/ -> validate, record, fan out renders."""
+    from chalicelib.entrypoints.events import ingest as ingest_body
+
     return ingest_body.handle(event.to_dict(), bootstrap.services())
 
 
 @app.on_sqs_message(queue=RENDER_QUEUE, batch_size=1)
 def render(event: SQSEvent) -> dict[str, Any]:
     """One rendition per message, many in parallel."""
+    from chalicelib.entrypoints.events import render as render_body
+
     return render_body.handle(event.to_dict(), bootstrap.services())
 
 
@@ -38,11 +41,15 @@ def render(event: SQSEvent) -> dict[str, Any]:
 )
 def indexer(event: DynamoDBEvent) -> dict[str, Any]:
     """Keep the search index equal to the table."""
+    from chalicelib.entrypoints.events import indexer as indexer_body
+
     return indexer_body.handle(event.to_dict(), bootstrap.services())
 
 
 @app.lambda_function(name="post_confirmation")
 def post_confirmation(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Cognito trigger: a newly confirmed user becomes a contributor."""
+    from chalicelib.entrypoints.events import post_confirmation as post_confirmation_body
+
     client = post_confirmation_body.default_client(event["region"])
     return post_confirmation_body.handle(event, client)

@@ -57,3 +57,27 @@ def test_given_a_fresh_interpreter_when_app_is_imported_then_no_heavy_module_is_
     assert "chalicelib" in loaded["after_import"], "the probe must really have imported app"
     assert not set(HEAVY) & set(loaded["after_import"])
     assert not set(HEAVY) & set(loaded["after_services"])
+
+
+EVENT_BODIES = ("ingest", "render", "indexer", "post_confirmation")
+BODIES_PROBE = """
+import json, sys
+import app
+print(json.dumps(sorted(name for name in sys.modules
+                        if name.startswith("chalicelib.entrypoints.events."))))
+"""
+
+
+@pytest.mark.slow
+def test_given_a_cold_start_then_no_event_function_body_is_imported_before_its_first_call() -> (
+    None
+):
+    # GIVEN a fresh interpreter WHEN any function imports app (every function does)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT),
+           **MINIMAL_ENV}
+    done = subprocess.run([sys.executable, "-c", BODIES_PROBE], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    # THEN none of the four event bodies came with it: each loads on its own first call
+    assert not {f"chalicelib.entrypoints.events.{body}" for body in EVENT_BODIES} & set(loaded)
