@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.adapters.search import embedded_paging as paging
-from chalicelib.adapters.search.embedded_facets import facets
+from chalicelib.adapters.search.embedded_facets import FacetCache
 from chalicelib.adapters.search.embedded_query import (
     any_completion,
     build,
@@ -40,6 +40,7 @@ class EmbeddedSearchIndex:
     def __init__(self, path: Path) -> None:
         self._generations = Generations(Path(path))
         self._reader = Reader(self._generations)
+        self._facets = FacetCache()
 
     def apply(self, changes: Sequence[Change]) -> None:
         """Upsert or delete, each only if its version is newer than the one held."""
@@ -51,7 +52,7 @@ class EmbeddedSearchIndex:
 
     def search(self, query: SearchQuery) -> SearchPage:
         """One page of matches in the query's order, with facets."""
-        searcher = self._reader.searcher()
+        searcher, commit = self._reader.snapshot()
         main = build(query, searcher)
         per_page = min(max(query.per_page, 1), MAX_PER_PAGE)
         ranked, total = self._ranked(searcher, query, main, per_page + 1)
@@ -59,7 +60,7 @@ class EmbeddedSearchIndex:
         next_after = None
         if len(ranked) > per_page:
             next_after = _cursor(query.sort, docs[-1], ranked[per_page - 1][1], query)
-        counts, approximate = facets(searcher, query, main, total)
+        counts, approximate = self._facets.counts(commit, searcher, query, main, total)
         return SearchPage(total, docs, counts, next_after, approximate)
 
     def _ranked(

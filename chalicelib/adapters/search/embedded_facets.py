@@ -8,11 +8,15 @@ prefix) is counted over a sample of about SAMPLE_TARGET documents: those at samp
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import replace
 from typing import Any
 
 from chalicelib.adapters.search.embedded_query import FACETED, build, conjunction
 from chalicelib.adapters.search.embedded_schema import SAMPLE_LEVELS, engine, schema
-from chalicelib.domain.search import FACET_TAGS, FacetCount, SearchQuery
+from chalicelib.domain.search import FACET_TAGS, FacetCount, SearchQuery, Sort
 
 SAMPLE_TARGET = 4_000
 SIZES = {"orientation": 10, "color": 30, "tags": FACET_TAGS}
@@ -37,6 +41,36 @@ def facets(searcher: Any, query: SearchQuery, main: Any, total: int) -> tuple[Fa
         if name not in shared:
             counts |= _count(searcher, build(query, searcher, skip=name), [name], level)
     return {name: counts.get(name, ()) for name in ("tags", *FACETED)}, level > 0
+
+
+class FacetCache:
+    """Facet counts of recent queries, per index commit.
+
+    Counts depend only on which documents match: every page of one search (the same query
+    with another cursor, size or sort) has the same counts, so following "next" does not count
+    them again. Keyed by the commit's signature too, so a write makes every entry unreachable;
+    the least recently used go beyond `size`."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._entries: OrderedDict[Hashable, tuple[Facets, bool]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def counts(
+        self, commit: Hashable, searcher: Any, query: SearchQuery, main: Any, total: int
+    ) -> tuple[Facets, bool]:
+        """Cached counts for the query's match set at this commit, counting on a miss."""
+        key = (commit, replace(query, sort=Sort.NEWEST, per_page=0, search_after=None))
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        found = facets(searcher, query, main, total)
+        with self._lock:
+            self._entries[key] = found
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return found
 
 
 def _count(searcher: Any, query: Any, names: list[str], level: int) -> Facets:

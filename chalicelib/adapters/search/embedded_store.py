@@ -152,15 +152,20 @@ class Reader:
 
     def searcher(self) -> Any:
         """A searcher over the latest commit of the current generation."""
+        return self.snapshot()[0]
+
+    def snapshot(self) -> tuple[Any, tuple[Any, ...]]:
+        """A searcher over the latest commit, and a signature of that commit (it changes
+        with every commit and every rebuild, so results cached under it never go stale)."""
         with self._mutex:
             for _ in range(2):
                 try:
-                    return self._fresh()
+                    return self._fresh(), (self._pointer, self._meta)
                 except (ValueError, OSError):
                     # Another process replaced files under us (a merge, a rebuild): reopen.
                     self._pointer = self._meta = None
                     time.sleep(0.01)
-            return self._fresh()
+            return self._fresh(), (self._pointer, self._meta)
 
     def _fresh(self) -> Any:
         try:

@@ -142,3 +142,36 @@ def test_given_a_forged_search_after_then_value_error(tmp_path: Path) -> None:
     for sort, after in [(Sort.NEWEST, ("x",)), (Sort.POPULAR, (1, "a")), (Sort.RELEVANCE, (None,))]:
         with pytest.raises(ValueError):
             index.search(SearchQuery(sort=sort, search_after=after))
+
+
+def test_given_the_next_pages_of_a_search_then_facets_are_counted_once_per_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = EmbeddedSearchIndex(tmp_path / "search")
+    dunes = [doc(n, "Dune", tags=["sand"]) for n in range(6)]
+    index.apply([Change(d.image_id, 1, d) for d in dunes])
+    counted: list[SearchQuery] = []
+    real = embedded_facets.facets
+
+    def counting(searcher, query, main, total):  # type: ignore[no-untyped-def]
+        counted.append(query)
+        return real(searcher, query, main, total)
+
+    monkeypatch.setattr(embedded_facets, "facets", counting)
+    # WHEN a visitor follows "next" through every page, in two sorts
+    for sort in (Sort.NEWEST, Sort.RELEVANCE):
+        page = index.search(SearchQuery(words=("dune",), sort=sort, per_page=2))
+        while page.next_after is not None:
+            page = index.search(SearchQuery(words=("dune",), sort=sort, per_page=2,
+                                            search_after=page.next_after))
+            assert [(f.value, f.count) for f in page.facets["tags"]] == [("sand", 6)]
+    # THEN the match set's counts were computed once
+    assert len(counted) == 1
+    # WHEN a write lands THEN the same search counts again, and sees it
+    index.apply([Change(doc(9).image_id, 1, doc(9, "Dune", tags=["sand", "wind"]))])
+    page = index.search(SearchQuery(words=("dune",), per_page=2))
+    assert len(counted) == 2
+    assert {f.value: f.count for f in page.facets["tags"]} == {"sand": 7, "wind": 1}
+    # AND another match set is counted on its own
+    index.search(SearchQuery(words=("dune",), orientation="portrait"))
+    assert len(counted) == 3
