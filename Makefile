@@ -76,7 +76,7 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 	touch $(BENCH_STAMP)
 
 # Every benchmark of issue 6 in one run (render against sharp, end to end on the local stack,
-# search, cold start, memory), about 20 minutes; writes bench/results/<date>-<host>.md.
+# search, cold start, memory), about 15 minutes on 2 cores; writes bench/results/<date>-<host>.md.
 # sharp is installed with npm into bench/node when node is present. BENCH_ARGS="--quick".
 bench: $(BENCH_STAMP)
 	$(PY) -m bench.all $(BENCH_ARGS)
