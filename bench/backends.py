@@ -13,7 +13,6 @@ from typing import Any, Protocol
 
 from bench.queries import Probe
 from chalicelib.adapters.search import embedded
-from chalicelib.domain.search import SearchQuery
 from chalicelib.ports import SearchIndex
 from chalicelib.services import search as search_service
 
@@ -50,32 +49,36 @@ class Engine:
 
     def search(self, params: dict[str, str]) -> Answer:
         """Parse, search, retry fuzzy when nothing matched."""
-        with _facets_skipped(not self.facets):
+        with _facets_skipped(self.index, not self.facets):
             answer = search_service.search(self.index, params, BENCH_SECRET)
         return Answer(answer.page.total, answer.next_cursor, answer.fuzzy)
 
 
+class _NoFacets:
+    """Stands in for the engine's facet cache: every search gets no counts at no cost."""
+
+    def counts(self, *_args: Any) -> tuple[dict[str, Any], bool]:
+        return {}, False
+
+
 @contextmanager
-def _facets_skipped(skip: bool) -> Iterator[None]:
-    """Swap the engine's facet step for nothing: the same search minus the facet cost."""
+def _facets_skipped(index: SearchIndex, skip: bool) -> Iterator[None]:
+    """Swap the engine's facet step (its cache included, so neither side's answers leak
+    into the other's) for nothing: the same search minus the facet cost."""
     if not skip:
         yield
         return
-    real = embedded.facets
-
-    def no_facets(searcher: Any, query: SearchQuery, main: Any, total: int) -> tuple[dict, bool]:
-        return {}, False
-
-    embedded.facets = no_facets
+    real = index._facets  # type: ignore[attr-defined]
+    index._facets = _NoFacets()  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        embedded.facets = real
+        index._facets = real  # type: ignore[attr-defined]
 
 
 def facets_can_be_skipped() -> bool:
-    """Whether the engine still computes facets through `embedded.facets` (the floor needs it)."""
-    return callable(getattr(embedded, "facets", None))
+    """Whether the engine still counts facets through a FacetCache (the floor swaps it)."""
+    return hasattr(embedded, "FacetCache")
 
 
 class Http:

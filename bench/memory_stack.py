@@ -21,17 +21,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bench.stack import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
 START_SECONDS = 60.0
 RECEIVE_WAIT_SECONDS = 1
-
-
-def free_port() -> int:
-    """A loopback TCP port that nothing listens on at the moment."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @contextmanager
