@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench.stack import free_port
+from bench.stack import free_port, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 CHALICE_CONFIG = ROOT / ".chalice" / "config.json"
@@ -43,7 +43,7 @@ def moto_server(log: Path) -> Iterator[str]:
         _wait_for_port(process, port, log)
         yield f"http://127.0.0.1:{port}"
     finally:
-        _stop(process)
+        stop(process, signal.SIGTERM, 15)
 
 
 def _wait_for_port(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
@@ -57,17 +57,6 @@ def _wait_for_port(process: subprocess.Popen[bytes], port: int, log: Path) -> No
         except OSError:
             time.sleep(0.1)
     raise TimeoutError(f"moto server did not listen within {START_SECONDS:.0f} s: see {log}")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)  # its own session: only moto's processes
-        process.wait()
 
 
 def provision(endpoint: str, data_dir: Path) -> dict[str, str]:

@@ -42,7 +42,7 @@ def local_stack(data_dir: Path, workers: int = 2) -> Iterator[str]:
         _wait_until_ready(process, log)
         yield f"http://127.0.0.1:{port}"
     finally:
-        _stop(process)
+        stop(process, signal.SIGINT, STOP_SECONDS)  # as Ctrl-C would
 
 
 def _wait_until_ready(process: subprocess.Popen[bytes], log: Path) -> None:
@@ -56,13 +56,14 @@ def _wait_until_ready(process: subprocess.Popen[bytes], log: Path) -> None:
     raise TimeoutError(f"the local stack did not start in {START_SECONDS:.0f} s: see {log}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGINT, as Ctrl-C would; only if the stack hangs, kill its process group."""
+def stop(process: subprocess.Popen[bytes], sig: int, seconds: float) -> None:
+    """Send `sig`; only if the process hangs past `seconds`, kill its process group (it runs
+    in its own session, so that is only its own processes)."""
     if process.poll() is not None:
         return
-    process.send_signal(signal.SIGINT)
+    process.send_signal(sig)
     try:
-        process.wait(timeout=STOP_SECONDS)
+        process.wait(timeout=seconds)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)  # its own session: only the stack's processes
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait()

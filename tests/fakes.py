@@ -108,6 +108,7 @@ class FakeStore:
         self.objects: dict[str, tuple[bytes, str]] = {}
         self.base_url = base_url
         self.reads: list[tuple[str, int, int | None]] = []
+        self.deleted: list[str] = []
 
     def presign_post(
         self, key: str, content_type: str, max_bytes: int, expires: int
@@ -135,6 +136,7 @@ class FakeStore:
         self.objects[key] = (data, content_type)
 
     def delete(self, keys: Sequence[str]) -> None:
+        self.deleted.extend(keys)
         for key in keys:
             self.objects.pop(key, None)
 

@@ -91,9 +91,10 @@ def _cut_inline(deps: Deps, image_id: str, decoded: _Decoded) -> str:
     try:
         made = deps.processor().render_many(decoded.master, decoded.inline, budget)
     except ProcessingTimeout:
-        fail(deps, image_id, "processing_timeout")
+        fail(deps, image_id, "processing_timeout", master_stored=bool(decoded.fanned))
         return "failed:processing_timeout"
-    outcome = publish(deps, image_id, list(zip(decoded.inline, made, strict=True)))
+    made_specs = list(zip(decoded.inline, made, strict=True))
+    outcome = publish(deps, image_id, made_specs, master_stored=bool(decoded.fanned))
     if outcome == "ready":
         return "ready"
     return "fanned_out" if decoded.fanned else outcome

@@ -40,14 +40,19 @@ def render_one(deps: Deps, task: RenderTask) -> str:
     return publish(deps, task.image_id, [(spec, encoded)])
 
 
-def publish(deps: Deps, image_id: str, made: Sequence[tuple[RenditionSpec, Encoded]]) -> str:
+def publish(
+    deps: Deps,
+    image_id: str,
+    made: Sequence[tuple[RenditionSpec, Encoded]],
+    master_stored: bool = True,
+) -> str:
     """Store renditions and record them in one write; whichever write completes the set
-    marks the image ready."""
+    marks the image ready (and drops the master, if one was stored)."""
     renditions = [_store(deps, image_id, spec, encoded) for spec, encoded in made]
     updated = deps.repo.add_renditions(image_id, renditions, deps.now())
     if updated is None:
         return _withdraw(deps, image_id, [r.key for r in renditions])
-    return _maybe_finish(deps, image_id, updated.complete)
+    return _maybe_finish(deps, image_id, updated.complete, master_stored)
 
 
 def _store(deps: Deps, image_id: str, spec: RenditionSpec, encoded: Encoded) -> Rendition:
@@ -63,15 +68,16 @@ def give_up(deps: Deps, task: RenderTask, reason: str = "processing_error") -> N
     fail(deps, task.image_id, reason)
 
 
-def fail(deps: Deps, image_id: str, reason: str) -> None:
+def fail(deps: Deps, image_id: str, reason: str, master_stored: bool = True) -> None:
     """The image ends `failed` (no-op if already terminal), and its master goes."""
-    if deps.repo.fail(image_id, reason, deps.now()):
+    if deps.repo.fail(image_id, reason, deps.now()) and master_stored:
         _drop_master(deps, image_id)
 
 
-def _maybe_finish(deps: Deps, image_id: str, complete: bool) -> str:
+def _maybe_finish(deps: Deps, image_id: str, complete: bool, master_stored: bool = True) -> str:
     if complete and deps.repo.finish(image_id, deps.now()):
-        _drop_master(deps, image_id)
+        if master_stored:
+            _drop_master(deps, image_id)
         return "ready"
     return "rendered"
 

@@ -60,6 +60,7 @@ def test_given_a_small_photo_then_ingest_cuts_everything_and_the_image_is_ready(
     assert f"masters/{image_id}.tif" not in deps.uploads.objects
     assert processor.calls[0] == "master:unstored"
     assert deps.repo.rendition_writes == 1  # every rendition recorded in one write
+    assert deps.uploads.deleted == []  # no master was stored, so none is deleted
 
 
 def test_given_inline_cutting_runs_out_of_budget_then_failed_processing_timeout() -> None:
