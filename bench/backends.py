@@ -6,13 +6,10 @@ calls it: parse, search, and when nothing matched one retry with typo tolerance.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from bench.queries import Probe
-from chalicelib.adapters.search import embedded
 from chalicelib.ports import SearchIndex
 from chalicelib.services import search as search_service
 
@@ -39,46 +36,17 @@ class Backend(Protocol):
 
 
 class Engine:
-    """The embedded engine through the service layer; `facets=False` is the no-facet floor."""
+    """The embedded engine through the service layer, exactly as /api/search calls it."""
 
-    def __init__(self, index: SearchIndex, facets: bool = True, name: str = "") -> None:
+    def __init__(self, index: SearchIndex, name: str = "engine") -> None:
         self.index = index
-        self.facets = facets
-        self.name = name or ("engine" if facets else "engine, no facets")
+        self.name = name
         self.family = "engine"
 
     def search(self, params: dict[str, str]) -> Answer:
         """Parse, search, retry fuzzy when nothing matched."""
-        with _facets_skipped(self.index, not self.facets):
-            answer = search_service.search(self.index, params, BENCH_SECRET)
+        answer = search_service.search(self.index, params, BENCH_SECRET)
         return Answer(answer.page.total, answer.next_cursor, answer.fuzzy)
-
-
-class _NoFacets:
-    """Stands in for the engine's facet cache: every search gets no counts at no cost."""
-
-    def counts(self, *_args: Any) -> tuple[dict[str, Any], bool]:
-        return {}, False
-
-
-@contextmanager
-def _facets_skipped(index: SearchIndex, skip: bool) -> Iterator[None]:
-    """Swap the engine's facet step (its cache included, so neither side's answers leak
-    into the other's) for nothing: the same search minus the facet cost."""
-    if not skip:
-        yield
-        return
-    real = index._facets  # type: ignore[attr-defined]
-    index._facets = _NoFacets()  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        index._facets = real  # type: ignore[attr-defined]
-
-
-def facets_can_be_skipped() -> bool:
-    """Whether the engine still counts facets through a FacetCache (the floor swaps it)."""
-    return hasattr(embedded, "FacetCache")
 
 
 class Http:

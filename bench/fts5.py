@@ -23,7 +23,7 @@ from chalicelib.domain.search import (
     SearchQuery,
     Sort,
 )
-from chalicelib.domain.search_query import parse_search
+from chalicelib.domain.search.query import parse_search
 
 SCHEMA = """
 CREATE TABLE docs(id INTEGER PRIMARY KEY, image_id TEXT, orientation TEXT, color TEXT,

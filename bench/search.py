@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import corpus, machine, report
-from bench.backends import Backend, Engine, Http, facets_can_be_skipped
+from bench.backends import Backend, Engine, Http
 from bench.fts5 import Fts5
 from bench.queries import Probe, mix
 from bench.stack import local_stack
@@ -89,11 +89,9 @@ def _engine_phase(docs: list[SearchDoc], probes: list[Probe], results: dict[str,
         began = time.perf_counter()
         index.apply(updates)
         results["indexing"][f"apply_{APPLY_BATCH}_changes_ms"] = _ms(time.perf_counter() - began)
-        backends: list[Backend] = [Engine(index)]
-        if facets_can_be_skipped():
-            backends.append(Engine(index, facets=False))
-        else:
-            results["notes"].append("No-facet floor skipped: embedded.facets is gone.")
+        # The floor: the same index opened to count no facets (its own reader, no cache).
+        floor = EmbeddedSearchIndex(Path(folder) / "search", count_facets=False)
+        backends: list[Backend] = [Engine(index), Engine(floor, name="engine, no facets")]
         _time(backends, probes, results)
 
 

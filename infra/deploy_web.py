@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-WEB_ROOT = Path(__file__).resolve().parents[1] / "chalicelib" / "web"
+WEB_ROOT = Path(__file__).resolve().parents[1] / "web"
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",

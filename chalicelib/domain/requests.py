@@ -11,7 +11,7 @@ from typing import Any
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.limits import Limits
 from chalicelib.domain.model import ACCEPTED_CONTENT_TYPES
-from chalicelib.domain.search_query import hashtags
+from chalicelib.domain.search.query import hashtags
 
 MAX_FILENAME = 255
 MEBIBYTE = 1024 * 1024

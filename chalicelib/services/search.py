@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from chalicelib.domain.cursors import decode_cursor, encode_cursor, fingerprint
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.search import MAX_QUERY_CHARS, SearchPage
-from chalicelib.domain.search_query import parse_search
+from chalicelib.domain.search.cursors import decode_cursor, encode_cursor, fingerprint
+from chalicelib.domain.search.query import parse_search
 from chalicelib.ports import SearchIndex
 
 SUGGESTIONS = 10

@@ -33,7 +33,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--app", default="app:app", help="the Chalice app, module:attribute")
     parser.add_argument("--workers", type=int, default=3, help="handler processes (3)")
     parser.add_argument("--template", type=Path, default=PROJECT_ROOT / "template.yaml")
-    parser.add_argument("--web-root", type=Path, default=PROJECT_ROOT / "chalicelib" / "web")
+    parser.add_argument("--web-root", type=Path, default=PROJECT_ROOT / "web")
     parser.add_argument("--snapshot-interval", type=float, default=30.0,
                         help="seconds between snapshots of changed state (30)")
     parser.add_argument("--no-seed", dest="seed", action="store_false",

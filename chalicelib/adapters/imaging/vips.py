@@ -22,9 +22,9 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
+from chalicelib.adapters.imaging import blurhash, palette
 from chalicelib.adapters.imaging.vips_master import decode_master, read_header
 from chalicelib.adapters.imaging.vips_runtime import Budget, pyvips_module
-from chalicelib.domain import blurhash, palette
 from chalicelib.domain.renditions import RenditionSpec, Size, fit_width
 from chalicelib.ports import Encoded, Master
 

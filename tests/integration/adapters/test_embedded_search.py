@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.adapters.search import embedded_facets, embedded_store
 from chalicelib.adapters.search.embedded import EmbeddedSearchIndex
-from chalicelib.adapters.search.embedded_store import Generations
+from chalicelib.adapters.search.embedded import facets as embedded_facets
+from chalicelib.adapters.search.embedded import store as embedded_store
+from chalicelib.adapters.search.embedded.store import Generations
 from chalicelib.domain.search import Change, SearchDoc, SearchQuery, Sort
 from tests.contract.test_search_index import doc
 
@@ -175,3 +176,19 @@ def test_given_the_next_pages_of_a_search_then_facets_are_counted_once_per_commi
     # AND another match set is counted on its own
     index.search(SearchQuery(words=("dune",), orientation="portrait"))
     assert len(counted) == 3
+
+
+def test_given_an_index_opened_without_facets_then_it_finds_the_same_and_counts_nothing(
+    tmp_path: Path,
+) -> None:
+    # GIVEN one index on disk, opened twice: as the API does and as the benchmark's floor
+    counting = EmbeddedSearchIndex(tmp_path / "search")
+    counting.apply([Change(doc(n).image_id, 1, doc(n, "Dune", tags=["sand"])) for n in range(3)])
+    floor = EmbeddedSearchIndex(tmp_path / "search", count_facets=False)
+    # WHEN both answer one search
+    query = SearchQuery(words=("dune",))
+    counted, bare = counting.search(query), floor.search(query)
+    # THEN the same documents come back, and only the first counts facets
+    assert [d.image_id for d in bare.hits] == [d.image_id for d in counted.hits]
+    assert bare.total == counted.total == 3
+    assert counted.facets["tags"] and not bare.facets

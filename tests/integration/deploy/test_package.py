@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import zipfile
 from typing import Any
 
 import pytest
 
 from chalicelib import config
 from infra.package import DEFAULT_ARCH, LAMBDA_RUNTIME, LAYER_ZIP, MACHINES
+from tests.integration.deploy.conftest import Packaged
 from tests.integration.deploy.sam_reading import allowed, functions, role_statements, target
 
 EVENT_FUNCTIONS = {"Ingest": "IngestQueue", "Render": "RenderQueue"}
@@ -256,3 +258,13 @@ def test_roles_do_not_reach_into_other_stages_of_the_pipeline(
     template: dict[str, Any], function: str, action: str, resource: str
 ) -> None:
     assert not allowed(role_statements(template, function), action, resource)
+
+
+def test_the_function_zip_carries_python_only_and_no_web_app(packaged: Packaged) -> None:
+    # GIVEN the deployment zip every function ships WHEN listing it
+    with zipfile.ZipFile(packaged.out / "deployment.zip") as bundle:
+        names = bundle.namelist()
+    # THEN app.py and chalicelib are there, and nothing of the web app (its own bucket)
+    assert "app.py" in names and any(n.startswith("chalicelib/") for n in names)
+    assert not [n for n in names if n.startswith("web/") or "/web/" in n]
+    assert not [n for n in names if n.endswith((".js", ".css", ".html"))]

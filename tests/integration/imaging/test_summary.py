@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import pyvips
 
+from chalicelib.adapters.imaging.blurhash import BASE83, base83, linear_to_srgb
+from chalicelib.adapters.imaging.palette import PALETTE
 from chalicelib.adapters.imaging.vips import VipsProcessor
-from chalicelib.domain.blurhash import BASE83, base83, linear_to_srgb
-from chalicelib.domain.palette import PALETTE
 from chalicelib.ports import Master
 from tests.images import factory
 

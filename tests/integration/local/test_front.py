@@ -93,7 +93,7 @@ def test_given_static_paths_when_fetched_then_files_or_the_app_shell(front: Any)
 
 def test_given_the_project_web_root_then_an_app_shell_that_reads_config_json() -> None:
     # the SPA fallback needs index.html; the app learns the stack from the front's /config.json
-    web = Path(__file__).resolve().parents[3] / "chalicelib" / "web"
+    web = Path(__file__).resolve().parents[3] / "web"
     assert (web / "index.html").is_file()
     assert any("/config.json" in script.read_text() for script in web.rglob("*.js"))
 

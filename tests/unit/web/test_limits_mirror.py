@@ -12,7 +12,7 @@ from chalicelib.domain.limits import Limits
 from chalicelib.domain.model import ACCEPTED_CONTENT_TYPES
 from chalicelib.domain.requests import parse_upload
 
-LIMITS_JS = Path(__file__).resolve().parents[3] / "chalicelib" / "web" / "js" / "limits.js"
+LIMITS_JS = Path(__file__).resolve().parents[3] / "web" / "js" / "limits.js"
 
 
 def _source() -> str:

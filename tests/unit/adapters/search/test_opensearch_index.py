@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from opensearchpy.exceptions import NotFoundError, RequestError
 
-from chalicelib.adapters.search import opensearch
 from chalicelib.adapters.search.opensearch import BulkError, OpenSearchIndex
-from chalicelib.adapters.search.opensearch_mapping import index_body
-from chalicelib.adapters.search.opensearch_query import search_body, suggest_body
+from chalicelib.adapters.search.opensearch import index as opensearch
+from chalicelib.adapters.search.opensearch.mapping import index_body
+from chalicelib.adapters.search.opensearch.query import search_body, suggest_body
 from chalicelib.domain.search import Change, SearchQuery, Sort
 from tests.unit.adapters.search.docs import doc
 from tests.unit.adapters.search.fake_client import FakeClient

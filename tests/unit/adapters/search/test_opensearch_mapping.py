@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from chalicelib.adapters.search.opensearch_mapping import (
+from chalicelib.adapters.search.opensearch.mapping import (
     TEMPLATE_VERSION,
     from_source,
     index_body,

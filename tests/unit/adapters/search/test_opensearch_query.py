@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from chalicelib.adapters.search.opensearch_mapping import to_source
-from chalicelib.adapters.search.opensearch_query import (
+from chalicelib.adapters.search.opensearch.mapping import to_source
+from chalicelib.adapters.search.opensearch.query import (
     read_page,
     read_suggestions,
     regex_literal,

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from opensearchpy.exceptions import AuthorizationException, NotFoundError
 
-from chalicelib.adapters.search.opensearch_security import MAPPING_PATH, grant_read
+from chalicelib.adapters.search.opensearch.security import MAPPING_PATH, grant_read
 
 API_ROLE = "arn:aws:iam::123456789012:role/stock-api"
 

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from chalicelib.adapters.search.embedded_schema import SCHEMA_VERSION, engine, schema
+from chalicelib.adapters.search.embedded.schema import SCHEMA_VERSION, engine, schema
 
 POINTER = "CURRENT"
 LOCK_WAIT_SECONDS = 60.0

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from chalicelib.adapters.search.embedded_schema import (
+from chalicelib.adapters.search.embedded.schema import (
     engine,
     from_stored,
     schema,

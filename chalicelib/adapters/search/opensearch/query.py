@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from chalicelib.adapters.search.opensearch_mapping import from_source
+from chalicelib.adapters.search.opensearch.mapping import from_source
 from chalicelib.domain.search import FACET_TAGS, FacetCount, SearchPage, SearchQuery, Sort
 
 WORD_FIELDS = ["title^3", "tags^2", "description"]

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from chalicelib.domain.palette import srgb_to_linear
+from chalicelib.adapters.imaging.palette import srgb_to_linear
 
 BASE83 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~"
 _LINEAR = tuple(srgb_to_linear(c) for c in range(256))

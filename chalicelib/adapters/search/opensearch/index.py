@@ -19,56 +19,20 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
-from chalicelib.adapters.search.opensearch_bulk import BulkError, bulk_lines, check_bulk
-from chalicelib.adapters.search.opensearch_mapping import TEMPLATE_VERSION, index_body
-from chalicelib.adapters.search.opensearch_query import (
+from chalicelib.adapters.search.opensearch.bulk import bulk_lines, check_bulk
+from chalicelib.adapters.search.opensearch.mapping import TEMPLATE_VERSION, index_body
+from chalicelib.adapters.search.opensearch.query import (
     read_page,
     read_suggestions,
     search_body,
     suggest_body,
 )
-from chalicelib.adapters.search.opensearch_security import grant_read
+from chalicelib.adapters.search.opensearch.security import grant_read
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery, Sort
 
-__all__ = ["BulkError", "OpenSearchIndex", "connect", "sigv4_auth"]
-
 log = logging.getLogger(__name__)
-# Throttling and unavailable nodes are retried by the client; anything else surfaces.
-RETRY_ON_STATUS = (429, 502, 503, 504)
 REBUILD_CHUNK = 500
-
-
-def sigv4_auth(region: str, service: str) -> Any:
-    """Request signing with this function's own credentials, refreshed as they rotate."""
-    import boto3
-    from requests_aws4auth import AWS4Auth
-
-    credentials = boto3.Session().get_credentials()
-    if credentials is None:
-        raise RuntimeError("no AWS credentials found to sign OpenSearch requests")
-    # Given the credentials object (not frozen keys), AWS4Auth asks it for current keys on
-    # every request, so temporary credentials that botocore refreshes keep working.
-    return AWS4Auth(region=region, service=service, refreshable_credentials=credentials)
-
-
-def connect(endpoint: str, region: str, service: str = "es", timeout: float = 10.0) -> Any:
-    """An opensearch-py client for an AWS endpoint, SigV4-signed (`aoss` for serverless)."""
-    from opensearchpy import OpenSearch, RequestsHttpConnection
-
-    parts = urlsplit(endpoint if "://" in endpoint else f"https://{endpoint}")
-    return OpenSearch(
-        hosts=[{"host": parts.hostname, "port": parts.port or 443}],
-        http_auth=sigv4_auth(region, service),
-        use_ssl=True,
-        verify_certs=True,
-        connection_class=RequestsHttpConnection,
-        timeout=timeout,
-        max_retries=3,
-        retry_on_status=RETRY_ON_STATUS,
-        retry_on_timeout=True,
-    )
 
 
 def _now() -> datetime:

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from chalicelib.domain.palette import PALETTE, dominant, hex_of, name_for
+from chalicelib.adapters.imaging.palette import PALETTE, dominant, hex_of, name_for
 
 Rgb = tuple[int, int, int]
 

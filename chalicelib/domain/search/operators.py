@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from chalicelib.domain.errors import InvalidInput
-from chalicelib.domain.search import DateParts
+from chalicelib.domain.search.model import DateParts
 
 OPERATORS = frozenset({"tags", "date", "from", "to", "desc"})
 ANY = "*"

@@ -9,8 +9,8 @@ import math
 
 import pytest
 
-from chalicelib.domain.blurhash import BASE83, base83, encode, linear_to_srgb
-from chalicelib.domain.palette import srgb_to_linear
+from chalicelib.adapters.imaging.blurhash import BASE83, base83, encode, linear_to_srgb
+from chalicelib.adapters.imaging.palette import srgb_to_linear
 
 Rgb = tuple[int, int, int]
 ZERO_AC = base83(9 * 19 * 19 + 9 * 19 + 9, 2)  # every channel at level 9, the zero level

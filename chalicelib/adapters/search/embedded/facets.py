@@ -12,10 +12,10 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import replace
-from typing import Any
+from typing import Any, Protocol
 
-from chalicelib.adapters.search.embedded_query import FACETED, build, conjunction
-from chalicelib.adapters.search.embedded_schema import SAMPLE_LEVELS, engine, schema
+from chalicelib.adapters.search.embedded.query import FACETED, build, conjunction
+from chalicelib.adapters.search.embedded.schema import SAMPLE_LEVELS, engine, schema
 from chalicelib.domain.search import FACET_TAGS, FacetCount, SearchQuery, Sort
 
 SAMPLE_TARGET = 4_000
@@ -41,6 +41,25 @@ def facets(searcher: Any, query: SearchQuery, main: Any, total: int) -> tuple[Fa
         if name not in shared:
             counts |= _count(searcher, build(query, searcher, skip=name), [name], level)
     return {name: counts.get(name, ()) for name in ("tags", *FACETED)}, level > 0
+
+
+class FacetCounter(Protocol):
+    """What a search asks for its facet counts."""
+
+    def counts(
+        self, commit: Hashable, searcher: Any, query: SearchQuery, main: Any, total: int
+    ) -> tuple[Facets, bool]:
+        """Counts per facet for the documents `main` matches, and whether estimated."""
+
+
+class NoFacets:
+    """Counts nothing: every search gets empty facets at no cost."""
+
+    def counts(
+        self, commit: Hashable, searcher: Any, query: SearchQuery, main: Any, total: int
+    ) -> tuple[Facets, bool]:
+        """No counts, never estimated."""
+        return {}, False
 
 
 class FacetCache:

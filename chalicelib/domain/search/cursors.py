@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from chalicelib.domain.errors import InvalidInput
-from chalicelib.domain.search import SearchQuery
+from chalicelib.domain.search.model import SearchQuery
 
 # RFC 2104 allows truncating an HMAC to half its output; 128 bits is far beyond guessing.
 TAG_BYTES = 16

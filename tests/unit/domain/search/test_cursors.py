@@ -11,16 +11,16 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain.cursors import (
+from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.search import DateParts, SearchQuery, Sort
+from chalicelib.domain.search.cursors import (
     MAX_CURSOR_CHARS,
     TAG_BYTES,
     decode_cursor,
     encode_cursor,
     fingerprint,
 )
-from chalicelib.domain.errors import InvalidInput
-from chalicelib.domain.search import DateParts, SearchQuery, Sort
-from chalicelib.domain.search_query import parse_search
+from chalicelib.domain.search.query import parse_search
 
 SECRET = b"cursor-test-secret"
 QUERY = parse_search({"q": "red car", "color": "red"})

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from chalicelib.adapters.search.embedded_query import conjunction
-from chalicelib.adapters.search.embedded_schema import engine, id_key, schema
+from chalicelib.adapters.search.embedded.query import conjunction
+from chalicelib.adapters.search.embedded.schema import engine, id_key, schema
 from chalicelib.domain.search import Sort
 
 SLACK = 16

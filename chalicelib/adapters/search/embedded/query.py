@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from chalicelib.adapters.search.embedded_schema import (
+from chalicelib.adapters.search.embedded.schema import (
     BOOSTS,
     PREFIXED,
     WORDS,

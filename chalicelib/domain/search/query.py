@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from chalicelib.domain.errors import InvalidInput
-from chalicelib.domain.search import (
+from chalicelib.domain.search.model import (
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
@@ -20,7 +20,7 @@ from chalicelib.domain.search import (
     SearchQuery,
     Sort,
 )
-from chalicelib.domain.search_operators import (
+from chalicelib.domain.search.operators import (
     earliest,
     is_word_char,
     latest,

@@ -106,7 +106,7 @@ def index_template(
         "index_patterns": [f"{alias}-v{template_version}-*"],
         "version": template_version,
         "template": index_body(template_version),
-        "_meta": {"source": "chalicelib/adapters/search/opensearch_mapping.py"},
+        "_meta": {"source": "chalicelib/adapters/search/opensearch/mapping.py"},
     }
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.search import DateParts, SearchQuery, Sort
-from chalicelib.domain.search_operators import is_word_char
-from chalicelib.domain.search_query import COLORS, MAX_WORDS, hashtags, parse_search
+from chalicelib.domain.search.operators import is_word_char
+from chalicelib.domain.search.query import COLORS, MAX_WORDS, hashtags, parse_search
 
 
 def words(q: str) -> tuple[str, ...]:

@@ -10,15 +10,15 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from chalicelib.adapters.search import embedded_paging as paging
-from chalicelib.adapters.search.embedded_facets import FacetCache
-from chalicelib.adapters.search.embedded_query import (
+from chalicelib.adapters.search.embedded import paging
+from chalicelib.adapters.search.embedded.facets import FacetCache, FacetCounter, NoFacets
+from chalicelib.adapters.search.embedded.query import (
     any_completion,
     build,
     conjunction,
     tokens,
 )
-from chalicelib.adapters.search.embedded_schema import (
+from chalicelib.adapters.search.embedded.schema import (
     WORDS,
     created_us,
     engine,
@@ -26,8 +26,8 @@ from chalicelib.adapters.search.embedded_schema import (
     schema,
     to_document,
 )
-from chalicelib.adapters.search.embedded_store import Generations, Reader, open_index
-from chalicelib.adapters.search.embedded_write import write_changes, written_since
+from chalicelib.adapters.search.embedded.store import Generations, Reader, open_index
+from chalicelib.adapters.search.embedded.write import write_changes, written_since
 from chalicelib.domain.search import MAX_PER_PAGE, Change, SearchDoc, SearchPage, SearchQuery, Sort
 
 APPLY_HEAP = 32_000_000
@@ -37,10 +37,12 @@ REBUILD_HEAP = 256_000_000
 class EmbeddedSearchIndex:
     """SearchIndex on tantivy under `path` (generations, a CURRENT pointer, locks)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, count_facets: bool = True) -> None:
+        """`count_facets=False` answers every search with no facet counts, at no cost:
+        the floor a benchmark measures the facet step against."""
         self._generations = Generations(Path(path))
         self._reader = Reader(self._generations)
-        self._facets = FacetCache()
+        self._facets: FacetCounter = FacetCache() if count_facets else NoFacets()
 
     def apply(self, changes: Sequence[Change]) -> None:
         """Upsert or delete, each only if its version is newer than the one held."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from chalicelib.adapters.search.opensearch_mapping import to_source
+from chalicelib.adapters.search.opensearch.mapping import to_source
 from chalicelib.domain.search import Change
 
 STALE = 409  # version_conflict_engine_exception: we already hold this version or a newer one
