@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from chalicelib.domain.model import Rendition
 from chalicelib.domain.search import SearchDoc
 
 SEED = 20261127
@@ -152,9 +153,9 @@ def _orientation(width: int, height: int) -> str:
     return "landscape" if width > height else "portrait"
 
 
-def _renditions(image_id: str, width: int, height: int) -> dict[str, dict[str, int | str]]:
+def _renditions(image_id: str, width: int, height: int) -> dict[str, Rendition]:
     return {
-        name: {"key": f"{image_id}/{name}.webp", "width": wide, "height": height * wide // width,
-               "format": "webp", "bytes": wide * wide // 9}
+        name: Rendition(name, f"{image_id}/{name}.webp", wide, height * wide // width, "webp",
+                        wide * wide // 9)
         for name, wide in RENDITIONS
     }

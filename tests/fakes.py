@@ -194,13 +194,7 @@ class FakeProcessor:
 def search_doc(n: int, title: str = "Red fox", tags: tuple[str, ...] = ("fox",)) -> SearchDoc:
     """A ready red landscape image as the index holds it, with a thumb rendition."""
     image_id = f"{n:032x}"
-    thumb = {
-        "key": f"{image_id}/thumb.webp",
-        "width": 200,
-        "height": 150,
-        "format": "webp",
-        "bytes": 9,
-    }
+    thumb = Rendition("thumb", f"{image_id}/thumb.webp", 200, 150, "webp", 9)
     return SearchDoc(
         image_id,
         1,

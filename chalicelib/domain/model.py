@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Status(StrEnum):
@@ -37,6 +39,34 @@ class Rendition:
     height: int
     format: str
     bytes: int
+
+    def as_json(self) -> dict[str, Any]:
+        """The one stored and indexed form (the name is its key in a map of renditions)."""
+        return {
+            "key": self.key,
+            "width": self.width,
+            "height": self.height,
+            "format": self.format,
+            "bytes": self.bytes,
+        }
+
+    @classmethod
+    def from_json(cls, name: str, data: Mapping[str, Any]) -> Rendition:
+        """A rendition back from `as_json` (numbers may come back as Decimal or str)."""
+        return cls(
+            name, str(data["key"]), int(data["width"]), int(data["height"]),
+            str(data["format"]), int(data["bytes"]),
+        )
+
+
+def renditions_json(renditions: Mapping[str, Rendition]) -> dict[str, dict[str, Any]]:
+    """A map of renditions in its stored and indexed form."""
+    return {name: rendition.as_json() for name, rendition in renditions.items()}
+
+
+def renditions_from_json(raw: Mapping[str, Mapping[str, Any]] | None) -> dict[str, Rendition]:
+    """A map of renditions back from `renditions_json`."""
+    return {name: Rendition.from_json(name, data) for name, data in (raw or {}).items()}
 
 
 @dataclass(frozen=True)

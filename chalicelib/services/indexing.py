@@ -28,16 +28,7 @@ def to_doc(image: Image) -> SearchDoc:
         color=facts.color,
         color_hex=facts.color_hex,
         blurhash=facts.blurhash,
-        renditions={
-            name: {
-                "key": r.key,
-                "width": r.width,
-                "height": r.height,
-                "format": r.format,
-                "bytes": r.bytes,
-            }
-            for name, r in image.renditions.items()
-        },
+        renditions=dict(image.renditions),
     )
 
 

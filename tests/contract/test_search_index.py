@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.domain.model import Rendition
 from chalicelib.domain.search import Change, DateParts, SearchDoc, SearchPage, SearchQuery, Sort
 from chalicelib.ports import SearchIndex
 
@@ -20,7 +21,7 @@ def doc(n: int, title: str = "Untitled frame", **fields: Any) -> SearchDoc:
         "tags": (), "owner": "owner-a", "owner_name": "Ann", "width": 1200, "height": 800,
         "created_at": f"2024-03-{n % 28 + 1:02d}T10:00:00.000000Z", "orientation": "landscape",
         "color": "blue", "color_hex": "#2040a0", "blurhash": "LEHV6nWB2yk8", "popularity": 0,
-        "renditions": {"w320": {"key": f"r/{n}/w320.webp", "width": 320, "height": 213}},
+        "renditions": {"w320": Rendition("w320", f"r/{n}/w320.webp", 320, 213, "webp", 900)},
     }
     base.update(fields)
     base["tags"] = tuple(base["tags"])
@@ -144,8 +145,7 @@ def test_given_engine_syntax_when_searching_then_it_is_only_words(
 
 def test_given_a_hit_then_the_document_comes_back_exactly(search_index: SearchIndex) -> None:
     original = doc(7, "Old town", description="Cobbles", tags=["street", "night"], popularity=3,
-                   renditions={"w320": {"key": "a/b.webp", "width": 320, "height": 200,
-                                        "format": "webp", "bytes": 1234}})
+                   renditions={"w320": Rendition("w320", "a/b.webp", 320, 200, "webp", 1234)})
     put(search_index, original)
     assert search_index.search(SearchQuery(words=("town",))).hits == (original,)
 

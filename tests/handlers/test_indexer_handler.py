@@ -21,7 +21,7 @@ def test_an_image_turning_ready_is_indexed_with_its_facts(lambdas: Lambdas) -> N
         5,
         "orange",
     )
-    assert doc.renditions["thumb"]["width"] == 200
+    assert doc.renditions["thumb"].width == 200
 
 
 def test_a_removal_deletes_and_a_replayed_ready_does_not_resurrect(lambdas: Lambdas) -> None:

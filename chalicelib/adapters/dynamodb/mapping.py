@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from chalicelib.domain.errors import InvalidInput
-from chalicelib.domain.model import Facts, Image, Rendition, Status
+from chalicelib.domain.model import Facts, Image, Status, renditions_from_json
 
 
 def as_attributes(image: Image) -> dict[str, Any]:
@@ -30,17 +30,6 @@ def as_attributes(image: Image) -> dict[str, Any]:
     }
 
 
-def as_map(rendition: Rendition) -> dict[str, Any]:
-    """A rendition as the map stored under `renditions.<name>`."""
-    return {
-        "key": rendition.key,
-        "width": rendition.width,
-        "height": rendition.height,
-        "format": rendition.format,
-        "bytes": rendition.bytes,
-    }
-
-
 def as_image(item: Any) -> Image:
     """An item back into the domain Image."""
     facts = None
@@ -56,12 +45,6 @@ def as_image(item: Any) -> Image:
             item.blurhash or "",
         )
     raw = item.renditions.as_dict() if hasattr(item.renditions, "as_dict") else item.renditions
-    renditions = {
-        name: Rendition(
-            name, v["key"], int(v["width"]), int(v["height"]), v["format"], int(v["bytes"])
-        )
-        for name, v in (raw or {}).items()
-    }
     return Image(
         image_id=item.image_id,
         owner=item.owner,
@@ -77,7 +60,7 @@ def as_image(item: Any) -> Image:
         declared_bytes=int(item.declared_bytes or 0),
         reason=item.reason,
         facts=facts,
-        renditions=renditions,
+        renditions=renditions_from_json(raw),
         expected=tuple(item.expected or ()),
         version=int(item.version),
     )

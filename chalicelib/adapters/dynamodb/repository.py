@@ -11,7 +11,6 @@ from pynamodb.expressions.condition import Condition
 from chalicelib.adapters.dynamodb.mapping import (
     as_attributes,
     as_image,
-    as_map,
     decode_cursor,
     encode_cursor,
 )
@@ -98,7 +97,7 @@ class DynamoImageRepository:
         """Record finished renditions in one write (one stream record, one write unit per
         index); None unless the image is processing."""
         r = self.record
-        actions = [r.renditions[each.name].set(as_map(each)) for each in renditions]
+        actions = [r.renditions[each.name].set(each.as_json()) for each in renditions]
         actions.append(r.updated_at.set(now))
         return self._update(image_id, actions, r.status == Status.PROCESSING.value)
 

@@ -7,9 +7,11 @@ text never reaches an engine's query syntax.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
+
+from chalicelib.domain.model import Rendition, renditions_from_json, renditions_json
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 24
@@ -44,7 +46,23 @@ class SearchDoc:
     color_hex: str  # "#rrggbb"
     blurhash: str
     popularity: int = 0
-    renditions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    renditions: dict[str, Rendition] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The document as engines store it beside their own fields."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["tags"] = list(self.tags)
+        data["renditions"] = renditions_json(self.renditions)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SearchDoc:
+        """A document back from `to_json`; keys written by a newer version are ignored."""
+        known = {f.name for f in fields(cls)}
+        values = {name: value for name, value in data.items() if name in known}
+        values["tags"] = tuple(values.get("tags", ()))
+        values["renditions"] = renditions_from_json(values.get("renditions"))
+        return cls(**values)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.domain.model import Image
+from chalicelib.domain.model import Image, Rendition
 from chalicelib.domain.search import FacetCount, SearchDoc
 from chalicelib.ports import BlobStore
 
@@ -31,31 +31,23 @@ def image_json(image: Image, renditions: BlobStore) -> dict[str, Any]:
         "color": facts.color if facts else None,
         "color_hex": facts.color_hex if facts else None,
         "blurhash": facts.blurhash if facts else None,
-        "renditions": {
-            name: {
-                "url": renditions.url(r.key),
-                "width": r.width,
-                "height": r.height,
-                "format": r.format,
-                "bytes": r.bytes,
-            }
-            for name, r in sorted(image.renditions.items(), key=lambda kv: kv[1].width)
-        },
+        "renditions": renditions_json(image.renditions, renditions),
     }
     if image.reason:
         body["reason"] = image.reason
     return body
 
 
-def _urls(renditions: Mapping[str, Mapping[str, Any]], store: BlobStore) -> dict[str, Any]:
-    ordered = sorted(renditions.items(), key=lambda kv: int(kv[1]["width"]))
+def renditions_json(renditions: Mapping[str, Rendition], store: BlobStore) -> dict[str, Any]:
+    """Each rendition with its public URL, smallest first."""
+    ordered = sorted(renditions.items(), key=lambda kv: kv[1].width)
     return {
         name: {
-            "url": store.url(str(r["key"])),
-            "width": r["width"],
-            "height": r["height"],
-            "format": r["format"],
-            "bytes": r["bytes"],
+            "url": store.url(r.key),
+            "width": r.width,
+            "height": r.height,
+            "format": r.format,
+            "bytes": r.bytes,
         }
         for name, r in ordered
     }
@@ -77,7 +69,7 @@ def summary_json(doc: SearchDoc, renditions: BlobStore) -> dict[str, Any]:
         "color": doc.color,
         "color_hex": doc.color_hex,
         "blurhash": doc.blurhash,
-        "renditions": _urls(doc.renditions, renditions),
+        "renditions": renditions_json(doc.renditions, renditions),
     }
 
 

@@ -36,7 +36,7 @@ def test_ready_image_becomes_an_upsert_with_everything_search_needs() -> None:
         "#c0302a",
         "LKO2",
     )
-    assert doc.renditions["thumb"]["key"] == "k/thumb.webp"
+    assert doc.renditions["thumb"].key == "k/thumb.webp"
 
 
 def test_not_ready_images_become_deletes_at_their_version() -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import json
 import zlib
-from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from types import ModuleType
 from typing import Any
@@ -105,9 +104,6 @@ def created_us(created_at: str) -> int:
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_DOC_FIELDS = tuple(field.name for field in fields(SearchDoc))
-
-
 def _identity(image_id: str, version: int, written_at: int) -> dict[str, Any]:
     hi, lo = id_key(image_id)
     return {"image_id": image_id, "version": version, "written_at": written_at,
@@ -117,7 +113,6 @@ def _identity(image_id: str, version: int, written_at: int) -> dict[str, Any]:
 def to_document(doc: SearchDoc, version: int, written_at: int) -> Any:
     """The tantivy document of one searchable image (the SearchDoc rides along as JSON)."""
     hi, _ = id_key(doc.image_id)
-    stored = {name: getattr(doc, name) for name in _DOC_FIELDS}
     fields = {
         **_identity(doc.image_id, version, written_at),
         **_words(doc),
@@ -126,7 +121,7 @@ def to_document(doc: SearchDoc, version: int, written_at: int) -> Any:
         "width": doc.width, "height": doc.height, "popularity": doc.popularity,
         "sample": sample_levels(doc.image_id),
         "tie_weight": (1.0 - hi / 2.0**64) * TIE_WEIGHT_SPAN,
-        "doc": json.dumps(stored, separators=(",", ":")).encode(),
+        "doc": json.dumps(doc.to_json(), separators=(",", ":")).encode(),
     }
     return engine().Document.from_dict(fields, schema())
 
@@ -152,6 +147,4 @@ def tombstone(image_id: str, version: int, written_at: int) -> Any:
 
 def from_stored(payload: bytes) -> SearchDoc:
     """The SearchDoc exactly as it was indexed."""
-    data = json.loads(payload)
-    data["tags"] = tuple(data["tags"])
-    return SearchDoc(**data)
+    return SearchDoc.from_json(json.loads(payload))

@@ -7,7 +7,6 @@ so installing the template is optional (it covers indices made by hand).
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,8 +14,6 @@ from chalicelib.domain.search import SearchDoc
 
 TEMPLATE_VERSION = 1
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_DOC_FIELDS = tuple(f.name for f in dataclasses.fields(SearchDoc))
-
 # No stop words: a query of "the who" must still find "The Who", and the embedded engine
 # drops none either. porter2 is the Snowball English stemmer (running -> run, foxes -> fox).
 _ANALYSIS: dict[str, Any] = {
@@ -118,8 +115,6 @@ def _utc(stamp: str) -> datetime:
 def to_source(doc: SearchDoc) -> dict[str, Any]:
     """The stored document: searchable fields plus the SearchDoc itself under `doc`."""
     created = _utc(doc.created_at)
-    whole = dataclasses.asdict(doc)
-    whole["tags"] = list(doc.tags)
     return {
         "image_id": doc.image_id,
         "version": doc.version,
@@ -138,12 +133,10 @@ def to_source(doc: SearchDoc) -> dict[str, Any]:
         "created_year": created.year,
         "created_month": created.month,
         "created_dom": created.day,
-        "doc": whole,
+        "doc": doc.to_json(),
     }
 
 
 def from_source(stored: dict[str, Any]) -> SearchDoc:
     """The SearchDoc a hit's `doc` holds (unknown keys from newer writers are ignored)."""
-    values = {name: stored[name] for name in _DOC_FIELDS if name in stored}
-    values["tags"] = tuple(values.get("tags", ()))
-    return SearchDoc(**values)
+    return SearchDoc.from_json(stored)

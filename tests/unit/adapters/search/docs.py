@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from chalicelib.domain.model import Rendition
 from chalicelib.domain.search import SearchDoc
 
 BASE = SearchDoc(
@@ -22,7 +23,7 @@ BASE = SearchDoc(
     color_hex="#d2691e",
     blurhash="LEHV6nWB2yk8pyo0adR*.7kCMdnj",
     popularity=7,
-    renditions={"thumb": {"key": "r/img-0001/thumb.webp", "width": 200, "height": 150}},
+    renditions={"thumb": Rendition("thumb", "r/img-0001/thumb.webp", 200, 150, "webp", 4321)},
 )
 
 

@@ -14,6 +14,7 @@ from chalicelib.adapters.search.opensearch.mapping import (
     index_template,
     to_source,
 )
+from chalicelib.domain.model import Rendition
 from tests.unit.adapters.search.docs import doc
 from tests.unit.adapters.search.golden import assert_matches
 
@@ -84,7 +85,8 @@ def test_stored_documents_only_use_mapped_fields() -> None:
 
 
 def test_a_stored_document_rebuilds_the_search_doc_exactly() -> None:
-    original = doc(tags=("b", "a"), renditions={"large": {"key": "k", "width": 2048}})
+    large = Rendition("large", "k", 2048, 1536, "webp", 99)
+    original = doc(tags=("b", "a"), renditions={"large": large})
     stored = json.loads(json.dumps(to_source(original)))
     assert from_source(stored["doc"]) == original
 
