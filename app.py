@@ -51,5 +51,4 @@ def post_confirmation(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Cognito trigger: a newly confirmed user becomes a contributor."""
     from chalicelib.entrypoints.events import post_confirmation as post_confirmation_body
 
-    client = post_confirmation_body.default_client(event["region"])
-    return post_confirmation_body.handle(event, client)
+    return post_confirmation_body.handle(event, bootstrap.services())

@@ -27,8 +27,9 @@ _SERVICES = "from chalicelib import bootstrap\nservices = bootstrap.services()\n
 _VIPS = ("services.deps.processor()\n"
          "from chalicelib.adapters.imaging.vips_runtime import pyvips_module\npyvips_module()\n")
 _SEARCH = "services.deps.search_index()\n"
-_COGNITO = ("from chalicelib.entrypoints.events import post_confirmation\n"
-            f"post_confirmation.default_client({REGION!r})\n")
+# What bootstrap's CognitoGroups makes on the trigger's first call (after Services).
+_COGNITO = ("from chalicelib.adapters import aws\n"
+            "aws.client('cognito-idp', services.settings.region, services.settings.endpoint_url)\n")
 
 
 @dataclass(frozen=True)
@@ -42,14 +43,15 @@ class ColdPath:
 
 
 # Each first invocation builds Services; ingest and render then make their libvips engine
-# (pyvips is imported on first use), the indexer its OpenSearch client; the Cognito trigger
-# only makes its boto3 client.
+# (pyvips is imported on first use), the indexer its OpenSearch client, the Cognito trigger
+# its cognito-idp client.
 PATHS = {
     "api": ColdPath("app.app", "api_handler", _SERVICES),
     "ingest": ColdPath("app.ingest", "ingest", _SERVICES + _VIPS),
     "render": ColdPath("app.render", "render", _SERVICES + _VIPS),
     "indexer": ColdPath("app.indexer", "indexer", _SERVICES + _SEARCH),
-    "post_confirmation": ColdPath("app.post_confirmation", "post_confirmation", _COGNITO),
+    "post_confirmation": ColdPath("app.post_confirmation", "post_confirmation",
+                                  _SERVICES + _COGNITO),
     "api (search first)": ColdPath("app.app", "api_handler", _SERVICES + _SEARCH),
 }
 # Everything any function can load: the source of the per-module import-time table.

@@ -37,6 +37,7 @@ class Upload:
 
 def contributor_token(data_dir: Path, user: str) -> str:
     """An access token for `user` in contributors, exactly as `make token` makes one."""
+    from chalicelib.domain.model import CONTRIBUTORS
     from infra.local.clients import client
     from infra.local.settings import read_stack
     from infra.local.token import DEFAULT_PASSWORD, issue_token
@@ -47,7 +48,7 @@ def contributor_token(data_dir: Path, user: str) -> str:
     env = stack["env"]
     cognito = client("cognito-idp", stack["moto_endpoint"])
     client_id = env["COGNITO_APP_CLIENT_IDS"].split(",")[0]
-    return issue_token(cognito, env["COGNITO_USER_POOL_ID"], client_id, user, "contributors",
+    return issue_token(cognito, env["COGNITO_USER_POOL_ID"], client_id, user, CONTRIBUTORS,
                        DEFAULT_PASSWORD)
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from chalicelib import config
 from chalicelib.adapters import aws
 from chalicelib.adapters.clock import SystemClock, new_image_id
-from chalicelib.adapters.cognito import CognitoDirectory
+from chalicelib.adapters.cognito import CognitoDirectory, CognitoGroups
 from chalicelib.adapters.dynamodb.repository import DynamoImageRepository
 from chalicelib.adapters.s3 import S3BlobStore
 from chalicelib.adapters.sqs import SqsRenderQueue
@@ -17,7 +17,7 @@ from chalicelib.services.deps import Deps
 
 if TYPE_CHECKING:
     from chalicelib.auth import TokenVerifier
-    from chalicelib.ports import ImageProcessor, SearchIndex, UserDirectory
+    from chalicelib.ports import GroupMembership, ImageProcessor, SearchIndex, UserDirectory
 
 
 @dataclass
@@ -28,6 +28,7 @@ class Services:
     deps: Deps
     verifier: TokenVerifier
     directory: UserDirectory | None = None
+    memberships: GroupMembership | None = None
 
 
 _current: Services | None = None
@@ -89,10 +90,12 @@ def build(settings: config.Settings) -> Services:
         cursor_secret=settings.cursor_secret,
     )
     verifier = TokenVerifier(settings.jwks_url, settings.issuer, settings.app_client_ids)
-    directory = CognitoDirectory(
-        functools.partial(aws.client, "cognito-idp", settings.region, settings.endpoint_url)
+    # settings.region is the function's own; template.yaml makes the user pool in the same
+    # stack, so it is the pool's region too (the trigger event's `region`).
+    cognito = functools.partial(
+        aws.client, "cognito-idp", settings.region, settings.endpoint_url
     )
-    return Services(settings, deps, verifier, directory)
+    return Services(settings, deps, verifier, CognitoDirectory(cognito), CognitoGroups(cognito))
 
 
 def services() -> Services:

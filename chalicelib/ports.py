@@ -177,6 +177,13 @@ class UserDirectory(Protocol):
         """The name the user chose to be credited with, or "" when there is none."""
 
 
+class GroupMembership(Protocol):
+    """The user pool's groups, as the post-confirmation trigger changes them."""
+
+    def add_to_group(self, pool_id: str, username: str, group: str) -> None:
+        """Put the user in the group; adding a member again changes nothing."""
+
+
 class SearchIndex(Protocol):
     """The search read model; rebuilt from the images table at any time."""
 

@@ -289,3 +289,18 @@ def make_deps(processor: FakeProcessor | None = None, limits: Limits | None = No
         search_index=lambda: index,
         cursor_secret=b"test-secret",
     )
+
+
+class FakeGroups:
+    """The pool's groups: every call in order, and who is in which group."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, str]] = []
+
+    def add_to_group(self, pool_id: str, username: str, group: str) -> None:
+        self.calls.append((pool_id, username, group))
+
+    @property
+    def members(self) -> set[tuple[str, str, str]]:
+        """(pool id, user name, group) of each membership: adding a member again is no change."""
+        return set(self.calls)

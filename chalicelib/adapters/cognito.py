@@ -1,4 +1,4 @@
-"""The Cognito user pool as a directory of display names."""
+"""The Cognito user pool: a directory of display names, and the groups users join."""
 
 from __future__ import annotations
 
@@ -10,6 +10,24 @@ from botocore.exceptions import BotoCoreError, ClientError
 MAX_NAME_CHARS = 80
 
 
+class _LazyClient:
+    """A cognito-idp client made on first use, then kept.
+
+    Every function builds Services; only the upload route and the post-confirmation trigger
+    call Cognito, so no other cold start pays for the client.
+    """
+
+    def __init__(self, make_client: Callable[[], Any]) -> None:
+        self._make_client = make_client
+        self._client: Any = None
+
+    def __call__(self) -> Any:
+        """The client, made now if this is the first call."""
+        if self._client is None:
+            self._client = self._make_client()
+        return self._client
+
+
 class CognitoDirectory:
     """Reads the caller's own `name` attribute with GetUser, authorised by their access token.
 
@@ -18,18 +36,28 @@ class CognitoDirectory:
     """
 
     def __init__(self, make_client: Callable[[], Any]) -> None:
-        # Made on first use: every function builds Services, only the upload route needs this.
-        self._make_client = make_client
-        self._client: Any = None
+        self._client = _LazyClient(make_client)
 
     def display_name(self, access_token: str) -> str:
         """The user's `name` attribute, trimmed; "" when unset or unreadable."""
-        if self._client is None:
-            self._client = self._make_client()
+        client = self._client()  # outside the try: a client that cannot be made is a wiring fault
         try:
-            user = self._client.get_user(AccessToken=access_token)
+            user = client.get_user(AccessToken=access_token)
         except (ClientError, BotoCoreError):
             return ""  # a credit line is not worth failing an upload over
         attributes = {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
         name = " ".join(str(attributes.get("name", "")).split())
         return name[:MAX_NAME_CHARS]
+
+
+class CognitoGroups:
+    """Adds users to the pool's groups with AdminAddUserToGroup (an IAM-authorised call)."""
+
+    def __init__(self, make_client: Callable[[], Any]) -> None:
+        self._client = _LazyClient(make_client)
+
+    def add_to_group(self, pool_id: str, username: str, group: str) -> None:
+        """Put the user in the group; Cognito's call is idempotent, errors are raised."""
+        self._client().admin_add_user_to_group(
+            UserPoolId=pool_id, Username=username, GroupName=group
+        )

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ADMINS_GROUP = "admins"
-CONTRIBUTORS_GROUP = "contributors"
+from chalicelib.domain.model import ADMINS, CONTRIBUTORS
 
 
 @dataclass(frozen=True)
@@ -19,9 +18,9 @@ class Principal:
     @property
     def is_admin(self) -> bool:
         """True for members of the admins group."""
-        return ADMINS_GROUP in self.groups
+        return ADMINS in self.groups
 
     @property
     def is_contributor(self) -> bool:
         """True for anyone allowed to upload: contributors, and admins too."""
-        return CONTRIBUTORS_GROUP in self.groups or self.is_admin
+        return CONTRIBUTORS in self.groups or self.is_admin

@@ -25,6 +25,7 @@ class Status(StrEnum):
 
 
 ACCEPTED_CONTENT_TYPES = {"image/jpeg": "jpeg", "image/png": "png", "image/webp": "webp"}
+# The user pool's groups (template.yaml's UserPoolGroups): who may administer, who may upload.
 ADMINS = "admins"
 CONTRIBUTORS = "contributors"
 

@@ -1,8 +1,9 @@
 """POST /local/cognito: the browser's Cognito calls, forwarded to moto; local only, never deployed.
 
-In AWS a new user gets an e-mailed code and a post-confirmation trigger puts them in
-contributors. Locally there is neither, so after moto accepts a SignUp this hook does both at
-once: confirm, mark the e-mail verified, join the group, and tell the browser "confirmed".
+In AWS a new user gets an e-mailed code, and confirming it fires the post-confirmation trigger
+that puts them in contributors. Locally no e-mail is sent and moto fires no trigger, so after
+moto accepts a SignUp this hook does Cognito's part (confirm, mark the e-mail verified), calls
+the app's own trigger with the event Cognito would send, and tells the browser "confirmed".
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 import requests
 from botocore.exceptions import ClientError
 
-from infra.local.clients import client
+from infra.local.clients import REGION, client
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,10 @@ _PREFLIGHT = {
 }
 
 Reply = tuple[int, dict[str, Any], bytes]
+# The post-confirmation function, called as Cognito calls it: with the event, for its result.
+Trigger = Callable[[dict[str, Any]], Any]
+# Cognito's triggerSource for a confirmed sign-up (a password reset has another).
+CONFIRM_SIGN_UP = "PostConfirmation_ConfirmSignUp"
 
 
 def cognito_error(status: int, code: str, message: str, **headers: str) -> Reply:
@@ -64,11 +69,12 @@ class CognitoHook:
     """Answers the browser's Cognito JSON API at the front, with moto behind it."""
 
     def __init__(
-        self, moto_endpoint: str, pool_id: str, group: str, allowed_origins: Collection[str]
+        self, moto_endpoint: str, pool_id: str, post_confirmation: Trigger,
+        allowed_origins: Collection[str],
     ) -> None:
         self._url = moto_endpoint.rstrip("/") + "/"
         self._pool_id = pool_id
-        self._group = group
+        self._post_confirmation = post_confirmation
         self._origins = frozenset(allowed_origins)
         self._cognito = client("cognito-idp", moto_endpoint)
         # moto 5.2.5 answers these two with a 500 "not implemented": answer them here.
@@ -133,23 +139,58 @@ class CognitoHook:
 
     def _after_sign_up(self, request: dict[str, Any], reply: Reply) -> Reply:
         """What the e-mailed code and the post-confirmation trigger do in AWS."""
-        username, pool = request["Username"], self._pool_id
+        username = request["Username"]
         try:
-            self._cognito.admin_confirm_sign_up(UserPoolId=pool, Username=username)
-            self._cognito.admin_update_user_attributes(
-                UserPoolId=pool, Username=username,
-                UserAttributes=[{"Name": "email_verified", "Value": "true"}])
-            self._cognito.admin_add_user_to_group(
-                UserPoolId=pool, Username=username, GroupName=self._group)
+            user = self._confirm(username)
         except ClientError:
             log.exception("local sign-up follow-up failed for %s", username)
-            return cognito_error(500, "UnexpectedLambdaException",
-                                 "The local sign-up hook failed; see the stack's log.")
+            return _hook_failed()
+        event = post_confirmation_event(self._pool_id, str(request.get("ClientId", "")), user)
+        try:
+            self._post_confirmation(event)
+        except Exception:  # whatever the function raises, Cognito fails the call the same way
+            log.exception("post-confirmation trigger failed for %s", username)
+            return _hook_failed()
         answer = json.loads(reply[2])
         answer["UserConfirmed"] = True
         answer.pop("CodeDeliveryDetails", None)  # AWS sends none for a confirmed user
-        log.info("signed up %s: confirmed, in %s", username, self._group)
+        log.info("signed up %s: confirmed, post-confirmation trigger run", username)
         return 200, reply[1], json.dumps(answer).encode("utf-8")
+
+    def _confirm(self, username: str) -> dict[str, Any]:
+        """Cognito's own part: the code accepted, the e-mail verified; the user as stored."""
+        pool = self._pool_id
+        self._cognito.admin_confirm_sign_up(UserPoolId=pool, Username=username)
+        self._cognito.admin_update_user_attributes(
+            UserPoolId=pool, Username=username,
+            UserAttributes=[{"Name": "email_verified", "Value": "true"}])
+        user: dict[str, Any] = self._cognito.admin_get_user(UserPoolId=pool, Username=username)
+        return user
+
+
+def post_confirmation_event(
+    pool_id: str, client_id: str, user: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The event Cognito sends the post-confirmation trigger once a sign-up is confirmed."""
+    attributes = {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
+    attributes["cognito:user_status"] = user["UserStatus"]
+    return {
+        "version": "1",
+        "region": REGION,
+        "userPoolId": pool_id,
+        # The pool's own user name (a generated id where people sign in by e-mail), not the
+        # e-mail the browser sent: the trigger must name the user as Cognito stores them.
+        "userName": user["Username"],
+        "callerContext": {"awsSdkVersion": "local", "clientId": client_id},
+        "triggerSource": CONFIRM_SIGN_UP,
+        "request": {"userAttributes": attributes},
+        "response": {},
+    }
+
+
+def _hook_failed() -> Reply:
+    return cognito_error(500, "UnexpectedLambdaException",
+                         "The local sign-up hook failed; see the stack's log.")
 
 
 def _code_sent(request: dict[str, Any]) -> Reply:

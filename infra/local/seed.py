@@ -18,6 +18,7 @@ from typing import Any
 import jwt
 import requests
 
+from chalicelib.domain.model import CONTRIBUTORS
 from infra.local.clients import client
 from infra.local.token import DEFAULT_PASSWORD, issue_token
 
@@ -57,7 +58,7 @@ def table_is_empty(dynamodb: Any, table: str) -> bool:
 
 def sample_user_token(cognito: Any, pool_id: str, client_id: str) -> str:
     """Make sure the sample contributor exists, confirmed, in contributors; an access token."""
-    token = issue_token(cognito, pool_id, client_id, SAMPLE_USER, "contributors", DEFAULT_PASSWORD)
+    token = issue_token(cognito, pool_id, client_id, SAMPLE_USER, CONTRIBUTORS, DEFAULT_PASSWORD)
     cognito.admin_update_user_attributes(UserPoolId=pool_id, Username=SAMPLE_USER, UserAttributes=[
         {"Name": "name", "Value": SAMPLE_NAME}, {"Name": "email_verified", "Value": "true"}])
     return token

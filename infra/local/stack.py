@@ -14,20 +14,21 @@ from typing import Any
 from infra.local import resources, seed, settings, snapshot, sources, template, webconfig
 from infra.local.checkpoints import CHECKPOINT_FILE, Checkpoints
 from infra.local.clients import client
-from infra.local.cognito_hook import CognitoHook
+from infra.local.cognito_hook import CognitoHook, Trigger
 from infra.local.front import Front, LocalRoute
 from infra.local.hygiene import IteratorJanitor, forget_iterators
 from infra.local.motoserver import GatedMotoServer
 from infra.local.renditions import RenditionStore
 from infra.local.sqs_poller import WAIT_SECONDS, SqsPoller
 from infra.local.stream_poller import StreamPoller
-from infra.local.workers import WorkerPool
+from infra.local.workers import LambdaContext, WorkerPool
 
 log = logging.getLogger(__name__)
 
 SNAPSHOT_FILE = "moto-state.pickle"
 FAILURES_FILE = "stream-failures.jsonl"
 STOP_GRACE_SECONDS = 5.0
+POST_CONFIRMATION = "post_confirmation"  # the app's function template.yaml's pool triggers
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,17 @@ class StackOptions:
     snapshot_interval: float = 30.0
     visibility_timeout: int | None = None
     seed: bool = False
+
+
+def post_confirmation_trigger(app: Any) -> Trigger:
+    """The app's post-confirmation function, run in this process as the API is: Cognito waits
+    for it. Looked up per call, so an app without one fails a sign-up, not the start."""
+
+    def trigger(event: dict[str, Any]) -> Any:
+        handler = sources.handler(app, POST_CONFIRMATION)
+        return handler(event, LambdaContext(POST_CONFIRMATION))
+
+    return trigger
 
 
 def _ensure_free(port: int, flag: str) -> None:
@@ -96,7 +108,7 @@ class Stack:
         s3 = client("s3", self.moto.endpoint_url)
         renditions = RenditionStore(s3, self.env.get("RENDITIONS_BUCKET", ""))
         self.front = Front(options.port, app, renditions, options.web_root,
-                           self._local_routes(self.moto.endpoint_url), self.ready,
+                           self._local_routes(self.moto.endpoint_url, app), self.ready,
                            webconfig.content_security_policy(self.moto.endpoint_url))
         self.front.start()
         self.snapshotter = snapshot.Snapshotter(
@@ -109,10 +121,11 @@ class Stack:
             seed.seed_samples(f"http://127.0.0.1:{options.port}", self.moto.endpoint_url, self.env)
         self.ready.set()
 
-    def _local_routes(self, endpoint: str) -> dict[str, LocalRoute]:
+    def _local_routes(self, endpoint: str, app: Any) -> dict[str, LocalRoute]:
         port = self.options.port
         origins = [f"http://{host}:{port}" for host in ("127.0.0.1", "localhost")]
-        hook = CognitoHook(endpoint, self.env["COGNITO_USER_POOL_ID"], "contributors", origins)
+        hook = CognitoHook(endpoint, self.env["COGNITO_USER_POOL_ID"],
+                           post_confirmation_trigger(app), origins)
         config = webconfig.local_web_config(port, self.env)
         return {webconfig.CONFIG_PATH: webconfig.config_route(config),
                 webconfig.LOCAL_COGNITO_PATH: hook.handle}

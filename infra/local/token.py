@@ -9,6 +9,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError, EndpointConnectionError
 
+from chalicelib.domain.model import ADMINS, CONTRIBUTORS
 from infra.local.clients import client, error_code
 from infra.local.settings import read_stack
 
@@ -96,8 +97,8 @@ def issue_token(
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m infra.local.token", description=__doc__)
     parser.add_argument("--user", required=True, help="user name, e.g. alice")
-    parser.add_argument("--group", default="contributors",
-                        help="contributors, admins, or none (a user in no group)")
+    parser.add_argument("--group", default=CONTRIBUTORS,
+                        help=f"{CONTRIBUTORS}, {ADMINS}, or none (a user in no group)")
     parser.add_argument("--password", default=DEFAULT_PASSWORD,
                         help=f"local password (default {DEFAULT_PASSWORD})")
     parser.add_argument("--data-dir", type=Path, default=Path(".data"))

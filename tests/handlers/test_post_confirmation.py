@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from chalice.test import Client
 
 import app as chalice_app
+from chalicelib import bootstrap, config
+from chalicelib.auth import TokenVerifier
 from chalicelib.entrypoints.events import post_confirmation
+from tests.fakes import FakeGroups, make_deps
 
-
-class FakeGroups:
-    """Records AdminAddUserToGroup calls; membership is a set, so repeats change nothing."""
-
-    def __init__(self) -> None:
-        self.calls: list[dict[str, Any]] = []
-        self.members: set[tuple[str, str, str]] = set()
-
-    def admin_add_user_to_group(self, **kwargs: Any) -> dict[str, Any]:
-        self.calls.append(kwargs)
-        self.members.add((kwargs["UserPoolId"], kwargs["GroupName"], kwargs["Username"]))
-        return {}
+POOL = "eu-west-1_Abc123"
+USER = "6f1c2d3e-aaaa-bbbb-cccc-1234567890ab"
 
 
 def _event(trigger: str = "PostConfirmation_ConfirmSignUp") -> dict[str, Any]:
@@ -28,8 +22,8 @@ def _event(trigger: str = "PostConfirmation_ConfirmSignUp") -> dict[str, Any]:
     return {
         "version": "1",
         "region": "eu-west-1",
-        "userPoolId": "eu-west-1_Abc123",
-        "userName": "6f1c2d3e-aaaa-bbbb-cccc-1234567890ab",
+        "userPoolId": POOL,
+        "userName": USER,
         "callerContext": {"awsSdkVersion": "aws-sdk-unknown", "clientId": "client123"},
         "triggerSource": trigger,
         "request": {"userAttributes": {"email": "ann@example.com", "email_verified": "true"}},
@@ -37,52 +31,63 @@ def _event(trigger: str = "PostConfirmation_ConfirmSignUp") -> dict[str, Any]:
     }
 
 
+def _services(groups: Any) -> bootstrap.Services:
+    """Services of fakes, with `groups` as the pool's group membership."""
+    settings = config.load({"AWS_REGION": "eu-west-1", "COGNITO_USER_POOL_ID": POOL})
+    verifier = TokenVerifier("http://unused.test/jwks", settings.issuer, ["x"])
+    return bootstrap.Services(settings, make_deps(), verifier, memberships=groups)
+
+
 def test_given_a_confirmed_sign_up_when_triggered_then_the_user_joins_contributors() -> None:
     groups = FakeGroups()
-    event = _event()
-    returned = post_confirmation.handle(event, groups)
+    returned = post_confirmation.handle(_event(), _services(groups))
     # THEN one call, for this pool and user, to the contributors group; the event comes back
-    assert groups.calls == [
-        {
-            "UserPoolId": "eu-west-1_Abc123",
-            "Username": "6f1c2d3e-aaaa-bbbb-cccc-1234567890ab",
-            "GroupName": "contributors",
-        }
-    ]
+    assert groups.calls == [(POOL, USER, "contributors")]
     assert returned == _event()
 
 
 def test_given_a_retried_trigger_when_run_twice_then_membership_is_the_same() -> None:
     groups = FakeGroups()
-    post_confirmation.handle(_event(), groups)
-    post_confirmation.handle(_event(), groups)
-    assert groups.members == {
-        ("eu-west-1_Abc123", "contributors", "6f1c2d3e-aaaa-bbbb-cccc-1234567890ab")
-    }
+    services = _services(groups)
+    post_confirmation.handle(_event(), services)
+    post_confirmation.handle(_event(), services)
+    assert groups.members == {(POOL, USER, "contributors")}
 
 
 def test_given_a_forgotten_password_confirmation_when_triggered_then_no_group_change() -> None:
     groups = FakeGroups()
     event = _event("PostConfirmation_ConfirmForgotPassword")
-    assert post_confirmation.handle(event, groups) == event
+    assert post_confirmation.handle(event, _services(groups)) == event
     assert groups.calls == []
 
 
-def test_given_the_chalice_app_when_invoked_then_the_shim_uses_the_body(
-    monkeypatch: Any,
-) -> None:
-    # GIVEN the deployed entry point with the client factory replaced by the fake
+class _Refusing:
+    """A pool that refuses every group change, as Cognito does when throttling."""
+
+    def add_to_group(self, pool_id: str, username: str, group: str) -> None:
+        raise RuntimeError("TooManyRequestsException")
+
+
+def test_given_the_group_join_fails_when_triggered_then_the_trigger_fails_too() -> None:
+    # THEN the error reaches Cognito, which fails the confirmation visibly
+    with pytest.raises(RuntimeError, match="TooManyRequestsException"):
+        post_confirmation.handle(_event(), _services(_Refusing()))
+
+
+def test_given_services_without_group_membership_when_triggered_then_a_wiring_error() -> None:
+    with pytest.raises(RuntimeError, match="group membership"):
+        post_confirmation.handle(_event(), _services(None))
+
+
+def test_given_the_chalice_app_when_invoked_then_the_shim_uses_the_body() -> None:
+    # GIVEN the deployed entry point, with the container's Services holding the fake
     groups = FakeGroups()
-    regions: list[str] = []
-
-    def fake_client(region: str) -> FakeGroups:
-        regions.append(region)
-        return groups
-
-    monkeypatch.setattr(post_confirmation, "default_client", fake_client)
-    with Client(chalice_app.app) as client:
-        response = client.lambda_.invoke("post_confirmation", _event())
-    # THEN the pool's own region picks the client and the user is added
-    assert regions == ["eu-west-1"]
+    bootstrap.override(_services(groups))
+    try:
+        with Client(chalice_app.app) as client:
+            response = client.lambda_.invoke("post_confirmation", _event())
+    finally:
+        bootstrap.override(None)
+    # THEN the user is added through the Services' port and the event comes back
     assert response.payload == _event()
-    assert len(groups.calls) == 1
+    assert groups.calls == [(POOL, USER, "contributors")]

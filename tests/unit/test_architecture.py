@@ -84,6 +84,16 @@ def test_heavy_libraries_are_imported_lazily(path: Path) -> None:
     assert not _roots(_imports(path, top_level_only=True)) & HEAVY
 
 
+@pytest.mark.parametrize(
+    "path",
+    [p for p in _modules() if _layer(p) == "entrypoints"],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_entrypoints_reach_aws_only_through_ports(path: Path) -> None:
+    # Clients are adapters' business, made once in bootstrap with the stack's endpoint.
+    assert not _roots(_imports(path)) & {"boto3", "botocore"}
+
+
 def test_app_py_has_no_boto3_and_stays_thin() -> None:
     app = ROOT / "app.py"
     assert not _roots(_imports(app)) & {"boto3", "botocore", "pynamodb"}

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.domain.model import ADMINS, CONTRIBUTORS
 from tests.integration.deploy.sam_reading import (
     choose,
     conditions,
@@ -194,13 +195,15 @@ def test_new_users_become_contributors_through_the_post_confirmation_trigger(
     trigger = resources["UserPool"]["Properties"]["LambdaConfig"]["PostConfirmation"]
     function_name = target(deployed["FunctionName"])
     assert target(trigger).endswith(f":function:{function_name}")
+    # The function's own region is the pool's: bootstrap makes its Cognito client there.
+    assert ":lambda:${AWS::Region}:" in target(trigger)
     permission = resources["PostConfirmationPermission"]["Properties"]
     assert permission["Principal"] == "cognito-idp.amazonaws.com"
     assert target(permission["SourceArn"]) == "${UserPool.Arn}"
     assert target(permission["FunctionName"]) == "${PostConfirmation}"
     pool_groups = _of_type(resources, "AWS::Cognito::UserPoolGroup").values()
     groups = {body["Properties"]["GroupName"] for body in pool_groups}
-    assert groups == {"contributors", "admins"}
+    assert groups == {CONTRIBUTORS, ADMINS}  # the names the code checks and joins
 
 
 def test_the_deploy_script_finds_its_outputs(template: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Iterator
@@ -12,12 +13,14 @@ import jwt
 import pytest
 import requests
 
+from chalicelib import bootstrap, config
 from infra.local import resources, settings, template, webconfig
-from infra.local.clients import client
-from infra.local.cognito_hook import CognitoHook
+from infra.local.clients import CREDENTIALS, client
+from infra.local.cognito_hook import CognitoHook, Reply
 from infra.local.front import Front
 from infra.local.renditions import RenditionStore
 from infra.local.sources import load_app
+from infra.local.stack import post_confirmation_trigger
 from infra.webconfig import aws_web_config
 from tests.integration.local.conftest import ROOT, SAMPLE_APP, free_port, unique
 
@@ -54,6 +57,19 @@ class Site:
             "AuthParameters": {"USERNAME": email, "PASSWORD": password}})
 
 
+@contextlib.contextmanager
+def _stack_services(env: dict[str, str]) -> Iterator[None]:
+    """bootstrap's Services for this stack, as the stack's own process builds them."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AWS_ACCESS_KEY_ID", CREDENTIALS["aws_access_key_id"])
+        patch.setenv("AWS_SECRET_ACCESS_KEY", CREDENTIALS["aws_secret_access_key"])
+        bootstrap.override(bootstrap.build(config.load(env)))
+        try:
+            yield
+        finally:
+            bootstrap.override(None)
+
+
 @pytest.fixture(scope="module")
 def site(moto_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     endpoint = moto_server.endpoint_url
@@ -62,10 +78,12 @@ def site(moto_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     port = free_port()
     env = settings.function_env(parsed, created, port, endpoint, tmp_path_factory.mktemp("d"))
     origins = [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+    # Sign-ups run the real app's trigger, as the stack wires it.
+    hook = CognitoHook(endpoint, created["UserPool"].ref,
+                       post_confirmation_trigger(load_app("app:app")), origins)
     routes = {
         webconfig.CONFIG_PATH: webconfig.config_route(webconfig.local_web_config(port, env)),
-        webconfig.LOCAL_COGNITO_PATH: CognitoHook(endpoint, created["UserPool"].ref,
-                                                  "contributors", origins).handle,
+        webconfig.LOCAL_COGNITO_PATH: hook.handle,
     }
     web = tmp_path_factory.mktemp("web")
     (web / "index.html").write_text("<h1>app</h1>")
@@ -76,7 +94,8 @@ def site(moto_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     front = Front(port, load_app(SAMPLE_APP), RenditionStore(s3, bucket), web, routes, ready)
     front.start()
     try:
-        yield Site(front.url.rstrip("/"), env, created, ready)
+        with _stack_services(env):
+            yield Site(front.url.rstrip("/"), env, created, ready)
     finally:
         front.stop()
 
@@ -131,6 +150,51 @@ def test_given_a_sign_up_when_signing_in_then_confirmed_contributor_with_e_mail_
         UserPoolId=site.pool_id, Username=email.lower())
     attributes = {a["Name"]: a["Value"] for a in user["UserAttributes"]}
     assert user["UserStatus"] == "CONFIRMED" and attributes["email_verified"] == "true"
+
+
+def _sign_up_at(hook: CognitoHook, site: Site, email: str) -> Reply:
+    """SignUp straight to a hook, as the front hands it the browser's request."""
+    body = {"ClientId": site.client_id, "Username": email, "Password": PASSWORD,
+            "UserAttributes": [{"Name": "email", "Value": email}]}
+    return hook.handle("POST", {"X-Amz-Target": TARGET + "SignUp"}, json.dumps(body).encode())
+
+
+def test_given_a_sign_up_then_the_trigger_gets_cognito_s_event_and_the_hook_joins_no_group(
+    site: Site,
+) -> None:
+    # GIVEN a hook whose trigger only records what it is called with
+    events: list[dict[str, Any]] = []
+    endpoint = site.env["AWS_ENDPOINT_URL"]
+    hook = CognitoHook(endpoint, site.pool_id, events.append, [])
+    email = f"{unique('event')}@example.test"
+    # WHEN someone signs up
+    assert _sign_up_at(hook, site, email)[0] == 200
+    # THEN the trigger got one confirmed sign-up, naming the user as the pool stores them
+    cognito = client("cognito-idp", endpoint)
+    user = cognito.admin_get_user(UserPoolId=site.pool_id, Username=email)
+    assert len(events) == 1
+    event = events[0]
+    assert event["triggerSource"] == "PostConfirmation_ConfirmSignUp"
+    assert (event["userPoolId"], event["region"]) == (site.pool_id, "us-east-1")
+    assert event["userName"] == user["Username"] != email
+    assert event["callerContext"]["clientId"] == site.client_id
+    attributes = event["request"]["userAttributes"]
+    assert attributes["email"] == email and attributes["email_verified"] == "true"
+    assert attributes["cognito:user_status"] == "CONFIRMED"
+    # and the group join is the trigger's alone: this one joined nobody
+    groups = cognito.admin_list_groups_for_user(UserPoolId=site.pool_id, Username=email)
+    assert groups["Groups"] == []
+
+
+def test_given_the_trigger_fails_when_signing_up_then_the_browser_gets_a_lambda_error(
+    site: Site,
+) -> None:
+    def failing(event: dict[str, Any]) -> None:
+        raise RuntimeError("trigger down")
+
+    hook = CognitoHook(site.env["AWS_ENDPOINT_URL"], site.pool_id, failing, [])
+    status, _, body = _sign_up_at(hook, site, f"{unique('fail')}@example.test")
+    assert status == 500 and json.loads(body)["__type"] == "UnexpectedLambdaException"
 
 
 def test_given_moto_errors_when_called_then_they_pass_through_unchanged(site: Site) -> None:
