@@ -16,7 +16,7 @@ from chalicelib.adapters.sqs import SqsRenderQueue
 from chalicelib.services.deps import Deps
 
 if TYPE_CHECKING:
-    from chalicelib.auth import TokenVerifier
+    from chalicelib.auth.tokens import TokenVerifier
     from chalicelib.ports import GroupMembership, ImageProcessor, SearchIndex, UserDirectory
 
 
@@ -63,7 +63,7 @@ def _search(
 
 def build(settings: config.Settings) -> Services:
     """Wire real adapters for these settings."""
-    from chalicelib.auth import TokenVerifier
+    from chalicelib.auth.tokens import TokenVerifier
 
     s3 = aws.client("s3", settings.region, settings.endpoint_url)
     deps = Deps(

@@ -21,6 +21,14 @@ class ObjectInfo:
 
 
 @dataclass(frozen=True)
+class PostForm:
+    """A browser upload grant: the form's action URL and the fields to post before the file."""
+
+    url: str
+    fields: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Master:
     """The decoded-once, upright, sRGB 8-bit image renditions are cut from.
 
@@ -112,9 +120,7 @@ class ImageRepository(Protocol):
 class BlobStore(Protocol):
     """One bucket."""
 
-    def presign_post(
-        self, key: str, content_type: str, max_bytes: int, expires: int
-    ) -> dict[str, object]:
+    def presign_post(self, key: str, content_type: str, max_bytes: int, expires: int) -> PostForm:
         """A browser form grant for exactly this key, type and size range."""
 
     def head(self, key: str) -> ObjectInfo | None:

@@ -11,7 +11,7 @@ from chalicelib.domain.limits import Limits
 from chalicelib.domain.model import Facts, Image, Rendition, Status
 from chalicelib.domain.renditions import RenditionSpec
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery
-from chalicelib.ports import Encoded, Master, ObjectInfo, Page, RenderTask
+from chalicelib.ports import Encoded, Master, ObjectInfo, Page, PostForm, RenderTask
 from chalicelib.services.deps import Deps
 
 PROFILE = (RenditionSpec("thumb", 200), RenditionSpec("large", 2048))
@@ -110,18 +110,10 @@ class FakeStore:
         self.reads: list[tuple[str, int, int | None]] = []
         self.deleted: list[str] = []
 
-    def presign_post(
-        self, key: str, content_type: str, max_bytes: int, expires: int
-    ) -> dict[str, object]:
-        return {
-            "url": "https://uploads.test/",
-            "fields": {
-                "key": key,
-                "Content-Type": content_type,
-                "max": str(max_bytes),
-                "exp": str(expires),
-            },
-        }
+    def presign_post(self, key: str, content_type: str, max_bytes: int, expires: int) -> PostForm:
+        fields = {"key": key, "Content-Type": content_type, "max": str(max_bytes),
+                  "exp": str(expires)}
+        return PostForm("https://uploads.test/", fields)
 
     def head(self, key: str) -> ObjectInfo | None:
         found = self.objects.get(key)

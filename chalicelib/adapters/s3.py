@@ -7,7 +7,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.ports import ObjectInfo
+from chalicelib.ports import ObjectInfo, PostForm
 
 MISSING = ("404", "NoSuchKey", "NotFound")
 
@@ -20,23 +20,21 @@ class S3BlobStore:
         self.bucket = bucket
         self.public_base_url = public_base_url.rstrip("/")
 
-    def presign_post(
-        self, key: str, content_type: str, max_bytes: int, expires: int
-    ) -> dict[str, object]:
+    def presign_post(self, key: str, content_type: str, max_bytes: int, expires: int) -> PostForm:
         """A browser form grant pinned to this key, this type and 1..max_bytes."""
         conditions: list[Any] = [
             {"key": key},
             {"Content-Type": content_type},
             ["content-length-range", 1, max_bytes],
         ]
-        grant: dict[str, object] = self.s3.generate_presigned_post(
+        grant = self.s3.generate_presigned_post(
             Bucket=self.bucket,
             Key=key,
             Fields={"Content-Type": content_type},
             Conditions=conditions,
             ExpiresIn=expires,
         )
-        return grant
+        return PostForm(str(grant["url"]), {name: str(v) for name, v in grant["fields"].items()})
 
     def head(self, key: str) -> ObjectInfo | None:
         """Size and type, or None when absent."""

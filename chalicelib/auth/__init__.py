@@ -1,8 +1,11 @@
-"""Authentication: verify Cognito access tokens and describe the caller."""
+"""Authentication: who the caller is (`principal`, pure) and how tokens are checked (`tokens`).
+
+Only Principal is exported here: services take a Principal, and importing this package must not
+load PyJWT (the verifier's module, `chalicelib.auth.tokens`, does).
+"""
 
 from __future__ import annotations
 
 from chalicelib.auth.principal import Principal
-from chalicelib.auth.tokens import TokenVerifier, bearer_token, invalid_token
 
-__all__ = ["Principal", "TokenVerifier", "bearer_token", "invalid_token"]
+__all__ = ["Principal"]

@@ -38,12 +38,6 @@ class NotFound(DomainError):
     status = 404
 
 
-class Conflict(DomainError):
-    """The resource is not in a state that allows this (HTTP 409)."""
-
-    status = 409
-
-
 class Unavailable(DomainError):
     """A dependency we need is down; try again (HTTP 503)."""
 

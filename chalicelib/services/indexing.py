@@ -12,7 +12,8 @@ from chalicelib.ports import SearchIndex
 def to_doc(image: Image) -> SearchDoc:
     """The search document of a ready image."""
     facts = image.facts
-    assert facts is not None, "ready images always have facts"
+    if facts is None:  # ingest records facts before any rendition: a broken record, not ours
+        raise ValueError(f"image {image.image_id} is ready but has no facts")
     return SearchDoc(
         image_id=image.image_id,
         version=image.version,

@@ -58,7 +58,5 @@ def request_upload(
     )
     deps.repo.add(image)
     expires = deps.limits.upload_expires_seconds
-    grant = deps.uploads.presign_post(image.upload_key, request.content_type, request.size, expires)
-    fields = grant["fields"]
-    assert isinstance(fields, dict)
-    return UploadGrant(image.image_id, str(grant["url"]), fields, expires)
+    form = deps.uploads.presign_post(image.upload_key, request.content_type, request.size, expires)
+    return UploadGrant(image.image_id, form.url, dict(form.fields), expires)

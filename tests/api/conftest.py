@@ -9,7 +9,7 @@ import pytest
 from chalice.test import Client
 
 from chalicelib import bootstrap, config
-from chalicelib.auth import TokenVerifier
+from chalicelib.auth.tokens import TokenVerifier
 from chalicelib.services.deps import Deps
 from tests.fakes import make_deps
 from tests.support.tokens import CLIENT_ID, ISSUER, StaticJwks

@@ -9,7 +9,7 @@ from chalice.test import Client
 
 import app as chalice_app
 from chalicelib import bootstrap, config
-from chalicelib.auth import TokenVerifier
+from chalicelib.auth.tokens import TokenVerifier
 from chalicelib.entrypoints.events import post_confirmation
 from tests.fakes import FakeGroups, make_deps
 

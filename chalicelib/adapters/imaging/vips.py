@@ -5,7 +5,7 @@ load to the planned size, no metadata: vips_master.py) stored as an uncompressed
 render loads that master, resizes it and encodes one rendition with no metadata. Why
 uncompressed TIFF (8.4 MB, about 5 ms to write and 3 ms to read at 2048x1365, vs LZW 5.2 MB /
 92 ms / 28 ms): docs/decisions/master-format.md. The reader accepts any TIFF compression, so
-the writer's `master_compression` can change without migrating stored masters.
+`MASTER_COMPRESSION` can change without migrating stored masters.
 
 Choices: grey becomes 3-band sRGB (one master shape for every renderer; WebP stores grey as
 RGB anyway); animated WebP/APNG give their first frame (libvips' default page); JPEG
@@ -29,6 +29,8 @@ from chalicelib.domain.renditions import RenditionSpec, Size, fit_width
 from chalicelib.ports import Encoded, Master
 
 JPEG_BACKGROUND = [255, 255, 255]
+# Masters are written uncompressed (docs/decisions/master-format.md); any TIFF reads back.
+MASTER_COMPRESSION = "none"
 # summarize(): pixels sampled for the dominant colour, and for the BlurHash (which is pure
 # Python, so kept small: about 0.4 ms at 32x32).
 COLOUR_SAMPLE_SIDE = 64
@@ -42,12 +44,10 @@ class VipsProcessor:
         self,
         max_pixels: int = 100_000_000,
         max_side: int = 30_000,
-        master_compression: str = "none",
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._max_pixels = max_pixels
         self._max_side = max_side
-        self._master_compression = master_compression
         self._clock = clock
 
     def make_master(
@@ -107,7 +107,7 @@ class VipsProcessor:
         return palette.name_for(*rgb), palette.hex_of(*rgb), placeholder
 
     def _encode_master(self, image: Any) -> bytes:
-        return bytes(image.tiffsave_buffer(compression=self._master_compression, keep="none"))
+        return bytes(image.tiffsave_buffer(compression=MASTER_COMPRESSION, keep="none"))
 
 
 def _pixels(master: Master) -> Any:

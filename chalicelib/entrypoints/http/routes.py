@@ -8,7 +8,8 @@ from chalice import Blueprint
 from chalice.app import Response
 
 from chalicelib import bootstrap
-from chalicelib.auth import Principal, bearer_token
+from chalicelib.auth import Principal
+from chalicelib.auth.tokens import bearer_token
 from chalicelib.domain.errors import InvalidInput, Unauthenticated
 from chalicelib.entrypoints.http.errors import domain_errors
 from chalicelib.entrypoints.http.serialize import image_json
@@ -18,25 +19,27 @@ api = Blueprint(__name__)
 DEFAULT_PAGE = 24
 
 
-def _principal(required: bool = True) -> Principal | None:
-    request = api.current_request
-    token = bearer_token(request.headers.get("authorization"))
-    if token is None:
-        if required:
-            raise Unauthenticated("missing_token", "Sign in: send `Authorization: Bearer <token>`.")
-        return None
-    return bootstrap.services().verifier.verify(token)
+def _token() -> str | None:
+    return bearer_token(api.current_request.headers.get("authorization"))
+
+
+def _visitor() -> Principal | None:
+    """The caller when a token came (it must then be valid), else an anonymous visitor."""
+    token = _token()
+    return None if token is None else bootstrap.services().verifier.verify(token)
 
 
 def _signed_in() -> Principal:
-    principal = _principal(required=True)
-    assert principal is not None
-    return principal
+    """The caller, who must send a valid token."""
+    token = _token()
+    if token is None:
+        raise Unauthenticated("missing_token", "Sign in: send `Authorization: Bearer <token>`.")
+    return bootstrap.services().verifier.verify(token)
 
 
 def _display_name(services: bootstrap.Services) -> str:
     """The caller's chosen credit, read with their own (already verified) token."""
-    token = bearer_token(api.current_request.headers.get("authorization"))
+    token = _token()
     if services.directory is None or token is None:
         return ""
     return services.directory.display_name(token)
@@ -82,7 +85,7 @@ def create_upload() -> Response:
 def get_image(image_id: str) -> dict[str, Any]:
     """One image; non-ready ones only for their owner and admins."""
     services = bootstrap.services()
-    image = images.get_image(services.deps, image_id, _principal(required=False))
+    image = images.get_image(services.deps, image_id, _visitor())
     return image_json(image, services.deps.renditions)
 
 

@@ -16,7 +16,7 @@ def _policy(fields: dict[str, str]) -> dict:  # type: ignore[type-arg]
 def test_policy_pins_exact_key_type_and_size_with_sigv4(stack: Stack) -> None:
     store = stack.services.deps.uploads
     grant = store.presign_post("uploads/abc", "image/png", 12345, 300)
-    fields = grant["fields"]
+    fields = grant.fields
     policy = _policy(fields)
     conditions = policy["conditions"]
     assert {"key": "uploads/abc"} in conditions

@@ -11,7 +11,8 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from chalicelib.auth import Principal, TokenVerifier
+from chalicelib.auth import Principal
+from chalicelib.auth.tokens import TokenVerifier
 from chalicelib.domain.errors import Unauthenticated
 
 REGION = "us-east-1"

@@ -8,7 +8,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt import PyJWKClient
 
-from chalicelib.auth import TokenVerifier
+from chalicelib.auth.tokens import TokenVerifier
 from chalicelib.domain.errors import Unavailable
 from tests.unit.auth.conftest import (
     CLIENT_ID,

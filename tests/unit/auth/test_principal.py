@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.auth import Principal, bearer_token
+from chalicelib.auth import Principal
+from chalicelib.auth.tokens import bearer_token
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from chalicelib.auth import Principal, TokenVerifier
+from chalicelib.auth import Principal
+from chalicelib.auth.tokens import TokenVerifier
 from chalicelib.domain.errors import Unauthenticated
 from tests.unit.auth.conftest import (
     CLIENT_ID,

@@ -1,8 +1,7 @@
 """The OpenSearch index definition (settings + mappings) and the document we store.
 
-`infra/search/index-template.json` is the same definition as a composable index template;
-a unit test keeps the two equal. Every index the adapter creates carries this body itself,
-so installing the template is optional (it covers indices made by hand).
+Every index the adapter creates carries this body itself; a golden file in the unit tests
+keeps each change to it reviewed.
 """
 
 from __future__ import annotations
@@ -92,18 +91,6 @@ def index_body(template_version: int = TEMPLATE_VERSION) -> dict[str, Any]:
             "_meta": {"template_version": template_version},
             "properties": _properties(),
         },
-    }
-
-
-def index_template(
-    template_version: int = TEMPLATE_VERSION, alias: str = "images"
-) -> dict[str, Any]:
-    """The composable index template kept in infra/search/index-template.json."""
-    return {
-        "index_patterns": [f"{alias}-v{template_version}-*"],
-        "version": template_version,
-        "template": index_body(template_version),
-        "_meta": {"source": "chalicelib/adapters/search/opensearch/mapping.py"},
     }
 
 

@@ -1,46 +1,40 @@
-"""The index template kept in the repo, and the documents the adapter stores in it."""
+"""The index every new OpenSearch index is created with, and the documents stored in it."""
 
 from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 from chalicelib.adapters.search.opensearch.mapping import (
     TEMPLATE_VERSION,
     from_source,
     index_body,
-    index_template,
     to_source,
 )
 from chalicelib.domain.model import Rendition
 from tests.unit.adapters.search.docs import doc
-from tests.unit.adapters.search.golden import assert_matches
+from tests.unit.adapters.search.golden import assert_golden
 
-ROOT = Path(__file__).resolve().parents[4]
-TEMPLATE_FILE = ROOT / "infra" / "search" / "index-template.json"
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def _template() -> dict[str, Any]:
-    return json.loads(TEMPLATE_FILE.read_text())
+def _body() -> dict[str, Any]:
+    return index_body()
 
 
 def _properties() -> dict[str, Any]:
-    return _template()["template"]["mappings"]["properties"]
+    properties: dict[str, Any] = _body()["mappings"]["properties"]
+    return properties
 
 
-def test_the_template_file_is_the_body_every_new_index_gets() -> None:
-    # GIVEN the versioned template in infra/ THEN it is what the adapter creates indices with
-    assert_matches(index_template(), TEMPLATE_FILE)
-    assert _template()["template"] == index_body()
-    assert _template()["version"] == TEMPLATE_VERSION
-    assert _template()["index_patterns"] == [f"images-v{TEMPLATE_VERSION}-*"]
+def test_every_new_index_gets_the_reviewed_body_of_this_version() -> None:
+    # GIVEN the body the adapter creates indices with THEN it is the reviewed golden one
+    assert_golden(f"index_body_v{TEMPLATE_VERSION}", index_body())
 
 
 def test_text_fields_are_stemmed_in_english_without_stop_words() -> None:
-    analysis = _template()["template"]["settings"]["analysis"]
+    analysis = _body()["settings"]["analysis"]
     english = analysis["analyzer"]["english_words"]
     filters = [analysis["filter"].get(name, {"type": name}) for name in english["filter"]]
     assert {"type": "lowercase"} in filters
@@ -51,7 +45,7 @@ def test_text_fields_are_stemmed_in_english_without_stop_words() -> None:
 
 
 def test_prefix_fields_are_unstemmed_with_indexed_prefixes() -> None:
-    analysis = _template()["template"]["settings"]["analysis"]
+    analysis = _body()["settings"]["analysis"]
     assert analysis["analyzer"]["plain_words"]["filter"] == ["lowercase"]
     for field in ("title", "tags", "description"):
         plain = _properties()[field]["fields"]["plain"]
@@ -70,11 +64,11 @@ def test_filter_facet_and_sort_fields_have_exact_types() -> None:
     assert props["created_at"]["type"] == "date"
     assert props["created_day"] == {"type": "date", "format": "strict_date"}
     assert props["doc"] == {"type": "object", "enabled": False}
-    assert _template()["template"]["mappings"]["dynamic"] == "strict"
+    assert _body()["mappings"]["dynamic"] == "strict"
 
 
 def test_tombstones_outlive_the_streams_max_record_age() -> None:
-    gc_deletes = _template()["template"]["settings"]["index"]["gc_deletes"]
+    gc_deletes = _body()["settings"]["index"]["gc_deletes"]
     amount, unit = re.fullmatch(r"(\d+)([smhd])", gc_deletes).groups()  # type: ignore[union-attr]
     assert int(amount) * UNITS[unit] >= 3600
 
