@@ -106,12 +106,6 @@ class FakeRepo:
         with self._lock:
             self.items.pop(image_id, None)
 
-    def from_stream(self, image: dict) -> Image:  # type: ignore[type-arg]
-        # Decoding the table's item format is pure: borrow the real adapter's.
-        from chalicelib.adapters.dynamodb.repository import DynamoImageRepository
-
-        return DynamoImageRepository("fake", "us-east-1").from_stream(image)
-
     def all_ready(self) -> Iterator[Image]:
         """Every ready image."""
         with self._lock:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from chalicelib.adapters.dynamodb.stream import image_from_stream
 from chalicelib.domain.limits import Limits
 from chalicelib.domain.renditions import RenditionSpec
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery
@@ -202,6 +203,9 @@ def make_deps(processor: FakeProcessor | None = None, limits: Limits | None = No
     index = FakeSearchIndex()
     return Deps(
         repo=FakeRepo(),
+        # Stream records arrive in DynamoDB's item format whatever the repository: decode them
+        # with the adapter's pure function, as bootstrap wires it.
+        stream_decoder=image_from_stream,
         uploads=FakeStore(),
         renditions=FakeStore(),
         queue=FakeQueue(),

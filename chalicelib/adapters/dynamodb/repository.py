@@ -125,10 +125,6 @@ class DynamoImageRepository:
         for item in self.record.scan(self.record.status == Status.READY.value):
             yield as_image(item)
 
-    def from_stream(self, image: dict[str, Any]) -> Image:
-        """An image as a DynamoDB stream record carries it (NewImage/OldImage)."""
-        return as_image(self.record.from_raw_data(image))
-
     def delete(self, image_id: str) -> None:
         """Remove the record (missing is fine)."""
         try:
