@@ -11,6 +11,7 @@ from chalicelib.adapters import aws
 from chalicelib.adapters.clock import SystemClock, new_image_id
 from chalicelib.adapters.cognito import CognitoDirectory, CognitoGroups
 from chalicelib.adapters.dynamodb.repository import DynamoImageRepository
+from chalicelib.adapters.dynamodb.stream import image_from_stream
 from chalicelib.adapters.s3 import S3BlobStore
 from chalicelib.adapters.sqs import SqsRenderQueue
 from chalicelib.services.deps import Deps
@@ -68,6 +69,7 @@ def build(settings: config.Settings) -> Services:
     s3 = aws.client("s3", settings.region, settings.endpoint_url)
     deps = Deps(
         repo=DynamoImageRepository(settings.images_table, settings.region),
+        stream_decoder=image_from_stream,
         uploads=S3BlobStore(s3, settings.uploads_bucket),
         renditions=S3BlobStore(s3, settings.renditions_bucket, settings.renditions_base_url),
         queue=SqsRenderQueue(

@@ -110,11 +110,15 @@ class ImageRepository(Protocol):
     def delete(self, image_id: str) -> None:
         """Remove the record."""
 
-    def from_stream(self, image: dict[str, Any]) -> Image:
-        """Decode a NewImage/OldImage of the table's stream."""
-
     def all_ready(self) -> Iterator[Image]:
         """Every ready image (reindexing reads the source of truth)."""
+
+
+class StreamDecoder(Protocol):
+    """The images table's change stream, read back as Images (what the indexer consumes)."""
+
+    def __call__(self, raw: dict[str, Any]) -> Image:
+        """An image as a stream record carries it (its NewImage or OldImage)."""
 
 
 class BlobStore(Protocol):

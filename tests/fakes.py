@@ -2,103 +2,20 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from chalicelib.adapters.dynamodb.stream import image_from_stream
 from chalicelib.domain.limits import Limits
-from chalicelib.domain.model import Facts, Image, Rendition, Status
+from chalicelib.domain.model import Rendition
 from chalicelib.domain.renditions import RenditionSpec
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery
-from chalicelib.ports import Encoded, Master, ObjectInfo, Page, PostForm, RenderTask
+from chalicelib.ports import Encoded, Master, ObjectInfo, PostForm, RenderTask
 from chalicelib.services.deps import Deps
+from tests.fake_repo import FakeRepo
 
 PROFILE = (RenditionSpec("thumb", 200), RenditionSpec("large", 2048))
-ACTIVE = (Status.PENDING, Status.PROCESSING)
-
-
-class FakeRepo:
-    """Images in a dict, with the same conditional semantics as DynamoDB."""
-
-    def __init__(self) -> None:
-        self.items: dict[str, Image] = {}
-        self.rendition_writes = 0  # add_renditions calls that wrote
-
-    def add(self, image: Image) -> None:
-        assert image.image_id not in self.items
-        self.items[image.image_id] = copy.deepcopy(image)
-
-    def get(self, image_id: str) -> Image | None:
-        return copy.deepcopy(self.items.get(image_id))
-
-    def list_by_owner(self, owner: str, limit: int, cursor: str | None) -> Page:
-        mine = sorted(
-            (i for i in self.items.values() if i.owner == owner),
-            key=lambda i: i.created_at,
-            reverse=True,
-        )
-        start = int(cursor or 0)
-        chunk = mine[start : start + limit]
-        more = start + limit < len(mine)
-        return Page([copy.deepcopy(i) for i in chunk], str(start + limit) if more else None)
-
-    def _change(self, image_id: str, allowed: Sequence[Status], **changes: object) -> Image | None:
-        image = self.items.get(image_id)
-        if image is None or image.status not in allowed:
-            return None
-        self.items[image_id] = replace(image, version=image.version + 1, **changes)  # type: ignore[arg-type]
-        return copy.deepcopy(self.items[image_id])
-
-    def update_metadata(self, image_id, title, description, tags, now):  # type: ignore[no-untyped-def]
-        return self._change(
-            image_id,
-            list(Status),
-            title=title,
-            description=description,
-            tags=tuple(tags),
-            updated_at=now,
-        )
-
-    def start_processing(self, image_id: str, now: str) -> Image | None:
-        return self._change(image_id, ACTIVE, status=Status.PROCESSING, updated_at=now)
-
-    def record_facts(self, image_id: str, facts: Facts, expected: Sequence[str], now: str) -> bool:
-        changed = self._change(
-            image_id, [Status.PROCESSING], facts=facts, expected=tuple(expected), updated_at=now
-        )
-        return changed is not None
-
-    def add_renditions(
-        self, image_id: str, renditions: Sequence[Rendition], now: str
-    ) -> Image | None:
-        image = self.items.get(image_id)
-        if image is None or image.status is not Status.PROCESSING:
-            return None
-        image.renditions.update({each.name: each for each in renditions})
-        self.rendition_writes += 1
-        return copy.deepcopy(image)
-
-    def finish(self, image_id: str, now: str) -> bool:
-        return self._change(image_id, [Status.PROCESSING], status=Status.READY) is not None
-
-    def reject(self, image_id: str, reason: str, now: str) -> bool:
-        return self._change(image_id, ACTIVE, status=Status.REJECTED, reason=reason) is not None
-
-    def fail(self, image_id: str, reason: str, now: str) -> bool:
-        return self._change(image_id, ACTIVE, status=Status.FAILED, reason=reason) is not None
-
-    def delete(self, image_id: str) -> None:
-        self.items.pop(image_id, None)
-
-    def from_stream(self, image: dict) -> Image:  # type: ignore[type-arg]
-        # Decoding the table's item format is pure: borrow the real adapter's.
-        from chalicelib.adapters.dynamodb.repository import DynamoImageRepository
-
-        return DynamoImageRepository("fake", "us-east-1").from_stream(image)
-
-    def all_ready(self):  # type: ignore[no-untyped-def]
-        return iter([copy.deepcopy(i) for i in self.items.values() if i.status is Status.READY])
 
 
 class FakeStore:
@@ -106,7 +23,7 @@ class FakeStore:
 
     def __init__(self, base_url: str = "https://cdn.test/r") -> None:
         self.objects: dict[str, tuple[bytes, str]] = {}
-        self.base_url = base_url
+        self.base_url = base_url.rstrip("/")
         self.reads: list[tuple[str, int, int | None]] = []
         self.deleted: list[str] = []
 
@@ -122,6 +39,9 @@ class FakeStore:
     def read(self, key: str, start: int = 0, end: int | None = None) -> bytes:
         self.reads.append((key, start, end))
         data = self.objects[key][0]
+        if (start or end is not None) and start >= len(data):
+            # S3 answers a range that starts past the end with 416 InvalidRange, not nothing.
+            raise ValueError(f"range {start}-{end} of {key} is not satisfiable")
         return data[start : (None if end is None else end + 1)]
 
     def put(self, key: str, data: bytes, content_type: str, cache_control: str = "") -> None:
@@ -270,6 +190,9 @@ def make_deps(processor: FakeProcessor | None = None, limits: Limits | None = No
     index = FakeSearchIndex()
     return Deps(
         repo=FakeRepo(),
+        # Stream records arrive in DynamoDB's item format whatever the repository: decode them
+        # with the adapter's pure function, as bootstrap wires it.
+        stream_decoder=image_from_stream,
         uploads=FakeStore(),
         renditions=FakeStore(),
         queue=FakeQueue(),

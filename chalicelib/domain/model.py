@@ -20,8 +20,35 @@ class Status(StrEnum):
 
     @property
     def terminal(self) -> bool:
-        """True once no more work will happen on the image."""
-        return self in (Status.READY, Status.REJECTED, Status.FAILED)
+        """True once no more work will happen on the image (it may become nothing)."""
+        return not _MAY_BECOME[self]
+
+    def may_become(self, other: Status) -> bool:
+        """True when the lifecycle lets an image in this status move to `other`."""
+        return other in _MAY_BECOME[self]
+
+
+_MAY_BECOME: dict[Status, frozenset[Status]] = {
+    Status.PENDING: frozenset({Status.PROCESSING, Status.REJECTED, Status.FAILED}),
+    # processing -> processing: a redelivered ingest message finds its image already started
+    # and must carry on. There is no way back into ready, so exactly one finish wins.
+    Status.PROCESSING: frozenset(
+        {Status.PROCESSING, Status.READY, Status.REJECTED, Status.FAILED}
+    ),
+    Status.READY: frozenset(),
+    Status.REJECTED: frozenset(),
+    Status.FAILED: frozenset(),
+}
+
+# Title, description and tags are the owner's to change whatever the image's status.
+EDITABLE: tuple[Status, ...] = tuple(Status)
+# Facts and renditions describe work in progress: once the image has ended, a late one is stale.
+RECORDING: tuple[Status, ...] = (Status.PROCESSING,)
+
+
+def sources_of(target: Status) -> tuple[Status, ...]:
+    """The statuses that may become `target`, in lifecycle order."""
+    return tuple(status for status in Status if status.may_become(target))
 
 
 ACCEPTED_CONTENT_TYPES = {"image/jpeg": "jpeg", "image/png": "png", "image/webp": "webp"}

@@ -14,6 +14,7 @@ from chalicelib.ports import (
     ImageRepository,
     RenderQueue,
     SearchIndex,
+    StreamDecoder,
 )
 
 
@@ -22,6 +23,7 @@ class Deps:
     """The use cases' view of the world; built by bootstrap, faked in tests."""
 
     repo: ImageRepository
+    stream_decoder: StreamDecoder
     uploads: BlobStore
     renditions: BlobStore
     queue: RenderQueue

@@ -23,7 +23,7 @@ from chalicelib.domain.renditions import (
 )
 from chalicelib.ports import Master, RenderTask
 from chalicelib.services.deps import Deps
-from chalicelib.services.render import fail, publish
+from chalicelib.services.publishing import fail, publish
 
 log = logging.getLogger(__name__)
 

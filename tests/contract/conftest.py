@@ -1,7 +1,9 @@
-"""The `search_index` fixture: a fresh, empty index of every implementation.
+"""Fixtures giving a fresh, empty instance of every implementation of a port.
 
-The embedded engine always runs (in tmp_path). OpenSearch runs only when OPENSEARCH_URL is
-set, through `tests/contract/opensearch_backend.py` (make_index, and drop_index if present).
+`search_index`: the embedded engine always runs (in tmp_path). OpenSearch runs only when
+OPENSEARCH_URL is set, through `tests/contract/opensearch_backend.py` (make_index, and
+drop_index if present). `image_repo` and `blob_store`: the hand-written fake and the AWS
+adapter on in-process moto (`tests/contract/moto_backends.py`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.ports import SearchIndex
+from chalicelib.ports import BlobStore, ImageRepository, SearchIndex
+from tests.contract import moto_backends
+from tests.fakes import FakeRepo, FakeStore
+
+BASE_URL = "https://cdn.test/renditions/"
 
 
 def _opensearch(url: str, name: str) -> tuple[SearchIndex, object]:
@@ -44,3 +50,34 @@ def search_index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Sea
         drop = getattr(backend, "drop_index", None)
         if drop is not None:
             drop(url, name)
+
+
+@pytest.fixture(params=["fake", "dynamodb"])
+def image_repo(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[ImageRepository]:
+    """A fresh, empty ImageRepository: the hand-written fake, or DynamoDB on moto."""
+    if request.param == "fake":
+        yield FakeRepo()
+        return
+    from chalicelib.adapters.dynamodb.repository import DynamoImageRepository
+
+    with moto_backends.mocked_aws(monkeypatch):
+        moto_backends.make_atomic(monkeypatch)
+        moto_backends.create_images_table("contract-images")
+        yield DynamoImageRepository("contract-images", "us-east-1")
+
+
+@pytest.fixture(params=["fake", "s3"])
+def blob_store(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[BlobStore]:
+    """A fresh, empty BlobStore served under BASE_URL: the fake, or S3 on moto."""
+    if request.param == "fake":
+        yield FakeStore(BASE_URL)
+        return
+    from chalicelib.adapters.s3 import S3BlobStore
+
+    with moto_backends.mocked_aws(monkeypatch):
+        s3 = moto_backends.create_bucket("contract-blobs")
+        yield S3BlobStore(s3, "contract-blobs", BASE_URL)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,11 +97,6 @@ def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
             yield Stack(services, s3, sqs, created["IngestQueue"].ref, created["RenderQueue"].ref)
         finally:
             bootstrap.override(None)
-
-
-def unique_id() -> str:
-    """A fresh image-like id."""
-    return uuid.uuid4().hex
 
 
 def sqs_event(records: list[dict[str, Any]]) -> dict[str, Any]:

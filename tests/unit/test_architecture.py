@@ -24,6 +24,9 @@ THIRD_PARTY_IO = {
     "jwt",
 }
 HEAVY = {"pyvips", "PIL", "opensearchpy"}
+# What a use case may import from its own layer: the deps it is given, and the rendition
+# bookkeeping ingest and render share. Use cases never call one another.
+SHARED_SERVICES = {"chalicelib.services.deps", "chalicelib.services.publishing"}
 
 
 def _modules() -> list[Path]:
@@ -62,6 +65,8 @@ def test_layer_rules(path: Path) -> None:
         assert all(n.startswith("chalicelib.domain") for n in ours)
     if layer == "services":
         assert not _roots(names) & THIRD_PARTY_IO
+        siblings = {n for n in ours if n.startswith("chalicelib.services")} - SHARED_SERVICES
+        assert not siblings, f"use cases share only {sorted(SHARED_SERVICES)}: {siblings}"
         assert not {
             n
             for n in ours

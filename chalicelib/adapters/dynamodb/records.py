@@ -16,9 +16,9 @@ from pynamodb.models import Model
 OWNER_INDEX = "by_owner"
 
 
-def make_record_class(table_name: str, region: str, host: str | None = None) -> Any:
+def make_record_class(table_name: str, region: str) -> Any:
     """A Model class bound to one table (pynamodb reads Meta at class creation)."""
-    name, aws_region, endpoint = table_name, region, host
+    name, aws_region = table_name, region
 
     class ByOwner(GlobalSecondaryIndex[Any]):
         class Meta:
@@ -32,7 +32,6 @@ def make_record_class(table_name: str, region: str, host: str | None = None) -> 
         class Meta:
             table_name = name
             region = aws_region
-            host = endpoint
 
         image_id = UnicodeAttribute(hash_key=True)
         owner = UnicodeAttribute()

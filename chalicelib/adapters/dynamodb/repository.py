@@ -15,10 +15,16 @@ from chalicelib.adapters.dynamodb.mapping import (
     encode_cursor,
 )
 from chalicelib.adapters.dynamodb.records import make_record_class
-from chalicelib.domain.model import Facts, Image, Rendition, Status
+from chalicelib.domain.model import (
+    EDITABLE,
+    RECORDING,
+    Facts,
+    Image,
+    Rendition,
+    Status,
+    sources_of,
+)
 from chalicelib.ports import Page
-
-ACTIVE = (Status.PENDING.value, Status.PROCESSING.value)
 
 
 def _conditional_failure(error: Exception) -> bool:
@@ -28,8 +34,8 @@ def _conditional_failure(error: Exception) -> bool:
 class DynamoImageRepository:
     """The images table; every state change is a conditional update."""
 
-    def __init__(self, table_name: str, region: str, host: str | None = None) -> None:
-        self.record = make_record_class(table_name, region, host)
+    def __init__(self, table_name: str, region: str) -> None:
+        self.record = make_record_class(table_name, region)
 
     def add(self, image: Image) -> None:
         """Insert a new image; fails if the id exists."""
@@ -65,13 +71,13 @@ class DynamoImageRepository:
             r.updated_at.set(now),
             r.version.add(1),
         ]
-        return self._update(image_id, actions, r.image_id.exists())
+        return self._update(image_id, actions, self._status_in(EDITABLE))
 
     def start_processing(self, image_id: str, now: str) -> Image | None:
         """pending|processing -> processing; None when missing or terminal."""
         r = self.record
         actions = [r.status.set(Status.PROCESSING.value), r.updated_at.set(now), r.version.add(1)]
-        return self._update(image_id, actions, r.status.is_in(*ACTIVE))
+        return self._update(image_id, actions, self._status_in(sources_of(Status.PROCESSING)))
 
     def record_facts(self, image_id: str, facts: Facts, expected: Sequence[str], now: str) -> bool:
         """Store what ingest learned; False unless the image is processing."""
@@ -89,7 +95,7 @@ class DynamoImageRepository:
             r.updated_at.set(now),
             r.version.add(1),
         ]
-        return self._update(image_id, actions, r.status == Status.PROCESSING.value) is not None
+        return self._update(image_id, actions, self._status_in(RECORDING)) is not None
 
     def add_renditions(
         self, image_id: str, renditions: Sequence[Rendition], now: str
@@ -99,28 +105,24 @@ class DynamoImageRepository:
         r = self.record
         actions = [r.renditions[each.name].set(each.as_json()) for each in renditions]
         actions.append(r.updated_at.set(now))
-        return self._update(image_id, actions, r.status == Status.PROCESSING.value)
+        return self._update(image_id, actions, self._status_in(RECORDING))
 
     def finish(self, image_id: str, now: str) -> bool:
         """processing -> ready exactly once; True only for the call that won."""
-        return self._transition(image_id, Status.READY, None, now, (Status.PROCESSING.value,))
+        return self._transition(image_id, Status.READY, None, now)
 
     def reject(self, image_id: str, reason: str, now: str) -> bool:
         """pending|processing -> rejected with a reason."""
-        return self._transition(image_id, Status.REJECTED, reason, now, ACTIVE)
+        return self._transition(image_id, Status.REJECTED, reason, now)
 
     def fail(self, image_id: str, reason: str, now: str) -> bool:
         """pending|processing -> failed with a reason."""
-        return self._transition(image_id, Status.FAILED, reason, now, ACTIVE)
+        return self._transition(image_id, Status.FAILED, reason, now)
 
     def all_ready(self) -> Iterator[Image]:
         """Every ready image, scanned page by page."""
         for item in self.record.scan(self.record.status == Status.READY.value):
             yield as_image(item)
-
-    def from_stream(self, image: dict[str, Any]) -> Image:
-        """An image as a DynamoDB stream record carries it (NewImage/OldImage)."""
-        return as_image(self.record.from_raw_data(image))
 
     def delete(self, image_id: str) -> None:
         """Remove the record (missing is fine)."""
@@ -130,13 +132,18 @@ class DynamoImageRepository:
             if not _conditional_failure(error):
                 raise
 
-    def _transition(
-        self, image_id: str, to: Status, reason: str | None, now: str, allowed: Sequence[str]
-    ) -> bool:
+    def _transition(self, image_id: str, to: Status, reason: str | None, now: str) -> bool:
         r = self.record
         actions = [r.status.set(to.value), r.updated_at.set(now), r.version.add(1)]
         actions.append(r.reason.set(reason) if reason else r.reason.remove())
-        return self._update(image_id, actions, r.status.is_in(*allowed)) is not None
+        return self._update(image_id, actions, self._status_in(sources_of(to))) is not None
+
+    def _status_in(self, statuses: Sequence[Status]) -> Condition:
+        """The write's guard from the domain's lifecycle; any status at all only needs the item
+        to exist."""
+        if set(statuses) == set(Status):
+            return self.record.image_id.exists()
+        return self.record.status.is_in(*(status.value for status in statuses))
 
     def _update(self, image_id: str, actions: list[Any], condition: Condition) -> Image | None:
         item = self.record(image_id)

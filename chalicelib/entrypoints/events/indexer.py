@@ -12,7 +12,7 @@ from chalicelib.services import indexing
 
 def _images(record: dict[str, Any], services: Services) -> tuple[Image | None, Image | None]:
     change = record.get("dynamodb", {})
-    decode = services.deps.repo.from_stream
+    decode = services.deps.stream_decoder
     old = decode(change["OldImage"]) if "OldImage" in change else None
     new = decode(change["NewImage"]) if "NewImage" in change else None
     return old, new

@@ -29,13 +29,3 @@ def test_policy_pins_exact_key_type_and_size_with_sigv4(stack: Stack) -> None:
     assert 290 <= remaining <= 300
     assert not any(isinstance(c, list) and c[0] == "starts-with" for c in conditions)
 
-
-def test_head_read_ranges_and_delete(stack: Stack) -> None:
-    store = stack.services.deps.uploads
-    store.put("uploads/x", b"0123456789", "image/jpeg")
-    info = store.head("uploads/x")
-    assert (info.size, info.content_type) == (10, "image/jpeg")
-    assert store.read("uploads/x", 0, 3) == b"0123"
-    assert store.read("uploads/x") == b"0123456789"
-    store.delete(["uploads/x", "uploads/never-was"])
-    assert store.head("uploads/x") is None

@@ -1,0 +1,70 @@
+"""Rendition bookkeeping shared by ingest and render: store and record renditions, finish the
+image exactly once, fail it, and drop the master once the image has ended."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from chalicelib.domain.model import Rendition, master_key
+from chalicelib.domain.renditions import RenditionSpec, rendition_key
+from chalicelib.ports import Encoded
+from chalicelib.services.deps import Deps
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def publish(
+    deps: Deps,
+    image_id: str,
+    made: Sequence[tuple[RenditionSpec, Encoded]],
+    master_stored: bool = True,
+) -> str:
+    """Store renditions and record them in one write; whichever write completes the set
+    marks the image ready (and drops the master, if one was stored)."""
+    renditions = [_store(deps, image_id, spec, encoded) for spec, encoded in made]
+    updated = deps.repo.add_renditions(image_id, renditions, deps.now())
+    if updated is None:
+        return _withdraw(deps, image_id, [r.key for r in renditions])
+    return finish_if_complete(deps, image_id, updated.complete, master_stored)
+
+
+def finish_if_complete(
+    deps: Deps, image_id: str, complete: bool, master_stored: bool = True
+) -> str:
+    """Mark a complete image ready: "ready" only for the call that won, else "rendered"."""
+    if complete and deps.repo.finish(image_id, deps.now()):
+        if master_stored:
+            _drop_master(deps, image_id)
+        return "ready"
+    return "rendered"
+
+
+def fail(deps: Deps, image_id: str, reason: str, master_stored: bool = True) -> None:
+    """The image ends `failed` (no-op if already terminal), and its master goes."""
+    if deps.repo.fail(image_id, reason, deps.now()) and master_stored:
+        _drop_master(deps, image_id)
+
+
+def _store(deps: Deps, image_id: str, spec: RenditionSpec, encoded: Encoded) -> Rendition:
+    key = rendition_key(image_id, spec)
+    deps.renditions.put(key, encoded.data, spec.content_type, IMMUTABLE)
+    return Rendition(
+        spec.name, key, encoded.width, encoded.height, encoded.format, len(encoded.data)
+    )
+
+
+def _drop_master(deps: Deps, image_id: str) -> None:
+    """Once the image has ended no task reads its master again (a late or repeated task finds
+    the image no longer processing and stops first), so the 8 MB intermediate goes; the
+    original stays, and is what any future rendering would start from."""
+    deps.uploads.delete([master_key(image_id)])
+
+
+def _withdraw(deps: Deps, image_id: str, keys: Sequence[str]) -> str:
+    """The image was deleted or ended meanwhile: leave no rendition behind for a gone image."""
+    current = deps.repo.get(image_id)
+    recorded = set() if current is None else {r.key for r in current.renditions.values()}
+    orphans = [key for key in keys if key not in recorded]
+    if orphans:
+        deps.renditions.delete(orphans)
+    return "stale"

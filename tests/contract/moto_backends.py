@@ -1,0 +1,75 @@
+"""The real AWS adapters on in-process moto, for the contract suites: one table or one bucket."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from tests.integration.conftest import AWS_ENV
+
+ROOT = Path(__file__).resolve().parents[2]
+# Moto checks a condition and then writes, with no lock between; DynamoDB does both atomically
+# per item. Serialising moto's item operations restores that, so the race tests exercise the
+# adapter (one conditional write per change) rather than moto's missing lock.
+_ITEM_OPERATIONS = ("get_item", "put_item", "update_item", "delete_item")
+
+
+@contextmanager
+def mocked_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """In-process moto with dummy credentials and no endpoint override."""
+    for key, value in AWS_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    from moto import mock_aws
+
+    with mock_aws():
+        yield
+
+
+def make_atomic(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make moto's DynamoDB item operations atomic, as the service's are."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+    for name in _ITEM_OPERATIONS:
+        monkeypatch.setattr(DynamoDBBackend, name, _locked(getattr(DynamoDBBackend, name), lock))
+
+
+def _locked(operation: Callable[..., Any], lock: threading.RLock) -> Callable[..., Any]:
+    @functools.wraps(operation)
+    def under_lock(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return operation(*args, **kwargs)
+
+    return under_lock
+
+
+def create_images_table(name: str) -> None:
+    """The images table exactly as template.yaml declares it (keys, owner index, stream)."""
+    from infra.local import resources, template
+    from infra.local.clients import client
+
+    declared = next(
+        r for r in template.load(ROOT / "template.yaml").resources if r.logical_id == "ImagesTable"
+    )
+    keys = ("AttributeDefinitions", "KeySchema", "BillingMode", "GlobalSecondaryIndexes",
+            "StreamSpecification")
+    props = {key: declared.properties[key] for key in keys} | {"TableName": name}
+    clients = SimpleNamespace(dynamodb=client("dynamodb", None))
+    resources.create_table(clients, props, resources.Options())  # type: ignore[arg-type]
+
+
+def create_bucket(name: str) -> Any:
+    """A fresh bucket; returns an S3 client made as bootstrap makes it."""
+    from chalicelib.adapters import aws
+
+    s3 = aws.client("s3", AWS_ENV["AWS_REGION"])
+    s3.create_bucket(Bucket=name)
+    return s3

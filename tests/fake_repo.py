@@ -1,0 +1,151 @@
+"""A hand-written ImageRepository: images in a dict, guarded like the table's conditional writes."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+
+from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.model import (
+    EDITABLE,
+    RECORDING,
+    Facts,
+    Image,
+    Rendition,
+    Status,
+    sources_of,
+)
+from chalicelib.ports import Page
+
+
+class FakeRepo:
+    """Every write is atomic and allowed only by the domain's lifecycle, as in DynamoDB."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, Image] = {}
+        self.rendition_writes = 0  # add_renditions calls that wrote
+        # The table applies each conditional write atomically; so must the fake under threads.
+        self._lock = threading.Lock()
+
+    def add(self, image: Image) -> None:
+        """Insert a new image; fails if the id exists."""
+        with self._lock:
+            if image.image_id in self.items:
+                raise KeyError(f"image {image.image_id} exists already")
+            # The table writes created_at as updated_at when the image has none yet.
+            stored = replace(image, updated_at=image.updated_at or image.created_at)
+            self.items[image.image_id] = copy.deepcopy(stored)
+
+    def get(self, image_id: str) -> Image | None:
+        """One image, or None."""
+        with self._lock:
+            return copy.deepcopy(self.items.get(image_id))
+
+    def list_by_owner(self, owner: str, limit: int, cursor: str | None) -> Page:
+        """The owner's images, newest first; the cursor resumes after the last one listed."""
+        with self._lock:
+            mine = sorted(
+                (i for i in self.items.values() if i.owner == owner), key=_position, reverse=True
+            )
+        if cursor:
+            after = _decode_cursor(cursor, owner)
+            mine = [i for i in mine if _position(i) < after]
+        chunk = [copy.deepcopy(i) for i in mine[:limit]]
+        more = len(mine) > limit
+        return Page(chunk, _encode_cursor(chunk[-1]) if more else None)
+
+    def update_metadata(
+        self, image_id: str, title: str, description: str, tags: Sequence[str], now: str
+    ) -> Image | None:
+        """Replace title, description and tags; None if the image is gone."""
+        changes = {"title": title, "description": description, "tags": tuple(tags)}
+        return self._change(image_id, EDITABLE, updated_at=now, **changes)
+
+    def start_processing(self, image_id: str, now: str) -> Image | None:
+        """pending|processing -> processing; None when missing or terminal."""
+        allowed = sources_of(Status.PROCESSING)
+        return self._change(image_id, allowed, status=Status.PROCESSING, updated_at=now)
+
+    def record_facts(self, image_id: str, facts: Facts, expected: Sequence[str], now: str) -> bool:
+        """Store what ingest learned; False unless the image is processing."""
+        changes = {"facts": facts, "expected": tuple(expected)}
+        return self._change(image_id, RECORDING, updated_at=now, **changes) is not None
+
+    def add_renditions(
+        self, image_id: str, renditions: Sequence[Rendition], now: str
+    ) -> Image | None:
+        """Record finished renditions in one write; None unless the image is processing."""
+        with self._lock:
+            image = self.items.get(image_id)
+            if image is None or image.status not in RECORDING:
+                return None
+            image.renditions.update({each.name: each for each in renditions})
+            # Like the table's write, this one leaves the version as it is.
+            image.updated_at = now
+            self.rendition_writes += 1
+            return copy.deepcopy(image)
+
+    def finish(self, image_id: str, now: str) -> bool:
+        """processing -> ready exactly once; True only for the call that won."""
+        return self._transition(image_id, Status.READY, None, now)
+
+    def reject(self, image_id: str, reason: str, now: str) -> bool:
+        """pending|processing -> rejected with a reason."""
+        return self._transition(image_id, Status.REJECTED, reason, now)
+
+    def fail(self, image_id: str, reason: str, now: str) -> bool:
+        """pending|processing -> failed with a reason."""
+        return self._transition(image_id, Status.FAILED, reason, now)
+
+    def delete(self, image_id: str) -> None:
+        """Remove the record (missing is fine)."""
+        with self._lock:
+            self.items.pop(image_id, None)
+
+    def all_ready(self) -> Iterator[Image]:
+        """Every ready image."""
+        with self._lock:
+            ready = [copy.deepcopy(i) for i in self.items.values() if i.status is Status.READY]
+        return iter(ready)
+
+    def _transition(self, image_id: str, to: Status, reason: str | None, now: str) -> bool:
+        changed = self._change(image_id, sources_of(to), status=to, reason=reason, updated_at=now)
+        return changed is not None
+
+    def _change(
+        self, image_id: str, allowed: Sequence[Status], **changes: object
+    ) -> Image | None:
+        with self._lock:
+            image = self.items.get(image_id)
+            if image is None or image.status not in allowed:
+                return None
+            changed = replace(image, version=image.version + 1, **changes)  # type: ignore[arg-type]
+            self.items[image_id] = changed
+            return copy.deepcopy(changed)
+
+
+def _position(image: Image) -> tuple[str, str]:
+    return image.created_at, image.image_id
+
+
+def _encode_cursor(last: Image) -> str:
+    key = {"owner": last.owner, "created_at": last.created_at, "image_id": last.image_id}
+    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode()
+
+
+def _decode_cursor(cursor: str, owner: str) -> tuple[str, str]:
+    """Where to resume; refused, like the table's, unless this fake issued it for `owner`."""
+    bad = InvalidInput("invalid_cursor", "The cursor is not one this API issued.")
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise bad from error
+    if not isinstance(key, dict) or set(key) != {"owner", "created_at", "image_id"}:
+        raise bad
+    if key["owner"] != owner or not all(isinstance(v, str) for v in key.values()):
+        raise bad
+    return key["created_at"], key["image_id"]
