@@ -14,7 +14,10 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-SERVICE = "stock-images"
+from chalicelib.domain.outcomes import Result
+from chalicelib.logs import SERVICE
+
+# The parent of every logger in chalicelib (chalicelib.logs.child_logger): one JSON handler.
 logger = Logger(service=SERVICE)
 # The namespace is the stage's prefix (POWERTOOLS_METRICS_NAMESPACE in the template).
 metrics = Metrics(service=SERVICE)
@@ -22,10 +25,10 @@ if not metrics.namespace:  # tests and tools that run without the Lambda environ
     metrics.namespace = SERVICE
 
 
-def count(stage: str, outcome: str) -> None:
-    """One event of `stage` (ingest, render, index) ended with `outcome` (ready, rejected...)."""
-    name = f"{stage}.{outcome}".replace(":", ".")  # e.g. render.failed.processing_error
-    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+def count(stage: str, result: Result) -> None:
+    """Count one event of `stage` (ingest, render) by its result: render.ready,
+    ingest.rejected.too_many_pixels, render.failed.processing_error..."""
+    metrics.add_metric(name=result.metric(stage), unit=MetricUnit.Count, value=1)
 
 
 def with_metrics(handler: Callable[..., Any]) -> Callable[..., Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -17,8 +16,9 @@ from jwt.exceptions import (
 
 from chalicelib.auth.principal import Principal
 from chalicelib.domain.errors import Unauthenticated, Unavailable
+from chalicelib.logs import child_logger
 
-logger = logging.getLogger(__name__)
+logger = child_logger(__name__)
 
 ALGORITHM = "RS256"
 REQUIRED_CLAIMS = ["exp", "iat", "iss"]

@@ -6,12 +6,12 @@ master it stored for them."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from chalicelib.domain import probe as header_probe
 from chalicelib.domain.errors import NeedMoreData, ProcessingTimeout, Rejected
 from chalicelib.domain.model import Facts, Image, image_id_from_upload_key
+from chalicelib.domain.outcomes import Outcome, Result, failed, rejected
 from chalicelib.domain.renditions import (
     RenditionSpec,
     Size,
@@ -21,38 +21,39 @@ from chalicelib.domain.renditions import (
     orientation_name,
     split_inline,
 )
+from chalicelib.logs import child_logger
 from chalicelib.ports import Master, RenderTask
 from chalicelib.services.deps import Deps
 from chalicelib.services.publishing import fail, publish
 
-log = logging.getLogger(__name__)
+log = child_logger(__name__)
 
 FIRST_READ = 64 * 1024
 MAX_HEADER = 8 * 1024 * 1024
 
 
-def ingest_object(deps: Deps, key: str) -> str:
-    """Process one ObjectCreated key; returns what happened, for the logs."""
+def ingest_object(deps: Deps, key: str) -> Result:
+    """Process one ObjectCreated key; returns what happened, for the logs and metrics."""
     image_id = image_id_from_upload_key(key)
     if image_id is None:
-        return "ignored_key"
+        return Result(Outcome.IGNORED_KEY)
     image = deps.repo.start_processing(image_id, deps.now())
     if image is None:
         return _stale(deps, image_id, key)
     try:
         decoded = _validate_and_master(deps, image)
     except Rejected as rejection:
-        log.info("rejected %s: %s", image_id, rejection)
+        log.info("rejected: %s", rejection, extra={"reason": rejection.reason})
         deps.repo.reject(image_id, rejection.reason, deps.now())
-        return f"rejected:{rejection.reason}"
+        return rejected(rejection.reason)
     except ProcessingTimeout:
         deps.repo.fail(image_id, "processing_timeout", deps.now())
-        return "failed:processing_timeout"
+        return failed("processing_timeout")
     if decoded is None:
-        return "stale"
+        return Result(Outcome.STALE)
     names = [spec.name for spec in deps.profile]
     if not deps.repo.record_facts(image_id, decoded.facts, names, deps.now()):
-        return "stale"
+        return Result(Outcome.STALE)
     deps.queue.publish([RenderTask(image_id, spec.name) for spec in decoded.fanned])
     return _cut_inline(deps, image_id, decoded)
 
@@ -64,13 +65,13 @@ def give_up(deps: Deps, key: str, reason: str = "processing_error") -> None:
         fail(deps, image_id, reason)
 
 
-def _stale(deps: Deps, image_id: str, key: str) -> str:
+def _stale(deps: Deps, image_id: str, key: str) -> Result:
     """Duplicate or late event: terminal images stay as they are; unknown uploads go."""
     if deps.repo.get(image_id) is None:
         log.warning("upload %s has no image record; removing the orphan object", key)
         deps.uploads.delete([key])
-        return "orphan_removed"
-    return "duplicate"
+        return Result(Outcome.ORPHAN_REMOVED)
+    return Result(Outcome.DUPLICATE)
 
 
 @dataclass(frozen=True)
@@ -83,21 +84,21 @@ class _Decoded:
     fanned: tuple[RenditionSpec, ...]
 
 
-def _cut_inline(deps: Deps, image_id: str, decoded: _Decoded) -> str:
+def _cut_inline(deps: Deps, image_id: str, decoded: _Decoded) -> Result:
     """The small renditions, cut here in one cascade and published like render's."""
     if not decoded.inline:
-        return "fanned_out"
+        return Result(Outcome.FANNED_OUT)
     budget = deps.limits.processing_budget_seconds
     try:
         made = deps.processor().render_many(decoded.master, decoded.inline, budget)
     except ProcessingTimeout:
         fail(deps, image_id, "processing_timeout", master_stored=bool(decoded.fanned))
-        return "failed:processing_timeout"
+        return failed("processing_timeout")
     made_specs = list(zip(decoded.inline, made, strict=True))
-    outcome = publish(deps, image_id, made_specs, master_stored=bool(decoded.fanned))
-    if outcome == "ready":
-        return "ready"
-    return "fanned_out" if decoded.fanned else outcome
+    result = publish(deps, image_id, made_specs, master_stored=bool(decoded.fanned))
+    if result.outcome is Outcome.READY:
+        return result
+    return Result(Outcome.FANNED_OUT) if decoded.fanned else result
 
 
 def _validate_and_master(deps: Deps, image: Image) -> _Decoded | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from chalicelib.domain.model import Rendition, master_key
+from chalicelib.domain.outcomes import Outcome, Result
 from chalicelib.domain.renditions import RenditionSpec, rendition_key
 from chalicelib.ports import Encoded
 from chalicelib.services.deps import Deps
@@ -18,7 +19,7 @@ def publish(
     image_id: str,
     made: Sequence[tuple[RenditionSpec, Encoded]],
     master_stored: bool = True,
-) -> str:
+) -> Result:
     """Store renditions and record them in one write; whichever write completes the set
     marks the image ready (and drops the master, if one was stored)."""
     renditions = [_store(deps, image_id, spec, encoded) for spec, encoded in made]
@@ -30,13 +31,13 @@ def publish(
 
 def finish_if_complete(
     deps: Deps, image_id: str, complete: bool, master_stored: bool = True
-) -> str:
-    """Mark a complete image ready: "ready" only for the call that won, else "rendered"."""
+) -> Result:
+    """Mark a complete image ready: READY only for the call that won, else RENDERED."""
     if complete and deps.repo.finish(image_id, deps.now()):
         if master_stored:
             _drop_master(deps, image_id)
-        return "ready"
-    return "rendered"
+        return Result(Outcome.READY)
+    return Result(Outcome.RENDERED)
 
 
 def fail(deps: Deps, image_id: str, reason: str, master_stored: bool = True) -> None:
@@ -60,11 +61,11 @@ def _drop_master(deps: Deps, image_id: str) -> None:
     deps.uploads.delete([master_key(image_id)])
 
 
-def _withdraw(deps: Deps, image_id: str, keys: Sequence[str]) -> str:
+def _withdraw(deps: Deps, image_id: str, keys: Sequence[str]) -> Result:
     """The image was deleted or ended meanwhile: leave no rendition behind for a gone image."""
     current = deps.repo.get(image_id)
     recorded = set() if current is None else {r.key for r in current.renditions.values()}
     orphans = [key for key in keys if key not in recorded]
     if orphans:
         deps.renditions.delete(orphans)
-    return "stale"
+    return Result(Outcome.STALE)

@@ -3,23 +3,23 @@ renditions it cuts itself the same way, through services.publishing)."""
 
 from __future__ import annotations
 
-import logging
-
 from chalicelib.domain.errors import ProcessingTimeout, Rejected
 from chalicelib.domain.model import Status
+from chalicelib.domain.outcomes import Outcome, Result, failed
+from chalicelib.logs import child_logger
 from chalicelib.ports import RenderTask
 from chalicelib.services.deps import Deps
 from chalicelib.services.publishing import fail, finish_if_complete, publish
 
-log = logging.getLogger(__name__)
+log = child_logger(__name__)
 
 
-def render_one(deps: Deps, task: RenderTask) -> str:
+def render_one(deps: Deps, task: RenderTask) -> Result:
     """Make, store and record one rendition; the last one marks the image ready."""
     spec = deps.spec(task.rendition)
     image = deps.repo.get(task.image_id)
     if spec is None or image is None or image.status is not Status.PROCESSING:
-        return "stale"
+        return Result(Outcome.STALE)
     if task.rendition in image.renditions:
         return finish_if_complete(deps, task.image_id, image.complete)
     master = deps.uploads.read(image.master_key)
@@ -28,12 +28,12 @@ def render_one(deps: Deps, task: RenderTask) -> str:
         encoded = deps.processor().render(master, spec.width, spec.format, spec.quality, budget)
     except ProcessingTimeout:
         give_up(deps, task, "processing_timeout")
-        return "failed:processing_timeout"
+        return failed("processing_timeout")
     except Rejected as rejection:
         # The master was made by us; if it will not decode, retrying cannot help.
-        log.error("master of %s did not decode: %s", task.image_id, rejection)
+        log.error("master did not decode: %s", rejection, extra={"rendition": task.rendition})
         give_up(deps, task)
-        return "failed:processing_error"
+        return failed("processing_error")
     return publish(deps, task.image_id, [(spec, encoded)])
 
 

@@ -313,6 +313,7 @@ def test_renders_racing_on_one_image_make_it_ready_exactly_once(
     from concurrent.futures import ThreadPoolExecutor
     from dataclasses import replace
 
+    from chalicelib.domain.outcomes import Outcome, Result
     from chalicelib.domain.renditions import RenditionSpec
     from chalicelib.ports import RenderTask
     from chalicelib.services import ingest, render
@@ -322,7 +323,7 @@ def test_renders_racing_on_one_image_make_it_ready_exactly_once(
     deps = replace(stack.services.deps, profile=big)
     image_id = _upload(stack, client, factory.photo(3000, 2000))
     stack.drain(stack.ingest_queue_url)
-    assert ingest.ingest_object(deps, f"uploads/{image_id}") == "fanned_out"
+    assert ingest.ingest_object(deps, f"uploads/{image_id}") == Result(Outcome.FANNED_OUT)
     assert _masters(stack, image_id) == 1  # what the render invocations read
     tasks = [json.loads(r["body"]) for r in stack.drain(stack.render_queue_url)]
     # WHEN both render invocations finish at the same moment
@@ -332,7 +333,7 @@ def test_renders_racing_on_one_image_make_it_ready_exactly_once(
     with ThreadPoolExecutor(max_workers=len(racing)) as pool:
         outcomes = list(pool.map(lambda task: render.render_one(deps, task), racing))
     # THEN exactly one of them marks the image ready
-    assert outcomes.count("ready") == 1, outcomes
+    assert outcomes.count(Result(Outcome.READY)) == 1, outcomes
     image = _image(client, image_id)
     assert image["status"] == "ready" and set(image["renditions"]) == {"wide", "large"}
     assert _masters(stack, image_id) == 0  # and it went once the image was ready

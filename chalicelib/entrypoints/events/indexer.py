@@ -22,5 +22,6 @@ def handle(event: dict[str, Any], services: Services) -> dict[str, Any]:
     """Apply the batch in order; any failure retries the batch (bisected by the mapping)."""
     records = [_images(record, services) for record in event.get("Records", [])]
     applied = indexing.apply_stream(services.deps.search_index(), records)
-    logger.info("indexed", extra={"records": len(records), "changes": applied})
+    ids = sorted({image.image_id for pair in records for image in pair if image is not None})
+    logger.info("indexed", extra={"records": len(records), "changes": applied, "image_ids": ids})
     return {"batchItemFailures": []}

@@ -9,9 +9,11 @@ from urllib.parse import unquote_plus
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib.bootstrap import Services
+from chalicelib.domain.model import image_id_from_upload_key
 from chalicelib.entrypoints.events.batch import process_sqs, receive_count
 from chalicelib.observability import count, logger, with_metrics
 from chalicelib.services import ingest
+from chalicelib.services.deps import Deps
 
 
 def upload_keys(body: str, bucket: str) -> list[str]:
@@ -30,24 +32,28 @@ def upload_keys(body: str, bucket: str) -> list[str]:
 @with_metrics
 def handle(event: dict[str, Any], services: Services) -> dict[str, Any]:
     """Process each notification; report the ones to retry."""
-    deps = services.deps
-    max_receives = deps.limits.max_receives
+    bucket = services.settings.uploads_bucket
+    return process_sqs(event, lambda record: _notification(record, services.deps, bucket))
 
-    def one(record: SQSRecord) -> None:
-        try:
-            keys = upload_keys(record.body, services.settings.uploads_bucket)
-        except (ValueError, KeyError, TypeError, AttributeError):
-            logger.error("dropping a message that is not an S3 notification")
-            return
-        for key in keys:
-            try:
-                outcome = ingest.ingest_object(deps, key)
-            except Exception:
-                logger.exception("ingest failed", extra={"key": key})
-                if receive_count(record) >= max_receives:
-                    ingest.give_up(deps, key)
-                raise
-            logger.info("ingest", extra={"key": key, "outcome": outcome})
-            count("ingest", str(outcome))
 
-    return process_sqs(event, one)
+def _notification(record: SQSRecord, deps: Deps, bucket: str) -> None:
+    try:
+        keys = upload_keys(record.body, bucket)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        logger.error("dropping a message that is not an S3 notification")
+        return
+    for key in keys:
+        with logger.append_context_keys(image_id=image_id_from_upload_key(key), key=key):
+            _ingest_key(deps, key, receive_count(record))
+
+
+def _ingest_key(deps: Deps, key: str, receives: int) -> None:
+    try:
+        result = ingest.ingest_object(deps, key)
+    except Exception:
+        logger.exception("ingest failed")
+        if receives >= deps.limits.max_receives:
+            ingest.give_up(deps, key)
+        raise
+    logger.info("ingest", extra={"outcome": result.outcome, "reason": result.reason})
+    count("ingest", result)

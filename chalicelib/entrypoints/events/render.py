@@ -12,6 +12,7 @@ from chalicelib.entrypoints.events.batch import process_sqs, receive_count
 from chalicelib.observability import count, logger, with_metrics
 from chalicelib.ports import RenderTask
 from chalicelib.services import render
+from chalicelib.services.deps import Deps
 
 
 def parse_task(body: str) -> RenderTask:
@@ -28,22 +29,26 @@ def parse_task(body: str) -> RenderTask:
 @with_metrics
 def handle(event: dict[str, Any], services: Services) -> dict[str, Any]:
     """Render each message's rendition; report the ones to retry."""
-    deps = services.deps
+    return process_sqs(event, lambda record: _message(record, services.deps))
 
-    def one(record: SQSRecord) -> None:
-        try:
-            task = parse_task(record.body)
-        except ValueError:
-            logger.error("dropping a malformed render message")
-            return
-        try:
-            outcome = render.render_one(deps, task)
-        except Exception:
-            logger.exception("render failed", extra={"image_id": task.image_id})
-            if receive_count(record) >= deps.limits.max_receives:
-                render.give_up(deps, task)
-            raise
-        logger.info("render", extra={"image_id": task.image_id, "outcome": outcome})
-        count("render", str(outcome))
 
-    return process_sqs(event, one)
+def _message(record: SQSRecord, deps: Deps) -> None:
+    try:
+        task = parse_task(record.body)
+    except ValueError:
+        logger.error("dropping a malformed render message")
+        return
+    with logger.append_context_keys(image_id=task.image_id, rendition=task.rendition):
+        _render_task(deps, task, receive_count(record))
+
+
+def _render_task(deps: Deps, task: RenderTask, receives: int) -> None:
+    try:
+        result = render.render_one(deps, task)
+    except Exception:
+        logger.exception("render failed")
+        if receives >= deps.limits.max_receives:
+            render.give_up(deps, task)
+        raise
+    logger.info("render", extra={"outcome": result.outcome, "reason": result.reason})
+    count("render", result)

@@ -168,7 +168,7 @@ def test_real_reason_is_logged_at_debug_only(
     token = sign(signing_key, access_claims(iss="https://evil.example/pool"))
     # WHEN it is refused
     with (
-        caplog.at_level(logging.DEBUG, logger="chalicelib.auth"),
+        caplog.at_level(logging.DEBUG, logger="stock-images.auth"),
         pytest.raises(Unauthenticated) as refused,
     ):
         verifier.verify(token)

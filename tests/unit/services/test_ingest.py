@@ -8,6 +8,7 @@ import pytest
 from chalicelib.auth import Principal
 from chalicelib.domain.errors import ProcessingTimeout, Rejected
 from chalicelib.domain.model import Status
+from chalicelib.domain.outcomes import Outcome, Result, failed, rejected
 from chalicelib.services import ingest
 from chalicelib.services.uploads import request_upload
 from tests.fakes import FakeProcessor, make_deps
@@ -28,7 +29,7 @@ def test_given_a_big_photo_then_the_big_rendition_is_fanned_out_and_the_small_cu
     deps = make_deps(FakeProcessor(size=(4000, 3000)))
     image_id = _uploaded(deps, factory.photo(4000, 3000))
     # WHEN ingested
-    assert ingest.ingest_object(deps, f"uploads/{image_id}") == "fanned_out"
+    assert ingest.ingest_object(deps, f"uploads/{image_id}") == Result(Outcome.FANNED_OUT)
     image = deps.repo.get(image_id)
     assert image is not None and image.status is Status.PROCESSING
     assert image.facts is not None
@@ -52,7 +53,7 @@ def test_given_a_small_photo_then_ingest_cuts_everything_and_the_image_is_ready(
     deps = make_deps(processor)
     image_id = _uploaded(deps, factory.photo(640, 480))
     # WHEN ingested THEN it is ready without any render task, and no master was stored
-    assert ingest.ingest_object(deps, f"uploads/{image_id}") == "ready"
+    assert ingest.ingest_object(deps, f"uploads/{image_id}") == Result(Outcome.READY)
     image = deps.repo.get(image_id)
     assert image is not None and image.status is Status.READY
     assert set(image.renditions) == {"thumb", "large"}
@@ -72,7 +73,7 @@ def test_given_inline_cutting_runs_out_of_budget_then_failed_processing_timeout(
         raise ProcessingTimeout("budget")
 
     processor.render_many = out_of_time  # type: ignore[method-assign]
-    assert ingest.ingest_object(deps, f"uploads/{image_id}") == "failed:processing_timeout"
+    assert ingest.ingest_object(deps, f"uploads/{image_id}") == failed("processing_timeout")
     image = deps.repo.get(image_id)
     assert image is not None and (image.status, image.reason) == (
         Status.FAILED,
@@ -106,7 +107,7 @@ def test_given_hostile_bytes_then_rejected_before_any_decode(make, reason) -> No
     processor = FakeProcessor()
     deps = make_deps(processor)
     image_id = _uploaded(deps, make())
-    assert ingest.ingest_object(deps, f"uploads/{image_id}") == f"rejected:{reason}"
+    assert ingest.ingest_object(deps, f"uploads/{image_id}") == rejected(reason)
     image = deps.repo.get(image_id)
     assert image is not None and (image.status, image.reason) == (Status.REJECTED, reason)
     assert processor.calls == [] and deps.queue.sent == []
@@ -117,7 +118,7 @@ def test_given_more_bytes_than_declared_then_too_large() -> None:
     deps = make_deps()
     data = factory.photo(64, 64)
     image_id = _uploaded(deps, data, declared=len(data) - 1)
-    assert ingest.ingest_object(deps, f"uploads/{image_id}") == "rejected:too_large"
+    assert ingest.ingest_object(deps, f"uploads/{image_id}") == rejected("too_large")
 
 
 def test_given_decoder_rejects_then_corrupt_image_and_no_tasks() -> None:
@@ -125,7 +126,7 @@ def test_given_decoder_rejects_then_corrupt_image_and_no_tasks() -> None:
     processor.error = Rejected("corrupt_image", "truncated")
     deps = make_deps(processor)
     image_id = _uploaded(deps, factory.photo(64, 64))
-    assert ingest.ingest_object(deps, f"uploads/{image_id}") == "rejected:corrupt_image"
+    assert ingest.ingest_object(deps, f"uploads/{image_id}") == rejected("corrupt_image")
     assert deps.queue.sent == []
 
 
@@ -148,7 +149,7 @@ def test_given_a_duplicate_event_after_ready_then_nothing_changes() -> None:
     ingest.ingest_object(deps, f"uploads/{image_id}")
     deps.repo.items[image_id].status = Status.READY
     sent = len(deps.queue.sent)
-    assert ingest.ingest_object(deps, f"uploads/{image_id}") == "duplicate"
+    assert ingest.ingest_object(deps, f"uploads/{image_id}") == Result(Outcome.DUPLICATE)
     assert len(deps.queue.sent) == sent
 
 
@@ -156,20 +157,20 @@ def test_given_a_redelivery_while_processing_then_it_completes() -> None:
     deps = make_deps()
     image_id = _uploaded(deps, factory.photo(64, 64))
     deps.repo.start_processing(image_id, "t")  # an earlier attempt died here
-    assert ingest.ingest_object(deps, f"uploads/{image_id}") == "ready"
+    assert ingest.ingest_object(deps, f"uploads/{image_id}") == Result(Outcome.READY)
 
 
 def test_given_an_upload_with_no_record_then_the_orphan_is_removed() -> None:
     deps = make_deps()
     deps.uploads.put("uploads/ghost", b"x", "image/jpeg")
-    assert ingest.ingest_object(deps, "uploads/ghost") == "orphan_removed"
+    assert ingest.ingest_object(deps, "uploads/ghost") == Result(Outcome.ORPHAN_REMOVED)
     assert deps.uploads.objects == {}
 
 
 def test_given_keys_outside_uploads_then_ignored() -> None:
     deps = make_deps()
-    assert ingest.ingest_object(deps, "masters/abc.tif") == "ignored_key"
-    assert ingest.ingest_object(deps, "uploads/a/b") == "ignored_key"
+    assert ingest.ingest_object(deps, "masters/abc.tif") == Result(Outcome.IGNORED_KEY)
+    assert ingest.ingest_object(deps, "uploads/a/b") == Result(Outcome.IGNORED_KEY)
 
 
 def test_given_the_header_is_read_then_only_a_prefix_is_fetched_first() -> None:
@@ -195,5 +196,5 @@ def test_given_the_object_was_deleted_before_ingest_then_a_logged_no_op() -> Non
     deps = make_deps()
     image_id = _uploaded(deps, factory.photo(64, 64))
     deps.uploads.delete([f"uploads/{image_id}"])
-    assert ingest.ingest_object(deps, f"uploads/{image_id}") == "stale"
+    assert ingest.ingest_object(deps, f"uploads/{image_id}") == Result(Outcome.STALE)
     assert deps.queue.sent == [] and f"masters/{image_id}.tif" not in deps.uploads.objects

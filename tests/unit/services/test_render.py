@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalicelib.domain.errors import ProcessingTimeout
 from chalicelib.domain.model import Facts, Image, Status
+from chalicelib.domain.outcomes import Outcome, Result
 from chalicelib.ports import RenderTask
 from chalicelib.services import render
 from tests.fakes import FakeProcessor, make_deps
@@ -28,9 +29,9 @@ def _processing(deps, image_id: str = "img1") -> str:  # type: ignore[no-untyped
 def test_given_all_tasks_when_rendered_then_ready_once_with_every_rendition() -> None:
     deps = make_deps()
     image_id = _processing(deps)
-    assert render.render_one(deps, RenderTask(image_id, "thumb")) == "rendered"
+    assert render.render_one(deps, RenderTask(image_id, "thumb")) == Result(Outcome.RENDERED)
     assert deps.repo.get(image_id).status is Status.PROCESSING
-    assert render.render_one(deps, RenderTask(image_id, "large")) == "ready"
+    assert render.render_one(deps, RenderTask(image_id, "large")) == Result(Outcome.READY)
     image = deps.repo.get(image_id)
     assert image.status is Status.READY
     assert {n: (r.key, r.width) for n, r in image.renditions.items()} == {
@@ -55,7 +56,7 @@ def test_given_a_redelivered_task_after_ready_then_nothing_changes() -> None:
     render.render_one(deps, RenderTask(image_id, "thumb"))
     render.render_one(deps, RenderTask(image_id, "large"))
     version = deps.repo.get(image_id).version
-    assert render.render_one(deps, RenderTask(image_id, "large")) == "stale"
+    assert render.render_one(deps, RenderTask(image_id, "large")) == Result(Outcome.STALE)
     assert deps.repo.get(image_id).version == version
 
 
@@ -78,15 +79,15 @@ def test_given_the_image_was_deleted_mid_render_then_no_rendition_is_left() -> N
         return original_add(*args)
 
     deps.repo.add_renditions = delete_first
-    assert render.render_one(deps, RenderTask(image_id, "thumb")) == "stale"
+    assert render.render_one(deps, RenderTask(image_id, "thumb")) == Result(Outcome.STALE)
     assert deps.renditions.objects == {}
 
 
 def test_given_unknown_rendition_or_image_then_stale() -> None:
     deps = make_deps()
     image_id = _processing(deps)
-    assert render.render_one(deps, RenderTask(image_id, "poster")) == "stale"
-    assert render.render_one(deps, RenderTask("nope", "thumb")) == "stale"
+    assert render.render_one(deps, RenderTask(image_id, "poster")) == Result(Outcome.STALE)
+    assert render.render_one(deps, RenderTask("nope", "thumb")) == Result(Outcome.STALE)
 
 
 def test_given_render_over_budget_then_failed_processing_timeout() -> None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -30,8 +29,9 @@ from chalicelib.adapters.search.opensearch.query import (
 )
 from chalicelib.adapters.search.opensearch.security import grant_read
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery, Sort
+from chalicelib.logs import child_logger
 
-log = logging.getLogger(__name__)
+log = child_logger(__name__)
 REBUILD_CHUNK = 500
 
 

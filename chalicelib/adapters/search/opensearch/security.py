@@ -8,11 +8,12 @@ first time it writes. Mappings someone else made are kept.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from typing import Any
 
-log = logging.getLogger(__name__)
+from chalicelib.logs import child_logger
+
+log = child_logger(__name__)
 
 READ_ONLY_ROLE = "readall"
 MAPPING_PATH = f"/_plugins/_security/api/rolesmapping/{READ_ONLY_ROLE}"

@@ -97,7 +97,7 @@ def test_version_conflicts_are_no_ops_logged_at_debug(caplog: pytest.LogCaptureF
         Change("img-0003", 1, doc()),
     ]
     # WHEN applied THEN nothing is raised and the stale one is logged at debug
-    with caplog.at_level(logging.DEBUG, logger=opensearch.__name__):
+    with caplog.at_level(logging.DEBUG, logger=opensearch.log.name):
         _index(client).apply(changes)
     assert [r.levelno for r in caplog.records] == [logging.DEBUG]
     assert "1 stale" in caplog.records[0].getMessage()
