@@ -12,7 +12,8 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from chalicelib.observability import logger
+from chalicelib.domain.outcomes import Result
+from chalicelib.observability import count, logger
 
 
 def receive_count(record: SQSRecord) -> int:
@@ -30,3 +31,20 @@ def process_sqs(event: dict[str, Any], handle: Callable[[SQSRecord], None]) -> d
 
     result = process_partial_response(event=event, record_handler=logged, processor=processor)
     return dict(result)
+
+
+def run_counted(
+    stage: str, work: Callable[[], Result], give_up: Callable[[], None], last_try: bool
+) -> None:
+    """Run one event's use case, then log and count its result. On an error, give up first
+    when this delivery was the last (the image ends `failed`), then raise so SQS retries or
+    dead-letters the message."""
+    try:
+        result = work()
+    except Exception:
+        logger.exception(f"{stage} failed")
+        if last_try:
+            give_up()
+        raise
+    logger.info(stage, extra={"outcome": result.outcome, "reason": result.reason})
+    count(stage, result)

@@ -10,8 +10,8 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib.bootstrap import Services
 from chalicelib.domain.model import image_id_from_upload_key
-from chalicelib.entrypoints.events.batch import process_sqs, receive_count
-from chalicelib.observability import count, logger, with_metrics
+from chalicelib.entrypoints.events.batch import process_sqs, receive_count, run_counted
+from chalicelib.observability import logger, with_metrics
 from chalicelib.services import ingest
 from chalicelib.services.deps import Deps
 
@@ -48,12 +48,9 @@ def _notification(record: SQSRecord, deps: Deps, bucket: str) -> None:
 
 
 def _ingest_key(deps: Deps, key: str, receives: int) -> None:
-    try:
-        result = ingest.ingest_object(deps, key)
-    except Exception:
-        logger.exception("ingest failed")
-        if receives >= deps.limits.max_receives:
-            ingest.give_up(deps, key)
-        raise
-    logger.info("ingest", extra={"outcome": result.outcome, "reason": result.reason})
-    count("ingest", result)
+    run_counted(
+        "ingest",
+        lambda: ingest.ingest_object(deps, key),
+        lambda: ingest.give_up(deps, key),
+        last_try=receives >= deps.limits.max_receives,
+    )

@@ -8,8 +8,8 @@ from typing import Any
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from chalicelib.bootstrap import Services
-from chalicelib.entrypoints.events.batch import process_sqs, receive_count
-from chalicelib.observability import count, logger, with_metrics
+from chalicelib.entrypoints.events.batch import process_sqs, receive_count, run_counted
+from chalicelib.observability import logger, with_metrics
 from chalicelib.ports import RenderTask
 from chalicelib.services import render
 from chalicelib.services.deps import Deps
@@ -43,12 +43,9 @@ def _message(record: SQSRecord, deps: Deps) -> None:
 
 
 def _render_task(deps: Deps, task: RenderTask, receives: int) -> None:
-    try:
-        result = render.render_one(deps, task)
-    except Exception:
-        logger.exception("render failed")
-        if receives >= deps.limits.max_receives:
-            render.give_up(deps, task)
-        raise
-    logger.info("render", extra={"outcome": result.outcome, "reason": result.reason})
-    count("render", result)
+    run_counted(
+        "render",
+        lambda: render.render_one(deps, task),
+        lambda: render.give_up(deps, task),
+        last_try=receives >= deps.limits.max_receives,
+    )
