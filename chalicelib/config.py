@@ -33,6 +33,12 @@ class Settings:
     app_client_ids: tuple[str, ...]
     jwks_url: str
     renditions_base_url: str
+    # Private: the accepted originals (originals/<id>) and the full-size downloads (full/<id>.jpg).
+    originals_bucket: str = ""
+    # The CloudFront distribution whose /renditions/<id>/* a delete invalidates ("" locally).
+    cdn_distribution_id: str = ""
+    # How downloads credit the photo: "Photo by <contributor> on <site_name>".
+    site_name: str = "Stock Images"
     endpoint_url: str | None = None
     search_backend: str = "embedded"
     search_index_path: str = ".data/search"
@@ -66,6 +72,8 @@ def _limits(env: Mapping[str, str]) -> Limits:
             env, "PROCESSING_BUDGET_SECONDS", base.processing_budget_seconds
         ),
         max_receives=_int(env, "MAX_RECEIVES", base.max_receives),
+        download_url_seconds=_int(env, "DOWNLOAD_URL_SECONDS", base.download_url_seconds),
+        tombstone_days=_int(env, "TOMBSTONE_DAYS", base.tombstone_days),
     )
 
 
@@ -122,6 +130,9 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         app_client_ids=tuple(c for c in env.get("COGNITO_APP_CLIENT_IDS", "").split(",") if c),
         jwks_url=env.get("COGNITO_JWKS_URL", jwks_default),
         renditions_base_url=env.get("RENDITIONS_BASE_URL", "").rstrip("/"),
+        originals_bucket=env.get("ORIGINALS_BUCKET", f"{prefix}-originals"),
+        cdn_distribution_id=env.get("CDN_DISTRIBUTION_ID", ""),
+        site_name=env.get("SITE_NAME", "Stock Images"),
         endpoint_url=endpoint,
         search_backend=env.get("SEARCH_BACKEND", "embedded"),
         search_index_path=env.get("SEARCH_INDEX_PATH", ".data/search"),

@@ -15,6 +15,10 @@ class Limits:
     upload_expires_seconds: int = 300
     processing_budget_seconds: int = 60
     max_receives: int = 5
+    # A download link works this long (it is fetched the moment the button is pressed).
+    download_url_seconds: int = 300
+    # How long a deleted image's audit record (who, when, why; no pixels) is kept.
+    tombstone_days: int = 90
     max_title_chars: int = 200
     max_description_chars: int = 2_000
     max_tags: int = 30
