@@ -51,7 +51,9 @@ def pixel_work(path: str) -> float:
     shown = display_size(header.width, header.height, header.orientation)
     width = master_width(profile, shown)
     inline, fanned = split_inline(profile, fit_width(shown, width))
-    master = _engine.make_master(data, width, budget, store=bool(fanned))
+    master = _engine.make_master(
+        data, probe(data, complete=True).format, width, budget, store=bool(fanned)
+    )
     _engine.summarize(master)
     if inline:
         _engine.render_many(master, inline, budget)

@@ -140,7 +140,9 @@ def _service_set(data: bytes, specs: Sequence[RenditionSpec], summarize: bool = 
     source = _upright_size(data)
     width = master_width(specs, source)
     inline, fanned = split_inline(specs, fit_width(source, width))
-    master = engine.make_master(data, width, BUDGET_SECONDS, store=bool(fanned))
+    master = engine.make_master(
+        data, probe(data, complete=True).format, width, BUDGET_SECONDS, store=bool(fanned)
+    )
     if summarize:
         engine.summarize(master)
     made = dict(zip([s.name for s in inline],
@@ -159,7 +161,9 @@ def set_parallel(encoder: Encoder, before: bool = False) -> SetMaker:
         if before:
             master = before_master(data, width)
         else:
-            master = VipsProcessor().make_master(data, width, BUDGET_SECONDS).data
+            master = VipsProcessor().make_master(
+                data, probe(data, complete=True).format, width, BUDGET_SECONDS
+            ).data
         return [render_with(master, spec, encoder) for spec in specs]
     return make
 

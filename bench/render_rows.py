@@ -7,6 +7,7 @@ from functools import partial
 from typing import Any
 
 from bench import render_engines as engines
+from chalicelib.domain.probe import probe
 from chalicelib.domain.renditions import RenditionSpec, Size, split_inline
 
 Job = Callable[[], Any]
@@ -55,11 +56,12 @@ def breakdown_rows(data: bytes, specs: tuple[RenditionSpec, ...]) -> dict[str, J
     """Where the service path's CPU goes: ingest's steps, then each render invocation."""
     processor = engines.VipsProcessor()
     width = max(s.width for s in specs)
-    master = processor.make_master(data, width, engines.BUDGET_SECONDS)
+    fmt = probe(data, complete=True).format
+    master = processor.make_master(data, fmt, width, engines.BUDGET_SECONDS)
     inline, fanned = split_inline(specs, Size(master.width, master.height))
     rows: dict[str, Job] = {
         "ingest: make_master (JPEG shrink-on-load + resize, TIFF stored)": lambda: (
-            processor.make_master(data, width, engines.BUDGET_SECONDS)),
+            processor.make_master(data, fmt, width, engines.BUDGET_SECONDS)),
         "ingest: summarize (colour, BlurHash)": lambda: processor.summarize(master),
         f"ingest: cut {'/'.join(str(s.width) for s in inline)} (cascade in memory)": lambda: (
             processor.render_many(master, inline, engines.BUDGET_SECONDS)),

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from chalicelib import config
 from chalicelib.adapters import aws
 from chalicelib.adapters.clock import SystemClock, new_image_id
+from chalicelib.adapters.cloudfront import CloudFrontCdn, NoCdn
 from chalicelib.adapters.cognito import CognitoDirectory, CognitoGroups
 from chalicelib.adapters.dynamodb.repository import DynamoImageRepository
 from chalicelib.adapters.dynamodb.stream import image_from_stream
@@ -18,7 +19,7 @@ from chalicelib.services.deps import Deps
 
 if TYPE_CHECKING:
     from chalicelib.auth.tokens import TokenVerifier
-    from chalicelib.ports import GroupMembership, ImageProcessor, SearchIndex, UserDirectory
+    from chalicelib.ports import Cdn, GroupMembership, ImageProcessor, SearchIndex, UserDirectory
 
 
 @dataclass
@@ -62,6 +63,14 @@ def _search(
     raise ValueError(f"SEARCH_BACKEND must be embedded or opensearch, not {backend!r}")
 
 
+def _cdn(settings: config.Settings) -> Cdn:
+    if not settings.cdn_distribution_id:
+        return NoCdn()
+    # CloudFront is a global service: its API lives in us-east-1 whatever the stack's region.
+    make = functools.partial(aws.client, "cloudfront", "us-east-1", settings.endpoint_url)
+    return CloudFrontCdn(make, settings.cdn_distribution_id)
+
+
 def build(settings: config.Settings) -> Services:
     """Wire real adapters for these settings."""
     from chalicelib.auth.tokens import TokenVerifier
@@ -90,6 +99,9 @@ def build(settings: config.Settings) -> Services:
             settings.opensearch_reader_roles,
         ),
         cursor_secret=settings.cursor_secret,
+        originals=S3BlobStore(s3, settings.originals_bucket),
+        cdn=_cdn(settings),
+        site_name=settings.site_name,
     )
     verifier = TokenVerifier(settings.jwks_url, settings.issuer, settings.app_client_ids)
     # settings.region is the function's own; template.yaml makes the user pool in the same

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from chalicelib.domain.model import Facts, Image, Rendition
+from chalicelib.domain.model import Facts, Image, Original, Rendition
 from chalicelib.domain.renditions import RenditionSpec
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery
 
@@ -18,6 +18,15 @@ class ObjectInfo:
 
     size: int
     content_type: str
+
+
+@dataclass(frozen=True)
+class Pin:
+    """Which bytes of a key are meant: a version id where the store keeps versions, and/or
+    the ETag an event named. Reads with a pin get exactly those bytes or nothing."""
+
+    version_id: str = ""
+    etag: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,13 +94,17 @@ class ImageRepository(Protocol):
     ) -> Image | None:
         """Replace title, description and tags; None if the image is gone."""
 
-    def start_processing(self, image_id: str, now: str) -> Image | None:
-        """pending|processing -> processing; None when missing or terminal."""
+    def start_processing(self, image_id: str, now: str, pin: str = "") -> Image | None:
+        """pending|processing -> processing, claiming the upload version `pin` (a later
+        version is never the one processed); None when missing, ended, or claimed for
+        another version."""
 
     def record_facts(
-        self, image_id: str, facts: Facts, expected: Sequence[str], now: str
+        self, image_id: str, facts: Facts, expected: Sequence[str], now: str,
+        original: Original | None = None,
     ) -> bool:
-        """Store what ingest learned; False unless the image is processing."""
+        """Store what ingest learned and where it keeps the original; False unless the image
+        is processing."""
 
     def add_renditions(
         self, image_id: str, renditions: Sequence[Rendition], now: str
@@ -106,6 +119,16 @@ class ImageRepository(Protocol):
 
     def fail(self, image_id: str, reason: str, now: str) -> bool:
         """pending|processing -> failed with a reason."""
+
+    def count_download(self, image_id: str) -> int | None:
+        """One more download of a ready image, atomically (no increment is ever lost); the
+        new count, or None unless the image is ready."""
+
+    def mark_deleted(
+        self, image_id: str, deleted_by: str, reason: str, now: str, expires_at: int
+    ) -> Image | None:
+        """Any status -> deleted: a tombstone (who, when, why, no renditions) that expires at
+        `expires_at` (epoch seconds); None when missing or already deleted."""
 
     def delete(self, image_id: str) -> None:
         """Remove the record."""
@@ -127,20 +150,51 @@ class BlobStore(Protocol):
     def presign_post(self, key: str, content_type: str, max_bytes: int, expires: int) -> PostForm:
         """A browser form grant for exactly this key, type and size range."""
 
-    def head(self, key: str) -> ObjectInfo | None:
-        """Size and type, or None when absent."""
+    def head(self, key: str, pin: Pin | None = None) -> ObjectInfo | None:
+        """Size and type (of the pinned bytes), or None when absent."""
 
-    def read(self, key: str, start: int = 0, end: int | None = None) -> bytes:
-        """Bytes [start, end] inclusive (whole object when end is None)."""
+    def read(
+        self, key: str, start: int = 0, end: int | None = None, pin: Pin | None = None
+    ) -> bytes:
+        """Bytes [start, end] inclusive (whole object when end is None), of the pinned bytes
+        when pinned; fails when they are gone."""
 
-    def put(self, key: str, data: bytes, content_type: str, cache_control: str = "") -> None:
-        """Store bytes."""
+    def put(self, key: str, data: bytes, content_type: str, cache_control: str = "") -> str:
+        """Store bytes; returns the new version's id ("" where the store keeps no versions)."""
+
+    def find_version(self, key: str, etag: str) -> str:
+        """The id of the version of `key` whose ETag is `etag`; "" when there is none."""
 
     def delete(self, keys: Sequence[str]) -> None:
-        """Remove objects; missing ones are fine."""
+        """Remove objects (a versioned store keeps older versions); missing ones are fine."""
+
+    def delete_version(self, key: str, version_id: str) -> None:
+        """Remove exactly one version, for good; missing is fine."""
+
+    def purge(self, keys: Sequence[str]) -> None:
+        """Remove every version of each key, for good; missing ones are fine."""
 
     def url(self, key: str) -> str:
         """Public URL for a stored object."""
+
+    def presign_get(self, key: str, filename: str, expires: int, version_id: str = "") -> str:
+        """A short-lived link that downloads the object as an attachment named `filename`."""
+
+
+class Cdn(Protocol):
+    """The content delivery network in front of the public renditions."""
+
+    def invalidate(self, paths: Sequence[str]) -> None:
+        """Stop serving cached copies of these viewer paths (wildcards allowed at the end)."""
+
+
+@dataclass(frozen=True)
+class UploadedObject:
+    """What an ObjectCreated notification names: a key, and which version of it."""
+
+    key: str
+    etag: str = ""
+    version_id: str = ""
 
 
 class RenderQueue(Protocol):
@@ -154,10 +208,16 @@ class ImageProcessor(Protocol):
     """The pixel engine."""
 
     def make_master(
-        self, data: bytes, width: int, budget_seconds: float, store: bool = True
+        self, data: bytes, fmt: str, width: int, budget_seconds: float, store: bool = True
     ) -> Master:
-        """Decode once: upright, sRGB 8-bit, shrunk to `width`, metadata dropped; `store`
-        also encodes it for storage (render invocations read that)."""
+        """Decode once with the loader for `fmt` (jpeg, png, webp; never sniffed): upright,
+        sRGB 8-bit, shrunk to `width`, metadata dropped; `store` also encodes it for storage
+        (render invocations read that)."""
+
+    def render_full(
+        self, original: bytes, fmt: str, quality: int, budget_seconds: float
+    ) -> Encoded:
+        """The original at full size, upright, sRGB 8-bit, as a JPEG with no metadata."""
 
     def render(
         self, master: bytes, width: int, fmt: str, quality: int, budget_seconds: float

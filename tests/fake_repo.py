@@ -11,10 +11,12 @@ from dataclasses import replace
 
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.model import (
+    DOWNLOADABLE,
     EDITABLE,
     RECORDING,
     Facts,
     Image,
+    Original,
     Rendition,
     Status,
     sources_of,
@@ -28,6 +30,7 @@ class FakeRepo:
     def __init__(self) -> None:
         self.items: dict[str, Image] = {}
         self.rendition_writes = 0  # add_renditions calls that wrote
+        self.expiries: dict[str, int] = {}  # the TTL a tombstone was given (epoch seconds)
         # The table applies each conditional write atomically; so must the fake under threads.
         self._lock = threading.Lock()
 
@@ -65,15 +68,45 @@ class FakeRepo:
         changes = {"title": title, "description": description, "tags": tuple(tags)}
         return self._change(image_id, EDITABLE, updated_at=now, **changes)
 
-    def start_processing(self, image_id: str, now: str) -> Image | None:
-        """pending|processing -> processing; None when missing or terminal."""
+    def start_processing(self, image_id: str, now: str, pin: str = "") -> Image | None:
+        """pending|processing -> processing, claiming the upload version `pin`; None when
+        missing, ended, or claimed for another version."""
         allowed = sources_of(Status.PROCESSING)
-        return self._change(image_id, allowed, status=Status.PROCESSING, updated_at=now)
+        with self._lock:
+            held = self.items.get(image_id)
+            if pin and held is not None and held.upload_pin not in ("", pin):
+                return None
+        claim = {"upload_pin": pin} if pin else {}
+        return self._change(image_id, allowed, status=Status.PROCESSING, updated_at=now, **claim)
 
-    def record_facts(self, image_id: str, facts: Facts, expected: Sequence[str], now: str) -> bool:
-        """Store what ingest learned; False unless the image is processing."""
-        changes = {"facts": facts, "expected": tuple(expected)}
+    def record_facts(
+        self, image_id: str, facts: Facts, expected: Sequence[str], now: str,
+        original: Original | None = None,
+    ) -> bool:
+        """Store what ingest learned (and where it keeps the original); False unless the
+        image is processing."""
+        changes = {"facts": facts, "expected": tuple(expected), "original": original}
         return self._change(image_id, RECORDING, updated_at=now, **changes) is not None
+
+    def count_download(self, image_id: str) -> int | None:
+        """One more download of a ready image, atomically; the new count, None unless ready."""
+        with self._lock:
+            image = self.items.get(image_id)
+            if image is None or image.status not in DOWNLOADABLE:
+                return None
+            image.downloads += 1
+            image.version += 1
+            return image.downloads
+
+    def mark_deleted(
+        self, image_id: str, deleted_by: str, reason: str, now: str, expires_at: int
+    ) -> Image | None:
+        """Any status -> deleted: a tombstone that expires; its renditions are forgotten."""
+        self.expiries[image_id] = expires_at
+        return self._change(
+            image_id, sources_of(Status.DELETED), status=Status.DELETED, reason=reason,
+            deleted_by=deleted_by, updated_at=now, renditions={}, expected=(),
+        )
 
     def add_renditions(
         self, image_id: str, renditions: Sequence[Rendition], now: str

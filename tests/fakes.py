@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -11,49 +12,110 @@ from chalicelib.domain.limits import Limits
 from chalicelib.domain.model import Rendition
 from chalicelib.domain.renditions import RenditionSpec
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery
-from chalicelib.ports import Encoded, Master, ObjectInfo, PostForm, RenderTask
+from chalicelib.ports import Encoded, Master, ObjectInfo, Pin, PostForm, RenderTask
 from chalicelib.services.deps import Deps
 from tests.fake_repo import FakeRepo
 
 PROFILE = (RenditionSpec("thumb", 200), RenditionSpec("large", 2048))
 
 
-class FakeStore:
-    """A bucket in a dict."""
+@dataclass
+class _Version:
+    version_id: str
+    etag: str
+    data: bytes
+    content_type: str
 
-    def __init__(self, base_url: str = "https://cdn.test/r") -> None:
-        self.objects: dict[str, tuple[bytes, str]] = {}
+
+class FakeStore:
+    """A bucket in a dict; `versioned` keeps every version as S3 versioning does."""
+
+    def __init__(self, base_url: str = "https://cdn.test/r", versioned: bool = False) -> None:
+        self.objects: dict[str, tuple[bytes, str]] = {}  # what a plain GET of each key gives
+        self.versions: dict[str, list[_Version]] = {}  # every version kept, oldest first
+        self.versioned = versioned
         self.base_url = base_url.rstrip("/")
         self.reads: list[tuple[str, int, int | None]] = []
         self.deleted: list[str] = []
+        self._next_version = 0
 
     def presign_post(self, key: str, content_type: str, max_bytes: int, expires: int) -> PostForm:
         fields = {"key": key, "Content-Type": content_type, "max": str(max_bytes),
                   "exp": str(expires)}
         return PostForm("https://uploads.test/", fields)
 
-    def head(self, key: str) -> ObjectInfo | None:
-        found = self.objects.get(key)
-        return ObjectInfo(len(found[0]), found[1]) if found else None
+    def _pinned(self, key: str, pin: Pin | None) -> _Version | None:
+        kept = self.versions.get(key, [])
+        if pin is None or not (pin.version_id or pin.etag):
+            current = self.objects.get(key)
+            return _Version("", "", *current) if current else None
+        if pin.version_id:
+            kept = [v for v in kept if v.version_id == pin.version_id]
+        elif kept and key in self.objects:
+            kept = kept[-1:]  # an ETag alone pins the current bytes, as If-Match does
+        return next((v for v in reversed(kept) if not pin.etag or v.etag == pin.etag), None)
 
-    def read(self, key: str, start: int = 0, end: int | None = None) -> bytes:
+    def head(self, key: str, pin: Pin | None = None) -> ObjectInfo | None:
+        found = self._pinned(key, pin)
+        return ObjectInfo(len(found.data), found.content_type) if found else None
+
+    def read(
+        self, key: str, start: int = 0, end: int | None = None, pin: Pin | None = None
+    ) -> bytes:
         self.reads.append((key, start, end))
-        data = self.objects[key][0]
+        found = self._pinned(key, pin)
+        if found is None:
+            raise KeyError(key)
+        data = found.data
         if (start or end is not None) and start >= len(data):
             # S3 answers a range that starts past the end with 416 InvalidRange, not nothing.
             raise ValueError(f"range {start}-{end} of {key} is not satisfiable")
         return data[start : (None if end is None else end + 1)]
 
-    def put(self, key: str, data: bytes, content_type: str, cache_control: str = "") -> None:
+    def put(self, key: str, data: bytes, content_type: str, cache_control: str = "") -> str:
+        self._next_version += 1
+        version_id = f"v{self._next_version}" if self.versioned else ""
+        entry = _Version(version_id, hashlib.md5(data).hexdigest(), data, content_type)
+        kept = self.versions.get(key, []) if self.versioned else []
+        self.versions[key] = [*kept, entry]
         self.objects[key] = (data, content_type)
+        return version_id
+
+    def find_version(self, key: str, etag: str) -> str:
+        matching = [v for v in self.versions.get(key, []) if v.etag == etag.strip('"')]
+        return matching[-1].version_id if matching else ""
 
     def delete(self, keys: Sequence[str]) -> None:
         self.deleted.extend(keys)
         for key in keys:
             self.objects.pop(key, None)
+            if not self.versioned:
+                self.versions.pop(key, None)
+
+    def delete_version(self, key: str, version_id: str) -> None:
+        self.deleted.append(f"{key}?versionId={version_id}")
+        kept = self.versions.get(key, [])
+        current = kept[-1] if kept and key in self.objects else None
+        self.versions[key] = [v for v in kept if v.version_id != version_id]
+        if current is not None and current.version_id == version_id:
+            # As in S3: the version before it (if any) becomes what a plain GET returns.
+            self.objects.pop(key, None)
+            if self.versions[key]:
+                previous = self.versions[key][-1]
+                self.objects[key] = (previous.data, previous.content_type)
+
+    def purge(self, keys: Sequence[str]) -> None:
+        self.deleted.extend(keys)
+        for key in keys:
+            self.objects.pop(key, None)
+            self.versions.pop(key, None)
 
     def url(self, key: str) -> str:
         return f"{self.base_url}/{key}"
+
+    def presign_get(self, key: str, filename: str, expires: int, version_id: str = "") -> str:
+        version = f"&versionId={version_id}" if version_id else ""
+        return f"https://signed.test/{key}?download={filename}&expires={expires}{version}"
 
 
 @dataclass
@@ -73,16 +135,28 @@ class FakeProcessor:
         self.size = size
         self.error: Exception | None = None
         self.calls: list[str] = []
+        self.formats: list[str] = []  # the loader each decode was told to use
 
     def make_master(
-        self, data: bytes, width: int, budget_seconds: float, store: bool = True
+        self, data: bytes, fmt: str, width: int, budget_seconds: float, store: bool = True
     ) -> Master:
         self.calls.append("master" if store else "master:unstored")
+        self.formats.append(fmt)
         if self.error:
             raise self.error
         w, h = self.size
         stored = b"MASTER" + data[:8] if store else b""
         return Master(stored, width, max(1, round(h * width / w)))
+
+    def render_full(
+        self, original: bytes, fmt: str, quality: int, budget_seconds: float
+    ) -> Encoded:
+        self.calls.append("render:full")
+        self.formats.append(fmt)
+        if self.error:
+            raise self.error
+        w, h = self.size
+        return Encoded(b"\xff\xd8FULL" + original[:8], w, h, "jpeg")
 
     def render_many(
         self, master: Master, specs: Sequence[RenditionSpec], budget_seconds: float
@@ -193,7 +267,7 @@ def make_deps(processor: FakeProcessor | None = None, limits: Limits | None = No
         # Stream records arrive in DynamoDB's item format whatever the repository: decode them
         # with the adapter's pure function, as bootstrap wires it.
         stream_decoder=image_from_stream,
-        uploads=FakeStore(),
+        uploads=FakeStore(versioned=True),  # as template.yaml makes the uploads bucket
         renditions=FakeStore(),
         queue=FakeQueue(),
         processor=lambda: engine,
@@ -203,7 +277,19 @@ def make_deps(processor: FakeProcessor | None = None, limits: Limits | None = No
         new_id=lambda: f"{next(counter):032x}",
         search_index=lambda: index,
         cursor_secret=b"test-secret",
+        originals=FakeStore("https://never-public.test", versioned=True),
+        cdn=FakeCdn(),
     )
+
+
+@dataclass
+class FakeCdn:
+    """Remembers what it was asked to invalidate."""
+
+    invalidated: list[str] = field(default_factory=list)
+
+    def invalidate(self, paths: Sequence[str]) -> None:
+        self.invalidated.extend(paths)
 
 
 class FakeGroups:

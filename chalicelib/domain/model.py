@@ -10,18 +10,19 @@ from typing import Any
 
 
 class Status(StrEnum):
-    """pending -> processing -> ready | rejected | failed."""
+    """pending -> processing -> ready | rejected | failed; any of them -> deleted."""
 
     PENDING = "pending"
     PROCESSING = "processing"
     READY = "ready"
     REJECTED = "rejected"
     FAILED = "failed"
+    DELETED = "deleted"  # a tombstone: who deleted it, when and why; no pixels anywhere
 
     @property
     def terminal(self) -> bool:
-        """True once no more work will happen on the image (it may become nothing)."""
-        return not _MAY_BECOME[self]
+        """True once no more processing will happen (only a delete may still come)."""
+        return not _MAY_BECOME[self] - {Status.DELETED}
 
     def may_become(self, other: Status) -> bool:
         """True when the lifecycle lets an image in this status move to `other`."""
@@ -29,19 +30,23 @@ class Status(StrEnum):
 
 
 _MAY_BECOME: dict[Status, frozenset[Status]] = {
-    Status.PENDING: frozenset({Status.PROCESSING, Status.REJECTED, Status.FAILED}),
+    Status.PENDING: frozenset({Status.PROCESSING, Status.REJECTED, Status.FAILED, Status.DELETED}),
     # processing -> processing: a redelivered ingest message finds its image already started
     # and must carry on. There is no way back into ready, so exactly one finish wins.
     Status.PROCESSING: frozenset(
-        {Status.PROCESSING, Status.READY, Status.REJECTED, Status.FAILED}
+        {Status.PROCESSING, Status.READY, Status.REJECTED, Status.FAILED, Status.DELETED}
     ),
-    Status.READY: frozenset(),
-    Status.REJECTED: frozenset(),
-    Status.FAILED: frozenset(),
+    Status.READY: frozenset({Status.DELETED}),
+    Status.REJECTED: frozenset({Status.DELETED}),
+    Status.FAILED: frozenset({Status.DELETED}),
+    # Nothing comes back from deleted: a late render, stream record or upload finds it so.
+    Status.DELETED: frozenset(),
 }
 
-# Title, description and tags are the owner's to change whatever the image's status.
-EDITABLE: tuple[Status, ...] = tuple(Status)
+# Title, description and tags are the owner's to change until the image is deleted.
+EDITABLE: tuple[Status, ...] = tuple(s for s in Status if s is not Status.DELETED)
+# Only a ready image is downloaded (and counted).
+DOWNLOADABLE: tuple[Status, ...] = (Status.READY,)
 # Facts and renditions describe work in progress: once the image has ended, a late one is stale.
 RECORDING: tuple[Status, ...] = (Status.PROCESSING,)
 
@@ -98,6 +103,30 @@ def renditions_from_json(raw: Mapping[str, Mapping[str, Any]] | None) -> dict[st
 
 
 @dataclass(frozen=True)
+class Original:
+    """The accepted upload, kept privately: exactly these bytes, in this object version."""
+
+    key: str
+    version_id: str
+    bytes: int
+    sha256: str
+    content_type: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The stored form."""
+        return {"key": self.key, "version_id": self.version_id, "bytes": self.bytes,
+                "sha256": self.sha256, "content_type": self.content_type}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> Original | None:
+        """An original back from `as_json`; None when there is none."""
+        if not data:
+            return None
+        return cls(str(data["key"]), str(data.get("version_id") or ""), int(data["bytes"]),
+                   str(data["sha256"]), str(data.get("content_type") or ""))
+
+
+@dataclass(frozen=True)
 class Facts:
     """What ingest learned from the original: display size, format, bytes."""
 
@@ -132,6 +161,12 @@ class Image:
     expected: tuple[str, ...] = ()
     version: int = 1
     updated_at: str = ""
+    # The upload version ingest claimed (a version id, else the ETag): a second POST through
+    # the same grant is another version, and never the one processed.
+    upload_pin: str = ""
+    original: Original | None = None
+    downloads: int = 0
+    deleted_by: str = ""
 
     @property
     def upload_key(self) -> str:
@@ -149,7 +184,9 @@ class Image:
         return bool(self.expected) and set(self.expected) <= set(self.renditions)
 
     def visible_to(self, user_sub: str | None, is_admin: bool) -> bool:
-        """Ready images are public; the rest only for the owner and admins."""
+        """Ready images are public; the rest only for the owner and admins; deleted, nobody."""
+        if self.status is Status.DELETED:
+            return False
         return self.status is Status.READY or is_admin or user_sub == self.owner
 
 
@@ -161,6 +198,8 @@ def is_image_id(value: str) -> bool:
     """True for ids this service could have issued (32 lowercase hex digits)."""
     return _IMAGE_ID.fullmatch(value) is not None
 MASTER_PREFIX = "masters/"
+ORIGINAL_PREFIX = "originals/"
+FULL_PREFIX = "full/"
 
 
 def upload_key(image_id: str) -> str:
@@ -179,3 +218,13 @@ def image_id_from_upload_key(key: str) -> str | None:
         return None
     rest = key[len(UPLOAD_PREFIX) :]
     return rest if rest and "/" not in rest else None
+
+
+def original_key(image_id: str) -> str:
+    """Where the accepted original is kept (the private originals store)."""
+    return f"{ORIGINAL_PREFIX}{image_id}"
+
+
+def full_key(image_id: str) -> str:
+    """Where the full-size download is kept (the private originals store, never public)."""
+    return f"{FULL_PREFIX}{image_id}.jpg"

@@ -29,6 +29,13 @@ class RenditionSpec:
         return f"image/{self.format}"
 
 
+# The download at full size: the original's own width, upright, sRGB, 8-bit, a JPEG with no
+# metadata (quality chosen by measurement: docs/decisions/full-download-jpeg.md). It is never
+# public (kept beside the originals) and is cut by its own render invocation from the original.
+FULL_QUALITY = 92
+FULL = RenditionSpec("full", 0, "jpeg", FULL_QUALITY)
+
+
 @dataclass(frozen=True)
 class Size:
     """A width and a height in pixels."""

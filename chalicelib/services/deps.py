@@ -6,9 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from chalicelib.domain.limits import Limits
-from chalicelib.domain.renditions import RenditionSpec
+from chalicelib.domain.renditions import FULL, RenditionSpec
 from chalicelib.ports import (
     BlobStore,
+    Cdn,
     Clock,
     ImageProcessor,
     ImageRepository,
@@ -34,11 +35,20 @@ class Deps:
     new_id: Callable[[], str]
     search_index: Callable[[], SearchIndex]
     cursor_secret: bytes
+    originals: BlobStore  # private: accepted originals and the full-size downloads
+    cdn: Cdn
+    site_name: str = "Stock Images"
 
     def now(self) -> str:
         """Now as a sortable ISO-8601 UTC string with microseconds."""
         return self.clock.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
     def spec(self, name: str) -> RenditionSpec | None:
-        """The profile entry called `name`, if any."""
+        """The rendition called `name` (a profile entry, or the full-size download), if any."""
+        if name == FULL.name:
+            return FULL
         return next((s for s in self.profile if s.name == name), None)
+
+    def rendition_names(self) -> list[str]:
+        """Every rendition an image is ready with: the public profile and the full download."""
+        return [*(spec.name for spec in self.profile), FULL.name]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from chalicelib.domain.model import Image, Status
+from chalicelib.domain.renditions import FULL
 from chalicelib.domain.search import Change, SearchDoc
 from chalicelib.ports import SearchIndex
 
@@ -29,7 +30,8 @@ def to_doc(image: Image) -> SearchDoc:
         color=facts.color,
         color_hex=facts.color_hex,
         blurhash=facts.blurhash,
-        renditions=dict(image.renditions),
+        popularity=image.downloads,
+        renditions={n: r for n, r in image.renditions.items() if n != FULL.name},
     )
 
 

@@ -6,13 +6,15 @@ master it stored for them."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from chalicelib.domain import probe as header_probe
 from chalicelib.domain.errors import NeedMoreData, ProcessingTimeout, Rejected
-from chalicelib.domain.model import Facts, Image, image_id_from_upload_key
+from chalicelib.domain.model import Facts, Image, Original, image_id_from_upload_key, original_key
 from chalicelib.domain.outcomes import Outcome, Result, failed, rejected
 from chalicelib.domain.renditions import (
+    FULL,
     RenditionSpec,
     Size,
     display_size,
@@ -22,7 +24,7 @@ from chalicelib.domain.renditions import (
     split_inline,
 )
 from chalicelib.logs import child_logger
-from chalicelib.ports import Master, RenderTask
+from chalicelib.ports import Master, Pin, RenderTask, UploadedObject
 from chalicelib.services.deps import Deps
 from chalicelib.services.publishing import fail, publish
 
@@ -32,52 +34,98 @@ FIRST_READ = 64 * 1024
 MAX_HEADER = 8 * 1024 * 1024
 
 
-def ingest_object(deps: Deps, key: str) -> Result:
-    """Process one ObjectCreated key; returns what happened, for the logs and metrics."""
-    image_id = image_id_from_upload_key(key)
+def ingest_object(deps: Deps, upload: UploadedObject) -> Result:
+    """Process one ObjectCreated notification; returns what happened, for logs and metrics.
+
+    Every read names the version the notification named, and the image claims that version
+    first: a second POST through the same grant is another version, never the one processed."""
+    image_id = image_id_from_upload_key(upload.key)
     if image_id is None:
         return Result(Outcome.IGNORED_KEY)
-    image = deps.repo.start_processing(image_id, deps.now())
+    pin = _pin(deps, upload)
+    image = deps.repo.start_processing(image_id, deps.now(), pin.version_id or pin.etag)
     if image is None:
-        return _stale(deps, image_id, key)
+        return _stale(deps, image_id, upload.key, pin)
+    if image.original is not None:
+        return Result(Outcome.DUPLICATE)  # accepted already: a repeated notification
     try:
-        decoded = _validate_and_master(deps, image)
+        decoded = _validate_and_master(deps, image, pin)
     except Rejected as rejection:
         log.info("rejected: %s", rejection, extra={"reason": rejection.reason})
         deps.repo.reject(image_id, rejection.reason, deps.now())
+        _discard_upload(deps, upload.key, pin)
         return rejected(rejection.reason)
     except ProcessingTimeout:
         deps.repo.fail(image_id, "processing_timeout", deps.now())
         return failed("processing_timeout")
-    if decoded is None:
-        return Result(Outcome.STALE)
-    names = [spec.name for spec in deps.profile]
-    if not deps.repo.record_facts(image_id, decoded.facts, names, deps.now()):
-        return Result(Outcome.STALE)
-    deps.queue.publish([RenderTask(image_id, spec.name) for spec in decoded.fanned])
-    return _cut_inline(deps, image_id, decoded)
+    return _accept(deps, image, decoded, pin)
 
 
-def give_up(deps: Deps, key: str, reason: str = "processing_error") -> None:
+def give_up(deps: Deps, upload: UploadedObject, reason: str = "processing_error") -> None:
     """Retries are spent: the image ends `failed` (no-op if already terminal)."""
-    image_id = image_id_from_upload_key(key)
+    image_id = image_id_from_upload_key(upload.key)
     if image_id is not None:
         fail(deps, image_id, reason)
 
 
-def _stale(deps: Deps, image_id: str, key: str) -> Result:
-    """Duplicate or late event: terminal images stay as they are; unknown uploads go."""
-    if deps.repo.get(image_id) is None:
-        log.warning("upload %s has no image record; removing the orphan object", key)
+def _pin(deps: Deps, upload: UploadedObject) -> Pin:
+    """The notification's version; S3 names it on a versioned bucket, else (moto) the ETag
+    finds it."""
+    version = upload.version_id
+    if not version and upload.etag:
+        version = deps.uploads.find_version(upload.key, upload.etag)
+    return Pin(version, upload.etag)
+
+
+def _accept(deps: Deps, image: Image, decoded: _Decoded, pin: Pin) -> Result:
+    """Keep the original, record what was learned, drop the upload, fan out, cut inline."""
+    image_id = image.image_id
+    original = _keep_original(deps, image, decoded.data)
+    names = deps.rendition_names()
+    if not deps.repo.record_facts(image_id, decoded.facts, names, deps.now(), original):
+        # Deleted or ended meanwhile: what was just kept must not outlive it.
+        deps.originals.purge([original.key])
+        return Result(Outcome.STALE)
+    _discard_upload(deps, image.upload_key, pin)
+    tasks = [RenderTask(image_id, spec.name) for spec in (*decoded.fanned, FULL)]
+    deps.queue.publish(tasks)
+    return _cut_inline(deps, image_id, decoded)
+
+
+def _keep_original(deps: Deps, image: Image, data: bytes) -> Original:
+    """The accepted bytes, exactly, in the private originals store."""
+    key = original_key(image.image_id)
+    version = deps.originals.put(key, data, image.content_type)
+    return Original(key, version, len(data), hashlib.sha256(data).hexdigest(), image.content_type)
+
+
+def _discard_upload(deps: Deps, key: str, pin: Pin) -> None:
+    """The upload's bytes are decided on (kept, or refused): that version goes for good."""
+    if pin.version_id:
+        deps.uploads.delete_version(key, pin.version_id)
+    else:
         deps.uploads.delete([key])
+
+
+def _stale(deps: Deps, image_id: str, key: str, pin: Pin) -> Result:
+    """A repeated, late or second upload: nothing changes for the image, and bytes no record
+    will ever read are removed (an unknown image's, or another version than the claimed)."""
+    image = deps.repo.get(image_id)
+    if image is None:
+        log.warning("upload has no image record; removing the orphan object")
+        _discard_upload(deps, key, pin)
         return Result(Outcome.ORPHAN_REMOVED)
+    if pin.version_id or image.status.terminal:
+        _discard_upload(deps, key, pin)
     return Result(Outcome.DUPLICATE)
 
 
 @dataclass(frozen=True)
 class _Decoded:
-    """What ingest's one decode gives: the facts, the master, and who cuts which rendition."""
+    """What ingest's one decode gives: the original's bytes, the facts, the master, and who
+    cuts which rendition."""
 
+    data: bytes
     facts: Facts
     master: Master
     inline: tuple[RenditionSpec, ...]
@@ -85,7 +133,8 @@ class _Decoded:
 
 
 def _cut_inline(deps: Deps, image_id: str, decoded: _Decoded) -> Result:
-    """The small renditions, cut here in one cascade and published like render's."""
+    """The small renditions, cut here in one cascade and published like render's (the
+    full-size download always comes from a render invocation)."""
     if not decoded.inline:
         return Result(Outcome.FANNED_OUT)
     budget = deps.limits.processing_budget_seconds
@@ -96,30 +145,28 @@ def _cut_inline(deps: Deps, image_id: str, decoded: _Decoded) -> Result:
         return failed("processing_timeout")
     made_specs = list(zip(decoded.inline, made, strict=True))
     result = publish(deps, image_id, made_specs, master_stored=bool(decoded.fanned))
-    if result.outcome is Outcome.READY:
-        return result
-    return Result(Outcome.FANNED_OUT) if decoded.fanned else result
+    return result if result.outcome is Outcome.READY else Result(Outcome.FANNED_OUT)
 
 
-def _validate_and_master(deps: Deps, image: Image) -> _Decoded | None:
+def _validate_and_master(deps: Deps, image: Image, pin: Pin) -> _Decoded:
     """Header checks before any decode, then one decode into the master (stored only when
-    render invocations will read it)."""
-    info = deps.uploads.head(image.upload_key)
+    render invocations will read it), every read of the pinned version."""
+    info = deps.uploads.head(image.upload_key, pin)
     if info is None:
-        return None
+        raise Rejected("upload_missing", "the uploaded version is gone")
     if info.size > deps.limits.max_upload_bytes or info.size > max(image.declared_bytes, 1):
         raise Rejected("too_large", f"{info.size} bytes")
     if info.size == 0:
         raise Rejected("not_an_image", "empty file")
-    header = _read_header(deps, image.upload_key, info.size)
+    header = _read_header(deps, image.upload_key, info.size, pin)
     header_probe.check_limits(header, deps.limits.max_pixels, deps.limits.max_side)
     shown = display_size(header.width, header.height, header.orientation)
-    data = deps.uploads.read(image.upload_key)
+    data = deps.uploads.read(image.upload_key, pin=pin)
     width = master_width(deps.profile, shown)
     inline, fanned = split_inline(deps.profile, fit_width(shown, width))
     engine = deps.processor()
     budget = deps.limits.processing_budget_seconds
-    master = engine.make_master(data, width, budget, store=bool(fanned))
+    master = engine.make_master(data, header.format, width, budget, store=bool(fanned))
     color, color_hex, blurhash = engine.summarize(master)
     if fanned:
         deps.uploads.put(image.master_key, master.data, "image/tiff")
@@ -128,7 +175,7 @@ def _validate_and_master(deps: Deps, image: Image) -> _Decoded | None:
     facts = Facts(
         shown.width, shown.height, kind, header.format, info.size, color, color_hex, blurhash
     )
-    return _Decoded(facts, master, inline, fanned)
+    return _Decoded(data, facts, master, inline, fanned)
 
 
 def _as_decoded(shown: Size, width: int, height: int) -> Size:
@@ -138,11 +185,11 @@ def _as_decoded(shown: Size, width: int, height: int) -> Size:
     return shown
 
 
-def _read_header(deps: Deps, key: str, size: int) -> header_probe.Header:
-    """Ranged reads, growing only as far as the parser asks."""
+def _read_header(deps: Deps, key: str, size: int, pin: Pin) -> header_probe.Header:
+    """Ranged reads of the pinned version, growing only as far as the parser asks."""
     want = min(FIRST_READ, size)
     while True:
-        data = deps.uploads.read(key, 0, want - 1)
+        data = deps.uploads.read(key, 0, want - 1, pin)
         try:
             return header_probe.probe(data, complete=len(data) >= size)
         except NeedMoreData as more:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from chalicelib.domain.model import Rendition, master_key
+from chalicelib.domain.model import Rendition, full_key, master_key
 from chalicelib.domain.outcomes import Outcome, Result
-from chalicelib.domain.renditions import RenditionSpec, rendition_key
+from chalicelib.domain.renditions import FULL, RenditionSpec, rendition_key
 from chalicelib.ports import Encoded
 from chalicelib.services.deps import Deps
 
@@ -47,8 +47,13 @@ def fail(deps: Deps, image_id: str, reason: str, master_stored: bool = True) -> 
 
 
 def _store(deps: Deps, image_id: str, spec: RenditionSpec, encoded: Encoded) -> Rendition:
-    key = rendition_key(image_id, spec)
-    deps.renditions.put(key, encoded.data, spec.content_type, IMMUTABLE)
+    """Public renditions go where the CDN serves them; the full-size download stays private."""
+    if spec is FULL:
+        key = full_key(image_id)
+        deps.originals.put(key, encoded.data, spec.content_type)
+    else:
+        key = rendition_key(image_id, spec)
+        deps.renditions.put(key, encoded.data, spec.content_type, IMMUTABLE)
     return Rendition(
         spec.name, key, encoded.width, encoded.height, encoded.format, len(encoded.data)
     )
@@ -66,6 +71,10 @@ def _withdraw(deps: Deps, image_id: str, keys: Sequence[str]) -> Result:
     current = deps.repo.get(image_id)
     recorded = set() if current is None else {r.key for r in current.renditions.values()}
     orphans = [key for key in keys if key not in recorded]
-    if orphans:
-        deps.renditions.delete(orphans)
+    private = [key for key in orphans if key == full_key(image_id)]
+    if private:
+        deps.originals.purge(private)
+    public = [key for key in orphans if key not in private]
+    if public:
+        deps.renditions.delete(public)
     return Result(Outcome.STALE)

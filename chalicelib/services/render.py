@@ -4,10 +4,11 @@ renditions it cuts itself the same way, through services.publishing)."""
 from __future__ import annotations
 
 from chalicelib.domain.errors import ProcessingTimeout, Rejected
-from chalicelib.domain.model import Status
+from chalicelib.domain.model import Image, Status
 from chalicelib.domain.outcomes import Outcome, Result, failed
+from chalicelib.domain.renditions import FULL, RenditionSpec
 from chalicelib.logs import child_logger
-from chalicelib.ports import RenderTask
+from chalicelib.ports import Encoded, Pin, RenderTask
 from chalicelib.services.deps import Deps
 from chalicelib.services.publishing import fail, finish_if_complete, publish
 
@@ -22,16 +23,15 @@ def render_one(deps: Deps, task: RenderTask) -> Result:
         return Result(Outcome.STALE)
     if task.rendition in image.renditions:
         return finish_if_complete(deps, task.image_id, image.complete)
-    master = deps.uploads.read(image.master_key)
-    budget = deps.limits.processing_budget_seconds
     try:
-        encoded = deps.processor().render(master, spec.width, spec.format, spec.quality, budget)
+        encoded = _encode(deps, image, spec)
     except ProcessingTimeout:
         give_up(deps, task, "processing_timeout")
         return failed("processing_timeout")
     except Rejected as rejection:
-        # The master was made by us; if it will not decode, retrying cannot help.
-        log.error("master did not decode: %s", rejection, extra={"rendition": task.rendition})
+        # The master (or the original) was accepted by ingest; if it will not decode now,
+        # retrying cannot help.
+        log.error("source did not decode: %s", rejection, extra={"rendition": task.rendition})
         give_up(deps, task)
         return failed("processing_error")
     return publish(deps, task.image_id, [(spec, encoded)])
@@ -40,3 +40,19 @@ def render_one(deps: Deps, task: RenderTask) -> Result:
 def give_up(deps: Deps, task: RenderTask, reason: str = "processing_error") -> None:
     """Retries are spent: the image ends `failed`."""
     fail(deps, task.image_id, reason)
+
+
+def _encode(deps: Deps, image: Image, spec: RenditionSpec) -> Encoded:
+    """Public sizes are cut from the master ingest stored; the full-size download from the
+    kept original itself (the exact version recorded), decoded by its own format's loader."""
+    budget = deps.limits.processing_budget_seconds
+    engine = deps.processor()
+    if spec is not FULL:
+        master = deps.uploads.read(image.master_key)
+        return engine.render(master, spec.width, spec.format, spec.quality, budget)
+    original, facts = image.original, image.facts
+    if original is None or facts is None:
+        # Ingest records both in the write that names `full` as expected: not for this image.
+        raise Rejected("no_original", "the image has no kept original to cut from")
+    data = deps.originals.read(original.key, pin=Pin(original.version_id))
+    return engine.render_full(data, facts.format, spec.quality, budget)

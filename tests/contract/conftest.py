@@ -69,6 +69,21 @@ def image_repo(
 
 
 @pytest.fixture(params=["fake", "s3"])
+def versioned_store(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[BlobStore]:
+    """A fresh BlobStore that keeps every version: the fake, or a versioned bucket on moto."""
+    if request.param == "fake":
+        yield FakeStore(BASE_URL, versioned=True)
+        return
+    from chalicelib.adapters.s3 import S3BlobStore
+
+    with moto_backends.mocked_aws(monkeypatch):
+        s3 = moto_backends.create_bucket("contract-versions", versioned=True)
+        yield S3BlobStore(s3, "contract-versions", BASE_URL)
+
+
+@pytest.fixture(params=["fake", "s3"])
 def blob_store(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[BlobStore]:

@@ -36,6 +36,8 @@ def move(repo: ImageRepository, image_id: str, to: Status, now: str = "t-move") 
         return repo.reject(image_id, "not_an_image", now)
     if to is Status.FAILED:
         return repo.fail(image_id, "processing_error", now)
+    if to is Status.DELETED:
+        return repo.mark_deleted(image_id, "sub-admin", "policy", now, 1_900_000_000) is not None
     return False  # nothing leads back to pending
 
 

@@ -66,10 +66,13 @@ def create_images_table(name: str) -> None:
     resources.create_table(clients, props, resources.Options())  # type: ignore[arg-type]
 
 
-def create_bucket(name: str) -> Any:
-    """A fresh bucket; returns an S3 client made as bootstrap makes it."""
+def create_bucket(name: str, versioned: bool = False) -> Any:
+    """A fresh bucket (keeping every version, as the uploads and originals buckets do, when
+    `versioned`); returns an S3 client made as bootstrap makes it."""
     from chalicelib.adapters import aws
 
     s3 = aws.client("s3", AWS_ENV["AWS_REGION"])
     s3.create_bucket(Bucket=name)
+    if versioned:
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
     return s3

@@ -13,7 +13,7 @@ from dataclasses import replace
 import pytest
 
 from chalicelib.domain.errors import InvalidInput
-from chalicelib.domain.model import RECORDING, Facts, Status
+from chalicelib.domain.model import EDITABLE, RECORDING, Facts, Original, Status
 from chalicelib.ports import ImageRepository
 from tests.contract.images import (
     FACTS,
@@ -148,7 +148,14 @@ def test_facts_without_colour_read_back_empty(image_repo: ImageRepository) -> No
 # --- metadata, versions, times ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status", list(Status), ids=lambda s: s.value)
+def test_a_deleted_image_keeps_its_metadata_as_it_was(image_repo: ImageRepository) -> None:
+    image_id = image_in(image_repo, Status.DELETED)
+    before = current(image_repo, image_id)
+    assert image_repo.update_metadata(image_id, "New", "", [], "t-meta") is None
+    assert current(image_repo, image_id) == before
+
+
+@pytest.mark.parametrize("status", list(EDITABLE), ids=lambda s: s.value)
 def test_metadata_changes_in_every_status(image_repo: ImageRepository, status: Status) -> None:
     image_id = image_in(image_repo, status)
     before = current(image_repo, image_id)
@@ -243,3 +250,59 @@ def test_delete_is_idempotent_and_leaves_the_others(image_repo: ImageRepository)
     image_repo.delete(uuid.uuid4().hex)
     assert image_repo.get(doomed) is None
     assert current(image_repo, kept).status is Status.PENDING
+
+
+# --- originals, upload claims, downloads, tombstones -----------------------------------------
+
+
+def test_processing_claims_one_upload_version_and_refuses_another(
+    image_repo: ImageRepository,
+) -> None:
+    image_id = image_in(image_repo, Status.PENDING)
+    claimed = image_repo.start_processing(image_id, "t1", "version-a")
+    assert claimed is not None and claimed.upload_pin == "version-a"
+    # a redelivery of the same notification carries on; another version's is refused
+    assert image_repo.start_processing(image_id, "t2", "version-a") is not None
+    assert image_repo.start_processing(image_id, "t3", "version-b") is None
+    assert current(image_repo, image_id).upload_pin == "version-a"
+
+
+def test_the_kept_original_reads_back_with_the_facts(image_repo: ImageRepository) -> None:
+    image_id = image_in(image_repo, Status.PROCESSING)
+    original = Original(f"originals/{image_id}", "v-1", 99, "cd" * 32, "image/png")
+    assert image_repo.record_facts(image_id, FACTS, ["thumb", "full"], "t", original)
+    assert current(image_repo, image_id).original == original
+
+
+def test_downloads_count_only_ready_images_and_move_the_version(
+    image_repo: ImageRepository,
+) -> None:
+    pending, ready = image_in(image_repo, Status.PENDING), image_in(image_repo, Status.READY)
+    before = current(image_repo, ready).version
+    assert image_repo.count_download(pending) is None
+    assert [image_repo.count_download(ready) for _ in range(3)] == [1, 2, 3]
+    after = current(image_repo, ready)
+    assert (after.downloads, after.version) == (3, before + 3)
+    assert current(image_repo, pending).downloads == 0
+
+
+def test_concurrent_downloads_lose_no_increment(image_repo: ImageRepository) -> None:
+    ready = image_in(image_repo, Status.READY)
+    counted = race([lambda i: image_repo.count_download(i) is not None] * 12, ready)
+    assert all(counted) and current(image_repo, ready).downloads == 12
+
+
+def test_a_tombstone_says_who_and_why_and_forgets_the_renditions(
+    image_repo: ImageRepository,
+) -> None:
+    image_id = image_in(image_repo, Status.PROCESSING)
+    image_repo.add_renditions(image_id, [rendition(image_id, "thumb")], "t")
+    image_repo.finish(image_id, "t")
+    gone = image_repo.mark_deleted(image_id, "sub-admin", "copyright", "t-del", 1_900_000_000)
+    assert gone is not None and gone == current(image_repo, image_id)
+    assert (gone.status, gone.deleted_by, gone.reason, gone.renditions, gone.updated_at) == (
+        Status.DELETED, "sub-admin", "copyright", {}, "t-del",
+    )
+    # and a second delete is no change at all
+    assert image_repo.mark_deleted(image_id, "sub-x", "policy", "t-again", 1) is None
+    assert current(image_repo, image_id) == gone

@@ -22,6 +22,13 @@ def _photo() -> bytes:
     return factory.photo(3000, 2000)
 
 
+def notified(lambdas: Lambdas, image_id: str) -> dict:  # type: ignore[type-arg]
+    """The S3 notification (through SQS) of the image's current upload version."""
+    kept = lambdas.deps.uploads.versions.get(f"uploads/{image_id}", [])
+    etag, version = (kept[-1].etag, kept[-1].version_id) if kept else ("ETAG", "VERSION_ID")
+    return payload("sqs_s3_object_created", IMAGE_ID=image_id, ETAG=etag, VERSION_ID=version)
+
+
 def _uploaded(lambdas: Lambdas, data: bytes) -> str:
     body = {"filename": "a.jpg", "content_type": "image/jpeg", "size": len(data)}
     image_id = request_upload(lambdas.deps, ALICE, body).image_id
@@ -32,11 +39,11 @@ def _uploaded(lambdas: Lambdas, data: bytes) -> str:
 def test_s3_notification_through_sqs_is_ingested(lambdas: Lambdas) -> None:
     # A 3000x2000 photo: the thumb is cut by ingest, the 2048 px large fans out
     image_id = _uploaded(lambdas, _photo())
-    result = lambdas.invoke("ingest", payload("sqs_s3_object_created", IMAGE_ID=image_id))
+    result = lambdas.invoke("ingest", notified(lambdas, image_id))
     assert result == {"batchItemFailures": []}
     image = lambdas.deps.repo.get(image_id)
     assert image.status is Status.PROCESSING and set(image.renditions) == {"thumb"}
-    assert {t.rendition for t in lambdas.deps.queue.sent} == {"large"}
+    assert {t.rendition for t in lambdas.deps.queue.sent} == {"large", "full"}
 
 
 def test_s3_test_event_is_consumed_without_work(lambdas: Lambdas) -> None:
@@ -46,7 +53,7 @@ def test_s3_test_event_is_consumed_without_work(lambdas: Lambdas) -> None:
 
 def test_notification_for_another_bucket_is_ignored(lambdas: Lambdas) -> None:
     image_id = _uploaded(lambdas, _photo())
-    event = payload("sqs_s3_object_created", IMAGE_ID=image_id)
+    event = notified(lambdas, image_id)
     event["Records"][0]["body"] = event["Records"][0]["body"].replace(
         '"name":"stock-images-uploads"', '"name":"someone-else"'
     )
@@ -58,7 +65,7 @@ def test_one_poison_message_fails_alone_and_the_others_succeed(lambdas: Lambdas)
     good = _uploaded(lambdas, _photo())
     poison = _uploaded(lambdas, _photo())
     lambdas.deps.uploads.head = _exploding_for(lambdas.deps.uploads.head, poison)
-    base = payload("sqs_s3_object_created", IMAGE_ID=good)
+    base = notified(lambdas, good)
     bad_body = base["Records"][0]["body"].replace(good, poison)
     event = batch(base, [("m-good", base["Records"][0]["body"], 1), ("m-bad", bad_body, 1)])
     result = lambdas.invoke("ingest", event)
@@ -70,7 +77,7 @@ def test_one_poison_message_fails_alone_and_the_others_succeed(lambdas: Lambdas)
 def test_poison_on_its_last_receive_marks_the_image_failed(lambdas: Lambdas) -> None:
     poison = _uploaded(lambdas, _photo())
     lambdas.deps.uploads.head = _exploding_for(lambdas.deps.uploads.head, poison)
-    base = payload("sqs_s3_object_created", IMAGE_ID=poison)
+    base = notified(lambdas, poison)
     event = batch(base, [("m-bad", base["Records"][0]["body"], 5)])
     assert lambdas.invoke("ingest", event) == {"batchItemFailures": [{"itemIdentifier": "m-bad"}]}
     image = lambdas.deps.repo.get(poison)
@@ -85,18 +92,19 @@ def test_garbage_message_is_dropped_not_retried(lambdas: Lambdas) -> None:
 
 def test_render_message_renders_and_last_one_makes_ready(lambdas: Lambdas) -> None:
     image_id = _uploaded(lambdas, _photo())
-    lambdas.invoke("ingest", payload("sqs_s3_object_created", IMAGE_ID=image_id))
+    lambdas.invoke("ingest", notified(lambdas, image_id))
     base = payload("sqs_render", IMAGE_ID=image_id)
-    bodies = [json.dumps({"image_id": image_id, "rendition": n}) for n in ("thumb", "large")]
+    names = ("thumb", "large", "full")
+    bodies = [json.dumps({"image_id": image_id, "rendition": n}) for n in names]
     event = batch(base, [(f"m{i}", b, 1) for i, b in enumerate(bodies)])
     assert lambdas.invoke("render", event) == {"batchItemFailures": []}
     image = lambdas.deps.repo.get(image_id)
-    assert image.status is Status.READY and set(image.renditions) == {"thumb", "large"}
+    assert image.status is Status.READY and set(image.renditions) == set(names)
 
 
 def test_render_failure_on_last_receive_fails_the_image(lambdas: Lambdas) -> None:
     image_id = _uploaded(lambdas, _photo())
-    lambdas.invoke("ingest", payload("sqs_s3_object_created", IMAGE_ID=image_id))
+    lambdas.invoke("ingest", notified(lambdas, image_id))
     lambdas.deps.uploads.delete([f"masters/{image_id}.tif"])  # the master vanished: KeyError
     base = payload("sqs_render", IMAGE_ID=image_id)
     large = json.dumps({"image_id": image_id, "rendition": "large"})  # the one fanned out
@@ -111,10 +119,10 @@ def test_render_failure_on_last_receive_fails_the_image(lambdas: Lambdas) -> Non
 
 
 def _exploding_for(head, image_id: str):  # type: ignore[no-untyped-def]
-    def wrapped(key: str):  # type: ignore[no-untyped-def]
+    def wrapped(key: str, pin=None):  # type: ignore[no-untyped-def]
         if image_id in key:
             raise ConnectionError("S3 is having a bad day")
-        return head(key)
+        return head(key, pin)
 
     return wrapped
 
@@ -140,12 +148,13 @@ def test_each_outcome_is_published_as_a_cloudwatch_metric(
     # GIVEN one good upload
     image_id = _uploaded(lambdas, _photo())
     capsys.readouterr()
-    # WHEN it is ingested and both its renditions are rendered
-    lambdas.invoke("ingest", payload("sqs_s3_object_created", IMAGE_ID=image_id))
+    # WHEN it is ingested and its renditions are rendered (thumb again, large, full)
+    lambdas.invoke("ingest", notified(lambdas, image_id))
     base = payload("sqs_render", IMAGE_ID=image_id)
-    bodies = [json.dumps({"image_id": image_id, "rendition": n}) for n in ("thumb", "large")]
+    names = ("thumb", "large", "full")
+    bodies = [json.dumps({"image_id": image_id, "rendition": n}) for n in names]
     lambdas.invoke("render", batch(base, [(f"m{i}", b, 1) for i, b in enumerate(bodies)]))
-    # THEN CloudWatch would count one fan-out, one rendered and one ready
+    # THEN CloudWatch would count one fan-out, two rendered and one ready
     assert _emf(capsys.readouterr().out) == {
-        "ingest.fanned_out": 1, "render.rendered": 1, "render.ready": 1
+        "ingest.fanned_out": 1, "render.rendered": 2, "render.ready": 1
     }

@@ -13,7 +13,7 @@ import pytest
 
 from chalicelib.observability import logger
 from tests.handlers.conftest import Lambdas, payload
-from tests.handlers.test_event_handlers import _uploaded
+from tests.handlers.test_event_handlers import _uploaded, notified
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def test_an_ingest_invocation_logs_json_lines_each_naming_its_image(
     # GIVEN an upload that is not an image (the service logs why it refuses it)
     image_id = _uploaded(lambdas, b"<html>not a photo</html>" * 10)
     # WHEN the ingest function handles its notification
-    lambdas.invoke("ingest", payload("sqs_s3_object_created", IMAGE_ID=image_id))
+    lambdas.invoke("ingest", notified(lambdas, image_id))
     out = printed.getvalue()
     # THEN everything printed is JSON, at the default level, and every line names the image
     lines = _json_lines(out)

@@ -24,9 +24,11 @@ THIRD_PARTY_IO = {
     "jwt",
 }
 HEAVY = {"pyvips", "PIL", "opensearchpy"}
-# What a use case may import from its own layer: the deps it is given, and the rendition
-# bookkeeping ingest and render share. Use cases never call one another.
-SHARED_SERVICES = {"chalicelib.services.deps", "chalicelib.services.publishing"}
+# What a use case may import from its own layer: the deps it is given, the rendition
+# bookkeeping ingest and render share, and who may see what. Use cases never call one another.
+SHARED_SERVICES = {
+    "chalicelib.services.deps", "chalicelib.services.publishing", "chalicelib.services.access",
+}
 
 
 def _modules() -> list[Path]:

@@ -18,7 +18,9 @@ IO_LIBRARIES = {
     "boto3", "botocore", "pynamodb", "chalice", "PIL", "pyvips", "opensearchpy", "requests",
     "requests_aws4auth", "jwt", "tantivy", "aws_lambda_powertools", "urllib3",
 }
-SHARED_SERVICES = {"chalicelib.services.deps", "chalicelib.services.publishing"}
+SHARED_SERVICES = {
+    "chalicelib.services.deps", "chalicelib.services.publishing", "chalicelib.services.access",
+}
 PROBE = """
 import importlib, json, sys
 importlib.import_module(sys.argv[1])

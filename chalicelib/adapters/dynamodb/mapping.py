@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from chalicelib.domain.errors import InvalidInput
-from chalicelib.domain.model import Facts, Image, Status, renditions_from_json
+from chalicelib.domain.model import Facts, Image, Original, Status, renditions_from_json
 
 
 def as_attributes(image: Image) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def as_image(item: Any) -> Image:
             item.color_hex or "",
             item.blurhash or "",
         )
-    raw = item.renditions.as_dict() if hasattr(item.renditions, "as_dict") else item.renditions
+    raw = _plain(item.renditions)
     return Image(
         image_id=item.image_id,
         owner=item.owner,
@@ -61,9 +61,18 @@ def as_image(item: Any) -> Image:
         reason=item.reason,
         facts=facts,
         renditions=renditions_from_json(raw),
+        upload_pin=item.upload_pin or "",
+        original=Original.from_json(_plain(item.original)),
+        downloads=int(item.downloads or 0),
+        deleted_by=item.deleted_by or "",
         expected=tuple(item.expected or ()),
         version=int(item.version),
     )
+
+
+def _plain(value: Any) -> Any:
+    """A map attribute as a dict (pynamodb hands back a MapAttribute or a dict)."""
+    return value.as_dict() if hasattr(value, "as_dict") else value
 
 
 def encode_cursor(key: dict[str, Any]) -> str:

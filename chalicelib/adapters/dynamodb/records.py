@@ -57,6 +57,11 @@ def make_record_class(table_name: str, region: str) -> Any:
         expected = ListAttribute(of=UnicodeAttribute, default=list)
         renditions: MapAttribute[str, Any] = MapAttribute(default=dict)
         version = NumberAttribute(default=1)
+        upload_pin = UnicodeAttribute(null=True)
+        original: MapAttribute[str, Any] = MapAttribute(null=True)
+        downloads = NumberAttribute(default=0)
+        deleted_by = UnicodeAttribute(null=True)
+        expires_at = NumberAttribute(null=True)  # the table's TTL: a tombstone's end, epoch s
         by_owner = ByOwner()
 
     return ImageRecord

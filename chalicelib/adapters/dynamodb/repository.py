@@ -16,10 +16,12 @@ from chalicelib.adapters.dynamodb.mapping import (
 )
 from chalicelib.adapters.dynamodb.records import make_record_class
 from chalicelib.domain.model import (
+    DOWNLOADABLE,
     EDITABLE,
     RECORDING,
     Facts,
     Image,
+    Original,
     Rendition,
     Status,
     sources_of,
@@ -73,16 +75,26 @@ class DynamoImageRepository:
         ]
         return self._update(image_id, actions, self._status_in(EDITABLE))
 
-    def start_processing(self, image_id: str, now: str) -> Image | None:
-        """pending|processing -> processing; None when missing or terminal."""
+    def start_processing(self, image_id: str, now: str, pin: str = "") -> Image | None:
+        """pending|processing -> processing, claiming the upload version `pin`; None when
+        missing, ended, or claimed for another version."""
         r = self.record
         actions = [r.status.set(Status.PROCESSING.value), r.updated_at.set(now), r.version.add(1)]
-        return self._update(image_id, actions, self._status_in(sources_of(Status.PROCESSING)))
+        condition = self._status_in(sources_of(Status.PROCESSING))
+        if pin:
+            actions.append(r.upload_pin.set(pin))
+            condition &= r.upload_pin.does_not_exist() | (r.upload_pin == pin)
+        return self._update(image_id, actions, condition)
 
-    def record_facts(self, image_id: str, facts: Facts, expected: Sequence[str], now: str) -> bool:
-        """Store what ingest learned; False unless the image is processing."""
+    def record_facts(
+        self, image_id: str, facts: Facts, expected: Sequence[str], now: str,
+        original: Original | None = None,
+    ) -> bool:
+        """Store what ingest learned (and where it keeps the original); False unless the
+        image is processing."""
         r = self.record
         actions = [
+            r.original.set(original.as_json()) if original else r.original.remove(),
             r.width.set(facts.width),
             r.height.set(facts.height),
             r.orientation.set(facts.orientation),
@@ -118,6 +130,27 @@ class DynamoImageRepository:
     def fail(self, image_id: str, reason: str, now: str) -> bool:
         """pending|processing -> failed with a reason."""
         return self._transition(image_id, Status.FAILED, reason, now)
+
+    def count_download(self, image_id: str) -> int | None:
+        """One more download of a ready image, atomically; the new count, None unless ready.
+        The version moves too, so the index takes the new count."""
+        r = self.record
+        actions = [r.downloads.add(1), r.version.add(1)]
+        updated = self._update(image_id, actions, self._status_in(DOWNLOADABLE))
+        return None if updated is None else updated.downloads
+
+    def mark_deleted(
+        self, image_id: str, deleted_by: str, reason: str, now: str, expires_at: int
+    ) -> Image | None:
+        """Any status -> deleted: a tombstone (who, when, why) that expires; its renditions
+        are forgotten. None when missing or already deleted."""
+        r = self.record
+        actions = [
+            r.status.set(Status.DELETED.value), r.reason.set(reason), r.deleted_by.set(deleted_by),
+            r.expires_at.set(expires_at), r.updated_at.set(now), r.version.add(1),
+            r.renditions.set({}), r.expected.set([]),
+        ]
+        return self._update(image_id, actions, self._status_in(sources_of(Status.DELETED)))
 
     def all_ready(self) -> Iterator[Image]:
         """Every ready image, scanned page by page."""

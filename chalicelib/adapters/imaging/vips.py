@@ -51,12 +51,12 @@ class VipsProcessor:
         self._clock = clock
 
     def make_master(
-        self, data: bytes, width: int, budget_seconds: float, store: bool = True
+        self, data: bytes, fmt: str, width: int, budget_seconds: float, store: bool = True
     ) -> Master:
-        """Decode once: upright, sRGB 8-bit, shrunk to `width`, metadata dropped; kept in
-        memory, and encoded for storage when `store`."""
+        """Decode once with `fmt`'s loader: upright, sRGB 8-bit, shrunk to `width`, metadata
+        dropped; kept in memory, and encoded for storage when `store`."""
         budget = Budget(budget_seconds, self._clock)
-        header = read_header(data, self._max_pixels, self._max_side)
+        header = read_header(data, fmt, self._max_pixels, self._max_side)
         target = fit_width(header.upright, width)
         pixels = decode_master(data, header, target, budget)
         stored = self._encode_master(pixels) if store else b""
@@ -72,6 +72,16 @@ class VipsProcessor:
         resized = _resize(image, target)
         data = budget.run(resized, lambda im: _encode(im, fmt, quality))
         return Encoded(data, target.width, target.height, fmt)
+
+    def render_full(
+        self, original: bytes, fmt: str, quality: int, budget_seconds: float
+    ) -> Encoded:
+        """The original at its full size, upright, sRGB 8-bit, as a JPEG with no metadata."""
+        budget = Budget(budget_seconds, self._clock)
+        header = read_header(original, fmt, self._max_pixels, self._max_side)
+        pixels = decode_master(original, header, header.upright, budget)
+        data = budget.run(pixels, lambda im: _encode(im, "jpeg", quality))
+        return Encoded(data, pixels.width, pixels.height, "jpeg")
 
     def render_many(
         self, master: Master, specs: Sequence[RenditionSpec], budget_seconds: float

@@ -27,6 +27,9 @@ FAIL_ON = {
     "pngload_buffer": "warning",
     "webpload_buffer": "truncated",
 }
+# The loader for each format the stdlib probe recognised: the bytes are decoded by exactly the
+# loader the probe chose, never by libvips sniffing the buffer for one it likes.
+LOADERS = {"jpeg": "jpegload_buffer", "png": "pngload_buffer", "webp": "webpload_buffer"}
 JPEG_SHRINKS = (8, 4, 2)
 # libjpeg only warns when the scan data ends before the picture does (a header that lies
 # about its size); fail_on="truncated" would let that through as a flat grey image.
@@ -53,12 +56,13 @@ class Header:
         return self.upright != self.stored
 
 
-def read_header(data: bytes, max_pixels: int, max_side: int) -> Header:
-    """Parse the header only; refuse unknown loaders and oversized pictures."""
-    header = _open_header(data)
-    loader = str(header.get("vips-loader"))
-    if loader not in FAIL_ON:
-        raise Rejected("unsupported_format", loader)
+def read_header(data: bytes, fmt: str, max_pixels: int, max_side: int) -> Header:
+    """Parse the header only, with the loader for `fmt`; refuse other formats and oversized
+    pictures."""
+    loader = LOADERS.get(fmt)
+    if loader is None:
+        raise Rejected("unsupported_format", fmt)
+    header = _open_header(data, loader)
     width, height = header.width, header.height
     if width * height > max_pixels or max(width, height) > max_side:
         raise Rejected("too_many_pixels", f"{width}x{height}")
@@ -136,26 +140,27 @@ def jpeg_shrink(stored: Size, target: Size) -> int:
 
 
 def _thumbnail(data: bytes, header: Header, target: Size, fail_on: str) -> Any:
-    """PNG and WebP: libvips' thumbnail (its own shrink-on-load, alpha and palettes)."""
-    profile = {"output_profile": "srgb"} if header.has_icc else {}
-    image = pyvips_module().Image.thumbnail_buffer(
-        data,
+    """PNG and WebP: their own loader (WebP scaled on load), then libvips' thumbnail of the
+    decoded image (alpha, palettes, 16-bit and the turn upright)."""
+    load = getattr(pyvips_module().Image, header.loader)
+    options: dict[str, Any] = {"fail_on": fail_on, "access": "sequential"}
+    if header.loader == "webpload_buffer" and target.width < header.upright.width:
+        options["scale"] = target.width / header.upright.width
+    profile = {"export_profile": "srgb"} if header.has_icc else {}
+    image = load(data, **options).thumbnail_image(
         target.width,
         height=target.height,
         size="force",  # the planned, aspect-kept size; never larger than the source
-        # thumbnail's own fail_on keyword does not reach the loader (libvips 8.18):
-        # only the option string makes a truncated file fail.
-        option_string=f"fail_on={fail_on}",
         **profile,
     )
     return to_srgb8(image)
 
 
-def _open_header(data: bytes) -> Any:
-    """Parse the header only (no pixels); unknown bytes are not an image."""
+def _open_header(data: bytes, loader: str) -> Any:
+    """Parse the header only (no pixels); bytes the loader cannot read are not an image."""
     pv = pyvips_module()
     try:
-        return pv.Image.new_from_buffer(data, "", access="sequential", fail_on="truncated")
+        return getattr(pv.Image, loader)(data, access="sequential", fail_on="truncated")
     except pv.Error as exc:
         # pyvips says exactly this when no (trusted) loader recognises the bytes.
         unknown = exc.message == "unable to load from buffer"

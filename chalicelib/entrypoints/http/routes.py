@@ -13,7 +13,7 @@ from chalicelib.auth.tokens import bearer_token
 from chalicelib.domain.errors import InvalidInput, Unauthenticated
 from chalicelib.entrypoints.http.errors import domain_errors
 from chalicelib.entrypoints.http.serialize import image_json
-from chalicelib.services import images, uploads
+from chalicelib.services import deletion, images, uploads
 
 api = Blueprint(__name__)
 DEFAULT_PAGE = 24
@@ -23,7 +23,7 @@ def _token() -> str | None:
     return bearer_token(api.current_request.headers.get("authorization"))
 
 
-def _visitor() -> Principal | None:
+def visitor() -> Principal | None:
     """The caller when a token came (it must then be valid), else an anonymous visitor."""
     token = _token()
     return None if token is None else bootstrap.services().verifier.verify(token)
@@ -85,7 +85,7 @@ def create_upload() -> Response:
 def get_image(image_id: str) -> dict[str, Any]:
     """One image; non-ready ones only for their owner and admins."""
     services = bootstrap.services()
-    image = images.get_image(services.deps, image_id, _visitor())
+    image = images.get_image(services.deps, image_id, visitor())
     return image_json(image, services.deps.renditions)
 
 
@@ -101,8 +101,8 @@ def patch_image(image_id: str) -> dict[str, Any]:
 @api.route("/images/{image_id}", methods=["DELETE"])
 @domain_errors
 def delete_image(image_id: str) -> Response:
-    """Remove the image and every file made from it."""
-    images.delete_image(bootstrap.services().deps, _signed_in(), image_id)
+    """Remove the image and every file made from it (admins may give ?reason=)."""
+    deletion.delete_image(bootstrap.services().deps, _signed_in(), image_id, _query("reason"))
     return Response(body="", status_code=204)
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from chalicelib.domain.model import Image, Rendition
+from chalicelib.domain.renditions import FULL
 from chalicelib.domain.search import FacetCount, SearchDoc
 from chalicelib.ports import BlobStore
 
@@ -32,15 +33,29 @@ def image_json(image: Image, renditions: BlobStore) -> dict[str, Any]:
         "color_hex": facts.color_hex if facts else None,
         "blurhash": facts.blurhash if facts else None,
         "renditions": renditions_json(image.renditions, renditions),
+        "downloads": image.downloads,
+        "download_sizes": download_sizes_json(image.renditions),
     }
     if image.reason:
         body["reason"] = image.reason
     return body
 
 
+def download_sizes_json(renditions: Mapping[str, Rendition]) -> list[dict[str, Any]]:
+    """What /download offers, largest first: each size's name, pixels, bytes and format."""
+    ordered = sorted(renditions.values(), key=lambda r: -r.width)
+    return [
+        {"size": r.name, "width": r.width, "height": r.height, "bytes": r.bytes,
+         "format": r.format}
+        for r in ordered
+    ]
+
+
 def renditions_json(renditions: Mapping[str, Rendition], store: BlobStore) -> dict[str, Any]:
-    """Each rendition with its public URL, smallest first."""
-    ordered = sorted(renditions.items(), key=lambda kv: kv[1].width)
+    """Each public rendition with its URL, smallest first (the full-size download is never
+    public: it is fetched through a signed /download link)."""
+    public = {name: r for name, r in renditions.items() if name != FULL.name}
+    ordered = sorted(public.items(), key=lambda kv: kv[1].width)
     return {
         name: {
             "url": store.url(r.key),

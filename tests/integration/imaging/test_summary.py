@@ -9,7 +9,7 @@ from chalicelib.adapters.imaging.blurhash import BASE83, base83, linear_to_srgb
 from chalicelib.adapters.imaging.palette import PALETTE
 from chalicelib.adapters.imaging.vips import VipsProcessor
 from chalicelib.ports import Master
-from tests.images import factory
+from tests.images import factory, fmt_of
 
 BUDGET = 30.0
 GREY = (128, 128, 128)
@@ -22,7 +22,7 @@ def vips() -> VipsProcessor:
 
 def master(vips: VipsProcessor, data: bytes, width: int = 2048) -> Master:
     """A master as a render invocation sees it: read back from its stored TIFF."""
-    made = vips.make_master(data, width, BUDGET)
+    made = vips.make_master(data, fmt_of(data), width, BUDGET)
     return Master(made.data, made.width, made.height)
 
 
@@ -126,7 +126,9 @@ def test_the_in_memory_master_and_its_stored_tiff_give_the_same_summary(
     vips: VipsProcessor,
 ) -> None:
     # GIVEN the master as ingest holds it in memory, and the same read back from its TIFF
-    made = vips.make_master(factory.photo(1600, 1200), 1024, BUDGET)
+    made = vips.make_master(
+        factory.photo(1600, 1200), "jpeg", 1024, BUDGET
+    )
     stored = Master(made.data, made.width, made.height)
     # THEN both summaries agree
     assert made.pixels is not None

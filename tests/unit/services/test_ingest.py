@@ -3,12 +3,15 @@ big ones fanned out."""
 
 from __future__ import annotations
 
+from hashlib import sha256
+
 import pytest
 
 from chalicelib.auth import Principal
 from chalicelib.domain.errors import ProcessingTimeout, Rejected
 from chalicelib.domain.model import Status
 from chalicelib.domain.outcomes import Outcome, Result, failed, rejected
+from chalicelib.ports import UploadedObject
 from chalicelib.services import ingest
 from chalicelib.services.uploads import request_upload
 from tests.fakes import FakeProcessor, make_deps
@@ -24,12 +27,18 @@ def _uploaded(deps, data: bytes, declared: int | None = None) -> str:  # type: i
     return image_id
 
 
+def _ingest(deps, key: str) -> Result:  # type: ignore[no-untyped-def]
+    """Ingest as the S3 notification of the key's current upload version would ask."""
+    kept = deps.uploads.versions.get(key, [])
+    return ingest.ingest_object(deps, UploadedObject(key, kept[-1].etag if kept else ""))
+
+
 def test_given_a_big_photo_then_the_big_rendition_is_fanned_out_and_the_small_cut_here() -> None:
     # GIVEN a 4000x3000 photo and a profile of a 200 px thumb and a 2048 px large
     deps = make_deps(FakeProcessor(size=(4000, 3000)))
     image_id = _uploaded(deps, factory.photo(4000, 3000))
     # WHEN ingested
-    assert ingest.ingest_object(deps, f"uploads/{image_id}") == Result(Outcome.FANNED_OUT)
+    assert _ingest(deps, f"uploads/{image_id}") == Result(Outcome.FANNED_OUT)
     image = deps.repo.get(image_id)
     assert image is not None and image.status is Status.PROCESSING
     assert image.facts is not None
@@ -40,28 +49,31 @@ def test_given_a_big_photo_then_the_big_rendition_is_fanned_out_and_the_small_cu
     )
     # THEN the 2048x1536 large (3.1 MP) goes to a render invocation, which reads the stored
     # master, and the thumb is already cut and recorded
-    assert image.facts.format == "jpeg" and image.expected == ("thumb", "large")
+    assert image.facts.format == "jpeg" and image.expected == ("thumb", "large", "full")
     assert f"masters/{image_id}.tif" in deps.uploads.objects
-    assert [(t.image_id, t.rendition) for t in deps.queue.sent] == [(image_id, "large")]
+    # AND the full-size download has its own invocation, which reads the kept original
+    assert [(t.image_id, t.rendition) for t in deps.queue.sent] == [
+        (image_id, "large"), (image_id, "full"),
+    ]
     assert set(image.renditions) == {"thumb"}
     assert f"{image_id}/thumb.webp" in deps.renditions.objects
 
 
-def test_given_a_small_photo_then_ingest_cuts_everything_and_the_image_is_ready() -> None:
+def test_given_a_small_photo_then_ingest_cuts_every_public_size_and_only_full_fans_out() -> None:
     # GIVEN a 640x480 photo: even its "large" (640x480) is under the inline limit
     processor = FakeProcessor(size=(640, 480))
     deps = make_deps(processor)
     image_id = _uploaded(deps, factory.photo(640, 480))
-    # WHEN ingested THEN it is ready without any render task, and no master was stored
-    assert ingest.ingest_object(deps, f"uploads/{image_id}") == Result(Outcome.READY)
+    # WHEN ingested THEN every public size is cut here, and no master was stored
+    assert _ingest(deps, f"uploads/{image_id}") == Result(Outcome.FANNED_OUT)
     image = deps.repo.get(image_id)
-    assert image is not None and image.status is Status.READY
+    assert image is not None and image.status is Status.PROCESSING
     assert set(image.renditions) == {"thumb", "large"}
-    assert deps.queue.sent == []
+    assert [t.rendition for t in deps.queue.sent] == ["full"]  # cut from the original
     assert f"masters/{image_id}.tif" not in deps.uploads.objects
     assert processor.calls[0] == "master:unstored"
     assert deps.repo.rendition_writes == 1  # every rendition recorded in one write
-    assert deps.uploads.deleted == []  # no master was stored, so none is deleted
+    assert f"masters/{image_id}.tif" not in deps.uploads.deleted  # none stored, none deleted
 
 
 def test_given_inline_cutting_runs_out_of_budget_then_failed_processing_timeout() -> None:
@@ -73,7 +85,7 @@ def test_given_inline_cutting_runs_out_of_budget_then_failed_processing_timeout(
         raise ProcessingTimeout("budget")
 
     processor.render_many = out_of_time  # type: ignore[method-assign]
-    assert ingest.ingest_object(deps, f"uploads/{image_id}") == failed("processing_timeout")
+    assert _ingest(deps, f"uploads/{image_id}") == failed("processing_timeout")
     image = deps.repo.get(image_id)
     assert image is not None and (image.status, image.reason) == (
         Status.FAILED,
@@ -84,7 +96,7 @@ def test_given_inline_cutting_runs_out_of_budget_then_failed_processing_timeout(
 def test_given_exif_rotated_photo_then_display_size_is_recorded() -> None:
     deps = make_deps()
     image_id = _uploaded(deps, factory.oriented_jpeg(6))
-    ingest.ingest_object(deps, f"uploads/{image_id}")
+    _ingest(deps, f"uploads/{image_id}")
     image = deps.repo.get(image_id)
     assert image is not None and image.facts is not None
     assert (image.facts.width, image.facts.height) == (300, 200)
@@ -107,18 +119,20 @@ def test_given_hostile_bytes_then_rejected_before_any_decode(make, reason) -> No
     processor = FakeProcessor()
     deps = make_deps(processor)
     image_id = _uploaded(deps, make())
-    assert ingest.ingest_object(deps, f"uploads/{image_id}") == rejected(reason)
+    assert _ingest(deps, f"uploads/{image_id}") == rejected(reason)
     image = deps.repo.get(image_id)
     assert image is not None and (image.status, image.reason) == (Status.REJECTED, reason)
     assert processor.calls == [] and deps.queue.sent == []
-    assert f"uploads/{image_id}" in deps.uploads.objects  # nothing lost
+    # AND the refused bytes are not kept (the reason is what the contributor is shown)
+    assert deps.uploads.versions[f"uploads/{image_id}"] == []
+    assert deps.originals.objects == {}
 
 
 def test_given_more_bytes_than_declared_then_too_large() -> None:
     deps = make_deps()
     data = factory.photo(64, 64)
     image_id = _uploaded(deps, data, declared=len(data) - 1)
-    assert ingest.ingest_object(deps, f"uploads/{image_id}") == rejected("too_large")
+    assert _ingest(deps, f"uploads/{image_id}") == rejected("too_large")
 
 
 def test_given_decoder_rejects_then_corrupt_image_and_no_tasks() -> None:
@@ -126,7 +140,7 @@ def test_given_decoder_rejects_then_corrupt_image_and_no_tasks() -> None:
     processor.error = Rejected("corrupt_image", "truncated")
     deps = make_deps(processor)
     image_id = _uploaded(deps, factory.photo(64, 64))
-    assert ingest.ingest_object(deps, f"uploads/{image_id}") == rejected("corrupt_image")
+    assert _ingest(deps, f"uploads/{image_id}") == rejected("corrupt_image")
     assert deps.queue.sent == []
 
 
@@ -135,7 +149,7 @@ def test_given_decode_over_budget_then_failed_processing_timeout() -> None:
     processor.error = ProcessingTimeout()
     deps = make_deps(processor)
     image_id = _uploaded(deps, factory.photo(64, 64))
-    ingest.ingest_object(deps, f"uploads/{image_id}")
+    _ingest(deps, f"uploads/{image_id}")
     image = deps.repo.get(image_id)
     assert image is not None and (image.status, image.reason) == (
         Status.FAILED,
@@ -146,10 +160,10 @@ def test_given_decode_over_budget_then_failed_processing_timeout() -> None:
 def test_given_a_duplicate_event_after_ready_then_nothing_changes() -> None:
     deps = make_deps()
     image_id = _uploaded(deps, factory.photo(64, 64))
-    ingest.ingest_object(deps, f"uploads/{image_id}")
+    _ingest(deps, f"uploads/{image_id}")
     deps.repo.items[image_id].status = Status.READY
     sent = len(deps.queue.sent)
-    assert ingest.ingest_object(deps, f"uploads/{image_id}") == Result(Outcome.DUPLICATE)
+    assert _ingest(deps, f"uploads/{image_id}") == Result(Outcome.DUPLICATE)
     assert len(deps.queue.sent) == sent
 
 
@@ -157,26 +171,27 @@ def test_given_a_redelivery_while_processing_then_it_completes() -> None:
     deps = make_deps()
     image_id = _uploaded(deps, factory.photo(64, 64))
     deps.repo.start_processing(image_id, "t")  # an earlier attempt died here
-    assert ingest.ingest_object(deps, f"uploads/{image_id}") == Result(Outcome.READY)
+    assert _ingest(deps, f"uploads/{image_id}") == Result(Outcome.FANNED_OUT)
+    assert deps.repo.get(image_id).original is not None
 
 
 def test_given_an_upload_with_no_record_then_the_orphan_is_removed() -> None:
     deps = make_deps()
     deps.uploads.put("uploads/ghost", b"x", "image/jpeg")
-    assert ingest.ingest_object(deps, "uploads/ghost") == Result(Outcome.ORPHAN_REMOVED)
+    assert _ingest(deps, "uploads/ghost") == Result(Outcome.ORPHAN_REMOVED)
     assert deps.uploads.objects == {}
 
 
 def test_given_keys_outside_uploads_then_ignored() -> None:
     deps = make_deps()
-    assert ingest.ingest_object(deps, "masters/abc.tif") == Result(Outcome.IGNORED_KEY)
-    assert ingest.ingest_object(deps, "uploads/a/b") == Result(Outcome.IGNORED_KEY)
+    assert _ingest(deps, "masters/abc.tif") == Result(Outcome.IGNORED_KEY)
+    assert _ingest(deps, "uploads/a/b") == Result(Outcome.IGNORED_KEY)
 
 
 def test_given_the_header_is_read_then_only_a_prefix_is_fetched_first() -> None:
     deps = make_deps()
     image_id = _uploaded(deps, factory.photo(2000, 1500, fmt="png"))
-    ingest.ingest_object(deps, f"uploads/{image_id}")
+    _ingest(deps, f"uploads/{image_id}")
     key = f"uploads/{image_id}"
     first = next(r for r in deps.uploads.reads if r[0] == key)
     assert first[1:] == (0, 64 * 1024 - 1)
@@ -186,15 +201,95 @@ def test_given_retries_spent_when_giving_up_then_failed_processing_error() -> No
     deps = make_deps()
     image_id = _uploaded(deps, factory.photo(64, 64))
     deps.uploads.put(f"masters/{image_id}.tif", b"MASTER", "image/tiff")  # stored, then crashed
-    ingest.give_up(deps, f"uploads/{image_id}")
+    ingest.give_up(deps, UploadedObject(f"uploads/{image_id}"))
     image = deps.repo.get(image_id)
     assert image is not None and (image.status, image.reason) == (Status.FAILED, "processing_error")
     assert f"masters/{image_id}.tif" not in deps.uploads.objects
 
 
-def test_given_the_object_was_deleted_before_ingest_then_a_logged_no_op() -> None:
+def test_given_the_notified_version_is_gone_before_ingest_then_rejected_upload_missing() -> None:
     deps = make_deps()
     image_id = _uploaded(deps, factory.photo(64, 64))
-    deps.uploads.delete([f"uploads/{image_id}"])
-    assert ingest.ingest_object(deps, f"uploads/{image_id}") == Result(Outcome.STALE)
+    key = f"uploads/{image_id}"
+    notified = UploadedObject(key, deps.uploads.versions[key][-1].etag)
+    deps.uploads.purge([key])
+    assert ingest.ingest_object(deps, notified) == rejected("upload_missing")
     assert deps.queue.sent == [] and f"masters/{image_id}.tif" not in deps.uploads.objects
+
+
+def test_the_accepted_bytes_are_kept_privately_with_their_hash_and_the_upload_goes() -> None:
+    # GIVEN an upload
+    deps = make_deps()
+    data = factory.photo(64, 64)
+    image_id = _uploaded(deps, data)
+    key = f"uploads/{image_id}"
+    # WHEN ingested
+    _ingest(deps, key)
+    # THEN exactly those bytes are kept in the originals store and the record names them
+    image = deps.repo.get(image_id)
+    assert image is not None and image.original is not None
+    kept = deps.originals.versions[f"originals/{image_id}"]
+    assert [v.data for v in kept] == [data] and image.original.version_id == kept[0].version_id
+    assert (image.original.bytes, image.original.sha256) == (len(data), sha256(data).hexdigest())
+    assert image.original.content_type == "image/jpeg"
+    # AND nothing is left under uploads/: no version of it at all
+    assert deps.uploads.versions[key] == [] and key not in deps.uploads.objects
+
+
+def test_the_decoder_is_told_the_format_the_header_probe_found() -> None:
+    processor = FakeProcessor()
+    deps = make_deps(processor)
+    image_id = _uploaded(deps, factory.photo(64, 64, fmt="png"))
+    _ingest(deps, f"uploads/{image_id}")
+    assert processor.formats == ["png"]
+
+
+def test_a_second_post_during_ingest_is_another_version_and_never_processed() -> None:
+    # GIVEN an upload whose notification names its first version
+    deps = make_deps()
+    first, second = factory.photo(64, 64), factory.photo(80, 60)
+    image_id = _uploaded(deps, first)
+    key = f"uploads/{image_id}"
+    notified = UploadedObject(key, deps.uploads.versions[key][-1].etag)
+    # WHEN a second POST through the same grant lands before ingest reads anything
+    deps.uploads.put(key, second, "image/jpeg")
+    later = UploadedObject(key, deps.uploads.versions[key][-1].etag)
+    ingest.ingest_object(deps, notified)
+    # THEN the first version is what was accepted and kept
+    image = deps.repo.get(image_id)
+    assert image is not None and image.original is not None
+    assert image.original.sha256 == sha256(first).hexdigest()
+    # AND the second version's own notification changes nothing and its bytes go
+    assert ingest.ingest_object(deps, later) == Result(Outcome.DUPLICATE)
+    assert deps.repo.get(image_id).original == image.original
+    assert deps.uploads.versions[key] == []
+
+
+def test_a_post_through_an_old_grant_after_acceptance_is_removed_and_changes_nothing() -> None:
+    deps = make_deps()
+    image_id = _uploaded(deps, factory.photo(64, 64))
+    key = f"uploads/{image_id}"
+    _ingest(deps, key)
+    deps.repo.items[image_id].status = Status.READY
+    before = deps.repo.get(image_id)
+    # WHEN the grant is used again after the image is ready
+    deps.uploads.put(key, factory.photo(90, 60), "image/jpeg")
+    assert _ingest(deps, key) == Result(Outcome.DUPLICATE)
+    # THEN nothing about the image changed and the new object is gone
+    assert deps.repo.get(image_id) == before
+    assert deps.uploads.versions[key] == [] and key not in deps.uploads.objects
+
+
+def test_an_image_deleted_while_ingest_runs_keeps_no_original() -> None:
+    deps = make_deps()
+    image_id = _uploaded(deps, factory.photo(64, 64))
+    record_facts = deps.repo.record_facts
+
+    def deleted_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        deps.repo.mark_deleted(image_id, "sub-alice", "owner_request", "t", 1)
+        return record_facts(*args, **kwargs)
+
+    deps.repo.record_facts = deleted_meanwhile  # type: ignore[method-assign]
+    assert _ingest(deps, f"uploads/{image_id}") == Result(Outcome.STALE)
+    assert deps.originals.versions.get(f"originals/{image_id}", []) == []
+    assert deps.queue.sent == []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.domain.errors import ProcessingTimeout
-from chalicelib.domain.model import Facts, Image, Status
+from chalicelib.domain.model import Facts, Image, Original, Status
 from chalicelib.domain.outcomes import Outcome, Result
 from chalicelib.ports import RenderTask
 from chalicelib.services import render
@@ -108,3 +108,48 @@ def test_given_retries_spent_when_giving_up_then_failed_and_the_master_goes() ->
     image = deps.repo.get(image_id)
     assert (image.status, image.reason) == (Status.FAILED, "processing_error")
     assert f"masters/{image_id}.tif" not in deps.uploads.objects
+
+
+def _with_original(deps, image_id: str, data: bytes = b"\xff\xd8ORIGINAL") -> str:  # type: ignore[no-untyped-def]
+    """An image whose kept original (this version) the full-size download is cut from."""
+    version = deps.originals.put(f"originals/{image_id}", data, "image/jpeg")
+    deps.originals.put(f"originals/{image_id}", b"a later version", "image/jpeg")
+    deps.repo.items[image_id].original = Original(
+        f"originals/{image_id}", version, len(data), "00" * 32, "image/jpeg"
+    )
+    deps.repo.items[image_id].expected = ("thumb", "large", "full")
+    return image_id
+
+
+def test_the_full_download_is_cut_from_the_kept_original_version_and_stays_private() -> None:
+    # GIVEN a processing image with its original kept (and a later version beside it)
+    processor = FakeProcessor(size=(4000, 3000))
+    deps = make_deps(processor)
+    image_id = _with_original(deps, _processing(deps))
+    # WHEN the full task runs
+    assert render.render_one(deps, RenderTask(image_id, "full")) == Result(Outcome.RENDERED)
+    # THEN it decoded the recorded version with the format ingest found, into a JPEG
+    assert processor.formats == ["jpeg"]
+    stored = deps.originals.objects[f"full/{image_id}.jpg"]
+    assert stored == (b"\xff\xd8FULL" + b"\xff\xd8ORIGINAL"[:8], "image/jpeg")
+    # AND it is recorded, at full size, but nothing of it is in the public bucket
+    full = deps.repo.get(image_id).renditions["full"]
+    assert (full.key, full.width, full.height, full.format) == (
+        f"full/{image_id}.jpg", 4000, 3000, "jpeg",
+    )
+    assert not [k for k in deps.renditions.objects if "full" in k]
+
+
+def test_a_full_download_made_for_a_deleted_image_is_not_kept() -> None:
+    deps = make_deps()
+    image_id = _with_original(deps, _processing(deps))
+    add_renditions = deps.repo.add_renditions
+
+    def deleted_first(*args, **kwargs):  # type: ignore[no-untyped-def]
+        deps.repo.mark_deleted(image_id, "sub-a", "owner_request", "t", 1)
+        return add_renditions(*args, **kwargs)
+
+    deps.repo.add_renditions = deleted_first  # type: ignore[method-assign]
+    assert render.render_one(deps, RenderTask(image_id, "full")) == Result(Outcome.STALE)
+    assert f"full/{image_id}.jpg" not in deps.originals.objects
+    assert deps.originals.versions.get(f"full/{image_id}.jpg", []) == []
