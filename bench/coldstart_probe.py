@@ -60,6 +60,7 @@ EVERY_PATH = ColdPath("app.*", "api_handler", _SERVICES + _VIPS + _SEARCH + _COG
 _TEMPLATE_ENV = {
     "RESOURCE_PREFIX": PREFIX,
     "UPLOADS_BUCKET": f"{PREFIX}-uploads",
+    "ORIGINALS_BUCKET": f"{PREFIX}-originals",
     "RENDITIONS_BUCKET": f"{PREFIX}-renditions",
     "IMAGES_TABLE": f"{PREFIX}-images",
     "IMAGES_STREAM_ARN": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{PREFIX}-images/stream/"
@@ -77,7 +78,8 @@ _TEMPLATE_ENV = {
     "POWERTOOLS_LOG_LEVEL": "INFO",
 }
 _FUNCTION_ENV = {
-    "api_handler": {"RENDITIONS_BASE_URL": "/renditions", "CURSOR_SECRET": "bench-secret"},
+    "api_handler": {"RENDITIONS_BASE_URL": "/renditions", "CURSOR_SECRET": "bench-secret",
+                    "CDN_DISTRIBUTION_ID": "E2BENCHEXAMPLE"},
     "indexer": {"OPENSEARCH_READER_ROLE_ARNS": f"arn:aws:iam::{ACCOUNT}:role/{PREFIX}-api"},
 }
 

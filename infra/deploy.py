@@ -16,7 +16,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from infra.deploy_aws import Aws, DeployError, Runner, ensure_artifact_bucket, run_command
+from infra.deploy_aws import (
+    Aws,
+    DeployError,
+    Runner,
+    empty_bucket,
+    ensure_artifact_bucket,
+    run_command,
+)
 from infra.deploy_web import invalidation_paths, publish_web
 from infra.package import DEFAULT_ARCH, MACHINES
 
@@ -30,7 +37,8 @@ USER_POOL_CLIENT_ID = "UserPoolClientId"
 REQUIRED_OUTPUTS = (WEB_BUCKET, DISTRIBUTION_DOMAIN, DISTRIBUTION_ID, USER_POOL_ID,
                     USER_POOL_CLIENT_ID)
 # template.yaml keeps these when a prod stack is deleted (DeletionPolicy Retain): the data.
-RETAINED_IN_PROD = frozenset({"UploadsBucket", "RenditionsBucket", "ImagesTable"})
+RETAINED_IN_PROD = frozenset({"UploadsBucket", "OriginalsBucket", "RenditionsBucket",
+                              "ImagesTable"})
 # Matches template.yaml's Stage parameter, and keeps bucket names within 63 characters.
 _STAGE = re.compile(r"^[a-z][a-z0-9-]{0,15}$")
 
@@ -87,10 +95,21 @@ def web_origin(outputs: Mapping[str, str]) -> str:
     return f"https://{domain}" if domain else ""
 
 
-def deploy_stack(aws: Aws, target: Target, bucket: str, origin: str) -> None:
+def fed_back(outputs: Mapping[str, str]) -> list[str]:
+    """Parameters the stack can only learn from its own outputs, as Key=Value.
+
+    Both name the distribution, which needs the API, which needs the uploads bucket: a
+    reference inside the template would be a cycle. WebOrigin lets the uploads bucket's CORS
+    allow the app's origin; DistributionId lets the API invalidate a deleted image's renditions.
+    """
+    return [f"WebOrigin={web_origin(outputs)}",
+            f"DistributionId={outputs.get(DISTRIBUTION_ID, '')}"]
+
+
+def deploy_stack(aws: Aws, target: Target, bucket: str, learned: Sequence[str]) -> None:
     """`aws cloudformation deploy` of build/packaged.yaml with the stage's parameters."""
     overrides = [f"Prefix={target.stack}", f"Stage={target.stage}", f"Architecture={target.arch}",
-                 f"WebOrigin={origin}", *target.parameters]
+                 *learned, *target.parameters]
     # --s3-bucket: a packaged template over 51,200 bytes must go through S3. Parameters not
     # overridden keep their previous values on an existing stack.
     aws("cloudformation", "deploy", "--template-file", str(target.build / "packaged.yaml"),
@@ -106,14 +125,14 @@ def deploy(target: Target, run: Runner = run_command) -> dict[str, str]:
     bucket = ensure_artifact_bucket(aws, target.stage, target.artifact_bucket)
     aws("cloudformation", "package", "--template-file", str(target.build / "sam.yaml"),
         "--s3-bucket", bucket, "--output-template-file", str(target.build / "packaged.yaml"))
-    origin = web_origin(stack_outputs(aws, target.stack))
-    deploy_stack(aws, target, bucket, origin)
+    learned = fed_back(stack_outputs(aws, target.stack))
+    deploy_stack(aws, target, bucket, learned)
     outputs = stack_outputs(aws, target.stack)
     require_outputs(outputs, target.stack)
-    if web_origin(outputs) != origin:
-        # The distribution's name exists only once it does: a second pass lets the uploads
-        # bucket's CORS allow exactly that origin.
-        deploy_stack(aws, target, bucket, web_origin(outputs))
+    if fed_back(outputs) != learned:
+        # The distribution's name and id exist only once it does: a second pass gives them
+        # to the uploads bucket's CORS and to the API.
+        deploy_stack(aws, target, bucket, fed_back(outputs))
     files = publish_web(aws, outputs[WEB_BUCKET], _config(target.region, outputs), target.build)
     # The edge may hold the previous index.html or modules: drop only the web app's paths
     # (renditions are immutable and stay cached).
@@ -138,8 +157,8 @@ def destroy(target: Target, confirm: bool, run: Runner = run_command) -> list[st
         if target.stage == "prod" and logical in RETAINED_IN_PROD:
             kept.append(bucket)
             continue
-        # CloudFormation can't delete a bucket with objects in it.
-        aws("s3", "rm", f"s3://{bucket}", "--recursive", "--only-show-errors")
+        # CloudFormation can't delete a bucket with objects (or object versions) in it.
+        empty_bucket(aws, bucket)
     if target.stage == "prod":
         kept += [table for logical, table in _resources(aws, target.stack, "AWS::DynamoDB::Table")
                  if logical in RETAINED_IN_PROD]

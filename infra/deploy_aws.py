@@ -100,6 +100,36 @@ def ensure_artifact_bucket(aws: Aws, stage: str, given: str = "") -> str:
     return bucket
 
 
+# Items per listing (versions, and as many delete markers at most), so per delete-objects
+# call: S3 takes 1,000, but the request travels as one command-line argument, which Linux
+# caps at 128 KiB; 500 short keys with their version ids stay well under it.
+EMPTY_BATCH = 250
+_VERSIONS_QUERY = ("{Versions: Versions[].{Key: Key, VersionId: VersionId}, "
+                   "DeleteMarkers: DeleteMarkers[].{Key: Key, VersionId: VersionId}}")
+
+
+def empty_bucket(aws: Aws, bucket: str) -> None:
+    """Delete every object version and delete marker, batch by batch, until none is left.
+
+    `aws s3 rm --recursive` is not enough for a versioned bucket: it only adds delete
+    markers, and CloudFormation can't delete a bucket that still holds versions.
+    """
+    while batch := _listed_versions(aws, bucket):
+        request = json.dumps({"Objects": batch, "Quiet": True})
+        answer = aws("s3api", "delete-objects", "--bucket", bucket, "--delete", request)
+        errors = json.loads(answer or "{}").get("Errors") or []
+        if errors:
+            raise DeployError(f"emptying {bucket}: {len(errors)} not deleted, e.g. {errors[0]}")
+
+
+def _listed_versions(aws: Aws, bucket: str) -> list[dict[str, str]]:
+    """Up to EMPTY_BATCH versions and delete markers of the bucket (the first ones left)."""
+    listed = aws("s3api", "list-object-versions", "--bucket", bucket,
+                 "--max-items", str(EMPTY_BATCH), "--query", _VERSIONS_QUERY, "--output", "json")
+    found = json.loads(listed or "{}") or {}
+    return [*(found.get("Versions") or []), *(found.get("DeleteMarkers") or [])]
+
+
 def _tls_only(bucket: str) -> str:
     arns = [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]
     deny = {"Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",

@@ -8,4 +8,9 @@ Data dir (default .data/): moto-state.pickle (+ .prev), checkpoints.json (stream
 stream-failures.jsonl (stream records given up on), stack.json (ports, URLs and the functions'
 environment, while running). LOCAL_VISIBILITY_TIMEOUT=<seconds> shrinks every queue's
 visibility timeout (tests). `python -m infra.local.token --user alice` prints an access token.
+
+What AWS does and the local stack does not: S3 lifecycle rules (nothing expires, not even
+noncurrent versions, and nothing is tiered), DynamoDB TTL (tombstones stay), IAM and bucket
+policies (moto checks no permission), CloudFront (no cache, so CDN_DISTRIBUTION_ID is empty
+and a delete invalidates nothing). Bucket versioning is applied, as the code relies on it.
 """

@@ -51,6 +51,8 @@ def function_env(
             log.debug("%s has no local value (%s)", name, exc)
     env.update(aws_env(moto_endpoint))
     env["RENDITIONS_BASE_URL"] = f"http://127.0.0.1:{port}/renditions"
+    # No CloudFront locally: renditions are served fresh, so a delete has nothing to invalidate.
+    env["CDN_DISTRIBUTION_ID"] = ""
     # No CloudWatch locally: embedded-format metric lines would only clutter the stack's log.
     env["POWERTOOLS_METRICS_DISABLED"] = "true"
     # The template says opensearch (AWS); locally the embedded engine in the data folder.

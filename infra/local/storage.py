@@ -1,4 +1,8 @@
-"""S3 buckets and their S3 -> SQS notifications, created from template properties."""
+"""S3 buckets, their versioning and their S3 -> SQS notifications, from template properties.
+
+Lifecycle rules are not applied (moto keeps them but never acts on them): locally nothing
+expires, no noncurrent version goes and nothing changes storage class.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ def create_bucket(clients: Clients, props: dict[str, Any], options: Options) -> 
     except ClientError as exc:
         if error_code(exc) not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
             raise
+    _apply_versioning(clients, name, props.get("VersioningConfiguration"))
     wanted = queue_notifications(props.get("NotificationConfiguration") or {})
     if wanted:
         _ensure_notifications(clients, name, wanted)
@@ -36,6 +41,17 @@ def create_bucket(clients: Clients, props: dict[str, Any], options: Options) -> 
             "RegionalDomainName": f"{name}.s3.us-east-1.amazonaws.com",
         },
     )
+
+
+def _apply_versioning(clients: Clients, bucket: str, config: dict[str, Any] | None) -> None:
+    """Version the bucket as AWS does: the code pins and deletes object versions.
+
+    Applied on every start, so a bucket restored from an older snapshot becomes versioned too.
+    """
+    if config:
+        clients.s3.put_bucket_versioning(
+            Bucket=bucket, VersioningConfiguration={"Status": config["Status"]}
+        )
 
 
 def queue_notifications(config: dict[str, Any]) -> list[dict[str, Any]]:

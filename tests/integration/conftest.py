@@ -80,6 +80,7 @@ def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
         env = {
             **AWS_ENV,
             "UPLOADS_BUCKET": created["UploadsBucket"].ref,
+            "ORIGINALS_BUCKET": created["OriginalsBucket"].ref,
             "RENDITIONS_BUCKET": created["RenditionsBucket"].ref,
             "IMAGES_TABLE": created["ImagesTable"].ref,
             "RENDER_QUEUE_URL": created["RenderQueue"].ref,

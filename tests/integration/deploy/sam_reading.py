@@ -186,6 +186,41 @@ def allowed(statements: Iterable[Mapping[str, Any]], action: str, resource: str)
     )
 
 
+def _rule_prefix(rule: Mapping[str, Any]) -> str:
+    return str(rule.get("Prefix") or rule.get("Filter", {}).get("Prefix") or "")
+
+
+def _rule_actions(rule: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """(kind, value) for each thing one lifecycle rule does."""
+    actions: list[tuple[str, Any]] = []
+    if "ExpirationInDays" in rule:
+        actions.append(("expire", rule["ExpirationInDays"]))
+    if "NoncurrentVersionExpiration" in rule:
+        actions.append(("noncurrent", rule["NoncurrentVersionExpiration"]["NoncurrentDays"]))
+    if rule.get("ExpiredObjectDeleteMarker"):
+        actions.append(("lone_markers", True))
+    if "AbortIncompleteMultipartUpload" in rule:
+        actions.append(("abort", rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"]))
+    for transition in rule.get("Transitions", []):
+        actions.append(("transition", (transition["StorageClass"], transition["TransitionInDays"])))
+    return actions
+
+
+def lifecycle(bucket: Mapping[str, Any], key: str) -> dict[str, list[Any]]:
+    """What the bucket's enabled lifecycle rules do to `key`, by kind of action.
+
+    Kinds: expire (days of a current version), noncurrent (days of a noncurrent one),
+    lone_markers (delete markers with nothing behind them go), abort (days of an unfinished
+    multipart upload), transition ((storage class, days)). A kind two rules set lists both.
+    """
+    found: dict[str, list[Any]] = {}
+    for rule in bucket["LifecycleConfiguration"]["Rules"]:
+        if rule["Status"] == "Enabled" and key.startswith(_rule_prefix(rule)):
+            for kind, value in _rule_actions(rule):
+                found.setdefault(kind, []).append(value)
+    return found
+
+
 def run_viewer_function(code: str, uris: list[str], workdir: Path) -> list[Any]:
     """Run CloudFront Function `code` under node on each viewer URI; the URI it forwards, or
     the status code when it answers itself."""

@@ -24,6 +24,7 @@ SIZES = {
 FROM_STACK = {
     "RESOURCE_PREFIX": "${Prefix}",
     "UPLOADS_BUCKET": "${UploadsBucket}",
+    "ORIGINALS_BUCKET": "${OriginalsBucket}",
     "RENDITIONS_BUCKET": "${RenditionsBucket}",
     "IMAGES_TABLE": "${ImagesTable}",
     "IMAGES_STREAM_ARN": "${ImagesTable.StreamArn}",
@@ -38,6 +39,8 @@ FROM_STACK = {
 CDN_RENDITIONS = "https://${Distribution.DomainName}/renditions"
 UPLOADS = "${UploadsBucket.Arn}/uploads/*"
 MASTERS = "${UploadsBucket.Arn}/masters/*"
+ORIGINALS = "${OriginalsBucket.Arn}/originals/*"
+FULL = "${OriginalsBucket.Arn}/full/*"
 RENDITIONS = "${RenditionsBucket.Arn}/*"
 TABLE = "${ImagesTable.Arn}"
 LOG_GROUPS = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
@@ -123,6 +126,7 @@ def test_the_variable_names_are_the_ones_config_reads(template: dict[str, Any]) 
     env = {name: f"value-of-{name}" for name in names}
     settings = config.load(env)
     assert settings.uploads_bucket == env["UPLOADS_BUCKET"]
+    assert settings.originals_bucket == env["ORIGINALS_BUCKET"]
     assert settings.renditions_bucket == env["RENDITIONS_BUCKET"]
     assert settings.images_table == env["IMAGES_TABLE"]
     assert settings.images_stream_arn == env["IMAGES_STREAM_ARN"]
@@ -135,6 +139,9 @@ def test_the_variable_names_are_the_ones_config_reads(template: dict[str, Any]) 
     assert settings.search_backend == env["SEARCH_BACKEND"]
     assert settings.opensearch_endpoint == env["OPENSEARCH_ENDPOINT"]
     assert settings.opensearch_service == env["OPENSEARCH_SERVICE"]
+    api_names = functions(template)["APIHandler"]["Environment"]["Variables"]
+    api_settings = config.load({name: f"value-of-{name}" for name in api_names})
+    assert api_settings.cdn_distribution_id == "value-of-CDN_DISTRIBUTION_ID"
 
 
 # X-Ray's write actions support no resource-level permissions: AWS requires Resource "*"
@@ -205,6 +212,7 @@ API_GRANTS = [
     ("s3:DeleteObject", UPLOADS),
     ("s3:DeleteObject", MASTERS),
     ("s3:DeleteObject", RENDITIONS),
+    ("s3:GetObject", RENDITIONS),  # presigned downloads of the public sizes
 ]
 INGEST_GRANTS = [
     ("sqs:ReceiveMessage", "${IngestQueue.Arn}"),
@@ -215,6 +223,8 @@ INGEST_GRANTS = [
     ("dynamodb:UpdateItem", TABLE),
     ("s3:GetObject", UPLOADS),
     ("s3:DeleteObject", UPLOADS),
+    ("s3:GetObject", MASTERS),
+    ("s3:DeleteObject", MASTERS),
     ("s3:PutObject", MASTERS),
     ("s3:PutObject", RENDITIONS),  # renditions up to 1 MP are cut and published by ingest
     ("s3:DeleteObject", RENDITIONS),  # ... and withdrawn if the image went meanwhile
@@ -233,6 +243,15 @@ RENDER_GRANTS = [
 ]
 DENIED = [
     ("APIHandler", "s3:PutObject", RENDITIONS),
+    ("APIHandler", "s3:PutObject", ORIGINALS),  # the API presigns downloads, never writes them
+    ("APIHandler", "s3:PutObject", FULL),
+    ("Ingest", "s3:GetObject", ORIGINALS),  # it copies in and tidies up, never reads back
+    ("Ingest", "s3:PutObject", FULL),
+    ("Render", "s3:PutObject", ORIGINALS),  # what was uploaded is never rewritten
+    ("Render", "s3:DeleteObject", ORIGINALS),
+    ("Render", "s3:ListBucketVersions", "${UploadsBucket.Arn}"),
+    ("Indexer", "s3:GetObject", ORIGINALS),
+    ("PostConfirmation", "s3:GetObject", FULL),
     ("APIHandler", "sqs:SendMessage", "${RenderQueue.Arn}"),
     ("Ingest", "s3:PutObject", "${WebBucket.Arn}/*"),
     ("Ingest", "dynamodb:DeleteItem", TABLE),
@@ -251,6 +270,70 @@ def test_each_role_grants_what_its_code_uses(
     statements = role_statements(template, function)
     missing = [grant for grant in grants if not allowed(statements, *grant)]
     assert missing == []
+
+
+# Everything issue 13 added, by role, each action on exactly these resources: any grant on the
+# originals bucket, any version-level action, any CloudFront action. Pairs are (action, target).
+VERSION_ACTIONS = {"s3:GetObjectVersion", "s3:DeleteObjectVersion", "s3:ListBucketVersions"}
+ISSUE_13_SURFACE = {
+    "APIHandler": {
+        ("s3:DeleteObjectVersion", UPLOADS),
+        ("s3:DeleteObjectVersion", MASTERS),
+        ("s3:ListBucketVersions", "${UploadsBucket.Arn}"),
+        *((action, resource) for resource in (ORIGINALS, FULL)
+          for action in ("s3:GetObject", "s3:GetObjectVersion", "s3:DeleteObject",
+                         "s3:DeleteObjectVersion")),
+        ("s3:ListBucketVersions", "${OriginalsBucket.Arn}"),
+        ("cloudfront:CreateInvalidation",
+         "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Distribution}"),
+    },
+    "Ingest": {
+        ("s3:GetObjectVersion", UPLOADS),
+        ("s3:DeleteObjectVersion", UPLOADS),
+        ("s3:ListBucketVersions", "${UploadsBucket.Arn}"),
+        ("s3:PutObject", ORIGINALS),
+        ("s3:DeleteObject", ORIGINALS),
+        ("s3:DeleteObjectVersion", ORIGINALS),
+    },
+    "Render": {
+        ("s3:GetObject", ORIGINALS),
+        ("s3:GetObjectVersion", ORIGINALS),
+        ("s3:PutObject", FULL),
+        ("s3:DeleteObject", FULL),
+    },
+    "Indexer": set(),
+    "PostConfirmation": set(),
+}  # fmt: skip
+
+
+def _pairs(statements: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    """Each (action, resource) an Allow statement grants, one pair per combination."""
+    def as_list(value: Any) -> list[Any]:
+        return value if isinstance(value, list) else [value]
+
+    return {
+        (action, target(resource))
+        for s in statements if s["Effect"] == "Allow"
+        for action in as_list(s["Action"]) for resource in as_list(s["Resource"])
+    }  # fmt: skip
+
+
+def _issue_13(pair: tuple[str, str]) -> bool:
+    action, resource = pair
+    return (
+        "OriginalsBucket" in resource or action in VERSION_ACTIONS
+        or action.startswith("cloudfront:")
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("function", sorted(ISSUE_13_SURFACE))
+def test_originals_version_and_cdn_grants_are_exactly_the_ones_each_role_needs(
+    template: dict[str, Any], function: str
+) -> None:
+    # GIVEN the role's statements WHEN keeping the grants issue 13 is about
+    granted = {pair for pair in _pairs(role_statements(template, function)) if _issue_13(pair)}
+    # THEN nothing is missing and nothing more is there (no bucket-wide or wider resource)
+    assert granted == ISSUE_13_SURFACE[function]
 
 
 @pytest.mark.parametrize(("function", "action", "resource"), DENIED)

@@ -9,9 +9,9 @@ from urllib.parse import unquote_plus
 
 import pytest
 
-from infra.local import resources, settings, template
+from infra.local import resources, settings, storage, template
 from infra.local.template import Created
-from tests.integration.local.conftest import ROOT
+from tests.integration.local.conftest import ROOT, unique
 
 ACCOUNT = "123456789012"
 
@@ -81,6 +81,43 @@ def test_given_the_uploads_bucket_when_an_object_lands_under_uploads_then_ingest
         clients.sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
 
 
+def _versioning(clients: resources.Clients, bucket: str) -> str | None:
+    status: str | None = clients.s3.get_bucket_versioning(Bucket=bucket).get("Status")
+    return status
+
+
+def test_given_the_template_when_created_then_uploads_and_originals_are_versioned(
+    stack: Any,
+) -> None:
+    clients, created, _ = stack
+    originals = created["OriginalsBucket"].ref
+    assert originals == f"stock-images-originals-{ACCOUNT}"
+    # THEN both buckets the code pins versions in are versioned, as in AWS; renditions aren't
+    assert _versioning(clients, created["UploadsBucket"].ref) == "Enabled"
+    assert _versioning(clients, originals) == "Enabled"
+    assert _versioning(clients, created["RenditionsBucket"].ref) is None
+    # AND a second write to a key keeps the first version readable by its id
+    first = clients.s3.put_object(Bucket=originals, Key="originals/v", Body=b"one")["VersionId"]
+    clients.s3.put_object(Bucket=originals, Key="originals/v", Body=b"two")
+    pinned = clients.s3.get_object(Bucket=originals, Key="originals/v", VersionId=first)
+    assert pinned["Body"].read() == b"one"
+
+
+def test_given_an_unversioned_bucket_when_the_template_versions_it_then_it_becomes_versioned(
+    stack: Any,
+) -> None:
+    # GIVEN a bucket left unversioned (e.g. restored from a snapshot older than versioning)
+    clients, _, _ = stack
+    name = unique("old-bucket")
+    storage.create_bucket(clients, {"BucketName": name}, resources.Options())
+    assert _versioning(clients, name) is None
+    # WHEN the stack creates it again from a template that versions it
+    versioned = {"BucketName": name, "VersioningConfiguration": {"Status": "Enabled"}}
+    storage.create_bucket(clients, versioned, resources.Options())
+    # THEN it is versioned from then on
+    assert _versioning(clients, name) == "Enabled"
+
+
 def test_given_created_resources_when_created_again_then_nothing_fails_or_doubles(
     stack: Any,
 ) -> None:
@@ -115,6 +152,8 @@ def test_given_created_resources_when_computing_env_then_config_gets_local_value
     _, created, parsed = stack
     env = settings.function_env(parsed, created, 8123, moto_server.endpoint_url, tmp_path)
     assert env["UPLOADS_BUCKET"] == f"stock-images-uploads-{ACCOUNT}"
+    assert env["ORIGINALS_BUCKET"] == created["OriginalsBucket"].ref
+    assert env["CDN_DISTRIBUTION_ID"] == ""  # no CloudFront locally: nothing to invalidate
     assert env["RENDER_QUEUE_URL"] == created["RenderQueue"].ref
     assert env["INGEST_QUEUE"] == "stock-images-ingest"
     assert env["IMAGES_STREAM_ARN"] == created["ImagesTable"].attrs["StreamArn"]

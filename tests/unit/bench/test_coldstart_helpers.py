@@ -128,6 +128,7 @@ def test_given_the_template_when_building_a_lambda_env_then_every_global_variabl
     assert env["SEARCH_BACKEND"] == "opensearch"
     assert "AWS_ENDPOINT_URL" not in env
     assert "CURSOR_SECRET" in env and "CURSOR_SECRET" not in probe.lambda_env("ingest")
+    assert "CDN_DISTRIBUTION_ID" in env and "CDN_DISTRIBUTION_ID" not in probe.lambda_env("ingest")
 
 
 def _run(script: Path, folder: Path, depth: int = 0) -> subprocess.CompletedProcess[str]:

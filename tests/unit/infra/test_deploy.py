@@ -106,9 +106,23 @@ def test_the_stack_deploy_names_stage_prefix_arch_capabilities_and_origin(tmp_pa
     assert capabilities == ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"]
     overrides = first[first.index("--parameter-overrides") + 1:-2]
     assert overrides == ["Prefix=stock-images-prod", "Stage=prod", "Architecture=x86_64",
-                         "WebOrigin=", *PARAMS]
-    assert "WebOrigin=https://d111abc.cloudfront.net" in second
+                         "WebOrigin=", "DistributionId=", *PARAMS]
     assert aws.commands[0][-2:] == ["--arch", "x86_64"]
+    # AND the second pass gives the new distribution's origin to CORS and its id to the API
+    assert "WebOrigin=https://d111abc.cloudfront.net" in second
+    assert "DistributionId=E2EXAMPLE" in second
+
+
+def test_given_a_deployed_stack_then_its_distribution_id_is_passed_at_once(
+    tmp_path: Path,
+) -> None:
+    # GIVEN a stack whose outputs name its distribution WHEN deployed again
+    aws = FakeAws()
+    aws.reply("cloudformation", "describe-stacks", outputs_json(OUTPUTS), outputs_json(OUTPUTS))
+    deploy.deploy(_target(tmp_path, artifact_bucket="my-artifacts"), aws)
+    # THEN the one pass already carries the id (a stack from before the parameter gets it too)
+    (only,) = aws.named("cloudformation", "deploy")
+    assert "DistributionId=E2EXAMPLE" in only and "WebOrigin=https://d111abc.cloudfront.net" in only
 
 
 def test_given_an_output_missing_then_a_clear_error_and_no_upload(tmp_path: Path) -> None:
@@ -152,35 +166,77 @@ def _resources(*pairs: tuple[str, str]) -> Completed:
 
 BUCKETS = _resources(("UploadsBucket", "b-uploads"), ("RenditionsBucket", "b-renditions"),
                      ("WebBucket", "b-web"))
+WITH_ORIGINALS = _resources(("UploadsBucket", "b-uploads"), ("OriginalsBucket", "b-originals"),
+                            ("RenditionsBucket", "b-renditions"), ("WebBucket", "b-web"))
+
+
+def _listed_buckets(aws: FakeAws) -> list[str]:
+    return [_value(c, "--bucket") for c in aws.named("s3api", "list-object-versions")]
 
 
 def test_destroying_dev_empties_every_bucket_then_deletes_and_waits(tmp_path: Path) -> None:
-    # GIVEN a dev stack with three buckets WHEN destroyed (no confirmation needed)
+    # GIVEN a dev stack with three (already empty) buckets WHEN destroyed (no confirmation)
     aws = FakeAws()
     aws.reply("cloudformation", "describe-stack-resources", BUCKETS)
     kept = deploy.destroy(_target(tmp_path, stage="dev"), confirm=False, run=aws)
     # THEN each bucket is emptied first (CloudFormation can't delete a full one)
     assert aws.operations() == [
-        "cloudformation describe-stack-resources", "s3 rm", "s3 rm", "s3 rm",
+        "cloudformation describe-stack-resources", *["s3api list-object-versions"] * 3,
         "cloudformation delete-stack", "cloudformation wait",
     ]
-    assert [c[3] for c in aws.named("s3", "rm")] == ["s3://b-uploads", "s3://b-renditions",
-                                                     "s3://b-web"]
-    assert all("--recursive" in c for c in aws.named("s3", "rm"))
+    assert _listed_buckets(aws) == ["b-uploads", "b-renditions", "b-web"]
     assert aws.commands[-1][3:6] == ["stack-delete-complete", "--stack-name", "stock-images-dev"]
     assert kept == []
 
 
-def test_destroying_prod_keeps_its_data_and_says_so(tmp_path: Path) -> None:
-    # GIVEN prod (uploads, renditions and table are retained by the template) WHEN confirmed
+def _versions(*pairs: tuple[str, str], markers: tuple[tuple[str, str], ...] = ()) -> Completed:
+    def listed(items: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+        return [{"Key": key, "VersionId": version} for key, version in items]
+
+    return Completed(0, json.dumps({"Versions": listed(pairs), "DeleteMarkers": listed(markers)}))
+
+
+def test_emptying_a_versioned_bucket_deletes_every_version_and_marker() -> None:
+    # GIVEN a bucket holding two versions of one key and a delete marker of another
     aws = FakeAws()
-    aws.reply("cloudformation", "describe-stack-resources", BUCKETS,
+    aws.reply("s3api", "list-object-versions",
+              _versions(("uploads/a", "v2"), ("uploads/a", "v1"), markers=(("masters/b", "m1"),)),
+              _versions())
+    # WHEN it is emptied
+    deploy_aws.empty_bucket(deploy_aws.Aws(aws, "eu-west-1"), "b-uploads")
+    # THEN all three go by version id (a plain delete would only add markers), then it looks again
+    (delete,) = aws.named("s3api", "delete-objects")
+    request = json.loads(_value(delete, "--delete"))
+    assert request["Objects"] == [{"Key": "uploads/a", "VersionId": "v2"},
+                                  {"Key": "uploads/a", "VersionId": "v1"},
+                                  {"Key": "masters/b", "VersionId": "m1"}]
+    assert request["Quiet"] is True
+    assert aws.operations() == ["s3api list-object-versions", "s3api delete-objects",
+                                "s3api list-object-versions"]
+    listing = aws.named("s3api", "list-object-versions")[0]
+    assert _value(listing, "--max-items") == str(deploy_aws.EMPTY_BATCH)
+
+
+def test_a_version_s3_refuses_to_delete_stops_the_teardown() -> None:
+    aws = FakeAws()
+    aws.reply("s3api", "list-object-versions", _versions(("k", "v1")))
+    refused = {"Errors": [{"Key": "k", "VersionId": "v1", "Code": "AccessDenied"}]}
+    aws.reply("s3api", "delete-objects", Completed(0, json.dumps(refused)))
+    with pytest.raises(DeployError, match="1 not deleted"):
+        deploy_aws.empty_bucket(deploy_aws.Aws(aws, "eu-west-1"), "b")
+    assert len(aws.named("s3api", "list-object-versions")) == 1  # no endless retry
+
+
+def test_destroying_prod_keeps_its_data_and_says_so(tmp_path: Path) -> None:
+    # GIVEN prod (uploads, originals, renditions and table are retained) WHEN confirmed
+    aws = FakeAws()
+    aws.reply("cloudformation", "describe-stack-resources", WITH_ORIGINALS,
               _resources(("ImagesTable", "stock-images-prod-images")))
     kept = deploy.destroy(_target(tmp_path), confirm=True, run=aws)
     # THEN only the web bucket is emptied, the stack goes, and the kept data is named
-    assert [c[3] for c in aws.named("s3", "rm")] == ["s3://b-web"]
+    assert _listed_buckets(aws) == ["b-web"]
     assert aws.operations()[-2:] == ["cloudformation delete-stack", "cloudformation wait"]
-    assert kept == ["b-uploads", "b-renditions", "stock-images-prod-images"]
+    assert kept == ["b-uploads", "b-originals", "b-renditions", "stock-images-prod-images"]
 
 
 def test_region_comes_from_the_flag_then_env_then_the_cli_profile() -> None:
