@@ -72,5 +72,6 @@ REJECTION_REASONS = (
     "too_many_pixels",
     "corrupt_image",
     "animated_not_supported",
+    "upload_missing",
 )
 FAILURE_REASONS = ("processing_error", "processing_timeout")

@@ -16,7 +16,9 @@ GPS_MARKER = b"SECRET-GPS-MARKER"
 EXIF_MARKER = b"SECRET-EXIF-ARTIST"
 XMP_MARKER = b"SECRET-XMP-CREATOR"
 IPTC_MARKER = b"SECRET-IPTC-CAPTION"
-METADATA_MARKERS = (GPS_MARKER, EXIF_MARKER, XMP_MARKER, IPTC_MARKER)
+# The camera's serial number (EXIF BodySerialNumber): it identifies the photographer's body.
+SERIAL_MARKER = b"SERIAL-SN-4711-0815"
+METADATA_MARKERS = (GPS_MARKER, EXIF_MARKER, XMP_MARKER, IPTC_MARKER, SERIAL_MARKER)
 _DQT = 0xDB
 _BAD_EXIF_KINDS = ("offset", "loop", "count", "garbage", "truncated")
 
@@ -100,6 +102,7 @@ def _gps_exif() -> bytes:
         (0x0110, ASCII, b"Model 1\x00"),
         (0x013B, ASCII, EXIF_MARKER + b"\x00"),
         (binary.ORIENTATION_TAG, SHORT, [1]),
+        (0xA431, ASCII, SERIAL_MARKER + b"\x00"),  # BodySerialNumber
     ]
     gps = [
         (0x0001, ASCII, b"N\x00"),

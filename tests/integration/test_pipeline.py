@@ -128,7 +128,7 @@ def _is(colour: list[float], rgb: tuple[int, int, int]) -> bool:
     return all(abs(c - e) < 60 for c, e in zip(colour, rgb, strict=True))
 
 
-def test_a_small_photo_is_ready_from_ingest_alone_with_no_master_stored(
+def test_a_small_photo_gets_every_public_size_from_ingest_alone_with_no_master_stored(
     stack: Stack, client: Client
 ) -> None:
     # GIVEN an 800x600 photo: every default rendition is under ingest's inline limit
@@ -136,11 +136,12 @@ def test_a_small_photo_is_ready_from_ingest_alone_with_no_master_stored(
     # WHEN only the ingest function runs
     for record in stack.drain(stack.ingest_queue_url):
         client.lambda_.invoke("ingest", {"Records": [record]})
-    # THEN the image is ready with all four renditions, nothing waits on the render queue,
-    # and no master was written for render invocations that will never come
+    # THEN all four public renditions are there, only the full-size download waits on the
+    # render queue (it is cut from the kept original), and no master was written
     image = _image(client, image_id)
-    assert image["status"] == "ready" and len(image["renditions"]) == 4
-    assert stack.drain(stack.render_queue_url) == []
+    assert image["status"] == "processing" and len(image["renditions"]) == 4
+    waiting = [json.loads(r["body"]) for r in stack.drain(stack.render_queue_url)]
+    assert waiting == [{"image_id": image_id, "rendition": "full"}]
     assert _masters(stack, image_id) == 0
 
 

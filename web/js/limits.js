@@ -27,6 +27,7 @@ export const REASONS = {
   too_many_pixels: 'The image has too many pixels (at most 100 megapixels, 30,000 px a side).',
   corrupt_image: 'The file is damaged or incomplete.',
   animated_not_supported: 'Animated images are not supported. Upload a still photo.',
+  upload_missing: 'The uploaded file was gone before we could read it. Please upload it again.',
   processing_error: 'Something went wrong while processing this photo. Please try again.',
   processing_timeout: 'Processing took too long. Please try again.',
 };

@@ -42,8 +42,9 @@ def image_json(image: Image, renditions: BlobStore) -> dict[str, Any]:
 
 
 def download_sizes_json(renditions: Mapping[str, Rendition]) -> list[dict[str, Any]]:
-    """What /download offers, largest first: each size's name, pixels, bytes and format."""
-    ordered = sorted(renditions.values(), key=lambda r: -r.width)
+    """What /download offers, the full size first, then largest first: each size's name,
+    pixels, bytes and format."""
+    ordered = sorted(renditions.values(), key=lambda r: (r.name != FULL.name, -r.width))
     return [
         {"size": r.name, "width": r.width, "height": r.height, "bytes": r.bytes,
          "format": r.format}
