@@ -34,7 +34,7 @@ def remove_everything(deps: Deps, image: Image) -> None:
     deps.originals.purge([original_key(image_id), full_key(image_id)])
     keys = {r.key for r in image.renditions.values() if r.key != full_key(image_id)}
     keys |= {rendition_key(image_id, spec) for spec in deps.profile}
-    deps.renditions.purge(sorted(keys))
+    deps.renditions.delete(sorted(keys))  # public renditions are not versioned
     deps.uploads.purge([image.upload_key, image.master_key])
     deps.cdn.invalidate([f"/renditions/{image_id}/*"])
 

@@ -24,7 +24,7 @@ from chalicelib.domain.renditions import (
     split_inline,
 )
 from chalicelib.logs import child_logger
-from chalicelib.ports import Master, Pin, RenderTask, UploadedObject
+from chalicelib.ports import BlobStore, Master, Pin, RenderTask, UploadedObject
 from chalicelib.services.deps import Deps
 from chalicelib.services.publishing import fail, publish
 
@@ -84,7 +84,7 @@ def _accept(deps: Deps, image: Image, decoded: _Decoded, pin: Pin) -> Result:
     names = deps.rendition_names()
     if not deps.repo.record_facts(image_id, decoded.facts, names, deps.now(), original):
         # Deleted or ended meanwhile: what was just kept must not outlive it.
-        deps.originals.purge([original.key])
+        _drop_version(deps.originals, original.key, original.version_id)
         return Result(Outcome.STALE)
     _discard_upload(deps, image.upload_key, pin)
     tasks = [RenderTask(image_id, spec.name) for spec in (*decoded.fanned, FULL)]
@@ -101,10 +101,15 @@ def _keep_original(deps: Deps, image: Image, data: bytes) -> Original:
 
 def _discard_upload(deps: Deps, key: str, pin: Pin) -> None:
     """The upload's bytes are decided on (kept, or refused): that version goes for good."""
-    if pin.version_id:
-        deps.uploads.delete_version(key, pin.version_id)
+    _drop_version(deps.uploads, key, pin.version_id)
+
+
+def _drop_version(store: BlobStore, key: str, version_id: str) -> None:
+    """One version for good (a plain delete where the store keeps no versions)."""
+    if version_id:
+        store.delete_version(key, version_id)
     else:
-        deps.uploads.delete([key])
+        store.delete([key])
 
 
 def _stale(deps: Deps, image_id: str, key: str, pin: Pin) -> Result:

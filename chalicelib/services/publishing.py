@@ -63,7 +63,7 @@ def _drop_master(deps: Deps, image_id: str) -> None:
     """Once the image has ended no task reads its master again (a late or repeated task finds
     the image no longer processing and stops first), so the 8 MB intermediate goes; the
     original stays, and is what any future rendering would start from."""
-    deps.uploads.delete([master_key(image_id)])
+    deps.uploads.purge([master_key(image_id)])  # the uploads bucket keeps versions
 
 
 def _withdraw(deps: Deps, image_id: str, keys: Sequence[str]) -> Result:

@@ -234,8 +234,11 @@ def test_hostile_and_broken_files_are_rejected_with_a_reason(
     image = _process(stack, client, make(), content_type)
     assert (image["status"], image.get("reason")) == ("rejected", reason)
     assert image["renditions"] == {}
-    key = f"uploads/{image['id']}"
-    assert stack.s3.head_object(Bucket=stack.services.settings.uploads_bucket, Key=key)  # kept
+    # the refused bytes are not kept: no version of the upload is left
+    listing = stack.s3.list_object_versions(
+        Bucket=stack.services.settings.uploads_bucket, Prefix=f"uploads/{image['id']}"
+    )
+    assert listing.get("Versions", []) == []
 
 
 @pytest.mark.parametrize(
@@ -316,7 +319,7 @@ def test_renders_racing_on_one_image_make_it_ready_exactly_once(
 
     from chalicelib.domain.outcomes import Outcome, Result
     from chalicelib.domain.renditions import RenditionSpec
-    from chalicelib.ports import RenderTask
+    from chalicelib.ports import RenderTask, UploadedObject
     from chalicelib.services import ingest, render
 
     # GIVEN a profile of two renditions too big for ingest to cut itself, so both fan out
@@ -324,17 +327,19 @@ def test_renders_racing_on_one_image_make_it_ready_exactly_once(
     deps = replace(stack.services.deps, profile=big)
     image_id = _upload(stack, client, factory.photo(3000, 2000))
     stack.drain(stack.ingest_queue_url)
-    assert ingest.ingest_object(deps, f"uploads/{image_id}") == Result(Outcome.FANNED_OUT)
+    upload = UploadedObject(f"uploads/{image_id}")
+    assert ingest.ingest_object(deps, upload) == Result(Outcome.FANNED_OUT)
     assert _masters(stack, image_id) == 1  # what the render invocations read
     tasks = [json.loads(r["body"]) for r in stack.drain(stack.render_queue_url)]
     # WHEN both render invocations finish at the same moment
     # (one task per rendition: in-process moto's S3 is not safe for concurrent PUTs of one key)
     racing = [RenderTask(t["image_id"], t["rendition"]) for t in tasks]
-    assert len(racing) == 2
+    assert len(racing) == 3  # wide, large and the full-size download
     with ThreadPoolExecutor(max_workers=len(racing)) as pool:
         outcomes = list(pool.map(lambda task: render.render_one(deps, task), racing))
     # THEN exactly one of them marks the image ready
     assert outcomes.count(Result(Outcome.READY)) == 1, outcomes
     image = _image(client, image_id)
     assert image["status"] == "ready" and set(image["renditions"]) == {"wide", "large"}
+    assert [s["size"] for s in image["download_sizes"]] == ["full", "large", "wide"]
     assert _masters(stack, image_id) == 0  # and it went once the image was ready

@@ -249,7 +249,6 @@ DENIED = [
     ("Ingest", "s3:PutObject", FULL),
     ("Render", "s3:PutObject", ORIGINALS),  # what was uploaded is never rewritten
     ("Render", "s3:DeleteObject", ORIGINALS),
-    ("Render", "s3:ListBucketVersions", "${UploadsBucket.Arn}"),
     ("Indexer", "s3:GetObject", ORIGINALS),
     ("PostConfirmation", "s3:GetObject", FULL),
     ("APIHandler", "sqs:SendMessage", "${RenderQueue.Arn}"),
@@ -294,12 +293,17 @@ ISSUE_13_SURFACE = {
         ("s3:PutObject", ORIGINALS),
         ("s3:DeleteObject", ORIGINALS),
         ("s3:DeleteObjectVersion", ORIGINALS),
+        ("s3:DeleteObjectVersion", MASTERS),  # a master goes with every version of it
     },
     "Render": {
         ("s3:GetObject", ORIGINALS),
         ("s3:GetObjectVersion", ORIGINALS),
         ("s3:PutObject", FULL),
         ("s3:DeleteObject", FULL),
+        ("s3:DeleteObjectVersion", FULL),  # a download made for a deleted image goes for good
+        ("s3:DeleteObjectVersion", MASTERS),
+        ("s3:ListBucketVersions", "${UploadsBucket.Arn}"),
+        ("s3:ListBucketVersions", "${OriginalsBucket.Arn}"),
     },
     "Indexer": set(),
     "PostConfirmation": set(),

@@ -16,7 +16,7 @@ def test_given_a_quick_run_when_measured_then_the_photo_is_ready_and_the_bomb_re
     # rejected for its pixels, and every invocation ended well
     records = results["records"]
     assert records["photo"]["status"] == "ready"
-    assert records["photo"]["renditions"] == ["large", "regular", "small", "thumb"]
+    assert records["photo"]["renditions"] == ["full", "large", "regular", "small", "thumb"]
     assert (records["bomb"]["status"], records["bomb"]["reason"]) == (
         "rejected", "too_many_pixels")
     functions = {(case["function"], case["variant"]) for case in results["cases"]}
