@@ -79,3 +79,18 @@ export function toast(message, kind = 'info') {
   box.append(item);
   setTimeout(() => item.remove(), 5000);
 }
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** A stroked 24×24 line icon from one path, hidden from screen readers. */
+export function icon(path, size = 18) {
+  const svg = document.createElementNS(SVG, 'svg');
+  const attrs = { viewBox: '0 0 24 24', width: size, height: size, 'aria-hidden': 'true',
+    fill: 'none', stroke: 'currentColor', 'stroke-width': 2, 'stroke-linecap': 'round',
+    'stroke-linejoin': 'round', focusable: 'false' };
+  for (const [key, value] of Object.entries(attrs)) svg.setAttribute(key, String(value));
+  const line = document.createElementNS(SVG, 'path');
+  line.setAttribute('d', path);
+  svg.append(line);
+  return svg;
+}

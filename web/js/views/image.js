@@ -1,11 +1,12 @@
-// One image: the biggest sensible rendition, its facts, tags as links; edit and delete for
-// its owner (and admins).
+// One image: the biggest sensible rendition, its download control and count, its facts, tags
+// as links; edit and delete for its owner (and admins).
 
 import { api } from '../api.js';
 import { currentUser } from '../auth.js';
-import { formatBytes, formatDate, h, replace, toast } from '../dom.js';
+import { formatDate, h, replace, toast } from '../dom.js';
 import { pick, placeholder, srcset } from '../grid.js';
 import { explain, MAX_TITLE_CHARS } from '../limits.js';
+import { downloadControl, downloadCount } from './download.js';
 import { searchUrl } from './search.js';
 
 function canEdit(image) {
@@ -42,7 +43,6 @@ function fact(label, value) {
 }
 
 function facts(image) {
-  const largest = pick(image.renditions, Infinity);
   return h('dl', { class: 'facts' },
     fact('Contributor', image.owner_name
       ? h('a', { href: searchUrl({ owner: image.owner }) }, image.owner_name) : null),
@@ -52,9 +52,7 @@ function facts(image) {
       h('span', { class: 'dot', style: { background: image.color_hex || '' } }),
       h('a', { href: searchUrl({ color: image.color }) }, image.color),
       image.color_hex ? h('span', { class: 'muted' }, ` ${image.color_hex}`) : null) : null),
-    fact('Uploaded', formatDate(image.created_at)),
-    fact('Download', largest ? h('a', { href: largest.url, download: '' },
-      `${largest.width} × ${largest.height} ${largest.format.toUpperCase()}, ${formatBytes(largest.bytes)}`) : null));
+    fact('Uploaded', formatDate(image.created_at)));
 }
 
 function tagLinks(tags) {
@@ -114,8 +112,10 @@ function details(image, root, navigate) {
       onclick: () => info.replaceWith(editForm(image, (updated) => show(updated || image))) }, 'Edit'),
     h('button', { class: 'button danger', type: 'button', id: 'delete',
       onclick: () => remove(image, navigate) }, 'Delete')) : null;
+  const count = image.status === 'ready' ? downloadCount(image) : null;
   const info = h('div', { class: 'photo-info' },
     h('h1', { id: 'image-title' }, image.title || 'Untitled'),
+    count, downloadControl(image, { counted: () => count?.bump() }),
     statusNote(image),
     image.description ? h('p', { class: 'description' }, image.description) : null,
     tagLinks(image.tags), facts(image), owner);
