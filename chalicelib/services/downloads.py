@@ -26,6 +26,7 @@ class Download:
     bytes: int
     format: str
     attribution: str
+    downloads: int  # the image's count, this one included
 
 
 @dataclass(frozen=True)
@@ -47,14 +48,15 @@ def download(deps: Deps, image_id: str, size: str | None, principal: Principal |
         raise not_found(image_id)
     wanted = size or DEFAULT_SIZE
     found = _file(deps, image, wanted, principal)
-    if deps.repo.count_download(image_id) is None:  # deleted this very moment
+    counted = deps.repo.count_download(image_id)
+    if counted is None:  # deleted this very moment
         raise not_found(image_id)
     expires = deps.limits.download_url_seconds
     name = file_name(image.title, image_id, wanted, found.format)
     url = found.store.presign_get(found.key, name, expires, found.version_id)
     credit = attribution(image.owner_name, deps.site_name)
     return Download(url, expires, name, found.width, found.height, found.bytes, found.format,
-                    credit)
+                    credit, counted)
 
 
 def sizes(deps: Deps) -> list[str]:

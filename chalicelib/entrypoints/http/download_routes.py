@@ -26,6 +26,7 @@ def download(image_id: str) -> Response:
         "bytes": found.bytes,
         "format": found.format,
         "attribution": found.attribution,
+        "downloads": found.downloads,
     }
     # Each answer is a new signed link and a counted download: never from a cache.
     return Response(body=body, status_code=200, headers={"Cache-Control": "no-store"})
