@@ -306,25 +306,34 @@ def stream_full(data: bytes, options: dict[str, Any]) -> bytes:
     return bytes(image.jpegsave_buffer(keep="none", **options))
 
 
-# Run in a fresh interpreter per setting: peak RSS (ru_maxrss, KiB on Linux) before and after.
+# Run in a fresh interpreter per setting. The peak is VmHWM of /proc/self/status, reset to the
+# current RSS after a warm-up (writing 5 to clear_refs): ru_maxrss would not do, as Linux
+# carries into it the RSS the forked child had before exec (a big parent's).
 _MEMORY_CHILD = """
-import json, os, resource, sys
+import json, os, sys
 os.environ["VIPS_CONCURRENCY"] = "1"
 import pyvips
 from bench.full_quality import stream_full
+
+def status(key):
+    for line in open("/proc/self/status"):
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+
 pyvips.cache_set_max(0)
 data = open(sys.argv[1], "rb").read()
 stream_full(bytes(pyvips.Image.black(64, 64, bands=3).jpegsave_buffer()), json.loads(sys.argv[2]))
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with open("/proc/self/clear_refs", "w") as refs:
+    refs.write("5")
+before = status("VmRSS")
 out = stream_full(data, json.loads(sys.argv[2]))
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"before_kib": before, "after_kib": after, "bytes": len(out)}))
+print(json.dumps({"before_kib": before, "after_kib": status("VmHWM"), "bytes": len(out)}))
 """
 
 
 def peak_memory(size: tuple[int, int], settings: list[Setting]) -> dict[str, Any]:
     """Peak RSS added by one streaming full rendition of the default sample grown to `size`,
-    per setting, each in its own interpreter (a high-water mark only ever rises)."""
+    per setting, each in its own interpreter."""
     import json
     import subprocess
     import sys
