@@ -14,7 +14,7 @@ TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),alice)
 TOKEN_PORT := $(if $(filter command line environment,$(origin PORT)),--port $(PORT))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit token reindex clean-data install package layer bench bench-search bench-render deploy destroy
+.PHONY: run test lint unit token reindex clean-data install package layer bench bench-search bench-render bench-full deploy destroy
 
 $(STAMP): requirements.txt requirements-dev.txt layers/imaging/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -90,3 +90,10 @@ bench-search: $(BENCH_STAMP)
 # bench/node when node is present) and our own candidates, same run; writes bench/results/.
 bench-render: $(STAMP)
 	$(PY) -m bench.render $(BENCH_ARGS)
+
+# Full-download JPEG quality: Q 80-95 x 4:4:4 / 4:2:0 at full resolution on the sample photos
+# and two 24 MP inputs (bytes, encode CPU, PSNR, luma SSIM, chroma PSNR, generation loss,
+# mozjpeg options); about 10 minutes on 2 cores; writes bench/results/<date>-<host>-full-quality.md.
+# Needs only pyvips and Pillow (the dev install). BENCH_ARGS="--quick" for the small photos alone.
+bench-full: $(STAMP)
+	$(PY) -m bench.full_quality $(BENCH_ARGS)
