@@ -80,7 +80,7 @@ class VipsProcessor:
         budget = Budget(budget_seconds, self._clock)
         header = read_header(original, fmt, self._max_pixels, self._max_side)
         pixels = decode_master(original, header, header.upright, budget)
-        data = budget.run(pixels, lambda im: _encode(im, "jpeg", quality))
+        data = budget.run(pixels, lambda im: _encode_full(im, quality))
         return Encoded(data, pixels.width, pixels.height, "jpeg")
 
     def render_many(
@@ -166,3 +166,14 @@ def _rgb_pixels(image: Any) -> list[tuple[int, int, int]]:
     """Row-major (r, g, b) triples of a 3-band 8-bit image."""
     data = bytes(image.write_to_memory())
     return list(zip(data[0::3], data[1::3], data[2::3], strict=True))
+
+
+def _encode_full(image: Any, quality: int) -> bytes:
+    """The full-size download: baseline JPEG, full chroma (4:4:4 set, not left to libvips'
+    quality threshold), optimised Huffman tables, no metadata at all
+    (docs/decisions/full-download-jpeg.md)."""
+    if image.hasalpha():
+        image = image.flatten(background=JPEG_BACKGROUND)
+    return bytes(image.jpegsave_buffer(
+        Q=quality, keep="none", optimize_coding=True, subsample_mode="off"
+    ))
