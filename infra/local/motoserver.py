@@ -17,6 +17,8 @@ from moto.moto_server.werkzeug_app import (
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import make_server
 
+from infra.local.atomic_items import make_item_writes_atomic
+
 _READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
 _READ_ONLY_ACTIONS = ("Get", "Describe", "List", "Query", "Scan", "BatchGet")
 _LONG_POLL = "ReceiveMessage"
@@ -132,6 +134,7 @@ class GatedMotoServer(ThreadedMotoServer):
 
     def start(self) -> None:
         """Start serving; raises OSError when the port cannot be bound."""
+        make_item_writes_atomic()  # DynamoDB applies each item write atomically; moto does not
         super().start()
         if self._start_error is not None:
             raise OSError(f"moto cannot listen on port {self._port}: {self._start_error}")

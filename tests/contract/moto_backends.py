@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
@@ -12,13 +11,10 @@ from typing import Any
 
 import pytest
 
+from infra.local.atomic_items import locked_operations
 from tests.integration.conftest import AWS_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
-# Moto checks a condition and then writes, with no lock between; DynamoDB does both atomically
-# per item. Serialising moto's item operations restores that, so the race tests exercise the
-# adapter (one conditional write per change) rather than moto's missing lock.
-_ITEM_OPERATIONS = ("get_item", "put_item", "update_item", "delete_item")
 
 
 @contextmanager
@@ -34,21 +30,11 @@ def mocked_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def make_atomic(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make moto's DynamoDB item operations atomic, as the service's are."""
+    """Make moto's DynamoDB item operations atomic, as the service's are (for this test)."""
     from moto.dynamodb.models import DynamoDBBackend
 
-    lock = threading.RLock()
-    for name in _ITEM_OPERATIONS:
-        monkeypatch.setattr(DynamoDBBackend, name, _locked(getattr(DynamoDBBackend, name), lock))
-
-
-def _locked(operation: Callable[..., Any], lock: threading.RLock) -> Callable[..., Any]:
-    @functools.wraps(operation)
-    def under_lock(*args: Any, **kwargs: Any) -> Any:
-        with lock:
-            return operation(*args, **kwargs)
-
-    return under_lock
+    for name, operation in locked_operations(DynamoDBBackend, threading.RLock()).items():
+        monkeypatch.setattr(DynamoDBBackend, name, operation)
 
 
 def create_images_table(name: str) -> None:

@@ -1,0 +1,44 @@
+"""DynamoDB's per-item atomicity, which moto lacks.
+
+Moto checks a write's condition and then writes, with no lock between: two conditional updates
+of one item can both pass, and two `ADD downloads 1` can lose one. DynamoDB applies each item
+write atomically, and the service relies on that (exactly one `ready`, no lost count). The
+local stack and the contract suites serialise moto's item operations to get it back."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any
+
+ITEM_OPERATIONS = ("get_item", "put_item", "update_item", "delete_item")
+_applied = threading.Lock()
+_done = False
+
+
+def locked_operations(backend_class: Any, lock: threading.RLock) -> dict[str, Callable[..., Any]]:
+    """Each item operation of `backend_class`, wrapped to run under `lock`."""
+    return {name: _locked(getattr(backend_class, name), lock) for name in ITEM_OPERATIONS}
+
+
+def make_item_writes_atomic() -> None:
+    """Patch moto's DynamoDB backend for this process, once."""
+    global _done
+    from moto.dynamodb.models import DynamoDBBackend
+
+    with _applied:
+        if _done:
+            return
+        for name, operation in locked_operations(DynamoDBBackend, threading.RLock()).items():
+            setattr(DynamoDBBackend, name, operation)
+        _done = True
+
+
+def _locked(operation: Callable[..., Any], lock: threading.RLock) -> Callable[..., Any]:
+    @functools.wraps(operation)
+    def under_lock(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return operation(*args, **kwargs)
+
+    return under_lock
