@@ -50,6 +50,18 @@ def _fetch(url: str) -> requests.Response:
     return answer
 
 
+def _wait_claimed(stack: LocalStack, token: str, image_id: str) -> None:
+    """Until ingest has taken the upload (the image has left `pending`)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        image = requests.get(f"{stack.base_url}/api/images/{image_id}", headers=_headers(token),
+                             timeout=10).json()
+        if image["status"] != "pending":
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"image {image_id} still pending")
+
+
 def _ready(stack: LocalStack, token: str, data: bytes, title: str) -> str:
     grant = _grant(stack, token, data, title)
     _post(grant, data)
@@ -91,8 +103,9 @@ def test_using_a_grant_again_changes_nothing_that_is_served(local_stack: LocalSt
                             factory.photo(300, 200))
     grant = _grant(local_stack, alice, first, "Reused grant")
     image_id = grant["image_id"]
-    # WHEN a second POST follows at once, and a third one after the image is ready
+    # WHEN a second POST lands while ingest works on the first, and a third after ready
     _post(grant, first)
+    _wait_claimed(local_stack, alice, image_id)
     _post(grant, during)
     ready = _wait_terminal(local_stack, alice, image_id)
     _post(grant, after)
