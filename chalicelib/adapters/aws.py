@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -33,3 +34,18 @@ def client(service: str, region: str, endpoint_url: str | None = None) -> Any:
         return _session().client(
             service, region_name=region, endpoint_url=endpoint_url, config=config
         )
+
+
+class LazyClient:
+    """A client made on first use, then kept: every function builds Services, and only the
+    routes and triggers that call a service should pay for its client at a cold start."""
+
+    def __init__(self, make_client: Callable[[], Any]) -> None:
+        self._make_client = make_client
+        self._client: Any = None
+
+    def __call__(self) -> Any:
+        """The client, made now if this is the first call."""
+        if self._client is None:
+            self._client = self._make_client()
+        return self._client

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from chalicelib.adapters.aws import LazyClient
 from chalicelib.logs import child_logger
 
 log = child_logger(__name__)
@@ -15,17 +16,14 @@ class CloudFrontCdn:
     """Invalidates paths of one distribution (the client is made on first use)."""
 
     def __init__(self, make_client: Callable[[], Any], distribution_id: str) -> None:
-        self._make_client = make_client
-        self._client: Any = None
+        self._client = LazyClient(make_client)
         self.distribution_id = distribution_id
 
     def invalidate(self, paths: Sequence[str]) -> None:
         """One invalidation batch for these viewer paths."""
         if not paths:
             return
-        if self._client is None:
-            self._client = self._make_client()
-        self._client.create_invalidation(
+        self._client().create_invalidation(
             DistributionId=self.distribution_id,
             InvalidationBatch={
                 "Paths": {"Quantity": len(paths), "Items": list(paths)},

@@ -7,25 +7,9 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.adapters.aws import LazyClient
+
 MAX_NAME_CHARS = 80
-
-
-class _LazyClient:
-    """A cognito-idp client made on first use, then kept.
-
-    Every function builds Services; only the upload route and the post-confirmation trigger
-    call Cognito, so no other cold start pays for the client.
-    """
-
-    def __init__(self, make_client: Callable[[], Any]) -> None:
-        self._make_client = make_client
-        self._client: Any = None
-
-    def __call__(self) -> Any:
-        """The client, made now if this is the first call."""
-        if self._client is None:
-            self._client = self._make_client()
-        return self._client
 
 
 class CognitoDirectory:
@@ -36,7 +20,7 @@ class CognitoDirectory:
     """
 
     def __init__(self, make_client: Callable[[], Any]) -> None:
-        self._client = _LazyClient(make_client)
+        self._client = LazyClient(make_client)
 
     def display_name(self, access_token: str) -> str:
         """The user's `name` attribute, trimmed; "" when unset or unreadable."""
@@ -54,7 +38,7 @@ class CognitoGroups:
     """Adds users to the pool's groups with AdminAddUserToGroup (an IAM-authorised call)."""
 
     def __init__(self, make_client: Callable[[], Any]) -> None:
-        self._client = _LazyClient(make_client)
+        self._client = LazyClient(make_client)
 
     def add_to_group(self, pool_id: str, username: str, group: str) -> None:
         """Put the user in the group; Cognito's call is idempotent, errors are raised."""

@@ -70,6 +70,6 @@ def test_a_signed_download_names_the_file_and_the_version(versioned_store: BlobS
     version = versioned_store.put("full/a.jpg", b"jpeg", "image/jpeg")
     url = versioned_store.presign_get("full/a.jpg", "red-fox-a.jpg", 300, version)
     query = parse_qs(urlsplit(url).query)
-    assert "full/a.jpg" in urlsplit(url).path + url
+    assert urlsplit(url).path.endswith("/full/a.jpg")
     assert any("red-fox-a.jpg" in value for values in query.values() for value in values)
     assert any(version in value for values in query.values() for value in values)
