@@ -14,7 +14,7 @@ TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),alice)
 TOKEN_PORT := $(if $(filter command line environment,$(origin PORT)),--port $(PORT))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit token reindex clean-data install package layer bench bench-search bench-render bench-full deploy destroy
+.PHONY: run test lint unit token reindex redrive load clean-data install package layer bench bench-search bench-render bench-full deploy destroy
 
 $(STAMP): requirements.txt requirements-dev.txt layers/imaging/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ token: $(STAMP)
 
 reindex: $(STAMP)
 	$(PY) -m infra.local.reindex --data-dir $(DATA_DIR)
+
+# `make redrive QUEUE=ingest|render [DRY_RUN=1] [LIMIT=n]`: list a dead-letter queue of the local
+# stack and move its messages back to the source queue; with STAGE=dev [REGION=...], the AWS stage.
+redrive: $(STAMP)
+	$(PY) -m infra.redrive --queue $(QUEUE) --data-dir $(DATA_DIR) $(if $(filter 1,$(DRY_RUN)),--dry-run) \
+		$(if $(LIMIT),--limit $(LIMIT)) $(if $(filter command line environment,$(origin STAGE)),--stage $(STAGE)) \
+		$(if $(REGION),--region $(REGION))
 
 clean-data:
 	rm -rf $(DATA_DIR)
