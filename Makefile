@@ -104,3 +104,10 @@ bench-render: $(STAMP)
 # Needs only pyvips and Pillow (the dev install). BENCH_ARGS="--quick" for the small photos alone.
 bench-full: $(STAMP)
 	$(PY) -m bench.full_quality $(BENCH_ARGS)
+
+# Load run (issue 14): its own local stack on free ports, the sample photos plus synthetic search
+# documents, then searches, suggestions and image reads at 8, 32 and 64 concurrent clients for
+# DURATION seconds in all; appends to bench/results/<date>-<host>-load.md; fails on any error.
+DURATION ?= 60
+load: $(STAMP)
+	$(PY) -m bench.load --duration $(DURATION) $(BENCH_ARGS)
