@@ -101,7 +101,9 @@ def test_dead_lettered_uploads_are_listed_then_moved_back_and_ingested(
 ) -> None:
     # GIVEN an upload whose notification and a garbage message both died maxReceiveCount times
     image_id = _upload(stack, client)
-    stack.sqs.send_message(QueueUrl=stack.ingest_queue_url, MessageBody=GARBAGE)
+    stack.sqs.send_message(QueueUrl=stack.ingest_queue_url, MessageBody=GARBAGE,
+                           MessageAttributes={"origin": {"DataType": "String",
+                                                         "StringValue": "test"}})
     _fail_until_dead(stack, stack.ingest_queue_url)
     target = _target(stack, stack.ingest_queue_url)
     assert _count(stack, target.dlq_url) == (2, 0)
@@ -122,6 +124,9 @@ def test_dead_lettered_uploads_are_listed_then_moved_back_and_ingested(
     assert (summary.moved, summary.failed) == (2, [])
     assert _count(stack, target.dlq_url) == (0, 0)
     assert _count(stack, stack.ingest_queue_url) == (2, 0)
+    moved = _moved_bodies_and_attributes(stack)  # same bodies, same message attributes
+    assert moved[GARBAGE] == {"origin": "test"}
+    assert [attributes for body, attributes in moved.items() if image_id in body] == [{}]
     # AND the handlers process them: the image ends ready, the garbage is dropped
     _drive(stack, client)
     assert _status(client, image_id) == "ready"
@@ -157,6 +162,14 @@ def test_dead_lettered_renders_name_their_rendition_and_finish_the_image(
     # THEN the render handler finishes the image
     _drive(stack, client)
     assert _status(client, image_id) == "ready"
+
+
+def _moved_bodies_and_attributes(stack: Stack) -> dict[str, dict[str, str]]:
+    """Peek at the source queue (visible again at once): body -> message attributes."""
+    got = stack.sqs.receive_message(QueueUrl=stack.ingest_queue_url, MaxNumberOfMessages=10,
+                                    VisibilityTimeout=0, MessageAttributeNames=["All"])
+    return {m["Body"]: {name: value["StringValue"] for name, value
+                        in m.get("MessageAttributes", {}).items()} for m in got["Messages"]}
 
 
 def _receives(line: str) -> int:
