@@ -174,3 +174,41 @@ def _moved_bodies_and_attributes(stack: Stack) -> dict[str, dict[str, str]]:
 
 def _receives(line: str) -> int:
     return int(line.split("receives ")[1].split()[0])
+
+
+MINI_TEMPLATE = {"Resources": {
+    "IngestDeadLetterQueue": {"Type": "AWS::SQS::Queue",
+                              "Properties": {"QueueName": "stock-images-dev-ingest-dlq"}},
+    "IngestQueue": {"Type": "AWS::SQS::Queue",
+                    "Properties": {"QueueName": "stock-images-dev-ingest"}},
+    "ImagesTable": {"Type": "AWS::DynamoDB::Table", "Properties": {
+        "TableName": "stock-images-dev-images", "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": "image_id", "AttributeType": "S"}],
+        "KeySchema": [{"AttributeName": "image_id", "KeyType": "HASH"}]}},
+}}
+
+
+def test_a_stage_is_found_through_its_cloudformation_stack(monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN a deployed stage's stack (the resources redrive needs, named as template.yaml does)
+    from moto import mock_aws
+
+    from infra.redrive import NotFound, aws_target
+    from tests.integration.conftest import AWS_ENV
+
+    for key, value in AWS_ENV.items():
+        monkeypatch.setenv(key, value)
+    with mock_aws():
+        import boto3
+
+        boto3.client("cloudformation").create_stack(StackName="stock-images-dev",
+                                                    TemplateBody=json.dumps(MINI_TEMPLATE))
+        # WHEN redrive looks for the stage's ingest queues THEN it gets their URLs and the table
+        target = aws_target("dev", "us-east-1", "ingest")
+        assert target.source_url.endswith("/stock-images-dev-ingest")
+        assert target.dlq_url.endswith("/stock-images-dev-ingest-dlq")
+        assert target.table == "stock-images-dev-images"
+        # AND a stage without the render queues (or no stack at all) is an error that says so
+        with pytest.raises(NotFound, match="RenderQueue"):
+            aws_target("dev", "us-east-1", "render")
+        with pytest.raises(NotFound, match="stock-images-prod"):
+            aws_target("prod", "us-east-1", "ingest")
