@@ -14,7 +14,7 @@ TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),alice)
 TOKEN_PORT := $(if $(filter command line environment,$(origin PORT)),--port $(PORT))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit token reindex clean-data install package layer bench bench-search bench-render bench-full deploy destroy
+.PHONY: run test lint unit token reindex redrive load clean-data install package layer bench bench-search bench-render bench-full deploy destroy
 
 $(STAMP): requirements.txt requirements-dev.txt layers/imaging/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ token: $(STAMP)
 
 reindex: $(STAMP)
 	$(PY) -m infra.local.reindex --data-dir $(DATA_DIR)
+
+# `make redrive QUEUE=ingest|render [DRY_RUN=1] [LIMIT=n]`: list a dead-letter queue of the local
+# stack and move its messages back to the source queue; with STAGE=dev [REGION=...], the AWS stage.
+redrive: $(STAMP)
+	$(PY) -m infra.redrive --queue $(QUEUE) --data-dir $(DATA_DIR) $(if $(filter 1,$(DRY_RUN)),--dry-run) \
+		$(if $(LIMIT),--limit $(LIMIT)) $(if $(filter command line environment,$(origin STAGE)),--stage $(STAGE)) \
+		$(if $(REGION),--region $(REGION))
 
 clean-data:
 	rm -rf $(DATA_DIR)
@@ -97,3 +104,10 @@ bench-render: $(STAMP)
 # Needs only pyvips and Pillow (the dev install). BENCH_ARGS="--quick" for the small photos alone.
 bench-full: $(STAMP)
 	$(PY) -m bench.full_quality $(BENCH_ARGS)
+
+# Load run (issue 14): its own local stack on free ports, the sample photos plus synthetic search
+# documents, then searches, suggestions and image reads at 8, 32 and 64 concurrent clients for
+# DURATION seconds in all; appends to bench/results/<date>-<host>-load.md; fails on any error.
+DURATION ?= 60
+load: $(STAMP)
+	$(PY) -m bench.load --duration $(DURATION) $(BENCH_ARGS)
