@@ -40,6 +40,9 @@ def error_body(code: str, message: str) -> bytes:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    # socketserver listens with a backlog of 5: with dozens of clients connecting at once the
+    # kernel drops SYNs and each dropped client waits a second to retry (`make load`'s p99).
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A browser closing its connection early is normal: say nothing."""
