@@ -14,7 +14,7 @@ from chalicelib.adapters.cognito import CognitoDirectory, CognitoGroups
 from chalicelib.adapters.dynamodb.repository import DynamoImageRepository
 from chalicelib.adapters.dynamodb.stream import image_from_stream
 from chalicelib.adapters.s3 import S3BlobStore
-from chalicelib.adapters.sqs import SqsRenderQueue
+from chalicelib.adapters.sqs import SqsIngestQueue, SqsRenderQueue
 from chalicelib.services.deps import Deps
 
 if TYPE_CHECKING:
@@ -76,14 +76,13 @@ def build(settings: config.Settings) -> Services:
     from chalicelib.auth.tokens import TokenVerifier
 
     s3 = aws.client("s3", settings.region, settings.endpoint_url)
+    sqs = aws.client("sqs", settings.region, settings.endpoint_url)
     deps = Deps(
         repo=DynamoImageRepository(settings.images_table, settings.region),
         stream_decoder=image_from_stream,
         uploads=S3BlobStore(s3, settings.uploads_bucket),
         renditions=S3BlobStore(s3, settings.renditions_bucket, settings.renditions_base_url),
-        queue=SqsRenderQueue(
-            aws.client("sqs", settings.region, settings.endpoint_url), settings.render_queue_url
-        ),
+        queue=SqsRenderQueue(sqs, settings.render_queue_url),
         processor=functools.partial(_vips, settings.limits.max_pixels, settings.limits.max_side),
         clock=SystemClock(),
         limits=settings.limits,
@@ -101,6 +100,7 @@ def build(settings: config.Settings) -> Services:
         cursor_secret=settings.cursor_secret,
         originals=S3BlobStore(s3, settings.originals_bucket),
         cdn=_cdn(settings),
+        ingest_queue=SqsIngestQueue(sqs, settings.ingest_queue_url, settings.uploads_bucket),
         site_name=settings.site_name,
     )
     verifier = TokenVerifier(settings.jwks_url, settings.issuer, settings.app_client_ids)

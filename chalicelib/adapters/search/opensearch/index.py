@@ -91,6 +91,26 @@ class OpenSearchIndex:
         response = self._read(suggest_body(prefix, limit))
         return [] if response is None else read_suggestions(response, limit)
 
+    def versions(self, ids: Sequence[str]) -> dict[str, int]:
+        """The indexed (external) version of each of `ids` the read alias holds."""
+        unique = sorted(set(ids))
+        if not unique:
+            return {}
+        body = {"query": {"ids": {"values": unique}}, "_source": False, "version": True,
+                "size": len(unique)}
+        response = self._read(body)
+        hits = [] if response is None else response["hits"]["hits"]
+        return {str(hit["_id"]): int(hit["_version"]) for hit in hits}
+
+    def ids_after(self, after: str, limit: int) -> list[str]:
+        """Up to `limit` indexed image ids greater than `after`, in order."""
+        if limit <= 0:
+            return []
+        body = {"query": {"range": {"image_id": {"gt": after}}}, "_source": False,
+                "sort": [{"image_id": "asc"}], "size": limit}
+        response = self._read(body)
+        return [] if response is None else [str(h["_id"]) for h in response["hits"]["hits"]]
+
     def _read(self, body: dict[str, Any], **params: Any) -> dict[str, Any] | None:
         """A _search on the read alias; None before anything was ever indexed."""
         from opensearchpy.exceptions import NotFoundError
