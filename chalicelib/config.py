@@ -88,6 +88,7 @@ _SWEEP_ENV = {
     "sweep_batch": "SWEEP_BATCH",
     "sweep_segments": "SWEEP_SEGMENTS",
     "sweep_budget_seconds": "SWEEP_BUDGET_SECONDS",
+    "sweep_period_seconds": "SWEEP_PERIOD_SECONDS",
 }
 
 

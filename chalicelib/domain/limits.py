@@ -32,3 +32,5 @@ class Limits:
     sweep_batch: int = 200  # items per phase and run
     sweep_segments: int = 16  # parallel-scan segments of the index comparison
     sweep_budget_seconds: int = 240  # one run stops starting new work after this
+    # The schedule's period: which slice a run takes follows from the time (SweepSchedule).
+    sweep_period_seconds: int = 900

@@ -118,7 +118,7 @@ def test_two_sweeps_racing_repair_once(image_repo: ImageRepository) -> None:
     for _ in range(3):
         image_id = image_in(image_repo, Status.PROCESSING)
         seen = current(image_repo, image_id).stage_at
-        won = race([lambda i: image_repo.mark_repaired(i, seen, _at(30))] * 6, image_id)
+        won = race([lambda i, s=seen: image_repo.mark_repaired(i, s, _at(30))] * 6, image_id)
         assert sum(won) == 1 and current(image_repo, image_id).repairs == 1
 
 
