@@ -14,7 +14,7 @@ TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),alice)
 TOKEN_PORT := $(if $(filter command line environment,$(origin PORT)),--port $(PORT))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit token reindex clean-data install package layer bench bench-search bench-render bench-full deploy destroy
+.PHONY: run test lint unit token reindex sweep clean-data install package layer bench bench-search bench-render bench-full deploy destroy
 
 $(STAMP): requirements.txt requirements-dev.txt layers/imaging/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ token: $(STAMP)
 
 reindex: $(STAMP)
 	$(PY) -m infra.local.reindex --data-dir $(DATA_DIR)
+
+# One full sweeper pass now over the running stack (it also runs every LOCAL_SWEEP_SECONDS).
+sweep: $(STAMP)
+	$(PY) -m infra.local.sweep --data-dir $(DATA_DIR)
 
 clean-data:
 	rm -rf $(DATA_DIR)
