@@ -17,6 +17,16 @@ def _live() -> Any:
     return engine().Query.term_query(schema(), "live", 1)
 
 
+def _first_bits(after: str) -> int:
+    """The id_hi every id greater than `after` has at least (a short hex string is the start
+    of an id: "3a" is read as 3a000...)."""
+    if not after:
+        return 0
+    if len(after) <= 32 and all(c in "0123456789abcdef" for c in after):
+        return id_key(after.ljust(32, "0"))[0]
+    return id_key(after)[0]
+
+
 def live_versions(searcher: Any, ids: Sequence[str]) -> dict[str, int]:
     """The version of each of `ids` held as a searchable document (tombstones left out)."""
     q, occur = engine().Query, engine().Occur
@@ -41,7 +51,7 @@ def live_ids_after(searcher: Any, after: str, limit: int) -> list[str]:
     if limit <= 0:
         return []
     tv = engine()
-    hi, _ = id_key(after) if after else (0, 0)
+    hi = _first_bits(after)
     above = tv.Query.range_query(schema(), "id_hi", tv.FieldType.Unsigned, hi, None)
     want = limit + SLACK
     while True:
