@@ -48,6 +48,7 @@ def _vips(max_pixels: int, max_side: int) -> ImageProcessor:
 def _search(
     backend: str, path: str, endpoint: str, service: str, region: str,
     reader_roles: tuple[str, ...] = (),
+    writer_roles: tuple[str, ...] = (),
 ) -> SearchIndex:
     # Imported lazily: only the chosen engine's library is loaded.
     if backend == "embedded":
@@ -59,7 +60,10 @@ def _search(
     if backend == "opensearch":
         from chalicelib.adapters.search.opensearch import OpenSearchIndex, connect
 
-        return OpenSearchIndex(connect(endpoint, region, service), reader_roles=reader_roles)
+        return OpenSearchIndex(
+            connect(endpoint, region, service), reader_roles=reader_roles,
+            writer_roles=writer_roles,
+        )
     raise ValueError(f"SEARCH_BACKEND must be embedded or opensearch, not {backend!r}")
 
 
@@ -96,6 +100,7 @@ def build(settings: config.Settings) -> Services:
             settings.opensearch_service,
             settings.region,
             settings.opensearch_reader_roles,
+            settings.opensearch_writer_roles,
         ),
         cursor_secret=settings.cursor_secret,
         originals=S3BlobStore(s3, settings.originals_bucket),

@@ -48,6 +48,8 @@ class Settings:
     opensearch_service: str = "es"
     # Roles the indexer maps to OpenSearch's read-only role on a managed domain (the API's).
     opensearch_reader_roles: tuple[str, ...] = ()
+    # Roles the indexer maps to an images writer role on a managed domain (the sweeper's).
+    opensearch_writer_roles: tuple[str, ...] = ()
     cursor_secret: bytes = b""
     profile: tuple[RenditionSpec, ...] = field(default_factory=tuple)
     limits: Limits = field(default_factory=Limits)
@@ -161,6 +163,9 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         opensearch_service=env.get("OPENSEARCH_SERVICE", "es"),
         opensearch_reader_roles=tuple(
             r for r in env.get("OPENSEARCH_READER_ROLE_ARNS", "").split(",") if r
+        ),
+        opensearch_writer_roles=tuple(
+            r for r in env.get("OPENSEARCH_WRITER_ROLE_ARNS", "").split(",") if r
         ),
         cursor_secret=_cursor_secret(env, pool_id, prefix),
         profile=parse_profile(json.loads(env.get("RENDITION_PROFILE", DEFAULT_PROFILE))),

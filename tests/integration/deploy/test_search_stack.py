@@ -185,10 +185,12 @@ def test_only_the_indexer_is_told_which_role_to_map_read_only_on_a_domain(
     for name, props in functions(template).items():
         env = choose(props["Environment"]["Variables"], truth)
         value = env.get("OPENSEARCH_READER_ROLE_ARNS", "")
+        writers = env.get("OPENSEARCH_WRITER_ROLE_ARNS", "")
         if name == "Indexer" and mapped:
             assert value == {"Fn::GetAtt": ["ApiHandlerRole", "Arn"]}
+            assert writers == {"Fn::GetAtt": ["SweeperRole", "Arn"]}  # it re-indexes
         else:
-            assert value == "", name
+            assert value == writers == "", name
 
 
 def _evaluate(node: Any, stack_id: str) -> Any:

@@ -27,7 +27,7 @@ from chalicelib.adapters.search.opensearch.query import (
     search_body,
     suggest_body,
 )
-from chalicelib.adapters.search.opensearch.security import grant_read
+from chalicelib.adapters.search.opensearch.security import grant_read, grant_write
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery, Sort
 from chalicelib.logs import child_logger
 
@@ -51,6 +51,7 @@ class OpenSearchIndex:
         refresh: bool | str = False,
         clock: Callable[[], datetime] = _now,
         reader_roles: Sequence[str] = (),
+        writer_roles: Sequence[str] = (),
     ) -> None:
         self.client = client
         self.alias = alias
@@ -61,6 +62,7 @@ class OpenSearchIndex:
         self.refresh = refresh
         self.clock = clock
         self.reader_roles = tuple(reader_roles)
+        self.writer_roles = tuple(writer_roles)
         self._ready = False
 
     def apply(self, changes: Sequence[Change]) -> None:
@@ -187,4 +189,5 @@ class OpenSearchIndex:
                 if error.error != "resource_already_exists_exception":
                     raise
         grant_read(self.client, self.reader_roles)
+        grant_write(self.client, self.writer_roles)
         self._ready = True
