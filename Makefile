@@ -14,7 +14,7 @@ TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),alice)
 TOKEN_PORT := $(if $(filter command line environment,$(origin PORT)),--port $(PORT))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit token reindex redrive load clean-data install package layer bench bench-search bench-render bench-full deploy destroy
+.PHONY: run test lint unit token reindex sweep redrive load soak clean-data install package layer bench bench-search bench-render bench-full deploy destroy
 
 $(STAMP): requirements.txt requirements-dev.txt layers/imaging/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ redrive: $(STAMP)
 	$(PY) -m infra.redrive --queue $(QUEUE) --data-dir $(DATA_DIR) $(if $(filter 1,$(DRY_RUN)),--dry-run) \
 		$(if $(LIMIT),--limit $(LIMIT)) $(if $(filter command line environment,$(origin STAGE)),--stage $(STAGE)) \
 		$(if $(REGION),--region $(REGION))
+
+# One full sweeper pass now over the running stack (it also runs every LOCAL_SWEEP_SECONDS).
+sweep: $(STAMP)
+	$(PY) -m infra.local.sweep --data-dir $(DATA_DIR)
 
 clean-data:
 	rm -rf $(DATA_DIR)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Chalice
-from chalice.app import DynamoDBEvent, SQSEvent
+from chalice import Chalice, Rate
+from chalice.app import CloudWatchEvent, DynamoDBEvent, SQSEvent
 
 from chalicelib import bootstrap, config
 from chalicelib.entrypoints.http import api, errors
@@ -44,6 +44,15 @@ def indexer(event: DynamoDBEvent) -> dict[str, Any]:
     from chalicelib.entrypoints.events import indexer as indexer_body
 
     return indexer_body.handle(event.to_dict(), bootstrap.services())
+
+
+# template.yaml's Sweeper sets the deployed schedule (the SweepSchedule parameter).
+@app.schedule(Rate(15, unit=Rate.MINUTES))
+def sweeper(event: CloudWatchEvent) -> dict[str, Any]:
+    """Repair what faults left behind: stuck images, stale grants, orphans, index drift."""
+    from chalicelib.entrypoints.events import sweeper as sweeper_body
+
+    return sweeper_body.handle(event.to_dict(), bootstrap.services())
 
 
 @app.lambda_function(name="post_confirmation")

@@ -68,6 +68,7 @@ _TEMPLATE_ENV = {
     "INGEST_QUEUE": f"{PREFIX}-ingest",
     "RENDER_QUEUE": f"{PREFIX}-render",
     "RENDER_QUEUE_URL": f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{PREFIX}-render",
+    "INGEST_QUEUE_URL": f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{PREFIX}-ingest",
     "COGNITO_USER_POOL_ID": f"{REGION}_BenchPool1",
     "COGNITO_APP_CLIENT_IDS": "benchappclient",
     "RENDITIONS_BASE_URL": "https://d111111abcdef8.cloudfront.net/renditions",

@@ -14,7 +14,7 @@ from chalicelib.adapters.cognito import CognitoDirectory, CognitoGroups
 from chalicelib.adapters.dynamodb.repository import DynamoImageRepository
 from chalicelib.adapters.dynamodb.stream import image_from_stream
 from chalicelib.adapters.s3 import S3BlobStore
-from chalicelib.adapters.sqs import SqsRenderQueue
+from chalicelib.adapters.sqs import SqsIngestQueue, SqsRenderQueue
 from chalicelib.services.deps import Deps
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ def _vips(max_pixels: int, max_side: int) -> ImageProcessor:
 def _search(
     backend: str, path: str, endpoint: str, service: str, region: str,
     reader_roles: tuple[str, ...] = (),
+    writer_roles: tuple[str, ...] = (),
 ) -> SearchIndex:
     # Imported lazily: only the chosen engine's library is loaded.
     if backend == "embedded":
@@ -59,7 +60,10 @@ def _search(
     if backend == "opensearch":
         from chalicelib.adapters.search.opensearch import OpenSearchIndex, connect
 
-        return OpenSearchIndex(connect(endpoint, region, service), reader_roles=reader_roles)
+        return OpenSearchIndex(
+            connect(endpoint, region, service), reader_roles=reader_roles,
+            writer_roles=writer_roles,
+        )
     raise ValueError(f"SEARCH_BACKEND must be embedded or opensearch, not {backend!r}")
 
 
@@ -76,14 +80,13 @@ def build(settings: config.Settings) -> Services:
     from chalicelib.auth.tokens import TokenVerifier
 
     s3 = aws.client("s3", settings.region, settings.endpoint_url)
+    sqs = aws.client("sqs", settings.region, settings.endpoint_url)
     deps = Deps(
         repo=DynamoImageRepository(settings.images_table, settings.region),
         stream_decoder=image_from_stream,
         uploads=S3BlobStore(s3, settings.uploads_bucket),
         renditions=S3BlobStore(s3, settings.renditions_bucket, settings.renditions_base_url),
-        queue=SqsRenderQueue(
-            aws.client("sqs", settings.region, settings.endpoint_url), settings.render_queue_url
-        ),
+        queue=SqsRenderQueue(sqs, settings.render_queue_url),
         processor=functools.partial(_vips, settings.limits.max_pixels, settings.limits.max_side),
         clock=SystemClock(),
         limits=settings.limits,
@@ -97,10 +100,12 @@ def build(settings: config.Settings) -> Services:
             settings.opensearch_service,
             settings.region,
             settings.opensearch_reader_roles,
+            settings.opensearch_writer_roles,
         ),
         cursor_secret=settings.cursor_secret,
         originals=S3BlobStore(s3, settings.originals_bucket),
         cdn=_cdn(settings),
+        ingest_queue=SqsIngestQueue(sqs, settings.ingest_queue_url, settings.uploads_bucket),
         site_name=settings.site_name,
     )
     verifier = TokenVerifier(settings.jwks_url, settings.issuer, settings.app_client_ids)

@@ -37,6 +37,8 @@ class Settings:
     originals_bucket: str = ""
     # The CloudFront distribution whose /renditions/<id>/* a delete invalidates ("" locally).
     cdn_distribution_id: str = ""
+    # Where the sweeper re-sends an upload's notification (S3 itself sends to this queue).
+    ingest_queue_url: str = ""
     # How downloads credit the photo: "Photo by <contributor> on <site_name>".
     site_name: str = "Stock Images"
     endpoint_url: str | None = None
@@ -46,6 +48,8 @@ class Settings:
     opensearch_service: str = "es"
     # Roles the indexer maps to OpenSearch's read-only role on a managed domain (the API's).
     opensearch_reader_roles: tuple[str, ...] = ()
+    # Roles the indexer maps to an images writer role on a managed domain (the sweeper's).
+    opensearch_writer_roles: tuple[str, ...] = ()
     cursor_secret: bytes = b""
     profile: tuple[RenditionSpec, ...] = field(default_factory=tuple)
     limits: Limits = field(default_factory=Limits)
@@ -74,7 +78,25 @@ def _limits(env: Mapping[str, str]) -> Limits:
         max_receives=_int(env, "MAX_RECEIVES", base.max_receives),
         download_url_seconds=_int(env, "DOWNLOAD_URL_SECONDS", base.download_url_seconds),
         tombstone_days=_int(env, "TOMBSTONE_DAYS", base.tombstone_days),
+        **_sweep_limits(env, base),
     )
+
+
+_SWEEP_ENV = {
+    "sweep_processing_minutes": "SWEEP_PROCESSING_MINUTES",
+    "sweep_max_repairs": "SWEEP_MAX_REPAIRS",
+    "sweep_pending_grace_minutes": "SWEEP_PENDING_GRACE_MINUTES",
+    "sweep_orphan_grace_minutes": "SWEEP_ORPHAN_GRACE_MINUTES",
+    "sweep_batch": "SWEEP_BATCH",
+    "sweep_segments": "SWEEP_SEGMENTS",
+    "sweep_budget_seconds": "SWEEP_BUDGET_SECONDS",
+    "sweep_period_seconds": "SWEEP_PERIOD_SECONDS",
+}
+
+
+def _sweep_limits(env: Mapping[str, str], base: Limits) -> dict[str, int]:
+    """The sweeper's limits (services/sweeping), each from its SWEEP_* variable."""
+    return {field: _int(env, name, getattr(base, field)) for field, name in _SWEEP_ENV.items()}
 
 
 def _cursor_secret(env: Mapping[str, str], pool_id: str, prefix: str) -> bytes:
@@ -132,6 +154,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         renditions_base_url=env.get("RENDITIONS_BASE_URL", "").rstrip("/"),
         originals_bucket=env.get("ORIGINALS_BUCKET", f"{prefix}-originals"),
         cdn_distribution_id=env.get("CDN_DISTRIBUTION_ID", ""),
+        ingest_queue_url=env.get("INGEST_QUEUE_URL", ""),
         site_name=env.get("SITE_NAME", "Stock Images"),
         endpoint_url=endpoint,
         search_backend=env.get("SEARCH_BACKEND", "embedded"),
@@ -140,6 +163,9 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         opensearch_service=env.get("OPENSEARCH_SERVICE", "es"),
         opensearch_reader_roles=tuple(
             r for r in env.get("OPENSEARCH_READER_ROLE_ARNS", "").split(",") if r
+        ),
+        opensearch_writer_roles=tuple(
+            r for r in env.get("OPENSEARCH_WRITER_ROLE_ARNS", "").split(",") if r
         ),
         cursor_secret=_cursor_secret(env, pool_id, prefix),
         profile=parse_profile(json.loads(env.get("RENDITION_PROFILE", DEFAULT_PROFILE))),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from chalicelib.domain.model import Facts, Image, Original, Rendition
+from chalicelib.domain.model import Facts, Image, Original, Rendition, Status
 from chalicelib.domain.renditions import RenditionSpec
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery
 
@@ -18,6 +18,18 @@ class ObjectInfo:
 
     size: int
     content_type: str
+    # Which bytes answered (left out of equality: two HEADs of the same bytes are equal).
+    etag: str = field(default="", compare=False)
+    version_id: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One object of a listing: its key, when it was last written, and its ETag."""
+
+    key: str
+    last_modified: datetime
+    etag: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,6 +86,22 @@ class Page:
     """One page of a listing and the cursor for the next one."""
 
     items: list[Image]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class OpenRef:
+    """An open image as the `by_stage` index lists it: its id and when work last progressed."""
+
+    image_id: str
+    stage_at: str
+
+
+@dataclass(frozen=True)
+class OpenPage:
+    """One page of open images, oldest progress first, and the cursor for the next one."""
+
+    items: list[OpenRef]
     next_cursor: str | None
 
 
@@ -136,6 +164,28 @@ class ImageRepository(Protocol):
     def all_ready(self) -> Iterator[Image]:
         """Every ready image (reindexing reads the source of truth)."""
 
+    def open_since(
+        self, stage: Status, before: str, limit: int, cursor: str | None = None
+    ) -> OpenPage:
+        """Images open in `stage` (pending or processing) whose work last progressed before
+        `before`, oldest first; read from a sparse index, never a table scan."""
+
+    def mark_repaired(self, image_id: str, seen_stage_at: str, now: str) -> bool:
+        """Count one more repair and restart the image's clock, only if it is still open and
+        has not progressed since `seen_stage_at`: of two sweeps, one wins."""
+
+    def expire_pending(self, image_id: str) -> bool:
+        """Remove the record only while it is still pending; True if it was removed."""
+
+    def backfill_stage(self, image_id: str, status: Status, at: str) -> bool:
+        """Put an open image written before `stage` existed on the index (status unchanged,
+        no stage yet); True if it was written."""
+
+    def scan_segment(
+        self, segment: int, total: int, limit: int, cursor: str | None = None
+    ) -> Page:
+        """Up to `limit` images of parallel-scan segment `segment` of `total`, in no order."""
+
 
 class StreamDecoder(Protocol):
     """The images table's change stream, read back as Images (what the indexer consumes)."""
@@ -180,6 +230,10 @@ class BlobStore(Protocol):
     def presign_get(self, key: str, filename: str, expires: int, version_id: str = "") -> str:
         """A short-lived link that downloads the object as an attachment named `filename`."""
 
+    def listing(self, prefix: str, start_after: str = "", limit: int = 1000) -> list[Listed]:
+        """Up to `limit` current objects whose key starts with `prefix`, in key order, after
+        `start_after`."""
+
 
 class Cdn(Protocol):
     """The content delivery network in front of the public renditions."""
@@ -195,6 +249,13 @@ class UploadedObject:
     key: str
     etag: str = ""
     version_id: str = ""
+
+
+class IngestQueue(Protocol):
+    """The queue storage notifies of new uploads."""
+
+    def renotify(self, upload: UploadedObject) -> None:
+        """Send the notification storage sent (or should have) for this upload again."""
 
 
 class RenderQueue(Protocol):
@@ -269,3 +330,9 @@ class SearchIndex(Protocol):
 
     def rebuild(self, docs: Iterable[SearchDoc]) -> int:
         """Replace the whole index with `docs` without a moment of empty results."""
+
+    def versions(self, ids: Sequence[str]) -> dict[str, int]:
+        """The indexed version of each of `ids` the index holds (absent ones are left out)."""
+
+    def ids_after(self, after: str, limit: int) -> list[str]:
+        """Up to `limit` indexed image ids greater than `after`, in order."""

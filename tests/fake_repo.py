@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import hashlib
 import json
 import threading
 from collections.abc import Iterator, Sequence
@@ -13,6 +14,7 @@ from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.model import (
     DOWNLOADABLE,
     EDITABLE,
+    OPEN,
     RECORDING,
     Facts,
     Image,
@@ -21,7 +23,7 @@ from chalicelib.domain.model import (
     Status,
     sources_of,
 )
-from chalicelib.ports import Page
+from chalicelib.ports import OpenPage, OpenRef, Page
 
 
 class FakeRepo:
@@ -41,6 +43,8 @@ class FakeRepo:
                 raise KeyError(f"image {image.image_id} exists already")
             # The table writes created_at as updated_at when the image has none yet.
             stored = replace(image, updated_at=image.updated_at or image.created_at)
+            if image.status in OPEN:  # the table writes it onto `by_stage`
+                stored.stage_at = image.stage_at or image.created_at
             self.items[image.image_id] = copy.deepcopy(stored)
 
     def get(self, image_id: str) -> Image | None:
@@ -77,7 +81,9 @@ class FakeRepo:
             if pin and held is not None and held.upload_pin not in ("", pin):
                 return None
         claim = {"upload_pin": pin} if pin else {}
-        return self._change(image_id, allowed, status=Status.PROCESSING, updated_at=now, **claim)
+        return self._change(
+            image_id, allowed, status=Status.PROCESSING, updated_at=now, stage_at=now, **claim
+        )
 
     def record_facts(
         self, image_id: str, facts: Facts, expected: Sequence[str], now: str,
@@ -86,7 +92,8 @@ class FakeRepo:
         """Store what ingest learned (and where it keeps the original); False unless the
         image is processing."""
         changes = {"facts": facts, "expected": tuple(expected), "original": original}
-        return self._change(image_id, RECORDING, updated_at=now, **changes) is not None
+        changed = self._change(image_id, RECORDING, updated_at=now, stage_at=now, **changes)
+        return changed is not None
 
     def count_download(self, image_id: str) -> int | None:
         """One more download of a ready image, atomically; the new count, None unless ready."""
@@ -105,7 +112,7 @@ class FakeRepo:
         self.expiries[image_id] = expires_at
         return self._change(
             image_id, sources_of(Status.DELETED), status=Status.DELETED, reason=reason,
-            deleted_by=deleted_by, updated_at=now, renditions={}, expected=(),
+            deleted_by=deleted_by, updated_at=now, renditions={}, expected=(), stage_at="",
         )
 
     def add_renditions(
@@ -118,7 +125,7 @@ class FakeRepo:
                 return None
             image.renditions.update({each.name: each for each in renditions})
             # Like the table's write, this one leaves the version as it is.
-            image.updated_at = now
+            image.updated_at = image.stage_at = now
             self.rendition_writes += 1
             return copy.deepcopy(image)
 
@@ -146,8 +153,73 @@ class FakeRepo:
         return iter(ready)
 
     def _transition(self, image_id: str, to: Status, reason: str | None, now: str) -> bool:
-        changed = self._change(image_id, sources_of(to), status=to, reason=reason, updated_at=now)
+        changed = self._change(
+            image_id, sources_of(to), status=to, reason=reason, updated_at=now, stage_at=""
+        )
         return changed is not None
+
+    # --- what the sweeper asks ------------------------------------------------------------
+
+    def open_since(
+        self, stage: Status, before: str, limit: int, cursor: str | None = None
+    ) -> OpenPage:
+        """Images open in `stage` whose work last progressed before `before`, oldest first."""
+        if stage not in OPEN:
+            raise ValueError(f"{stage} is not an open stage")
+        with self._lock:
+            listed = sorted(
+                (i.stage_at, i.image_id) for i in self.items.values()
+                if i.status is stage and i.stage_at and i.stage_at < before
+            )
+        after = tuple(json.loads(base64.urlsafe_b64decode(cursor))) if cursor else None
+        rest = [entry for entry in listed if after is None or entry > after]
+        chunk = rest[:limit]
+        next_cursor = None
+        if len(rest) > limit:
+            next_cursor = base64.urlsafe_b64encode(json.dumps(chunk[-1]).encode()).decode()
+        return OpenPage([OpenRef(i, at) for at, i in chunk], next_cursor)
+
+    def mark_repaired(self, image_id: str, seen_stage_at: str, now: str) -> bool:
+        """repairs + 1 and stage_at = now, only while open and unchanged since seen."""
+        with self._lock:
+            image = self.items.get(image_id)
+            if image is None or image.status not in OPEN or image.stage_at != seen_stage_at:
+                return False
+            image.repairs += 1
+            image.stage_at = now
+            return True
+
+    def expire_pending(self, image_id: str) -> bool:
+        """Remove the record only while it is still pending."""
+        with self._lock:
+            image = self.items.get(image_id)
+            if image is None or image.status is not Status.PENDING:
+                return False
+            del self.items[image_id]
+            return True
+
+    def backfill_stage(self, image_id: str, status: Status, at: str) -> bool:
+        """Give an open image written before `stage` existed its place on `by_stage`."""
+        with self._lock:
+            image = self.items.get(image_id)
+            if status not in OPEN or not at or image is None or image.status is not status:
+                return False
+            if image.stage_at:
+                return False
+            image.stage_at = at
+            return True
+
+    def scan_segment(
+        self, segment: int, total: int, limit: int, cursor: str | None = None
+    ) -> Page:
+        """Up to `limit` images of segment `segment` of `total` (a stable hash of the id)."""
+        with self._lock:
+            mine = sorted(i for i in self.items if _segment_of(i, total) == segment)
+        rest = [i for i in mine if cursor is None or i > cursor]
+        chunk = rest[:limit]
+        with self._lock:
+            images = [copy.deepcopy(self.items[i]) for i in chunk if i in self.items]
+        return Page(images, chunk[-1] if len(rest) > limit else None)
 
     def _change(
         self, image_id: str, allowed: Sequence[Status], **changes: object
@@ -159,6 +231,11 @@ class FakeRepo:
             changed = replace(image, version=image.version + 1, **changes)  # type: ignore[arg-type]
             self.items[image_id] = changed
             return copy.deepcopy(changed)
+
+
+def _segment_of(image_id: str, total: int) -> int:
+    """Which parallel-scan segment holds the id (DynamoDB hashes keys; any stable split does)."""
+    return int(hashlib.md5(image_id.encode()).hexdigest(), 16) % total
 
 
 def _position(image: Image) -> tuple[str, str]:

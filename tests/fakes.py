@@ -12,7 +12,16 @@ from chalicelib.domain.limits import Limits
 from chalicelib.domain.model import Rendition
 from chalicelib.domain.renditions import RenditionSpec
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery
-from chalicelib.ports import Encoded, Master, ObjectInfo, Pin, PostForm, RenderTask
+from chalicelib.ports import (
+    Encoded,
+    Listed,
+    Master,
+    ObjectInfo,
+    Pin,
+    PostForm,
+    RenderTask,
+    UploadedObject,
+)
 from chalicelib.services.deps import Deps
 from tests.fake_repo import FakeRepo
 
@@ -38,6 +47,10 @@ class FakeStore:
         self.reads: list[tuple[str, int, int | None]] = []
         self.deleted: list[str] = []
         self._next_version = 0
+        # When each current object was written: `written_at` at the time of its put (tests
+        # move it, or age an object by changing `modified`).
+        self.written_at = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+        self.modified: dict[str, datetime] = {}
 
     def presign_post(self, key: str, content_type: str, max_bytes: int, expires: int) -> PostForm:
         fields = {"key": key, "Content-Type": content_type, "max": str(max_bytes),
@@ -48,7 +61,9 @@ class FakeStore:
         kept = self.versions.get(key, [])
         if pin is None or not (pin.version_id or pin.etag):
             current = self.objects.get(key)
-            return _Version("", "", *current) if current else None
+            if current is None:
+                return None
+            return kept[-1] if kept else _Version("", "", *current)
         if pin.version_id:
             kept = [v for v in kept if v.version_id == pin.version_id]
         elif kept and key in self.objects:
@@ -57,7 +72,9 @@ class FakeStore:
 
     def head(self, key: str, pin: Pin | None = None) -> ObjectInfo | None:
         found = self._pinned(key, pin)
-        return ObjectInfo(len(found.data), found.content_type) if found else None
+        if found is None:
+            return None
+        return ObjectInfo(len(found.data), found.content_type, found.etag, found.version_id)
 
     def read(
         self, key: str, start: int = 0, end: int | None = None, pin: Pin | None = None
@@ -79,6 +96,7 @@ class FakeStore:
         kept = self.versions.get(key, []) if self.versioned else []
         self.versions[key] = [*kept, entry]
         self.objects[key] = (data, content_type)
+        self.modified[key] = self.written_at
         return version_id
 
     def find_version(self, key: str, etag: str) -> str:
@@ -113,6 +131,15 @@ class FakeStore:
     def url(self, key: str) -> str:
         return f"{self.base_url}/{key}"
 
+    def listing(self, prefix: str, start_after: str = "", limit: int = 1000) -> list[Listed]:
+        keys = sorted(k for k in self.objects if k.startswith(prefix) and k > start_after)
+        return [Listed(k, self.modified.get(k, self.written_at), self._etag(k))
+                for k in keys[:limit]]
+
+    def _etag(self, key: str) -> str:
+        kept = self.versions.get(key)
+        return kept[-1].etag if kept else ""
+
     def presign_get(self, key: str, filename: str, expires: int, version_id: str = "") -> str:
         version = f"&versionId={version_id}" if version_id else ""
         return f"https://signed.test/{key}?download={filename}&expires={expires}{version}"
@@ -126,6 +153,16 @@ class FakeQueue:
 
     def publish(self, tasks: Sequence[RenderTask]) -> None:
         self.sent.extend(tasks)
+
+
+@dataclass
+class FakeIngestQueue:
+    """Remembers which uploads were notified again."""
+
+    sent: list[UploadedObject] = field(default_factory=list)
+
+    def renotify(self, upload: UploadedObject) -> None:
+        self.sent.append(upload)
 
 
 class FakeProcessor:
@@ -205,16 +242,16 @@ class FakeSearchIndex:
 
     def __init__(self) -> None:
         self.docs: dict[str, SearchDoc] = {}
-        self.versions: dict[str, int] = {}
+        self.held: dict[str, int] = {}  # the version of each id's latest change, delete or not
         self.queries: list[SearchQuery] = []
         self.applied: list[Change] = []
 
     def apply(self, changes: Sequence[Change]) -> None:
         for change in changes:
             self.applied.append(change)
-            if change.version <= self.versions.get(change.image_id, 0):
+            if change.version <= self.held.get(change.image_id, 0):
                 continue
-            self.versions[change.image_id] = change.version
+            self.held[change.image_id] = change.version
             if change.doc is None:
                 self.docs.pop(change.image_id, None)
             else:
@@ -240,9 +277,15 @@ class FakeSearchIndex:
         tags = sorted({t for d in self.docs.values() for t in d.tags if t.startswith(prefix)})
         return tags[:limit]
 
+    def versions(self, ids: Sequence[str]) -> dict[str, int]:
+        return {i: self.held[i] for i in ids if i in self.docs}
+
+    def ids_after(self, after: str, limit: int) -> list[str]:
+        return sorted(i for i in self.docs if i > after)[:limit]
+
     def rebuild(self, docs) -> int:  # type: ignore[no-untyped-def]
         self.docs = {d.image_id: d for d in docs}
-        self.versions = {i: d.version for i, d in self.docs.items()}
+        self.held = {i: d.version for i, d in self.docs.items()}
         return len(self.docs)
 
 
@@ -279,6 +322,7 @@ def make_deps(processor: FakeProcessor | None = None, limits: Limits | None = No
         cursor_secret=b"test-secret",
         originals=FakeStore("https://never-public.test", versioned=True),
         cdn=FakeCdn(),
+        ingest_queue=FakeIngestQueue(),
     )
 
 

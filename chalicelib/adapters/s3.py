@@ -7,7 +7,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.ports import ObjectInfo, Pin, PostForm
+from chalicelib.ports import Listed, ObjectInfo, Pin, PostForm
 
 MISSING = ("404", "NoSuchKey", "NotFound", "NoSuchVersion")
 # A pinned read whose ETag no longer matches: those bytes are not there any more.
@@ -71,7 +71,10 @@ class S3BlobStore:
             if _code(error) in MISSING or _code(error) in CHANGED:
                 return None
             raise
-        return ObjectInfo(int(meta["ContentLength"]), meta.get("ContentType", ""))
+        return ObjectInfo(
+            int(meta["ContentLength"]), meta.get("ContentType", ""),
+            str(meta.get("ETag", "")).strip('"'), _real_version(meta.get("VersionId")),
+        )
 
     def read(
         self, key: str, start: int = 0, end: int | None = None, pin: Pin | None = None
@@ -125,6 +128,21 @@ class S3BlobStore:
         }
         url: str = self.s3.generate_presigned_url("get_object", Params=params, ExpiresIn=expires)
         return url
+
+    def listing(self, prefix: str, start_after: str = "", limit: int = 1000) -> list[Listed]:
+        """Up to `limit` current objects under `prefix`, in key order, after `start_after`."""
+        found: list[Listed] = []
+        extra = {"StartAfter": start_after} if start_after else {}
+        while len(found) < limit:
+            page = self.s3.list_objects_v2(
+                Bucket=self.bucket, Prefix=prefix, MaxKeys=min(1000, limit - len(found)), **extra
+            )
+            found += [Listed(o["Key"], o["LastModified"], str(o.get("ETag", "")).strip('"'))
+                      for o in page.get("Contents", [])]
+            if not page.get("IsTruncated") or not found:
+                break
+            extra = {"StartAfter": found[-1].key}
+        return found[:limit]
 
     def _versions(self, key: str, markers: bool = False) -> list[dict[str, Any]]:
         """Every version of exactly `key`, newest first (one listing page holds plenty)."""

@@ -47,6 +47,9 @@ EDITABLE: tuple[Status, ...] = tuple(s for s in Status if s is not Status.DELETE
 DOWNLOADABLE: tuple[Status, ...] = (Status.READY,)
 # Facts and renditions describe work in progress: once the image has ended, a late one is stale.
 RECORDING: tuple[Status, ...] = (Status.PROCESSING,)
+# Work still owed: an image in one of these is on the table's `by_stage` index (its `stage`),
+# which is how the sweeper finds the ones whose work stopped without a table scan.
+OPEN: tuple[Status, ...] = tuple(s for s in Status if not s.terminal)
 
 
 def sources_of(target: Status) -> tuple[Status, ...]:

@@ -23,3 +23,14 @@ class Limits:
     max_description_chars: int = 2_000
     max_tags: int = 30
     max_tag_chars: int = 50
+    # The sweeper (services/sweeping): when open work counts as stopped, how often it is
+    # re-sent, and how much one run may do.
+    sweep_processing_minutes: int = 15
+    sweep_max_repairs: int = 3
+    sweep_pending_grace_minutes: int = 60  # past the upload grant's expiry
+    sweep_orphan_grace_minutes: int = 60
+    sweep_batch: int = 200  # items per phase and run
+    sweep_segments: int = 16  # parallel-scan segments of the index comparison
+    sweep_budget_seconds: int = 240  # one run stops starting new work after this
+    # The schedule's period: which slice a run takes follows from the time (SweepSchedule).
+    sweep_period_seconds: int = 900

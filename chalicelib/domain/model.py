@@ -9,6 +9,7 @@ from typing import Any
 
 from chalicelib.domain.lifecycle import DOWNLOADABLE as DOWNLOADABLE
 from chalicelib.domain.lifecycle import EDITABLE as EDITABLE
+from chalicelib.domain.lifecycle import OPEN as OPEN
 from chalicelib.domain.lifecycle import RECORDING as RECORDING
 from chalicelib.domain.lifecycle import Status as Status
 from chalicelib.domain.lifecycle import sources_of as sources_of
@@ -124,6 +125,10 @@ class Image:
     original: Original | None = None
     downloads: int = 0
     deleted_by: str = ""
+    # While open (pending, processing): when work last progressed (the `by_stage` index's
+    # sort key), and how often the sweeper has re-sent its work. Both "" / 0 once it ended.
+    stage_at: str = ""
+    repairs: int = 0
 
     @property
     def upload_key(self) -> str:

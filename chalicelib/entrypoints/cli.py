@@ -1,8 +1,9 @@
-"""Operator commands: `python -m chalicelib.entrypoints.cli reindex`."""
+"""Operator commands: `python -m chalicelib.entrypoints.cli reindex | sweep [--full] [--json]`."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -34,15 +35,37 @@ def reindex(quiet: bool = False) -> int:
     return count
 
 
+def sweep(full: bool = False, as_json: bool = False, stream: TextIO = sys.stdout) -> int:
+    """One sweep (every slice and segment when `full`), its report printed; returns the
+    number of repairs it made."""
+    from chalicelib.entrypoints.events import sweeper
+
+    report = sweeper.run(bootstrap.services(), full)
+    if as_json:
+        print(json.dumps(report.as_json()), file=stream)
+    else:
+        scope = "full pass" if report.full else f"slice {report.segment}"
+        late = " (stopped: out of time)" if report.out_of_time else ""
+        print(f"sweep ({scope}): {report.repairs} repairs{late}", file=stream)
+        for action, count in sorted(report.counts.items()):
+            print(f"  {action:<28} {count:>8,}", file=stream)
+    return report.repairs
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(prog="python -m chalicelib.entrypoints.cli")
     commands = parser.add_subparsers(dest="command", required=True)
     rebuild = commands.add_parser("reindex", help="rebuild the search index from the table")
     rebuild.add_argument("--quiet", action="store_true")
+    repair = commands.add_parser("sweep", help="repair stuck images, orphans and index drift")
+    repair.add_argument("--full", action="store_true", help="every slice and segment")
+    repair.add_argument("--json", action="store_true", help="the report as one JSON line")
     args = parser.parse_args(argv)
     if args.command == "reindex":
         reindex(args.quiet)
+    elif args.command == "sweep":
+        sweep(args.full, args.json)
     return 0
 
 

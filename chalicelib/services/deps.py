@@ -13,6 +13,7 @@ from chalicelib.ports import (
     Clock,
     ImageProcessor,
     ImageRepository,
+    IngestQueue,
     RenderQueue,
     SearchIndex,
     StreamDecoder,
@@ -37,6 +38,7 @@ class Deps:
     cursor_secret: bytes
     originals: BlobStore  # private: accepted originals and the full-size downloads
     cdn: Cdn
+    ingest_queue: IngestQueue  # where the sweeper re-sends an upload's notification
     site_name: str = "Stock Images"
 
     def now(self) -> str:

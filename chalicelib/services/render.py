@@ -4,11 +4,11 @@ renditions it cuts itself the same way, through services.publishing)."""
 from __future__ import annotations
 
 from chalicelib.domain.errors import ProcessingTimeout, Rejected
-from chalicelib.domain.model import Image, Status
+from chalicelib.domain.model import Facts, Image, Status
 from chalicelib.domain.outcomes import Outcome, Result, failed
-from chalicelib.domain.renditions import FULL, RenditionSpec
+from chalicelib.domain.renditions import FULL, RenditionSpec, Size, master_width
 from chalicelib.logs import child_logger
-from chalicelib.ports import Encoded, Pin, RenderTask
+from chalicelib.ports import Encoded, ImageProcessor, Pin, RenderTask
 from chalicelib.services.deps import Deps
 from chalicelib.services.publishing import fail, finish_if_complete, publish
 
@@ -48,11 +48,32 @@ def _encode(deps: Deps, image: Image, spec: RenditionSpec) -> Encoded:
     budget = deps.limits.processing_budget_seconds
     engine = deps.processor()
     if spec is not FULL:
+        return _cut(deps, image, spec, engine, budget)
+    data, facts = _original(deps, image)
+    return engine.render_full(data, facts.format, spec.quality, budget)
+
+
+def _cut(
+    deps: Deps, image: Image, spec: RenditionSpec, engine: ImageProcessor, budget: float
+) -> Encoded:
+    """From the stored master; when there is none (ingest cut every public size itself and
+    died before recording them, so the sweeper re-sent them here), from the original."""
+    try:
         master = deps.uploads.read(image.master_key)
-        return engine.render(master, spec.width, spec.format, spec.quality, budget)
+    except Exception:
+        if deps.uploads.head(image.master_key) is not None:
+            raise  # the master is there: a real read failure, to be retried
+        data, facts = _original(deps, image)
+        width = master_width(deps.profile, Size(facts.width, facts.height))
+        made = engine.make_master(data, facts.format, width, budget, store=False)
+        return engine.render_many(made, [spec], budget)[0]
+    return engine.render(master, spec.width, spec.format, spec.quality, budget)
+
+
+def _original(deps: Deps, image: Image) -> tuple[bytes, Facts]:
+    """The kept original's exact bytes, and the facts ingest recorded with it."""
     original, facts = image.original, image.facts
     if original is None or facts is None:
         # Ingest records both in the write that names `full` as expected: not for this image.
         raise Rejected("no_original", "the image has no kept original to cut from")
-    data = deps.originals.read(original.key, pin=Pin(original.version_id))
-    return engine.render_full(data, facts.format, spec.quality, budget)
+    return deps.originals.read(original.key, pin=Pin(original.version_id)), facts

@@ -9,6 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from infra.local import schedule
 from infra.local.clients import CREDENTIALS, REGION
 from infra.local.files import read_json, write_json
 from infra.local.template import Created, Resolver, Template
@@ -55,6 +56,8 @@ def function_env(
     env["CDN_DISTRIBUTION_ID"] = ""
     # No CloudWatch locally: embedded-format metric lines would only clutter the stack's log.
     env["POWERTOOLS_METRICS_DISABLED"] = "true"
+    # The sweeper's slices follow its schedule's period: locally LOCAL_SWEEP_SECONDS.
+    env["SWEEP_PERIOD_SECONDS"] = str(max(1, round(schedule.period_seconds())))
     # The template says opensearch (AWS); locally the embedded engine in the data folder.
     env.update(search_env(data_dir))
     return env

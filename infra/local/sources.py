@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalice import Chalice
-from chalice.app import DynamoDBEventConfig, SQSEventConfig
+from chalice.app import DynamoDBEventConfig, ScheduledEventConfig, SQSEventConfig
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,15 @@ class StreamSource:
     batching_window_seconds: int
 
 
-Source = QueueSource | StreamSource
+@dataclass(frozen=True)
+class ScheduleSource:
+    """An `@app.schedule` function and its expression (`rate(15 minutes)`, `cron(...)`)."""
+
+    function: str
+    expression: str
+
+
+Source = QueueSource | StreamSource | ScheduleSource
 
 
 def load_app(spec: str) -> Chalice:
@@ -78,14 +86,23 @@ def _stream_source(config: DynamoDBEventConfig) -> StreamSource:
     )
 
 
+def _schedule_source(config: ScheduledEventConfig) -> ScheduleSource:
+    expression = config.schedule_expression
+    text = expression if isinstance(expression, str) else expression.to_string()
+    return ScheduleSource(function=config.name, expression=text)
+
+
 def discover(app: Chalice) -> list[Source]:
-    """Every SQS and DynamoDB-stream function of `app`; other kinds are logged and left out."""
+    """Every SQS, DynamoDB-stream and scheduled function of `app`; other kinds are logged
+    and left out."""
     found: list[Source] = []
     for config in app.event_sources:
         if isinstance(config, SQSEventConfig):
             found.append(_queue_source(config))
         elif isinstance(config, DynamoDBEventConfig):
             found.append(_stream_source(config))
+        elif isinstance(config, ScheduledEventConfig):
+            found.append(_schedule_source(config))
         else:
             log.warning("%s (%s) is not run locally", config.name, type(config).__name__)
     return found

@@ -19,6 +19,7 @@ from infra.local.front import Front, LocalRoute
 from infra.local.hygiene import IteratorJanitor, forget_iterators
 from infra.local.motoserver import GatedMotoServer
 from infra.local.renditions import RenditionStore
+from infra.local.schedule import ScheduleRunner, period_seconds
 from infra.local.sqs_poller import WAIT_SECONDS, SqsPoller
 from infra.local.stream_poller import StreamPoller
 from infra.local.workers import LambdaContext, WorkerPool
@@ -75,7 +76,7 @@ class Stack:
         self.options = options
         self.moto: GatedMotoServer | None = None
         self.pool: WorkerPool | None = None
-        self.pollers: list[SqsPoller | StreamPoller] = []
+        self.pollers: list[SqsPoller | StreamPoller | ScheduleRunner] = []
         self.front: Front | None = None
         self.snapshotter: snapshot.Snapshotter | None = None
         self.janitor = IteratorJanitor()
@@ -157,8 +158,12 @@ class Stack:
     def _extras(self) -> dict[str, Any]:
         return {"checkpoints": self._checkpoints.all()}
 
-    def _poller(self, source: sources.Source, endpoint: str) -> SqsPoller | StreamPoller:
+    def _poller(
+        self, source: sources.Source, endpoint: str
+    ) -> SqsPoller | StreamPoller | ScheduleRunner:
         assert self.pool is not None
+        if isinstance(source, sources.ScheduleSource):  # the sweeper, every LOCAL_SWEEP_SECONDS
+            return ScheduleRunner(source, self.pool, period_seconds())
         if isinstance(source, sources.QueueSource):
             sqs = client("sqs", endpoint, read_timeout=WAIT_SECONDS + 30)
             try:

@@ -80,3 +80,31 @@ def test_delete_takes_more_keys_than_one_request_holds(blob_store: BlobStore) ->
 
 def test_the_url_is_the_key_under_the_public_base(blob_store: BlobStore) -> None:
     assert blob_store.url("abc/large.webp") == BASE_URL.rstrip("/") + "/abc/large.webp"
+
+
+# --- listings (the sweeper's orphan hunt) -----------------------------------------------------
+
+
+def test_a_listing_is_in_key_order_after_a_key_and_bounded(blob_store: BlobStore) -> None:
+    keys = ["uploads/a1", "uploads/a2", "uploads/b1", "uploads/b2", "masters/a1.tif", "uploadsx"]
+    for key in keys:
+        blob_store.put(key, b"x", "image/jpeg")
+    listed = blob_store.listing("uploads/")
+    assert [o.key for o in listed] == ["uploads/a1", "uploads/a2", "uploads/b1", "uploads/b2"]
+    assert all(o.last_modified.tzinfo is not None and o.etag for o in listed)
+    assert [o.key for o in blob_store.listing("uploads/", "uploads/a2", 2)] == [
+        "uploads/b1", "uploads/b2"]
+    assert [o.key for o in blob_store.listing("uploads/b")] == ["uploads/b1", "uploads/b2"]
+    assert [o.key for o in blob_store.listing("uploads/", "", 1)] == ["uploads/a1"]
+    blob_store.delete(["uploads/a1"])
+    assert blob_store.listing("uploads/a1") == []
+    assert blob_store.listing("nothing/") == []
+
+
+def test_a_head_names_the_etag_of_the_bytes(blob_store: BlobStore) -> None:
+    import hashlib
+
+    blob_store.put("uploads/x", DIGITS, "image/jpeg")
+    info = blob_store.head("uploads/x")
+    assert info is not None and info.etag == hashlib.md5(DIGITS).hexdigest()
+    assert blob_store.listing("uploads/x")[0].etag == info.etag

@@ -39,7 +39,8 @@ def test_an_added_image_reads_back_with_created_at_as_updated_at(
     image = new_image()
     image_repo.add(image)
     got = current(image_repo, image.image_id)
-    assert got == replace(image, updated_at=image.created_at)
+    # open, so it is on `by_stage` from its creation time
+    assert got == replace(image, updated_at=image.created_at, stage_at=image.created_at)
 
 
 def test_adding_an_existing_id_fails_and_keeps_the_first(image_repo: ImageRepository) -> None:

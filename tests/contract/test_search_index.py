@@ -357,3 +357,33 @@ def test_given_a_rebuild_then_only_the_new_docs_remain(search_index: SearchIndex
     put(search_index, doc(3, "Older three", version=0))
     assert find(search_index, "three") == [doc(3).image_id]
     assert find(search_index, "older") == []
+
+
+# --- what the sweeper compares with the table -------------------------------------------------
+
+
+def test_given_docs_and_deletes_then_versions_are_those_of_searchable_docs(
+    search_index: SearchIndex,
+) -> None:
+    put(search_index, doc(1), doc(2, version=4), doc(3, version=2))
+    search_index.apply([Change(doc(3).image_id, 3, None)])  # a delete leaves no version
+    asked = [doc(n).image_id for n in (1, 2, 3, 9)]
+    assert search_index.versions(asked) == {doc(1).image_id: 1, doc(2).image_id: 4}
+    assert search_index.versions([]) == {}
+
+
+def test_given_many_docs_then_ids_after_pages_through_them_in_order(
+    search_index: SearchIndex,
+) -> None:
+    numbers = [1, 2, 5, 0xA0, 0xA1, 0xB7, 2**120, 2**124 + 3, 15 * 2**124]
+    put(search_index, *(doc(n) for n in numbers))
+    search_index.apply([Change(doc(5).image_id, 2, None)])
+    expected = sorted(doc(n).image_id for n in numbers if n != 5)
+    seen, after = [], ""
+    while page := search_index.ids_after(after, 3):
+        assert len(page) <= 3
+        seen += page
+        after = page[-1]
+    assert seen == expected
+    # AND a slice of the id space starts where it is asked to
+    assert search_index.ids_after("1", 10) == [doc(2**124 + 3).image_id, doc(15 * 2**124).image_id]

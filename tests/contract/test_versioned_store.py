@@ -73,3 +73,12 @@ def test_a_signed_download_names_the_file_and_the_version(versioned_store: BlobS
     assert urlsplit(url).path.endswith("/full/a.jpg")
     assert any("red-fox-a.jpg" in value for values in query.values() for value in values)
     assert any(version in value for values in query.values() for value in values)
+
+
+def test_a_head_names_the_version_it_read(versioned_store: BlobStore) -> None:
+    first = versioned_store.put("uploads/x", b"first", "image/jpeg")
+    second = versioned_store.put("uploads/x", b"second", "image/jpeg")
+    current = versioned_store.head("uploads/x")
+    pinned = versioned_store.head("uploads/x", Pin(first))
+    assert current is not None and (current.version_id, current.etag) == (second, _etag(b"second"))
+    assert pinned is not None and (pinned.version_id, pinned.etag) == (first, _etag(b"first"))

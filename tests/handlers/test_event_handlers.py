@@ -105,7 +105,9 @@ def test_render_message_renders_and_last_one_makes_ready(lambdas: Lambdas) -> No
 def test_render_failure_on_last_receive_fails_the_image(lambdas: Lambdas) -> None:
     image_id = _uploaded(lambdas, _photo())
     lambdas.invoke("ingest", notified(lambdas, image_id))
-    lambdas.deps.uploads.delete([f"masters/{image_id}.tif"])  # the master vanished: KeyError
+    # the master vanished, and the original a render would cut from instead: KeyError
+    lambdas.deps.uploads.delete([f"masters/{image_id}.tif"])
+    lambdas.deps.originals.purge([f"originals/{image_id}"])
     base = payload("sqs_render", IMAGE_ID=image_id)
     large = json.dumps({"image_id": image_id, "rendition": "large"})  # the one fanned out
     base = batch(base, [("r1", large, 1)])

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from chalicelib.domain.errors import InvalidInput
-from chalicelib.domain.model import Facts, Image, Original, Status, renditions_from_json
+from chalicelib.domain.model import OPEN, Facts, Image, Original, Status, renditions_from_json
 
 
 def as_attributes(image: Image) -> dict[str, Any]:
@@ -27,7 +27,17 @@ def as_attributes(image: Image) -> dict[str, Any]:
         "version": image.version,
         "renditions": {},
         "expected": list(image.expected),
+        "repairs": image.repairs,
+        **open_stage(image),
     }
+
+
+def open_stage(image: Image) -> dict[str, str]:
+    """`stage` and `stage_at` of an open image (it is listed on `by_stage`); none otherwise.
+    Never an empty string: DynamoDB refuses one as an index key."""
+    if image.status not in OPEN:
+        return {}
+    return {"stage": image.status.value, "stage_at": image.stage_at or image.created_at}
 
 
 def as_image(item: Any) -> Image:
@@ -65,6 +75,8 @@ def as_image(item: Any) -> Image:
         original=Original.from_json(_plain(item.original)),
         downloads=int(item.downloads or 0),
         deleted_by=item.deleted_by or "",
+        stage_at=item.stage_at or "",
+        repairs=int(item.repairs or 0),
         expected=tuple(item.expected or ()),
         version=int(item.version),
     )
@@ -78,6 +90,20 @@ def _plain(value: Any) -> Any:
 def encode_cursor(key: dict[str, Any]) -> str:
     """An opaque cursor for a LastEvaluatedKey."""
     return base64.urlsafe_b64encode(json.dumps(key, sort_keys=True).encode()).decode()
+
+
+def decode_key(cursor: str, names: set[str]) -> dict[str, Any]:
+    """The LastEvaluatedKey behind a cursor of a listing keyed by `names` (strings)."""
+    bad = InvalidInput("invalid_cursor", "The cursor is not one this service issued.")
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise bad from error
+    if not isinstance(key, dict) or set(key) != names or not all(
+        isinstance(v, dict) and isinstance(v.get("S"), str) for v in key.values()
+    ):
+        raise bad
+    return key
 
 
 def decode_cursor(cursor: str, owner: str) -> dict[str, Any]:

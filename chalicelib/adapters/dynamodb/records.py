@@ -10,10 +10,11 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 OWNER_INDEX = "by_owner"
+STAGE_INDEX = "by_stage"
 
 
 def make_record_class(table_name: str, region: str) -> Any:
@@ -27,6 +28,16 @@ def make_record_class(table_name: str, region: str) -> Any:
 
         owner = UnicodeAttribute(hash_key=True)
         created_at = UnicodeAttribute(range_key=True)
+
+    class ByStage(GlobalSecondaryIndex[Any]):
+        """Sparse: only open images carry `stage` (see template.yaml)."""
+
+        class Meta:
+            index_name = STAGE_INDEX
+            projection = KeysOnlyProjection()
+
+        stage = UnicodeAttribute(hash_key=True)
+        stage_at = UnicodeAttribute(range_key=True)
 
     class ImageRecord(Model):
         class Meta:
@@ -62,6 +73,11 @@ def make_record_class(table_name: str, region: str) -> Any:
         downloads = NumberAttribute(default=0)
         deleted_by = UnicodeAttribute(null=True)
         expires_at = NumberAttribute(null=True)  # the table's TTL: a tombstone's end, epoch s
+        # Written only while the image is open; removed by every transition that ends it.
+        stage = UnicodeAttribute(null=True)
+        stage_at = UnicodeAttribute(null=True)
+        repairs = NumberAttribute(default=0)
         by_owner = ByOwner()
+        by_stage = ByStage()
 
     return ImageRecord

@@ -14,6 +14,7 @@ from chalicelib.adapters.dynamodb.mapping import (
     decode_cursor,
     encode_cursor,
 )
+from chalicelib.adapters.dynamodb.open_work import OpenWork, conditional_failure
 from chalicelib.adapters.dynamodb.records import make_record_class
 from chalicelib.domain.model import (
     DOWNLOADABLE,
@@ -29,11 +30,7 @@ from chalicelib.domain.model import (
 from chalicelib.ports import Page
 
 
-def _conditional_failure(error: Exception) -> bool:
-    return getattr(error, "cause_response_code", "") == "ConditionalCheckFailedException"
-
-
-class DynamoImageRepository:
+class DynamoImageRepository(OpenWork):
     """The images table; every state change is a conditional update."""
 
     def __init__(self, table_name: str, region: str) -> None:
@@ -79,7 +76,8 @@ class DynamoImageRepository:
         """pending|processing -> processing, claiming the upload version `pin`; None when
         missing, ended, or claimed for another version."""
         r = self.record
-        actions = [r.status.set(Status.PROCESSING.value), r.updated_at.set(now), r.version.add(1)]
+        actions = [r.status.set(Status.PROCESSING.value), r.updated_at.set(now), r.version.add(1),
+                   *self._progress(now)]
         condition = self._status_in(sources_of(Status.PROCESSING))
         if pin:
             actions.append(r.upload_pin.set(pin))
@@ -106,6 +104,7 @@ class DynamoImageRepository:
             r.expected.set(list(expected)),
             r.updated_at.set(now),
             r.version.add(1),
+            *self._progress(now),
         ]
         return self._update(image_id, actions, self._status_in(RECORDING)) is not None
 
@@ -116,7 +115,7 @@ class DynamoImageRepository:
         index); None unless the image is processing."""
         r = self.record
         actions = [r.renditions[each.name].set(each.as_json()) for each in renditions]
-        actions.append(r.updated_at.set(now))
+        actions += [r.updated_at.set(now), *self._progress(now)]
         return self._update(image_id, actions, self._status_in(RECORDING))
 
     def finish(self, image_id: str, now: str) -> bool:
@@ -148,7 +147,7 @@ class DynamoImageRepository:
         actions = [
             r.status.set(Status.DELETED.value), r.reason.set(reason), r.deleted_by.set(deleted_by),
             r.expires_at.set(expires_at), r.updated_at.set(now), r.version.add(1),
-            r.renditions.set({}), r.expected.set([]),
+            r.renditions.set({}), r.expected.set([]), *self._closed(),
         ]
         return self._update(image_id, actions, self._status_in(sources_of(Status.DELETED)))
 
@@ -162,14 +161,24 @@ class DynamoImageRepository:
         try:
             self.record(image_id).delete(condition=self.record.image_id.exists())
         except DeleteError as error:
-            if not _conditional_failure(error):
+            if not conditional_failure(error):
                 raise
 
     def _transition(self, image_id: str, to: Status, reason: str | None, now: str) -> bool:
         r = self.record
-        actions = [r.status.set(to.value), r.updated_at.set(now), r.version.add(1)]
+        actions = [r.status.set(to.value), r.updated_at.set(now), r.version.add(1),
+                   *self._closed()]
         actions.append(r.reason.set(reason) if reason else r.reason.remove())
         return self._update(image_id, actions, self._status_in(sources_of(to))) is not None
+
+    def _progress(self, now: str) -> list[Any]:
+        """Work on a processing image moved on: its place on `by_stage` moves to `now`."""
+        r = self.record
+        return [r.stage.set(Status.PROCESSING.value), r.stage_at.set(now)]
+
+    def _closed(self) -> list[Any]:
+        """The image has ended: off `by_stage` (the attributes go; never an empty string)."""
+        return [self.record.stage.remove(), self.record.stage_at.remove()]
 
     def _status_in(self, statuses: Sequence[Status]) -> Condition:
         """The write's guard from the domain's lifecycle; any status at all only needs the item
@@ -183,7 +192,7 @@ class DynamoImageRepository:
         try:
             item.update(actions=actions, condition=condition & self.record.image_id.exists())
         except UpdateError as error:
-            if _conditional_failure(error):
+            if conditional_failure(error):
                 return None
             raise
         return as_image(item)

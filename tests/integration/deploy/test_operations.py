@@ -40,7 +40,7 @@ def test_every_function_has_an_alarm_on_any_error_and_any_throttle(
     # firing on the first occurrence within five minutes
     every_function = {name for name, body in resources.items() if body["Type"] == FUNCTION}
     alarms = _function_alarms(resources, metric)
-    assert set(alarms) == every_function and len(every_function) == 5
+    assert set(alarms) == every_function and len(every_function) == 6
     for alarm in alarms.values():
         assert (alarm["Statistic"], alarm["Period"], alarm["EvaluationPeriods"]) == ("Sum", 300, 1)
         assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (0, "GreaterThanThreshold")

@@ -19,6 +19,7 @@ SIZES = {
     "Render": (1769, 120),
     "Indexer": (512, 60),
     "PostConfirmation": (256, 10),
+    "Sweeper": (512, 300),
 }
 # Every variable chalicelib/config.py reads from the stack -> what CloudFormation fills in.
 FROM_STACK = {
@@ -241,6 +242,22 @@ RENDER_GRANTS = [
     ("s3:PutObject", RENDITIONS),
     ("s3:DeleteObject", RENDITIONS),
 ]
+SWEEPER_GRANTS = [
+    ("dynamodb:Query", "${ImagesTable.Arn}/index/by_stage"),  # open images, never a scan
+    ("dynamodb:Scan", TABLE),  # one segment per run
+    ("dynamodb:GetItem", TABLE),
+    ("dynamodb:UpdateItem", TABLE),  # a repair counted
+    ("dynamodb:DeleteItem", TABLE),  # a pending record expired
+    ("s3:ListBucket", "${UploadsBucket.Arn}"),
+    ("s3:ListBucket", "${OriginalsBucket.Arn}"),
+    ("s3:ListBucket", "${RenditionsBucket.Arn}"),
+    ("s3:GetObject", UPLOADS),  # HEAD: is the upload there?
+    ("s3:DeleteObject", UPLOADS),
+    ("s3:DeleteObject", MASTERS),
+    ("s3:DeleteObject", RENDITIONS),
+    ("sqs:SendMessage", "${IngestQueue.Arn}"),
+    ("sqs:SendMessage", "${RenderQueue.Arn}"),
+]
 DENIED = [
     ("APIHandler", "s3:PutObject", RENDITIONS),
     ("APIHandler", "s3:PutObject", ORIGINALS),  # the API presigns downloads, never writes them
@@ -256,12 +273,17 @@ DENIED = [
     ("Ingest", "dynamodb:DeleteItem", TABLE),
     ("Render", "s3:DeleteObject", UPLOADS),
     ("Render", "s3:PutObject", MASTERS),
+    ("Sweeper", "s3:PutObject", RENDITIONS),  # it deletes and re-sends, never writes pixels
+    ("Sweeper", "s3:PutObject", UPLOADS),
+    ("Sweeper", "s3:GetObject", ORIGINALS),
+    ("Sweeper", "dynamodb:PutItem", TABLE),
 ]
 
 
 @pytest.mark.parametrize(
     ("function", "grants"),
-    [("APIHandler", API_GRANTS), ("Ingest", INGEST_GRANTS), ("Render", RENDER_GRANTS)],
+    [("APIHandler", API_GRANTS), ("Ingest", INGEST_GRANTS), ("Render", RENDER_GRANTS),
+     ("Sweeper", SWEEPER_GRANTS)],
 )
 def test_each_role_grants_what_its_code_uses(
     template: dict[str, Any], function: str, grants: list[tuple[str, str]]
@@ -307,6 +329,20 @@ ISSUE_13_SURFACE = {
     },
     "Indexer": set(),
     "PostConfirmation": set(),
+    # issue 14: orphans in the versioned buckets go with every version
+    "Sweeper": {
+        ("s3:ListBucket", "${OriginalsBucket.Arn}"),
+        ("s3:ListBucketVersions", "${UploadsBucket.Arn}"),
+        ("s3:ListBucketVersions", "${OriginalsBucket.Arn}"),
+        ("s3:ListBucketVersions", "${RenditionsBucket.Arn}"),
+        ("s3:GetObjectVersion", UPLOADS),
+        ("s3:DeleteObjectVersion", UPLOADS),
+        ("s3:DeleteObjectVersion", MASTERS),
+        ("s3:DeleteObject", ORIGINALS),
+        ("s3:DeleteObjectVersion", ORIGINALS),
+        ("s3:DeleteObject", FULL),
+        ("s3:DeleteObjectVersion", FULL),
+    },
 }  # fmt: skip
 
 

@@ -14,7 +14,8 @@ DOMAIN_ONLY = {"SearchDomain"}
 SERVERLESS_ONLY = {
     "SearchCollection", "SearchEncryptionPolicy", "SearchNetworkPolicy", "SearchDataPolicy"
 }  # fmt: skip
-ROLES = {"indexer": "arn:test:role/indexer", "api": "arn:test:role/api"}
+ROLES = {"indexer": "arn:test:role/indexer", "api": "arn:test:role/api",
+         "sweeper": "arn:test:role/sweeper"}
 
 
 
@@ -31,6 +32,7 @@ def _sub(value: dict[str, Any], name: str = "images-abc") -> str:
     )
     text = text.replace("${IndexerRole.Arn}", ROLES["indexer"])
     text = text.replace("${ApiHandlerRole.Arn}", ROLES["api"])
+    text = text.replace("${SweeperRole.Arn}", ROLES["sweeper"])
     return str(text.replace("${Name}", name)) if "Name" in variables else str(text)
 
 
@@ -79,13 +81,14 @@ def test_the_access_policy_lets_in_exactly_our_two_roles(domain: dict[str, Any])
     # the API to the read alias's _search only, and never a wildcard principal or action
     statements = domain["AccessPolicies"]["Statement"]
     principals = {target(s["Principal"]["AWS"]) for s in statements}
-    assert principals == {"${IndexerRole.Arn}", "${ApiHandlerRole.Arn}"}
+    assert principals == {"${IndexerRole.Arn}", "${ApiHandlerRole.Arn}", "${SweeperRole.Arn}"}
     assert all(s["Effect"] == "Allow" and "*" not in str(s["Action"]) for s in statements)
     by_role = {target(s["Principal"]["AWS"]): s for s in statements}
     name = "images-abc"
     api_resource = _sub(by_role["${ApiHandlerRole.Arn}"]["Resource"], name)
     assert api_resource.endswith(f":domain/{name}/images/_search")
     assert _sub(by_role["${IndexerRole.Arn}"]["Resource"], name).endswith(f":domain/{name}/*")
+    assert _sub(by_role["${SweeperRole.Arn}"]["Resource"], name).endswith(f":domain/{name}/*")
     for statement in statements:  # the policy names this domain, by the name it is given
         assert statement["Resource"]["Fn::Sub"][1]["Name"] == domain["DomainName"]
 
@@ -142,12 +145,14 @@ def test_the_data_policy_gives_the_indexer_writes_and_the_api_reads_only(
     assert policy["Type"] == "data"
     rules = json.loads(_sub(policy["Policy"]))
     by_principal = {tuple(rule["Principal"]): rule["Rules"] for rule in rules}
-    assert set(by_principal) == {(ROLES["indexer"],), (ROLES["api"],)}
+    # the sweeper re-indexes what the stream missed: it writes as the indexer does
+    writers = (ROLES["indexer"], ROLES["sweeper"])
+    assert set(by_principal) == {writers, (ROLES["api"],)}
     for grants in by_principal.values():
         assert [g["Resource"] for g in grants] == [["index/images-abc/images*"]]
     (api,) = by_principal[(ROLES["api"],)]
     assert set(api["Permission"]) == {"aoss:DescribeIndex", "aoss:ReadDocument"}
-    (indexer,) = by_principal[(ROLES["indexer"],)]
+    (indexer,) = by_principal[writers]
     assert {"aoss:CreateIndex", "aoss:WriteDocument"} <= set(indexer["Permission"])
 
 
@@ -180,10 +185,12 @@ def test_only_the_indexer_is_told_which_role_to_map_read_only_on_a_domain(
     for name, props in functions(template).items():
         env = choose(props["Environment"]["Variables"], truth)
         value = env.get("OPENSEARCH_READER_ROLE_ARNS", "")
+        writers = env.get("OPENSEARCH_WRITER_ROLE_ARNS", "")
         if name == "Indexer" and mapped:
             assert value == {"Fn::GetAtt": ["ApiHandlerRole", "Arn"]}
+            assert writers == {"Fn::GetAtt": ["SweeperRole", "Arn"]}  # it re-indexes
         else:
-            assert value == "", name
+            assert value == writers == "", name
 
 
 def _evaluate(node: Any, stack_id: str) -> Any:

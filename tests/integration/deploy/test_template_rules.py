@@ -130,7 +130,8 @@ def test_every_queue_is_encrypted_and_work_queues_dead_letter_after_five(
 def test_every_mapping_reports_batch_item_failures_and_sqs_ones_are_capped(
     template: dict[str, Any],
 ) -> None:
-    events = [e for p in functions(template).values() for e in p.get("Events", {}).values()]
+    events = [e for p in functions(template).values() for e in p.get("Events", {}).values()
+              if e["Type"] != "Schedule"]  # the sweeper's: no batches (see below)
     assert {e["Type"] for e in events} == {"SQS", "DynamoDB"} and len(events) == 3
     for event in events:
         assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
@@ -246,3 +247,30 @@ def test_every_dead_letter_queue_has_an_alarm_on_its_depth(resources: dict[str, 
     for alarm in alarms:
         assert alarm["Properties"]["Threshold"] == 0
         assert alarm["Properties"]["ComparisonOperator"] == "GreaterThanThreshold"
+
+
+def test_the_sweeper_runs_on_the_schedule_the_stack_is_given(template: dict[str, Any]) -> None:
+    # GIVEN the packaged sweeper WHEN reading its event THEN an EventBridge schedule whose
+    # expression is the SweepSchedule parameter, every 15 minutes unless told otherwise
+    sweeper = functions(template)["Sweeper"]
+    (event,) = sweeper["Events"].values()
+    assert event["Type"] == "Schedule"
+    assert event["Properties"]["Schedule"] == {"Ref": "SweepSchedule"}
+    assert template["Parameters"]["SweepSchedule"]["Default"] == "rate(15 minutes)"
+    assert sweeper["Timeout"] > 240  # SWEEP_BUDGET_SECONDS' default, with room to finish
+
+
+def test_open_images_are_found_through_a_sparse_keys_only_index(
+    resources: dict[str, Any],
+) -> None:
+    # GIVEN the images table WHEN reading its indexes THEN by_stage keys on stage and its time,
+    # and carries keys only (the sweeper reads each image back, consistently)
+    table = resources["ImagesTable"]["Properties"]
+    (by_stage,) = [i for i in table["GlobalSecondaryIndexes"] if i["IndexName"] == "by_stage"]
+    assert by_stage["KeySchema"] == [
+        {"AttributeName": "stage", "KeyType": "HASH"},
+        {"AttributeName": "stage_at", "KeyType": "RANGE"},
+    ]
+    assert by_stage["Projection"] == {"ProjectionType": "KEYS_ONLY"}
+    types = {a["AttributeName"]: a["AttributeType"] for a in table["AttributeDefinitions"]}
+    assert types["stage"] == types["stage_at"] == "S"

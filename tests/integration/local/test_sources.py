@@ -6,7 +6,7 @@ import pytest
 from chalice import Chalice
 
 from infra.local import sources
-from infra.local.sources import QueueSource, StreamSource
+from infra.local.sources import QueueSource, ScheduleSource, StreamSource
 from tests.integration.local.conftest import SAMPLE_APP
 
 
@@ -38,7 +38,10 @@ def test_given_an_app_with_other_event_kinds_when_discovered_then_only_polled_ki
 
     found = sources.discover(app)
     assert [(s.function, s.queue, s.maximum_concurrency) for s in found  # type: ignore[union-attr]
-            ] == [("by_arn", "by-arn", 4)]
+            if isinstance(s, QueueSource)] == [("by_arn", "by-arn", 4)]
+    # AND the schedule is run locally too (by the stack's schedule runner); S3 events are not
+    assert [s for s in found if not isinstance(s, QueueSource)] == [
+        ScheduleSource(function="hourly", expression="rate(1 hour)")]
 
 
 def test_given_stream_arns_when_parsed_then_the_table_name_comes_out() -> None:
@@ -61,7 +64,8 @@ def test_given_the_real_app_when_discovered_then_exactly_its_event_lambdas() -> 
     import app as real
 
     found = {s.function: s for s in sources.discover(real.app)}
-    assert sorted(found) == ["indexer", "ingest", "render"]
+    assert sorted(found) == ["indexer", "ingest", "render", "sweeper"]
+    assert found["sweeper"] == ScheduleSource("sweeper", "rate(15 minutes)")
     assert {found["ingest"].queue, found["render"].queue} == {  # type: ignore[union-attr]
         "stock-images-ingest", "stock-images-render"}
     indexer = found["indexer"]

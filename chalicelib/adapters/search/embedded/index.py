@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.adapters.search.embedded import paging
+from chalicelib.adapters.search.embedded.catalog import live_ids_after, live_versions
 from chalicelib.adapters.search.embedded.facets import FacetCache, FacetCounter, NoFacets
 from chalicelib.adapters.search.embedded.query import (
     any_completion,
@@ -89,6 +90,14 @@ class EmbeddedSearchIndex:
         )
         found = [tag for tag, _ in sorted(tags, key=lambda pair: (-pair[1], pair[0]))][:limit]
         return found + _titles(searcher, text, limit - len(found), set(found))
+
+    def versions(self, ids: Sequence[str]) -> dict[str, int]:
+        """The indexed version of each of `ids` that is searchable (absent ones left out)."""
+        return live_versions(self._reader.searcher(), ids)
+
+    def ids_after(self, after: str, limit: int) -> list[str]:
+        """Up to `limit` searchable image ids greater than `after`, in order."""
+        return live_ids_after(self._reader.searcher(), after, limit)
 
     def rebuild(self, docs: Iterable[SearchDoc]) -> int:
         """Build a new generation, catch it up with writes made meanwhile, then switch.

@@ -27,7 +27,7 @@ from chalicelib.adapters.search.opensearch.query import (
     search_body,
     suggest_body,
 )
-from chalicelib.adapters.search.opensearch.security import grant_read
+from chalicelib.adapters.search.opensearch.security import grant_read, grant_write
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery, Sort
 from chalicelib.logs import child_logger
 
@@ -51,6 +51,7 @@ class OpenSearchIndex:
         refresh: bool | str = False,
         clock: Callable[[], datetime] = _now,
         reader_roles: Sequence[str] = (),
+        writer_roles: Sequence[str] = (),
     ) -> None:
         self.client = client
         self.alias = alias
@@ -61,6 +62,7 @@ class OpenSearchIndex:
         self.refresh = refresh
         self.clock = clock
         self.reader_roles = tuple(reader_roles)
+        self.writer_roles = tuple(writer_roles)
         self._ready = False
 
     def apply(self, changes: Sequence[Change]) -> None:
@@ -90,6 +92,26 @@ class OpenSearchIndex:
             return []
         response = self._read(suggest_body(prefix, limit))
         return [] if response is None else read_suggestions(response, limit)
+
+    def versions(self, ids: Sequence[str]) -> dict[str, int]:
+        """The indexed (external) version of each of `ids` the read alias holds."""
+        unique = sorted(set(ids))
+        if not unique:
+            return {}
+        body = {"query": {"ids": {"values": unique}}, "_source": False, "version": True,
+                "size": len(unique)}
+        response = self._read(body)
+        hits = [] if response is None else response["hits"]["hits"]
+        return {str(hit["_id"]): int(hit["_version"]) for hit in hits}
+
+    def ids_after(self, after: str, limit: int) -> list[str]:
+        """Up to `limit` indexed image ids greater than `after`, in order."""
+        if limit <= 0:
+            return []
+        body = {"query": {"range": {"image_id": {"gt": after}}}, "_source": False,
+                "sort": [{"image_id": "asc"}], "size": limit}
+        response = self._read(body)
+        return [] if response is None else [str(h["_id"]) for h in response["hits"]["hits"]]
 
     def _read(self, body: dict[str, Any], **params: Any) -> dict[str, Any] | None:
         """A _search on the read alias; None before anything was ever indexed."""
@@ -167,4 +189,5 @@ class OpenSearchIndex:
                 if error.error != "resource_already_exists_exception":
                     raise
         grant_read(self.client, self.reader_roles)
+        grant_write(self.client, self.writer_roles)
         self._ready = True

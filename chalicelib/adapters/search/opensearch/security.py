@@ -1,4 +1,5 @@
-"""Fine-grained access control on a managed domain: let the API's role read.
+"""Fine-grained access control on a managed domain: let the API's role read, and the
+sweeper's role write the image indices.
 
 The stack makes the indexer's role the domain's master user. CloudFormation cannot map other
 roles inside OpenSearch, and an unmapped role gets nothing even when the domain's access policy
@@ -17,18 +18,49 @@ log = child_logger(__name__)
 
 READ_ONLY_ROLE = "readall"
 MAPPING_PATH = f"/_plugins/_security/api/rolesmapping/{READ_ONLY_ROLE}"
+# The sweeper re-indexes what the stream missed: reads, bulk writes, alias lookups on images*.
+WRITER_ROLE = "images_writer"
+WRITER_PERMISSIONS = {
+    "cluster_permissions": ["cluster_composite_ops"],
+    "index_permissions": [{
+        "index_patterns": ["images*"],
+        "allowed_actions": ["crud", "create_index", "indices:admin/aliases/get",
+                            "indices:admin/aliases"],
+    }],
+}
 
 
 def grant_read(client: Any, role_arns: Sequence[str]) -> bool:
     """Map `role_arns` to the read-only role, keeping existing members; False if refused."""
+    return _grant(client, READ_ONLY_ROLE, role_arns)
+
+
+def grant_write(client: Any, role_arns: Sequence[str]) -> bool:
+    """Create (or reset) the images writer role and map `role_arns` to it; False if refused."""
+    if not role_arns:
+        return True
+    from opensearchpy.exceptions import TransportError
+
+    try:
+        path = f"/_plugins/_security/api/roles/{WRITER_ROLE}"
+        client.transport.perform_request("PUT", path, body=WRITER_PERMISSIONS)
+    except TransportError as error:
+        log.warning("could not create the %s role: %s", WRITER_ROLE, error)
+        return False
+    return _grant(client, WRITER_ROLE, role_arns)
+
+
+def _grant(client: Any, role: str, role_arns: Sequence[str]) -> bool:
+    """Map `role_arns` to `role`, keeping existing members; False if refused."""
     if not role_arns:
         return True
     from opensearchpy.exceptions import NotFoundError, TransportError
 
+    path = f"/_plugins/_security/api/rolesmapping/{role}"
     try:
         try:
-            current = client.transport.perform_request("GET", MAPPING_PATH)
-            mapping = dict(current.get(READ_ONLY_ROLE, {}))
+            current = client.transport.perform_request("GET", path)
+            mapping = dict(current.get(role, {}))
         except NotFoundError:
             mapping = {}
         members = list(mapping.get("backend_roles", []))
@@ -36,9 +68,9 @@ def grant_read(client: Any, role_arns: Sequence[str]) -> bool:
         if wanted != members:
             body = {"backend_roles": wanted, "hosts": list(mapping.get("hosts", [])),
                     "users": list(mapping.get("users", []))}
-            client.transport.perform_request("PUT", MAPPING_PATH, body=body)
+            client.transport.perform_request("PUT", path, body=body)
         return True
     except TransportError as error:
         # Indexing must go on; searches stay refused until an operator maps the role.
-        log.warning("could not map %s to %s: %s", role_arns, READ_ONLY_ROLE, error)
+        log.warning("could not map %s to %s: %s", role_arns, role, error)
         return False

@@ -309,3 +309,29 @@ def test_the_first_write_maps_the_reader_roles_once() -> None:
     assert len(puts) == 1
     assert puts[0]["path"].endswith("/rolesmapping/readall")
     assert puts[0]["body"]["backend_roles"] == ["arn:aws:iam::1:role/api"]
+
+
+def test_versions_read_the_external_version_of_the_asked_ids_from_the_read_alias() -> None:
+    # GIVEN a domain holding two of three asked ids
+    client = _live()
+    client.search_reply = {"hits": {"hits": [
+        {"_id": "a" * 32, "_version": 4}, {"_id": "b" * 32, "_version": 1}]}}
+    # WHEN the sweeper asks for their versions
+    found = _index(client).versions(["b" * 32, "a" * 32, "c" * 32, "a" * 32])
+    # THEN one ids query on the read alias, versions on, no sources, sized to the ask
+    assert found == {"a" * 32: 4, "b" * 32: 1}
+    (call,) = [c for c in client.calls if c["call"] == "search"]
+    assert call["index"] == "images"
+    assert call["body"] == {"query": {"ids": {"values": ["a" * 32, "b" * 32, "c" * 32]}},
+                            "_source": False, "version": True, "size": 3}
+
+
+def test_ids_after_pages_by_image_id_and_an_empty_domain_has_none() -> None:
+    client = _live()
+    client.search_reply = {"hits": {"hits": [{"_id": "3" + "0" * 31}]}}
+    assert _index(client).ids_after("3", 5) == ["3" + "0" * 31]
+    (call,) = [c for c in client.calls if c["call"] == "search"]
+    assert call["body"]["query"] == {"range": {"image_id": {"gt": "3"}}}
+    assert (call["body"]["sort"], call["body"]["size"]) == ([{"image_id": "asc"}], 5)
+    client.search_error = NotFoundError(404, "index_not_found_exception", {})
+    assert _index(client).ids_after("", 5) == [] and _index(client).versions(["x"]) == {}

@@ -7,7 +7,12 @@ from typing import Any
 import pytest
 from opensearchpy.exceptions import AuthorizationException, NotFoundError
 
-from chalicelib.adapters.search.opensearch.security import MAPPING_PATH, grant_read
+from chalicelib.adapters.search.opensearch.security import (
+    MAPPING_PATH,
+    WRITER_ROLE,
+    grant_read,
+    grant_write,
+)
 
 API_ROLE = "arn:aws:iam::123456789012:role/stock-api"
 
@@ -62,3 +67,20 @@ def test_given_no_roles_then_the_domain_is_not_asked(roles: Any) -> None:
 def test_given_the_caller_is_not_master_then_indexing_goes_on_and_it_says_so() -> None:
     transport = _Transport(AuthorizationException(403, "security_exception", {}))
     assert grant_read(_Client(transport), [API_ROLE]) is False
+
+
+def test_given_a_writer_then_the_images_writer_role_is_made_and_it_is_mapped_to_it() -> None:
+    sweeper = "arn:aws:iam::123456789012:role/stock-sweeper"
+    transport = _Transport(NotFoundError(404, "not_found", {}))
+    assert grant_write(_Client(transport), [sweeper]) is True
+    (role, _, mapping) = transport.calls
+    assert role[:2] == ("PUT", f"/_plugins/_security/api/roles/{WRITER_ROLE}")
+    (grant,) = role[2]["index_permissions"]
+    assert grant["index_patterns"] == ["images*"] and "crud" in grant["allowed_actions"]
+    assert mapping == ("PUT", f"/_plugins/_security/api/rolesmapping/{WRITER_ROLE}",
+                       {"backend_roles": [sweeper], "hosts": [], "users": []})
+
+
+def test_given_no_writers_then_no_role_is_made() -> None:
+    transport = _Transport({})
+    assert grant_write(_Client(transport), []) is True and transport.calls == []

@@ -1,0 +1,133 @@
+"""Phase c: objects no record claims, one slice of the key space per run.
+
+Image ids are hex, so every kind of object can be cut into 16 slices by the first hex digit
+of its id. Each run looks at one slice (or all, on a full pass), up to a batch of objects per
+kind, starting at a point inside the slice that moves with each pass and wrapping around: a
+small store is covered whole every pass, a large one window by window."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from chalicelib.domain.model import (
+    FULL_PREFIX,
+    MASTER_PREFIX,
+    OPEN,
+    ORIGINAL_PREFIX,
+    UPLOAD_PREFIX,
+    Image,
+    Status,
+    full_key,
+    is_image_id,
+    original_key,
+)
+from chalicelib.ports import BlobStore, Listed
+from chalicelib.services.deps import Deps
+from chalicelib.services.sweeping.report import Budget, SweepReport
+
+Claims = Callable[[Image | None, str], bool]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of object: where it lives, how its key names its image, who claims it."""
+
+    name: str
+    store: Callable[[Deps], BlobStore]
+    prefix: str
+    image_id: Callable[[str], str]
+    claimed: Claims
+    versioned: bool
+
+
+def _after(prefix: str) -> Callable[[str], str]:
+    return lambda key: key[len(prefix):][:32]
+
+
+def _upload_claimed(image: Image | None, key: str) -> bool:
+    return image is not None and image.status in OPEN
+
+
+def _master_claimed(image: Image | None, key: str) -> bool:
+    return image is not None and image.status is Status.PROCESSING
+
+
+def _recorded(image: Image | None, key: str) -> bool:
+    return image is not None and key in {r.key for r in image.renditions.values()}
+
+
+def _original_claimed(image: Image | None, key: str) -> bool:
+    if image is None or image.status is Status.DELETED:
+        return False
+    # Ingest keeps the original just before it records it: a processing image may own one
+    # it has not recorded yet (the grace covers that moment; a crash there leaves it open).
+    return image.status is Status.PROCESSING or (
+        image.original is not None and image.original.key == original_key(image.image_id)
+    )
+
+
+def _full_claimed(image: Image | None, key: str) -> bool:
+    return image is not None and key == full_key(image.image_id) and _recorded(image, key)
+
+
+KINDS = (
+    Kind("uploads", lambda d: d.uploads, UPLOAD_PREFIX, _after(UPLOAD_PREFIX),
+         _upload_claimed, True),
+    Kind("masters", lambda d: d.uploads, MASTER_PREFIX, _after(MASTER_PREFIX),
+         _master_claimed, True),
+    Kind("renditions", lambda d: d.renditions, "", _after(""), _recorded, False),
+    Kind("originals", lambda d: d.originals, ORIGINAL_PREFIX, _after(ORIGINAL_PREFIX),
+         _original_claimed, True),
+    Kind("full", lambda d: d.originals, FULL_PREFIX, _after(FULL_PREFIX), _full_claimed, True),
+)
+
+
+def sweep_orphans(
+    deps: Deps, report: SweepReport, budget: Budget, segment: int, window: int
+) -> None:
+    """Remove unclaimed objects older than the grace in slice `segment` (0-15) of each kind."""
+    cutoff = deps.clock.now() - timedelta(minutes=deps.limits.sweep_orphan_grace_minutes)
+    for kind in KINDS:
+        if budget.spent():
+            report.out_of_time = True
+            return
+        listed = _window(kind.store(deps), kind.prefix + f"{segment:x}", window,
+                         deps.limits.sweep_batch)
+        doomed = _unclaimed(deps, kind, listed, cutoff, report)
+        report.add(f"orphans.{kind.name}", len(doomed))
+        if doomed and kind.versioned:
+            kind.store(deps).purge(doomed)  # every version: nothing of it may linger
+        elif doomed:
+            kind.store(deps).delete(doomed)
+
+
+def _window(store: BlobStore, prefix: str, window: int, limit: int) -> list[Listed]:
+    """Up to `limit` objects under `prefix`, from the point `window` picks, wrapping round."""
+    start = prefix + f"{window % 256:02x}"
+    later = store.listing(prefix, start, limit)
+    if len(later) >= limit:
+        return later
+    earlier = store.listing(prefix, "", limit - len(later))
+    return later + [o for o in earlier if o.key <= start]
+
+
+def _unclaimed(
+    deps: Deps, kind: Kind, listed: list[Listed], cutoff: datetime, report: SweepReport
+) -> list[str]:
+    doomed: list[str] = []
+    images: dict[str, Image | None] = {}
+    for found in listed:
+        image_id = kind.image_id(found.key)
+        if not is_image_id(image_id):
+            report.add("orphans.foreign_keys")  # not a key we write: left for a human
+            continue
+        if found.last_modified > cutoff:
+            report.add("orphans.young")
+            continue
+        if image_id not in images:
+            images[image_id] = deps.repo.get(image_id)
+        if not kind.claimed(images[image_id], found.key):
+            doomed.append(found.key)
+    return doomed

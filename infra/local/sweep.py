@@ -1,0 +1,31 @@
+"""`make sweep`: one full sweeper pass over the running local stack's data."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from infra.local.settings import read_stack
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Point chalicelib at the running stack (stack.json), then run its sweep command."""
+    parser = argparse.ArgumentParser(prog="python -m infra.local.sweep", description=__doc__)
+    parser.add_argument("--data-dir", type=Path, default=Path(".data"))
+    parser.add_argument("--json", action="store_true", help="the report as one JSON line")
+    args = parser.parse_args(argv)
+    stack = read_stack(args.data_dir)
+    if stack is None:
+        print(f"error: no {args.data_dir}/stack.json: start the stack with `make run`",
+              file=sys.stderr)
+        return 2
+    os.environ.update(stack["env"])
+    from chalicelib.entrypoints import cli
+
+    return cli.main(["sweep", "--full", *(["--json"] if args.json else [])])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
