@@ -123,9 +123,16 @@ def with_faults(deps: Deps, plan: FaultPlan | None) -> tuple[Deps, FaultInjector
     """The same ports behind fault-injecting proxies when a plan is given (local only)."""
     if plan is None:
         return deps, None
+    from chalicelib.adapters.faults import FaultInjector
+
+    injector = FaultInjector(plan)
+    return wrap_ports(deps, injector), injector
+
+
+def wrap_ports(deps: Deps, injector: FaultInjector) -> Deps:
+    """Every port that calls a service, behind the injector's proxies."""
     from chalicelib.adapters import faults
 
-    injector = faults.FaultInjector(plan)
     index = deps.search_index
     return dataclasses.replace(
         deps,
@@ -135,7 +142,7 @@ def with_faults(deps: Deps, plan: FaultPlan | None) -> tuple[Deps, FaultInjector
         originals=faults.blobs(deps.originals, injector, "originals"),
         queue=faults.queue(deps.queue, injector),
         search_index=lambda: faults.search(index(), injector),
-    ), injector
+    )
 
 
 def services() -> Services:

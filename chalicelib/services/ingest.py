@@ -26,7 +26,7 @@ from chalicelib.domain.renditions import (
 from chalicelib.logs import child_logger
 from chalicelib.ports import BlobStore, Master, Pin, RenderTask, UploadedObject
 from chalicelib.services.deps import Deps
-from chalicelib.services.publishing import fail, publish
+from chalicelib.services.publishing import fail, finish_if_complete, publish
 
 log = child_logger(__name__)
 
@@ -47,7 +47,7 @@ def ingest_object(deps: Deps, upload: UploadedObject) -> Result:
     if image is None:
         return _stale(deps, image_id, upload.key, pin)
     if image.original is not None:
-        return Result(Outcome.DUPLICATE)  # accepted already: a repeated notification
+        return _resume(deps, image, pin)  # accepted by an earlier delivery
     try:
         decoded = _validate_and_master(deps, image, pin)
     except Rejected as rejection:
@@ -89,7 +89,33 @@ def _accept(deps: Deps, image: Image, decoded: _Decoded, pin: Pin) -> Result:
     _discard_upload(deps, image.upload_key, pin)
     tasks = [RenderTask(image_id, spec.name) for spec in (*decoded.fanned, FULL)]
     deps.queue.publish(tasks)
-    return _cut_inline(deps, image_id, decoded)
+    return _cut_inline(deps, image_id, decoded.master, decoded.inline, bool(decoded.fanned))
+
+
+def _resume(deps: Deps, image: Image, pin: Pin) -> Result:
+    """An earlier delivery accepted this upload and may have stopped part-way (a refused
+    send, a throttled write): do what is still missing, cutting from the kept original and
+    storing nothing twice. A repeated notification of a finished ingest only re-sends the
+    render tasks still outstanding (render is idempotent) and changes nothing else."""
+    original, facts = image.original, image.facts
+    if original is None or facts is None:  # record_facts writes both at once
+        return Result(Outcome.DUPLICATE)
+    _discard_upload(deps, image.upload_key, pin)
+    shown = Size(facts.width, facts.height)
+    width = master_width(deps.profile, shown)
+    inline, fanned = split_inline(deps.profile, fit_width(shown, width))
+    missing = set(deps.rendition_names()) - set(image.renditions)
+    tasks = [RenderTask(image.image_id, s.name) for s in (*fanned, FULL) if s.name in missing]
+    if tasks:
+        deps.queue.publish(tasks)
+    todo = tuple(spec for spec in inline if spec.name in missing)
+    if not todo:
+        result = finish_if_complete(deps, image.image_id, not missing, bool(fanned))
+        return result if result.outcome is Outcome.READY else Result(Outcome.DUPLICATE)
+    data = deps.originals.read(original.key, pin=Pin(original.version_id))
+    budget = deps.limits.processing_budget_seconds
+    master = deps.processor().make_master(data, facts.format, width, budget, store=False)
+    return _cut_inline(deps, image.image_id, master, todo, bool(fanned))
 
 
 def _keep_original(deps: Deps, image: Image, data: bytes) -> Original:
@@ -137,19 +163,22 @@ class _Decoded:
     fanned: tuple[RenditionSpec, ...]
 
 
-def _cut_inline(deps: Deps, image_id: str, decoded: _Decoded) -> Result:
+def _cut_inline(
+    deps: Deps, image_id: str, master: Master, inline: tuple[RenditionSpec, ...],
+    master_stored: bool,
+) -> Result:
     """The small renditions, cut here in one cascade and published like render's (the
     full-size download always comes from a render invocation)."""
-    if not decoded.inline:
+    if not inline:
         return Result(Outcome.FANNED_OUT)
     budget = deps.limits.processing_budget_seconds
     try:
-        made = deps.processor().render_many(decoded.master, decoded.inline, budget)
+        made = deps.processor().render_many(master, inline, budget)
     except ProcessingTimeout:
-        fail(deps, image_id, "processing_timeout", master_stored=bool(decoded.fanned))
+        fail(deps, image_id, "processing_timeout", master_stored=master_stored)
         return failed("processing_timeout")
-    made_specs = list(zip(decoded.inline, made, strict=True))
-    result = publish(deps, image_id, made_specs, master_stored=bool(decoded.fanned))
+    made_specs = list(zip(inline, made, strict=True))
+    result = publish(deps, image_id, made_specs, master_stored=master_stored)
     return result if result.outcome is Outcome.READY else Result(Outcome.FANNED_OUT)
 
 

@@ -293,3 +293,33 @@ def test_an_image_deleted_while_ingest_runs_keeps_no_original() -> None:
     assert _ingest(deps, f"uploads/{image_id}") == Result(Outcome.STALE)
     assert deps.originals.versions.get(f"originals/{image_id}", []) == []
     assert deps.queue.sent == []
+
+
+def _failing_once(deps, kind: str, method: str):  # type: ignore[no-untyped-def]
+    """The deps with the first call of `method` failing as the real service would."""
+    from chalicelib import bootstrap
+    from chalicelib.adapters.faults import FaultInjector
+    from chalicelib.faultplan import FaultPlan, FaultRule
+
+    plan = FaultPlan((FaultRule(kind, nth=(1,), methods=(method,)),))
+    return bootstrap.wrap_ports(deps, FaultInjector(plan))
+
+
+def test_given_the_fan_out_send_failed_after_acceptance_then_the_redelivery_finishes() -> None:
+    from botocore.exceptions import ClientError
+
+    # GIVEN a big photo whose render fan-out is refused once, after the original was kept
+    plain = make_deps(FakeProcessor(size=(4000, 3000)))
+    deps = _failing_once(plain, "sqs_send", "publish")
+    image_id = _uploaded(deps, factory.photo(4000, 3000))
+    with pytest.raises(ClientError):
+        _ingest(deps, f"uploads/{image_id}")
+    assert deps.repo.get(image_id).original is not None and plain.queue.sent == []
+    # WHEN the notification is delivered again
+    assert _ingest(deps, f"uploads/{image_id}") == Result(Outcome.FANNED_OUT)
+    # THEN the render tasks are sent and the inline thumb is cut, from the one kept original
+    assert [t.rendition for t in plain.queue.sent] == ["large", "full"]
+    image = deps.repo.get(image_id)
+    assert set(image.renditions) == {"thumb"} and image.status is Status.PROCESSING
+    assert len(plain.originals.versions[f"originals/{image_id}"]) == 1
+    assert plain.uploads.versions[f"uploads/{image_id}"] == []
