@@ -121,7 +121,11 @@ def _resume(deps: Deps, image: Image, pin: Pin) -> Result:
 def _keep_original(deps: Deps, image: Image, data: bytes) -> Original:
     """The accepted bytes, exactly, in the private originals store."""
     key = original_key(image.image_id)
-    version = deps.originals.put(key, data, image.content_type)
+    # A delivery that kept these bytes and then failed before recording them (or whose put
+    # landed but timed out) left a version: reuse it, not leave it behind.
+    etag = hashlib.md5(data, usedforsecurity=False).hexdigest()
+    version = deps.originals.find_version(key, etag) or deps.originals.put(
+        key, data, image.content_type)
     return Original(key, version, len(data), hashlib.sha256(data).hexdigest(), image.content_type)
 
 

@@ -323,3 +323,19 @@ def test_given_the_fan_out_send_failed_after_acceptance_then_the_redelivery_fini
     assert set(image.renditions) == {"thumb"} and image.status is Status.PROCESSING
     assert len(plain.originals.versions[f"originals/{image_id}"]) == 1
     assert plain.uploads.versions[f"uploads/{image_id}"] == []
+
+
+def test_given_recording_was_throttled_after_the_original_was_kept_then_it_is_kept_once() -> None:
+    from pynamodb.exceptions import UpdateError
+
+    # GIVEN the write that records the kept original throttled once
+    plain = make_deps(FakeProcessor(size=(640, 480)))
+    deps = _failing_once(plain, "dynamodb_throttle", "record_facts")
+    image_id = _uploaded(deps, factory.photo(640, 480))
+    with pytest.raises(UpdateError):
+        _ingest(deps, f"uploads/{image_id}")
+    # WHEN delivered again
+    _ingest(deps, f"uploads/{image_id}")
+    # THEN the bytes the first delivery kept are the ones recorded: one version, no orphan
+    kept = plain.originals.versions[f"originals/{image_id}"]
+    assert len(kept) == 1 and deps.repo.get(image_id).original.version_id == kept[0].version_id
