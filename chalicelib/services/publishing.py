@@ -50,6 +50,9 @@ def _store(deps: Deps, image_id: str, spec: RenditionSpec, encoded: Encoded) -> 
     """Public renditions go where the CDN serves them; the full-size download stays private."""
     if spec is FULL:
         key = full_key(image_id)
+        # The private bucket keeps versions: an earlier attempt's copy (stored, then its record
+        # failed) would outlive it. The record names the key, not a version, so it can go.
+        deps.originals.purge([key])
         deps.originals.put(key, encoded.data, spec.content_type)
     else:
         key = rendition_key(image_id, spec)
