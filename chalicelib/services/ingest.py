@@ -86,10 +86,13 @@ def _accept(deps: Deps, image: Image, decoded: _Decoded, pin: Pin) -> Result:
         # Deleted or ended meanwhile: what was just kept must not outlive it.
         _drop_version(deps.originals, original.key, original.version_id)
         return Result(Outcome.STALE)
-    _discard_upload(deps, image.upload_key, pin)
     tasks = [RenderTask(image_id, spec.name) for spec in (*decoded.fanned, FULL)]
     deps.queue.publish(tasks)
-    return _cut_inline(deps, image_id, decoded.master, decoded.inline, bool(decoded.fanned))
+    result = _cut_inline(deps, image_id, decoded.master, decoded.inline, bool(decoded.fanned))
+    # Last: a notification that names its upload by ETag alone (moto's) finds the version it
+    # claimed only while the version is there, and a redelivery must find it to resume.
+    _discard_upload(deps, image.upload_key, pin)
+    return result
 
 
 def _resume(deps: Deps, image: Image, pin: Pin) -> Result:
@@ -100,7 +103,6 @@ def _resume(deps: Deps, image: Image, pin: Pin) -> Result:
     original, facts = image.original, image.facts
     if original is None or facts is None:  # record_facts writes both at once
         return Result(Outcome.DUPLICATE)
-    _discard_upload(deps, image.upload_key, pin)
     shown = Size(facts.width, facts.height)
     width = master_width(deps.profile, shown)
     inline, fanned = split_inline(deps.profile, fit_width(shown, width))
@@ -109,13 +111,16 @@ def _resume(deps: Deps, image: Image, pin: Pin) -> Result:
     if tasks:
         deps.queue.publish(tasks)
     todo = tuple(spec for spec in inline if spec.name in missing)
-    if not todo:
+    if todo:
+        data = deps.originals.read(original.key, pin=Pin(original.version_id))
+        budget = deps.limits.processing_budget_seconds
+        master = deps.processor().make_master(data, facts.format, width, budget, store=False)
+        result = _cut_inline(deps, image.image_id, master, todo, bool(fanned))
+    else:
         result = finish_if_complete(deps, image.image_id, not missing, bool(fanned))
-        return result if result.outcome is Outcome.READY else Result(Outcome.DUPLICATE)
-    data = deps.originals.read(original.key, pin=Pin(original.version_id))
-    budget = deps.limits.processing_budget_seconds
-    master = deps.processor().make_master(data, facts.format, width, budget, store=False)
-    return _cut_inline(deps, image.image_id, master, todo, bool(fanned))
+        result = result if result.outcome is Outcome.READY else Result(Outcome.DUPLICATE)
+    _discard_upload(deps, image.upload_key, pin)
+    return result
 
 
 def _keep_original(deps: Deps, image: Image, data: bytes) -> Original:

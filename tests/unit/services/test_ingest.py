@@ -339,3 +339,22 @@ def test_given_recording_was_throttled_after_the_original_was_kept_then_it_is_ke
     # THEN the bytes the first delivery kept are the ones recorded: one version, no orphan
     kept = plain.originals.versions[f"originals/{image_id}"]
     assert len(kept) == 1 and deps.repo.get(image_id).original.version_id == kept[0].version_id
+
+
+def test_given_the_fan_out_failed_then_the_same_notification_still_finds_its_claim() -> None:
+    from botocore.exceptions import ClientError
+
+    # GIVEN a notification naming the upload by its ETag only (as moto's do), and the render
+    # fan-out refused on its first delivery
+    plain = make_deps(FakeProcessor(size=(4000, 3000)))
+    deps = _failing_once(plain, "sqs_send", "publish")
+    image_id = _uploaded(deps, factory.photo(4000, 3000))
+    key = f"uploads/{image_id}"
+    notification = UploadedObject(key, plain.uploads.versions[key][-1].etag)
+    with pytest.raises(ClientError):
+        ingest.ingest_object(deps, notification)
+    # WHEN that same notification comes back THEN its version is still found and claimed,
+    # and the work finishes (the upload goes last, once nothing needs it to be found)
+    assert ingest.ingest_object(deps, notification) == Result(Outcome.FANNED_OUT)
+    assert [t.rendition for t in plain.queue.sent] == ["large", "full"]
+    assert plain.uploads.versions[key] == []
