@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from chalicelib.domain.model import Rendition, full_key, master_key
+from chalicelib.domain.model import Rendition, full_key, master_key, upload_key
 from chalicelib.domain.outcomes import Outcome, Result
 from chalicelib.domain.renditions import FULL, RenditionSpec, rendition_key
 from chalicelib.ports import Encoded
@@ -41,9 +41,12 @@ def finish_if_complete(
 
 
 def fail(deps: Deps, image_id: str, reason: str, master_stored: bool = True) -> None:
-    """The image ends `failed` (no-op if already terminal), and its master goes."""
-    if deps.repo.fail(image_id, reason, deps.now()) and master_stored:
+    """The image ends `failed` (no-op if already terminal); its master and upload go."""
+    if not deps.repo.fail(image_id, reason, deps.now()):
+        return
+    if master_stored:
         _drop_master(deps, image_id)
+    deps.uploads.purge([upload_key(image_id)])  # never processed now: every version goes
 
 
 def _store(deps: Deps, image_id: str, spec: RenditionSpec, encoded: Encoded) -> Rendition:

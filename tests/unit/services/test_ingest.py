@@ -358,3 +358,16 @@ def test_given_the_fan_out_failed_then_the_same_notification_still_finds_its_cla
     assert ingest.ingest_object(deps, notification) == Result(Outcome.FANNED_OUT)
     assert [t.rendition for t in plain.queue.sent] == ["large", "full"]
     assert plain.uploads.versions[key] == []
+
+
+def test_given_retries_spent_before_acceptance_then_the_upload_goes_with_the_failure() -> None:
+    # GIVEN an upload whose ingest kept failing (its header reads refused every time)
+    deps = make_deps()
+    image_id = _uploaded(deps, factory.photo(64, 64))
+    key = f"uploads/{image_id}"
+    deps.repo.start_processing(image_id, "t", deps.uploads.versions[key][-1].version_id)
+    # WHEN the last delivery gives up
+    ingest.give_up(deps, UploadedObject(key, deps.uploads.versions[key][-1].etag))
+    # THEN the image is failed and no version of its upload is left for nobody
+    assert deps.repo.get(image_id).status is Status.FAILED
+    assert deps.uploads.versions.get(key, []) == [] and key not in deps.uploads.objects
