@@ -41,12 +41,15 @@ def finish_if_complete(
 
 
 def fail(deps: Deps, image_id: str, reason: str, master_stored: bool = True) -> None:
-    """The image ends `failed` (no-op if already terminal); its master and upload go."""
+    """The image ends `failed` (no-op if already terminal); its master and upload go, and so
+    does every rendition an attempt stored but never got recorded (the record's stay shown)."""
     if not deps.repo.fail(image_id, reason, deps.now()):
         return
     if master_stored:
         _drop_master(deps, image_id)
     deps.uploads.purge([upload_key(image_id)])  # never processed now: every version goes
+    made = [rendition_key(image_id, spec) for spec in deps.profile] + [full_key(image_id)]
+    _remove_unrecorded(deps, image_id, made)
 
 
 def _store(deps: Deps, image_id: str, spec: RenditionSpec, encoded: Encoded) -> Rendition:
@@ -74,6 +77,12 @@ def _drop_master(deps: Deps, image_id: str) -> None:
 
 def _withdraw(deps: Deps, image_id: str, keys: Sequence[str]) -> Result:
     """The image was deleted or ended meanwhile: leave no rendition behind for a gone image."""
+    _remove_unrecorded(deps, image_id, keys)
+    return Result(Outcome.STALE)
+
+
+def _remove_unrecorded(deps: Deps, image_id: str, keys: Sequence[str]) -> None:
+    """Remove those of `keys` the image's record does not name (all of them once it is gone)."""
     current = deps.repo.get(image_id)
     recorded = set() if current is None else {r.key for r in current.renditions.values()}
     orphans = [key for key in keys if key not in recorded]
@@ -83,4 +92,3 @@ def _withdraw(deps: Deps, image_id: str, keys: Sequence[str]) -> Result:
     public = [key for key in orphans if key not in private]
     if public:
         deps.renditions.delete(public)
-    return Result(Outcome.STALE)
