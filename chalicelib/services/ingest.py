@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 from chalicelib.domain import probe as header_probe
 from chalicelib.domain.errors import NeedMoreData, ProcessingTimeout, Rejected
-from chalicelib.domain.model import Facts, Image, Original, image_id_from_upload_key, original_key
+from chalicelib.domain.model import (
+    Facts,
+    Image,
+    Original,
+    Status,
+    image_id_from_upload_key,
+    original_key,
+)
 from chalicelib.domain.outcomes import Outcome, Result, failed, rejected
 from chalicelib.domain.renditions import (
     FULL,
@@ -43,7 +50,7 @@ def ingest_object(deps: Deps, upload: UploadedObject) -> Result:
     if image_id is None:
         return Result(Outcome.IGNORED_KEY)
     pin = _pin(deps, upload)
-    image = deps.repo.start_processing(image_id, deps.now(), pin.version_id or pin.etag)
+    image = _claim(deps, image_id, pin.version_id or pin.etag)
     if image is None:
         return _stale(deps, image_id, upload.key, pin)
     if image.original is not None:
@@ -66,6 +73,17 @@ def give_up(deps: Deps, upload: UploadedObject, reason: str = "processing_error"
     image_id = image_id_from_upload_key(upload.key)
     if image_id is not None:
         fail(deps, image_id, reason)
+
+
+def _claim(deps: Deps, image_id: str, claim: str) -> Image | None:
+    """The image, processing and claimed for this upload version. A redelivery finds its
+    claim already made and writes nothing: under throttling, a retry that spends a write on
+    what is already written fails again where the first one did."""
+    held = deps.repo.get(image_id)
+    if claim and held is not None and held.status is Status.PROCESSING and (
+            held.upload_pin == claim):
+        return held
+    return deps.repo.start_processing(image_id, deps.now(), claim)
 
 
 def _pin(deps: Deps, upload: UploadedObject) -> Pin:

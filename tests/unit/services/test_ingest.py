@@ -371,3 +371,25 @@ def test_given_retries_spent_before_acceptance_then_the_upload_goes_with_the_fai
     # THEN the image is failed and no version of its upload is left for nobody
     assert deps.repo.get(image_id).status is Status.FAILED
     assert deps.uploads.versions.get(key, []) == [] and key not in deps.uploads.objects
+
+
+def test_given_a_redelivery_of_a_claimed_upload_then_no_claim_is_written_again() -> None:
+    from pynamodb.exceptions import UpdateError
+
+    from chalicelib import bootstrap
+    from chalicelib.adapters.faults import FaultInjector
+    from chalicelib.faultplan import FaultPlan, FaultRule
+
+    # GIVEN an ingest whose inline renditions could not be recorded (throttled), and a table
+    # that throttles the next claim write too
+    plain = make_deps(FakeProcessor(size=(640, 480)))
+    deps = bootstrap.wrap_ports(plain, FaultInjector(FaultPlan((
+        FaultRule("dynamodb_throttle", nth=(1,), methods=("add_renditions",)),
+        FaultRule("dynamodb_throttle", nth=(2,), methods=("start_processing",)),
+    ))))
+    image_id = _uploaded(deps, factory.photo(640, 480))
+    with pytest.raises(UpdateError):
+        _ingest(deps, f"uploads/{image_id}")
+    # WHEN delivered again THEN it carries on from its claim without writing it again
+    assert _ingest(deps, f"uploads/{image_id}") == Result(Outcome.FANNED_OUT)
+    assert set(deps.repo.get(image_id).renditions) == {"thumb", "large"}
