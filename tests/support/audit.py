@@ -170,3 +170,17 @@ def readied(records: Iterable[dict[str, Any]]) -> Counter[str]:
         if new == Status.READY.value and old != Status.READY.value:
             counts[change["Keys"]["image_id"]["S"]] += 1
     return counts
+
+
+def narrowed(world: World, image_ids: set[str]) -> World:
+    """Only what belongs to these images (a stack other tests share holds theirs too)."""
+    def ours(text: str) -> bool:
+        return any(image_id in text for image_id in image_ids)
+
+    return World(
+        [i for i in world.images if i.image_id in image_ids],
+        {k: v for k, v in world.indexed.items() if k in image_ids},
+        [o for o in world.objects if ours(o.key)],
+        Counter({k: v for k, v in world.readied.items() if k in image_ids}),
+        world.buckets,
+    )
