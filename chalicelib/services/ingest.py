@@ -101,8 +101,12 @@ def _accept(deps: Deps, image: Image, decoded: _Decoded, pin: Pin) -> Result:
     original = _keep_original(deps, image, decoded.data)
     names = deps.rendition_names()
     if not deps.repo.record_facts(image_id, decoded.facts, names, deps.now(), original):
-        # Deleted or ended meanwhile: what was just kept must not outlive it.
+        # Deleted or ended meanwhile: nothing this delivery stored may outlive it (a delete
+        # removed only what existed when it ran).
         _drop_version(deps.originals, original.key, original.version_id)
+        if decoded.fanned:
+            deps.uploads.purge([image.master_key])
+        _discard_upload(deps, image.upload_key, pin)
         return Result(Outcome.STALE)
     tasks = [RenderTask(image_id, spec.name) for spec in (*decoded.fanned, FULL)]
     deps.queue.publish(tasks)

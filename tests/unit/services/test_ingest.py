@@ -393,3 +393,22 @@ def test_given_a_redelivery_of_a_claimed_upload_then_no_claim_is_written_again()
     # WHEN delivered again THEN it carries on from its claim without writing it again
     assert _ingest(deps, f"uploads/{image_id}") == Result(Outcome.FANNED_OUT)
     assert set(deps.repo.get(image_id).renditions) == {"thumb", "large"}
+
+
+def test_given_the_image_was_deleted_while_ingest_decoded_then_nothing_it_stored_is_left() -> None:
+    # GIVEN a big photo (a master is stored for render invocations) deleted by its owner
+    # while ingest decoded it: the delete removed what existed then, before ingest stored
+    deps = make_deps(FakeProcessor(size=(4000, 3000)))
+    image_id = _uploaded(deps, factory.photo(4000, 3000))
+    record_facts = deps.repo.record_facts
+
+    def deleted_first(*args, **kwargs):  # type: ignore[no-untyped-def]
+        deps.repo.mark_deleted(image_id, "sub-alice", "owner_request", "t", 1)
+        return record_facts(*args, **kwargs)
+
+    deps.repo.record_facts = deleted_first  # type: ignore[method-assign]
+    # WHEN ingest loses that race THEN the master, the kept original and the upload all go
+    assert _ingest(deps, f"uploads/{image_id}") == Result(Outcome.STALE)
+    assert deps.uploads.versions.get(f"masters/{image_id}.tif", []) == []
+    assert deps.originals.versions.get(f"originals/{image_id}", []) == []
+    assert deps.uploads.versions.get(f"uploads/{image_id}", []) == []
