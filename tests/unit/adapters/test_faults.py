@@ -189,3 +189,10 @@ def test_bootstrap_puts_every_port_behind_the_plan_and_counts_by_kind() -> None:
         wrapped.search_index().suggest("a", 1)
     assert injector.injected() == {"sqs_send": 1, "search_down": 1}
     assert bootstrap.with_faults(deps, None) == (deps, None)
+
+
+def test_the_deployed_template_never_sets_a_fault_plan() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    assert "FAULT_INJECTION" not in (root / "template.yaml").read_text()
