@@ -72,3 +72,15 @@ def _advance(world: Scenario, seconds: float) -> Callable[[], None]:
         world.clock.now += seconds
 
     return wait
+
+
+def test_s3_read_timeouts_including_writes_that_landed_unanswered(scenario: Make) -> None:
+    # The first original kept lands but its answer is lost: the retry must reuse it
+    landed = FaultRule("s3_timeout", nth=(1,), methods=("put",), targets=("originals",))
+    world = scenario(landed, FaultRule("s3_timeout", rate=0.15), seed=11)
+    ids = _photos(world)
+    world.mappings.settle()
+    assert world.injector.injected()["s3_timeout"] >= 4
+    world.audit()
+    assert set(_statuses(world, ids)) <= {Status.READY, Status.FAILED}
+    assert Status.READY in _statuses(world, ids)
