@@ -63,7 +63,7 @@ def ingest_object(deps: Deps, upload: UploadedObject) -> Result:
         _discard_upload(deps, upload.key, pin)
         return rejected(rejection.reason)
     except ProcessingTimeout:
-        deps.repo.fail(image_id, "processing_timeout", deps.now())
+        fail(deps, image_id, "processing_timeout", master_stored=False)  # its upload goes too
         return failed("processing_timeout")
     return _accept(deps, image, decoded, pin)
 
@@ -96,7 +96,7 @@ def _pin(deps: Deps, upload: UploadedObject) -> Pin:
 
 
 def _accept(deps: Deps, image: Image, decoded: _Decoded, pin: Pin) -> Result:
-    """Keep the original, record what was learned, drop the upload, fan out, cut inline."""
+    """Keep the original, record what was learned, fan out, cut inline, drop the upload."""
     image_id = image.image_id
     original = _keep_original(deps, image, decoded.data)
     names = deps.rendition_names()

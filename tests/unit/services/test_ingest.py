@@ -412,3 +412,13 @@ def test_given_the_image_was_deleted_while_ingest_decoded_then_nothing_it_stored
     assert deps.uploads.versions.get(f"masters/{image_id}.tif", []) == []
     assert deps.originals.versions.get(f"originals/{image_id}", []) == []
     assert deps.uploads.versions.get(f"uploads/{image_id}", []) == []
+
+
+def test_given_the_decode_ran_out_of_time_then_the_upload_goes_with_the_failure() -> None:
+    processor = FakeProcessor(size=(4000, 3000))
+    processor.error = ProcessingTimeout("budget")
+    deps = make_deps(processor)
+    image_id = _uploaded(deps, factory.photo(4000, 3000))
+    assert _ingest(deps, f"uploads/{image_id}") == failed("processing_timeout")
+    assert deps.repo.get(image_id).status is Status.FAILED
+    assert deps.uploads.versions.get(f"uploads/{image_id}", []) == []
