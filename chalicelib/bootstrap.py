@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -18,7 +19,9 @@ from chalicelib.adapters.sqs import SqsIngestQueue, SqsRenderQueue
 from chalicelib.services.deps import Deps
 
 if TYPE_CHECKING:
+    from chalicelib.adapters.faults import FaultInjector
     from chalicelib.auth.tokens import TokenVerifier
+    from chalicelib.faultplan import FaultPlan
     from chalicelib.ports import Cdn, GroupMembership, ImageProcessor, SearchIndex, UserDirectory
 
 
@@ -31,6 +34,7 @@ class Services:
     verifier: TokenVerifier
     directory: UserDirectory | None = None
     memberships: GroupMembership | None = None
+    faults: FaultInjector | None = None  # only with FAULT_INJECTION (local): what it injected
 
 
 _current: Services | None = None
@@ -108,13 +112,42 @@ def build(settings: config.Settings) -> Services:
         ingest_queue=SqsIngestQueue(sqs, settings.ingest_queue_url, settings.uploads_bucket),
         site_name=settings.site_name,
     )
+    deps, injector = with_faults(deps, settings.fault_plan)
     verifier = TokenVerifier(settings.jwks_url, settings.issuer, settings.app_client_ids)
     # settings.region is the function's own; template.yaml makes the user pool in the same
     # stack, so it is the pool's region too (the trigger event's `region`).
     cognito = functools.partial(
         aws.client, "cognito-idp", settings.region, settings.endpoint_url
     )
-    return Services(settings, deps, verifier, CognitoDirectory(cognito), CognitoGroups(cognito))
+    return Services(
+        settings, deps, verifier, CognitoDirectory(cognito), CognitoGroups(cognito), injector
+    )
+
+
+def with_faults(deps: Deps, plan: FaultPlan | None) -> tuple[Deps, FaultInjector | None]:
+    """The same ports behind fault-injecting proxies when a plan is given (local only)."""
+    if plan is None:
+        return deps, None
+    from chalicelib.adapters.faults import FaultInjector
+
+    injector = FaultInjector(plan)
+    return wrap_ports(deps, injector), injector
+
+
+def wrap_ports(deps: Deps, injector: FaultInjector) -> Deps:
+    """Every port that calls a service, behind the injector's proxies."""
+    from chalicelib.adapters import faults
+
+    index = deps.search_index
+    return dataclasses.replace(
+        deps,
+        repo=faults.repository(deps.repo, injector),
+        uploads=faults.blobs(deps.uploads, injector, "uploads"),
+        renditions=faults.blobs(deps.renditions, injector, "renditions"),
+        originals=faults.blobs(deps.originals, injector, "originals"),
+        queue=faults.queue(deps.queue, injector),
+        search_index=lambda: faults.search(index(), injector),
+    )
 
 
 def services() -> Services:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from chalicelib.domain.limits import Limits
 from chalicelib.domain.renditions import RenditionSpec, parse_profile
+from chalicelib.faultplan import FaultPlan, parse_plan
 
 PREFIX_DEFAULT = "stock-images"
 DEFAULT_PROFILE = (
@@ -53,6 +54,8 @@ class Settings:
     cursor_secret: bytes = b""
     profile: tuple[RenditionSpec, ...] = field(default_factory=tuple)
     limits: Limits = field(default_factory=Limits)
+    # Local only (make soak, tests): faults injected around the ports; refused in Lambda.
+    fault_plan: FaultPlan | None = None
 
     @property
     def issuer(self) -> str:
@@ -107,6 +110,18 @@ def _cursor_secret(env: Mapping[str, str], pool_id: str, prefix: str) -> bytes:
     """
     secret = env.get("CURSOR_SECRET") or f"cursor:{prefix}:{pool_id}"
     return secret.encode()
+
+
+def _fault_plan(env: Mapping[str, str]) -> FaultPlan | None:
+    """FAULT_INJECTION's plan; a start in AWS Lambda with one set fails on purpose.
+
+    Lambda's runtime sets AWS_LAMBDA_FUNCTION_NAME and AWS_EXECUTION_ENV in every function;
+    the local stack's workers set neither."""
+    plan = parse_plan(env.get("FAULT_INJECTION", ""))
+    in_lambda = env.get("AWS_LAMBDA_FUNCTION_NAME") or env.get("AWS_EXECUTION_ENV")
+    if plan is not None and in_lambda:
+        raise RuntimeError("FAULT_INJECTION is set in AWS Lambda: fault injection is local only")
+    return plan
 
 
 def queue_names(env: Mapping[str, str] | None = None) -> tuple[str, str]:
@@ -170,4 +185,5 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         cursor_secret=_cursor_secret(env, pool_id, prefix),
         profile=parse_profile(json.loads(env.get("RENDITION_PROFILE", DEFAULT_PROFILE))),
         limits=_limits(env),
+        fault_plan=_fault_plan(env),
     )

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 from chalicelib.domain import probe as header_probe
 from chalicelib.domain.errors import NeedMoreData, ProcessingTimeout, Rejected
-from chalicelib.domain.model import Facts, Image, Original, image_id_from_upload_key, original_key
+from chalicelib.domain.model import (
+    Facts,
+    Image,
+    Original,
+    Status,
+    image_id_from_upload_key,
+    original_key,
+)
 from chalicelib.domain.outcomes import Outcome, Result, failed, rejected
 from chalicelib.domain.renditions import (
     FULL,
@@ -26,7 +33,7 @@ from chalicelib.domain.renditions import (
 from chalicelib.logs import child_logger
 from chalicelib.ports import BlobStore, Master, Pin, RenderTask, UploadedObject
 from chalicelib.services.deps import Deps
-from chalicelib.services.publishing import fail, publish
+from chalicelib.services.publishing import fail, finish_if_complete, publish
 
 log = child_logger(__name__)
 
@@ -43,11 +50,11 @@ def ingest_object(deps: Deps, upload: UploadedObject) -> Result:
     if image_id is None:
         return Result(Outcome.IGNORED_KEY)
     pin = _pin(deps, upload)
-    image = deps.repo.start_processing(image_id, deps.now(), pin.version_id or pin.etag)
+    image = _claim(deps, image_id, pin.version_id or pin.etag)
     if image is None:
         return _stale(deps, image_id, upload.key, pin)
     if image.original is not None:
-        return Result(Outcome.DUPLICATE)  # accepted already: a repeated notification
+        return _resume(deps, image, pin)  # accepted by an earlier delivery
     try:
         decoded = _validate_and_master(deps, image, pin)
     except Rejected as rejection:
@@ -56,7 +63,7 @@ def ingest_object(deps: Deps, upload: UploadedObject) -> Result:
         _discard_upload(deps, upload.key, pin)
         return rejected(rejection.reason)
     except ProcessingTimeout:
-        deps.repo.fail(image_id, "processing_timeout", deps.now())
+        fail(deps, image_id, "processing_timeout", master_stored=False)  # its upload goes too
         return failed("processing_timeout")
     return _accept(deps, image, decoded, pin)
 
@@ -66,6 +73,17 @@ def give_up(deps: Deps, upload: UploadedObject, reason: str = "processing_error"
     image_id = image_id_from_upload_key(upload.key)
     if image_id is not None:
         fail(deps, image_id, reason)
+
+
+def _claim(deps: Deps, image_id: str, claim: str) -> Image | None:
+    """The image, processing and claimed for this upload version. A redelivery finds its
+    claim already made and writes nothing: under throttling, a retry that spends a write on
+    what is already written fails again where the first one did."""
+    held = deps.repo.get(image_id)
+    if claim and held is not None and held.status is Status.PROCESSING and (
+            held.upload_pin == claim):
+        return held
+    return deps.repo.start_processing(image_id, deps.now(), claim)
 
 
 def _pin(deps: Deps, upload: UploadedObject) -> Pin:
@@ -78,24 +96,63 @@ def _pin(deps: Deps, upload: UploadedObject) -> Pin:
 
 
 def _accept(deps: Deps, image: Image, decoded: _Decoded, pin: Pin) -> Result:
-    """Keep the original, record what was learned, drop the upload, fan out, cut inline."""
+    """Keep the original, record what was learned, fan out, cut inline, drop the upload."""
     image_id = image.image_id
     original = _keep_original(deps, image, decoded.data)
     names = deps.rendition_names()
     if not deps.repo.record_facts(image_id, decoded.facts, names, deps.now(), original):
-        # Deleted or ended meanwhile: what was just kept must not outlive it.
+        # Deleted or ended meanwhile: nothing this delivery stored may outlive it (a delete
+        # removed only what existed when it ran).
         _drop_version(deps.originals, original.key, original.version_id)
+        if decoded.fanned:
+            deps.uploads.purge([image.master_key])
+        _discard_upload(deps, image.upload_key, pin)
         return Result(Outcome.STALE)
-    _discard_upload(deps, image.upload_key, pin)
     tasks = [RenderTask(image_id, spec.name) for spec in (*decoded.fanned, FULL)]
     deps.queue.publish(tasks)
-    return _cut_inline(deps, image_id, decoded)
+    result = _cut_inline(deps, image_id, decoded.master, decoded.inline, bool(decoded.fanned))
+    # Last: a notification that names its upload by ETag alone (moto's) finds the version it
+    # claimed only while the version is there, and a redelivery must find it to resume.
+    _discard_upload(deps, image.upload_key, pin)
+    return result
+
+
+def _resume(deps: Deps, image: Image, pin: Pin) -> Result:
+    """An earlier delivery accepted this upload and may have stopped part-way (a refused
+    send, a throttled write): do what is still missing, cutting from the kept original and
+    storing nothing twice. A repeated notification of a finished ingest only re-sends the
+    render tasks still outstanding (render is idempotent) and changes nothing else."""
+    original, facts = image.original, image.facts
+    if original is None or facts is None:  # record_facts writes both at once
+        return Result(Outcome.DUPLICATE)
+    shown = Size(facts.width, facts.height)
+    width = master_width(deps.profile, shown)
+    inline, fanned = split_inline(deps.profile, fit_width(shown, width))
+    missing = set(deps.rendition_names()) - set(image.renditions)
+    tasks = [RenderTask(image.image_id, s.name) for s in (*fanned, FULL) if s.name in missing]
+    if tasks:
+        deps.queue.publish(tasks)
+    todo = tuple(spec for spec in inline if spec.name in missing)
+    if todo:
+        data = deps.originals.read(original.key, pin=Pin(original.version_id))
+        budget = deps.limits.processing_budget_seconds
+        master = deps.processor().make_master(data, facts.format, width, budget, store=False)
+        result = _cut_inline(deps, image.image_id, master, todo, bool(fanned))
+    else:
+        result = finish_if_complete(deps, image.image_id, not missing, bool(fanned))
+        result = result if result.outcome is Outcome.READY else Result(Outcome.DUPLICATE)
+    _discard_upload(deps, image.upload_key, pin)
+    return result
 
 
 def _keep_original(deps: Deps, image: Image, data: bytes) -> Original:
     """The accepted bytes, exactly, in the private originals store."""
     key = original_key(image.image_id)
-    version = deps.originals.put(key, data, image.content_type)
+    # A delivery that kept these bytes and then failed before recording them (or whose put
+    # landed but timed out) left a version: reuse it, not leave it behind.
+    etag = hashlib.md5(data, usedforsecurity=False).hexdigest()
+    version = deps.originals.find_version(key, etag) or deps.originals.put(
+        key, data, image.content_type)
     return Original(key, version, len(data), hashlib.sha256(data).hexdigest(), image.content_type)
 
 
@@ -137,19 +194,22 @@ class _Decoded:
     fanned: tuple[RenditionSpec, ...]
 
 
-def _cut_inline(deps: Deps, image_id: str, decoded: _Decoded) -> Result:
+def _cut_inline(
+    deps: Deps, image_id: str, master: Master, inline: tuple[RenditionSpec, ...],
+    master_stored: bool,
+) -> Result:
     """The small renditions, cut here in one cascade and published like render's (the
     full-size download always comes from a render invocation)."""
-    if not decoded.inline:
+    if not inline:
         return Result(Outcome.FANNED_OUT)
     budget = deps.limits.processing_budget_seconds
     try:
-        made = deps.processor().render_many(decoded.master, decoded.inline, budget)
+        made = deps.processor().render_many(master, inline, budget)
     except ProcessingTimeout:
-        fail(deps, image_id, "processing_timeout", master_stored=bool(decoded.fanned))
+        fail(deps, image_id, "processing_timeout", master_stored=master_stored)
         return failed("processing_timeout")
-    made_specs = list(zip(decoded.inline, made, strict=True))
-    result = publish(deps, image_id, made_specs, master_stored=bool(decoded.fanned))
+    made_specs = list(zip(inline, made, strict=True))
+    result = publish(deps, image_id, made_specs, master_stored=master_stored)
     return result if result.outcome is Outcome.READY else Result(Outcome.FANNED_OUT)
 
 

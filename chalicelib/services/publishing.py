@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from chalicelib.domain.model import Rendition, full_key, master_key
+from chalicelib.domain.model import Rendition, full_key, master_key, upload_key
 from chalicelib.domain.outcomes import Outcome, Result
 from chalicelib.domain.renditions import FULL, RenditionSpec, rendition_key
 from chalicelib.ports import Encoded
@@ -41,15 +41,24 @@ def finish_if_complete(
 
 
 def fail(deps: Deps, image_id: str, reason: str, master_stored: bool = True) -> None:
-    """The image ends `failed` (no-op if already terminal), and its master goes."""
-    if deps.repo.fail(image_id, reason, deps.now()) and master_stored:
+    """The image ends `failed` (no-op if already terminal); its master and upload go, and so
+    does every rendition an attempt stored but never got recorded (the record's stay shown)."""
+    if not deps.repo.fail(image_id, reason, deps.now()):
+        return
+    if master_stored:
         _drop_master(deps, image_id)
+    deps.uploads.purge([upload_key(image_id)])  # never processed now: every version goes
+    made = [rendition_key(image_id, spec) for spec in deps.profile] + [full_key(image_id)]
+    _remove_unrecorded(deps, image_id, made)
 
 
 def _store(deps: Deps, image_id: str, spec: RenditionSpec, encoded: Encoded) -> Rendition:
     """Public renditions go where the CDN serves them; the full-size download stays private."""
     if spec is FULL:
         key = full_key(image_id)
+        # The private bucket keeps versions: an earlier attempt's copy (stored, then its record
+        # failed) would outlive it. The record names the key, not a version, so it can go.
+        deps.originals.purge([key])
         deps.originals.put(key, encoded.data, spec.content_type)
     else:
         key = rendition_key(image_id, spec)
@@ -68,6 +77,12 @@ def _drop_master(deps: Deps, image_id: str) -> None:
 
 def _withdraw(deps: Deps, image_id: str, keys: Sequence[str]) -> Result:
     """The image was deleted or ended meanwhile: leave no rendition behind for a gone image."""
+    _remove_unrecorded(deps, image_id, keys)
+    return Result(Outcome.STALE)
+
+
+def _remove_unrecorded(deps: Deps, image_id: str, keys: Sequence[str]) -> None:
+    """Remove those of `keys` the image's record does not name (all of them once it is gone)."""
     current = deps.repo.get(image_id)
     recorded = set() if current is None else {r.key for r in current.renditions.values()}
     orphans = [key for key in keys if key not in recorded]
@@ -77,4 +92,3 @@ def _withdraw(deps: Deps, image_id: str, keys: Sequence[str]) -> Result:
     public = [key for key in orphans if key not in private]
     if public:
         deps.renditions.delete(public)
-    return Result(Outcome.STALE)

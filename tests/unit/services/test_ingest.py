@@ -293,3 +293,132 @@ def test_an_image_deleted_while_ingest_runs_keeps_no_original() -> None:
     assert _ingest(deps, f"uploads/{image_id}") == Result(Outcome.STALE)
     assert deps.originals.versions.get(f"originals/{image_id}", []) == []
     assert deps.queue.sent == []
+
+
+def _failing_once(deps, kind: str, method: str):  # type: ignore[no-untyped-def]
+    """The deps with the first call of `method` failing as the real service would."""
+    from chalicelib import bootstrap
+    from chalicelib.adapters.faults import FaultInjector
+    from chalicelib.faultplan import FaultPlan, FaultRule
+
+    plan = FaultPlan((FaultRule(kind, nth=(1,), methods=(method,)),))
+    return bootstrap.wrap_ports(deps, FaultInjector(plan))
+
+
+def test_given_the_fan_out_send_failed_after_acceptance_then_the_redelivery_finishes() -> None:
+    from botocore.exceptions import ClientError
+
+    # GIVEN a big photo whose render fan-out is refused once, after the original was kept
+    plain = make_deps(FakeProcessor(size=(4000, 3000)))
+    deps = _failing_once(plain, "sqs_send", "publish")
+    image_id = _uploaded(deps, factory.photo(4000, 3000))
+    with pytest.raises(ClientError):
+        _ingest(deps, f"uploads/{image_id}")
+    assert deps.repo.get(image_id).original is not None and plain.queue.sent == []
+    # WHEN the notification is delivered again
+    assert _ingest(deps, f"uploads/{image_id}") == Result(Outcome.FANNED_OUT)
+    # THEN the render tasks are sent and the inline thumb is cut, from the one kept original
+    assert [t.rendition for t in plain.queue.sent] == ["large", "full"]
+    image = deps.repo.get(image_id)
+    assert set(image.renditions) == {"thumb"} and image.status is Status.PROCESSING
+    assert len(plain.originals.versions[f"originals/{image_id}"]) == 1
+    assert plain.uploads.versions[f"uploads/{image_id}"] == []
+
+
+def test_given_recording_was_throttled_after_the_original_was_kept_then_it_is_kept_once() -> None:
+    from pynamodb.exceptions import UpdateError
+
+    # GIVEN the write that records the kept original throttled once
+    plain = make_deps(FakeProcessor(size=(640, 480)))
+    deps = _failing_once(plain, "dynamodb_throttle", "record_facts")
+    image_id = _uploaded(deps, factory.photo(640, 480))
+    with pytest.raises(UpdateError):
+        _ingest(deps, f"uploads/{image_id}")
+    # WHEN delivered again
+    _ingest(deps, f"uploads/{image_id}")
+    # THEN the bytes the first delivery kept are the ones recorded: one version, no orphan
+    kept = plain.originals.versions[f"originals/{image_id}"]
+    assert len(kept) == 1 and deps.repo.get(image_id).original.version_id == kept[0].version_id
+
+
+def test_given_the_fan_out_failed_then_the_same_notification_still_finds_its_claim() -> None:
+    from botocore.exceptions import ClientError
+
+    # GIVEN a notification naming the upload by its ETag only (as moto's do), and the render
+    # fan-out refused on its first delivery
+    plain = make_deps(FakeProcessor(size=(4000, 3000)))
+    deps = _failing_once(plain, "sqs_send", "publish")
+    image_id = _uploaded(deps, factory.photo(4000, 3000))
+    key = f"uploads/{image_id}"
+    notification = UploadedObject(key, plain.uploads.versions[key][-1].etag)
+    with pytest.raises(ClientError):
+        ingest.ingest_object(deps, notification)
+    # WHEN that same notification comes back THEN its version is still found and claimed,
+    # and the work finishes (the upload goes last, once nothing needs it to be found)
+    assert ingest.ingest_object(deps, notification) == Result(Outcome.FANNED_OUT)
+    assert [t.rendition for t in plain.queue.sent] == ["large", "full"]
+    assert plain.uploads.versions[key] == []
+
+
+def test_given_retries_spent_before_acceptance_then_the_upload_goes_with_the_failure() -> None:
+    # GIVEN an upload whose ingest kept failing (its header reads refused every time)
+    deps = make_deps()
+    image_id = _uploaded(deps, factory.photo(64, 64))
+    key = f"uploads/{image_id}"
+    deps.repo.start_processing(image_id, "t", deps.uploads.versions[key][-1].version_id)
+    # WHEN the last delivery gives up
+    ingest.give_up(deps, UploadedObject(key, deps.uploads.versions[key][-1].etag))
+    # THEN the image is failed and no version of its upload is left for nobody
+    assert deps.repo.get(image_id).status is Status.FAILED
+    assert deps.uploads.versions.get(key, []) == [] and key not in deps.uploads.objects
+
+
+def test_given_a_redelivery_of_a_claimed_upload_then_no_claim_is_written_again() -> None:
+    from pynamodb.exceptions import UpdateError
+
+    from chalicelib import bootstrap
+    from chalicelib.adapters.faults import FaultInjector
+    from chalicelib.faultplan import FaultPlan, FaultRule
+
+    # GIVEN an ingest whose inline renditions could not be recorded (throttled), and a table
+    # that throttles the next claim write too
+    plain = make_deps(FakeProcessor(size=(640, 480)))
+    deps = bootstrap.wrap_ports(plain, FaultInjector(FaultPlan((
+        FaultRule("dynamodb_throttle", nth=(1,), methods=("add_renditions",)),
+        FaultRule("dynamodb_throttle", nth=(2,), methods=("start_processing",)),
+    ))))
+    image_id = _uploaded(deps, factory.photo(640, 480))
+    with pytest.raises(UpdateError):
+        _ingest(deps, f"uploads/{image_id}")
+    # WHEN delivered again THEN it carries on from its claim without writing it again
+    assert _ingest(deps, f"uploads/{image_id}") == Result(Outcome.FANNED_OUT)
+    assert set(deps.repo.get(image_id).renditions) == {"thumb", "large"}
+
+
+def test_given_the_image_was_deleted_while_ingest_decoded_then_nothing_it_stored_is_left() -> None:
+    # GIVEN a big photo (a master is stored for render invocations) deleted by its owner
+    # while ingest decoded it: the delete removed what existed then, before ingest stored
+    deps = make_deps(FakeProcessor(size=(4000, 3000)))
+    image_id = _uploaded(deps, factory.photo(4000, 3000))
+    record_facts = deps.repo.record_facts
+
+    def deleted_first(*args, **kwargs):  # type: ignore[no-untyped-def]
+        deps.repo.mark_deleted(image_id, "sub-alice", "owner_request", "t", 1)
+        return record_facts(*args, **kwargs)
+
+    deps.repo.record_facts = deleted_first  # type: ignore[method-assign]
+    # WHEN ingest loses that race THEN the master, the kept original and the upload all go
+    assert _ingest(deps, f"uploads/{image_id}") == Result(Outcome.STALE)
+    assert deps.uploads.versions.get(f"masters/{image_id}.tif", []) == []
+    assert deps.originals.versions.get(f"originals/{image_id}", []) == []
+    assert deps.uploads.versions.get(f"uploads/{image_id}", []) == []
+
+
+def test_given_the_decode_ran_out_of_time_then_the_upload_goes_with_the_failure() -> None:
+    processor = FakeProcessor(size=(4000, 3000))
+    processor.error = ProcessingTimeout("budget")
+    deps = make_deps(processor)
+    image_id = _uploaded(deps, factory.photo(4000, 3000))
+    assert _ingest(deps, f"uploads/{image_id}") == failed("processing_timeout")
+    assert deps.repo.get(image_id).status is Status.FAILED
+    assert deps.uploads.versions.get(f"uploads/{image_id}", []) == []

@@ -153,3 +153,49 @@ def test_a_full_download_made_for_a_deleted_image_is_not_kept() -> None:
     assert render.render_one(deps, RenderTask(image_id, "full")) == Result(Outcome.STALE)
     assert f"full/{image_id}.jpg" not in deps.originals.objects
     assert deps.originals.versions.get(f"full/{image_id}.jpg", []) == []
+
+
+def test_a_full_download_rendered_again_after_a_failed_record_leaves_one_version() -> None:
+    import pytest
+    from pynamodb.exceptions import UpdateError
+
+    from chalicelib import bootstrap
+    from chalicelib.adapters.faults import FaultInjector
+    from chalicelib.faultplan import FaultPlan, FaultRule
+
+    # GIVEN the write recording the full download throttled once, after it was stored
+    plain = make_deps(FakeProcessor(size=(4000, 3000)))
+    image_id = _with_original(plain, _processing(plain))
+    rule = FaultRule("dynamodb_throttle", nth=(1,), methods=("add_renditions",))
+    deps = bootstrap.wrap_ports(plain, FaultInjector(FaultPlan((rule,))))
+    with pytest.raises(UpdateError):
+        render.render_one(deps, RenderTask(image_id, "full"))
+    # WHEN the task is delivered again
+    assert render.render_one(deps, RenderTask(image_id, "full")) == Result(Outcome.RENDERED)
+    # THEN the versioned private bucket holds one full download, not one per attempt
+    assert len(plain.originals.versions[f"full/{image_id}.jpg"]) == 1
+
+
+def test_a_rendition_stored_but_never_recorded_goes_when_the_image_fails() -> None:
+    import pytest
+    from pynamodb.exceptions import UpdateError
+
+    from chalicelib import bootstrap
+    from chalicelib.adapters.faults import FaultInjector
+    from chalicelib.faultplan import FaultPlan, FaultRule
+
+    # GIVEN a thumb recorded, then a large stored whose record write was throttled
+    plain = make_deps()
+    image_id = _processing(plain)
+    render.render_one(plain, RenderTask(image_id, "thumb"))
+    rule = FaultRule("dynamodb_throttle", nth=(1,), methods=("add_renditions",))
+    deps = bootstrap.wrap_ports(plain, FaultInjector(FaultPlan((rule,))))
+    with pytest.raises(UpdateError):
+        render.render_one(deps, RenderTask(image_id, "large"))
+    assert f"{image_id}/large.webp" in plain.renditions.objects
+    # WHEN the retries are spent and the image fails
+    render.give_up(deps, RenderTask(image_id, "large"))
+    # THEN the unrecorded large goes; the recorded thumb stays (the record still shows it)
+    assert deps.repo.get(image_id).status is Status.FAILED
+    assert f"{image_id}/large.webp" not in plain.renditions.objects
+    assert f"{image_id}/thumb.webp" in plain.renditions.objects
