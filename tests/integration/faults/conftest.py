@@ -16,6 +16,7 @@ from chalicelib import bootstrap
 from chalicelib.adapters import aws
 from chalicelib.adapters.faults import FaultInjector
 from chalicelib.faultplan import FaultPlan, FaultRule
+from chalicelib.services import sweeping
 from tests.integration.conftest import Stack
 from tests.integration.faults.driver import Mappings
 from tests.support import audit
@@ -66,6 +67,16 @@ class Scenario:
     def image(self, image_id: str) -> Any:
         """The record as it is now."""
         return self.real.deps.repo.get(image_id)
+
+    def sweep(self) -> dict[str, int]:
+        """A full sweeper pass, as `make sweep` runs it once traffic has settled (no fault, no
+        grace: nothing is in flight), then the mappings settled again; the sweep's counts."""
+        limits = dataclasses.replace(
+            self.real.deps.limits, sweep_processing_minutes=0, sweep_pending_grace_minutes=0,
+            sweep_orphan_grace_minutes=0)
+        report = sweeping.sweep_all(dataclasses.replace(self.real.deps, limits=limits))
+        self.mappings.settle()
+        return dict(report.counts)
 
     def audit(self) -> None:
         """Fail with every problem the shared audit finds, one per line."""

@@ -1,12 +1,10 @@
 """Faults redelivery alone cannot repair: the messages are spent into the dead-letter queue
-and nothing marked the image. The audit runs after the redeliveries settled; only the sweeper
-(chalicelib/services/sweeping.py, written apart) can end these images."""
+(or the stream's retries) and nothing marked the image. Once the faults have passed, one sweeper
+pass ends it, and the shared audit holds."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import pytest
 
 from chalicelib.domain.model import Status
 from chalicelib.faultplan import FaultRule
@@ -14,15 +12,11 @@ from tests.images import factory
 from tests.integration.faults.conftest import Scenario
 
 Make = Callable[..., Scenario]
-NEEDS_SWEEPER = (
-    "needs the sweeper: the render message is dead-lettered and the give-up write was "
-    "throttled, so the image stays processing; call the sweep after settle() and drop this mark"
-)
 
 
-# NEEDS THE SWEEPER: run a sweep between world.mappings.settle() and world.audit().
-@pytest.mark.xfail(strict=True, reason=NEEDS_SWEEPER)
-def test_a_render_dead_lettered_with_its_give_up_throttled(scenario: Make) -> None:
+def test_a_render_dead_lettered_with_its_give_up_throttled_is_swept_to_ready(
+    scenario: Make,
+) -> None:
     # GIVEN a photo ingested without trouble: `large` and `full` wait on the render queue
     world = scenario()
     image_id = world.upload(factory.photo(1600, 1200))
@@ -32,23 +26,22 @@ def test_a_render_dead_lettered_with_its_give_up_throttled(scenario: Make) -> No
     world = scenario(FaultRule("s3_slowdown", every=1, methods=("read",), targets=("uploads",)),
                      FaultRule("dynamodb_throttle", every=1, methods=("fail",)))
     world.mappings.settle()
-    # THEN the message is in the dead-letter list and the image is stranded in processing
+    # THEN the message is dead-lettered and the image stranded in processing ...
     assert [r["body"] for r in world.mappings.dead["render"]] == [
         f'{{"image_id": "{image_id}", "rendition": "large"}}']
     assert world.image(image_id).status is Status.PROCESSING
+    assert world.problems(), "the audit must see the stranded image before the sweep"
+    # ... until the faults pass and the sweeper re-sends exactly the missing rendition
+    world = scenario()
+    counts = world.sweep()
+    assert counts["stuck.renders_resent"] == 1
+    assert world.image(image_id).status is Status.READY
     world.audit()
 
 
-INDEX_NEEDS_SWEEPER = (
-    "needs the sweeper: the search engine was down longer than the stream's retries, so the "
-    "batch was dropped and the index lacks a ready image; sweep (compare and re-index) after "
-    "settle() and drop this mark"
-)
-
-
-# NEEDS THE SWEEPER: run a sweep between world.mappings.settle() and world.audit().
-@pytest.mark.xfail(strict=True, reason=INDEX_NEEDS_SWEEPER)
-def test_the_search_engine_down_longer_than_the_stream_retries(scenario: Make) -> None:
+def test_the_search_engine_down_longer_than_the_stream_retries_is_reindexed(
+    scenario: Make,
+) -> None:
     # GIVEN the search engine down for ten minutes, the stream retried every 15 s
     world = scenario(FaultRule("search_down", window=(0, 600)))
 
@@ -58,7 +51,12 @@ def test_the_search_engine_down_longer_than_the_stream_retries(scenario: Make) -
     world.mappings.before_stream_retry = wait
     image_id = world.upload(factory.photo(640, 480))
     world.mappings.settle()
-    # THEN the image is ready, but its stream records were dropped after the last retry
+    # THEN the image is ready, but its stream records were dropped after the last retry ...
     assert world.image(image_id).status is Status.READY
     assert world.mappings.dropped
+    assert world.problems(), "the audit must see the index behind the table before the sweep"
+    # ... until the engine is back and the sweeper compares the index with the table
+    world = scenario()
+    counts = world.sweep()
+    assert counts["index.upserted"] >= 1
     world.audit()
