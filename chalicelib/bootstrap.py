@@ -146,6 +146,7 @@ def wrap_ports(deps: Deps, injector: FaultInjector) -> Deps:
         renditions=faults.blobs(deps.renditions, injector, "renditions"),
         originals=faults.blobs(deps.originals, injector, "originals"),
         queue=faults.queue(deps.queue, injector),
+        ingest_queue=faults.ingest_queue(deps.ingest_queue, injector),
         search_index=lambda: faults.search(index(), injector),
     )
 

@@ -18,20 +18,23 @@ from dataclasses import dataclass, field
 
 # The methods of each port kind a fault can hit (what calls the service behind it)
 PORT_METHODS: dict[str, tuple[str, ...]] = {
-    "blobs": ("head", "read", "put", "find_version", "delete", "delete_version", "purge"),
+    "blobs": ("head", "read", "put", "find_version", "delete", "delete_version", "purge",
+              "listing"),
     "repository": (
         "add", "get", "list_by_owner", "update_metadata", "start_processing", "record_facts",
         "add_renditions", "finish", "reject", "fail", "count_download", "mark_deleted",
-        "delete", "all_ready",
+        "delete", "all_ready", "open_since", "mark_repaired", "expire_pending",
+        "backfill_stage", "scan_segment",
     ),
-    "queue": ("publish",),
-    "search": ("apply", "search", "suggest", "rebuild"),
+    "queue": ("publish", "renotify"),
+    "search": ("apply", "search", "suggest", "rebuild", "versions", "ids_after"),
 }
 # The repository's conditional transitions, and what each returns when it loses the race
 LOST_RACE: dict[str, object] = {
     "start_processing": None, "record_facts": False, "add_renditions": None,
     "finish": False, "reject": False, "fail": False, "mark_deleted": None,
     "update_metadata": None, "count_download": None,
+    "mark_repaired": False, "expire_pending": False, "backfill_stage": False,
 }
 # kind -> the port kind it applies to
 KINDS: dict[str, str] = {

@@ -9,7 +9,7 @@ from typing import Any, cast
 from chalicelib.adapters.faults import errors
 from chalicelib.adapters.faults.injector import FaultInjector
 from chalicelib.faultplan import LOST_RACE, PORT_METHODS
-from chalicelib.ports import BlobStore, ImageRepository, RenderQueue, SearchIndex
+from chalicelib.ports import BlobStore, ImageRepository, IngestQueue, RenderQueue, SearchIndex
 
 RAISES: dict[str, Callable[[str, str], Exception]] = {
     "s3_slowdown": errors.s3_slowdown,
@@ -66,6 +66,12 @@ def queue(real: RenderQueue, injector: FaultInjector) -> RenderQueue:
     """The render fan-out, with refused sends."""
     where = str(getattr(real, "queue_url", "render"))
     return cast(RenderQueue, FaultyPort(real, injector, "queue", "render", where))
+
+
+def ingest_queue(real: IngestQueue, injector: FaultInjector) -> IngestQueue:
+    """The sweeper's way back into ingest, with refused sends."""
+    where = str(getattr(real, "queue_url", "ingest"))
+    return cast(IngestQueue, FaultyPort(real, injector, "queue", "ingest", where))
 
 
 def search(real: SearchIndex, injector: FaultInjector) -> SearchIndex:

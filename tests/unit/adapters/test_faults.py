@@ -8,11 +8,11 @@ from botocore.exceptions import ClientError, ReadTimeoutError
 from opensearchpy.exceptions import ConnectionError as SearchConnectionError
 from pynamodb.exceptions import GetError, UpdateError
 
-from chalicelib import bootstrap, config
-from chalicelib.adapters.dynamodb.repository import _conditional_failure
+from chalicelib import bootstrap, config, ports
+from chalicelib.adapters.dynamodb.open_work import conditional_failure
 from chalicelib.adapters.faults import FaultInjector, blobs, queue, repository, search
 from chalicelib.domain.model import Image, Status
-from chalicelib.faultplan import FaultPlan, FaultRule, parse_plan
+from chalicelib.faultplan import PORT_METHODS, FaultPlan, FaultRule, parse_plan
 from chalicelib.ports import RenderTask
 from tests.fake_repo import FakeRepo
 from tests.fakes import FakeQueue, FakeSearchIndex, FakeStore, make_deps
@@ -153,7 +153,7 @@ def test_throttling_is_pynamodbs_error_around_provisioned_throughput_exceeded() 
     with pytest.raises(UpdateError) as update:
         repo.finish("x", "now")
     assert update.value.cause_response_code == "ProvisionedThroughputExceededException"
-    assert not _conditional_failure(update.value)  # so the repository raises it on
+    assert not conditional_failure(update.value)  # so the repository raises it on
     with pytest.raises(GetError):
         repo.get("x")
 
@@ -196,3 +196,22 @@ def test_the_deployed_template_never_sets_a_fault_plan() -> None:
 
     root = Path(__file__).resolve().parents[3]
     assert "FAULT_INJECTION" not in (root / "template.yaml").read_text()
+
+
+# Port methods that never call the service: signing and URL building happen in the client.
+LOCAL_ONLY = {"presign_post", "presign_get", "url"}
+
+
+@pytest.mark.parametrize(("port", "protocols"), [
+    ("blobs", (ports.BlobStore,)),
+    ("repository", (ports.ImageRepository,)),
+    ("queue", (ports.RenderQueue, ports.IngestQueue)),
+    ("search", (ports.SearchIndex,)),
+])
+def test_every_port_method_that_calls_a_service_can_be_faulted(
+    port: str, protocols: tuple[type, ...]
+) -> None:
+    # A method added to a port later must be covered, or faults would silently skip it.
+    declared = {name for protocol in protocols for name in vars(protocol)
+                if not name.startswith("_") and callable(getattr(protocol, name))}
+    assert declared - LOCAL_ONLY <= set(PORT_METHODS[port])
