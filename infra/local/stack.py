@@ -16,7 +16,7 @@ from infra.local.checkpoints import CHECKPOINT_FILE, Checkpoints
 from infra.local.clients import client
 from infra.local.cognito_hook import CognitoHook, Trigger
 from infra.local.front import Front, LocalRoute
-from infra.local.hygiene import IteratorJanitor, forget_iterators
+from infra.local.hygiene import IteratorJanitor, forget_iterators, release_in_flight_messages
 from infra.local.motoserver import GatedMotoServer
 from infra.local.renditions import RenditionStore
 from infra.local.sqs_poller import WAIT_SECONDS, SqsPoller
@@ -135,6 +135,8 @@ class Stack:
         if saved is not None:
             snapshot.restore(saved)
             forget_iterators()
+            released = release_in_flight_messages()  # their consumers died with the last run
+            log.info("restored; %d SQS message(s) in flight at the stop made visible", released)
             self._checkpoints.replace(saved.extras.get("checkpoints", {}))
 
     def _create_resources(self, endpoint: str) -> dict[str, template.Created]:
