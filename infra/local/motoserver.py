@@ -80,8 +80,9 @@ class Gate:
             self._cond.notify_all()
 
     @contextmanager
-    def held(self, timeout: float = 10.0) -> Iterator[bool]:
-        """Hold new requests back; yields whether the ones in flight finished in time."""
+    def held(self, timeout: float = 10.0, reopen: bool = True) -> Iterator[bool]:
+        """Hold new requests back (for good unless `reopen`); yields whether the ones in flight
+        finished in time."""
         with self._cond:
             self._closed = True
             drained = self._cond.wait_for(lambda: self._in_flight == 0, timeout=timeout)
@@ -90,13 +91,16 @@ class Gate:
         try:
             yield drained
         finally:
-            with self._cond:
-                self._closed = False
-                self._cond.notify_all()
+            if reopen or not drained:
+                with self._cond:
+                    self._closed = False
+                    self._cond.notify_all()
 
 
 def _mutates(method: str, action: str) -> bool:
-    if method in _READ_ONLY_METHODS:
+    # A receive only hides messages for a while, and a restart shows them again (see
+    # hygiene.release_in_flight_messages): idle pollers must not cause a snapshot a second.
+    if method in _READ_ONLY_METHODS or action == _LONG_POLL:
         return False
     return not action.startswith(_READ_ONLY_ACTIONS)
 

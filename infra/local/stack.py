@@ -42,7 +42,7 @@ class StackOptions:
     workers: int
     template_path: Path
     web_root: Path
-    snapshot_interval: float = 30.0
+    snapshot_interval: float = settings.DEFAULT_SNAPSHOT_INTERVAL
     visibility_timeout: int | None = None
     seed: bool = False
 
@@ -217,8 +217,8 @@ class Stack:
         if self.snapshotter is None or self.moto is None:
             return
         self.snapshotter.stop()
-        if self.moto.gate.changed or not self._snapshot_path.exists():
-            self.snapshotter.save_now()
+        # Always, and with the gate left shut: a write acknowledged after it would be lost.
+        self.snapshotter.save_now(final=True)
         self.snapshotter = None
 
     def _stop_moto(self) -> None:

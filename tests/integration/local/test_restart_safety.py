@@ -31,7 +31,7 @@ def _in_flight(clients: resources.Clients, url: str) -> int:
 
 
 def test_given_messages_in_flight_at_a_kill_when_restored_then_they_are_visible_at_once(
-    moto_server: Any,
+    moto_server: Any, tmp_path: Path,
 ) -> None:
     clients = resources.Clients(moto_server.endpoint_url)
     url = clients.sqs.create_queue(QueueName=unique("inflight"),
@@ -42,10 +42,12 @@ def test_given_messages_in_flight_at_a_kill_when_restored_then_they_are_visible_
     # GIVEN one message received by a consumer that then died with the stack
     got = clients.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1)["Messages"]
     assert [m["Body"] for m in got] == ["received"]
-    data = snapshot.take(moto_server.gate)
-    assert data is not None
+    path = tmp_path / "moto-state.pickle"
+    assert snapshot.save(path, moto_server.gate)
     # WHEN the snapshot is restored (as at the next start) and in-flight messages released
-    snapshot.restore(snapshot.loads(data))
+    saved = snapshot.load(path)
+    assert saved is not None
+    snapshot.restore(saved)
     assert release_in_flight_messages() >= 1
     # THEN the received one is deliverable again at once; a delivery delay is kept
     assert _visible_bodies(clients, url) == ["received", "waiting"]
