@@ -127,8 +127,9 @@ def key_reducer(found: Externalised) -> Callable[[Any], tuple[Any, ...]]:
     def reduce(key: Any) -> tuple[Any, ...]:
         digest, size = found.digest(key)
         found.referenced.add(digest)
-        state = {name: value for name, value in key.__dict__.items()
-                 if name not in _SKIPPED_STATE}
+        state = key.__dict__.copy()
+        for name in _SKIPPED_STATE:
+            state.pop(name, None)
         return (_blank_key, (), (state, digest, size), None, None, _fill_key)
 
     return reduce

@@ -13,10 +13,10 @@ import io
 import logging
 import pickle
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.metadata import version
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,6 @@ log = logging.getLogger(__name__)
 SERVICES = ("s3", "dynamodb", "dynamodbstreams", "sqs", "cognito-idp")
 FORMAT = "stock-images-local-snapshot/2"  # /2: S3 bodies in blobs/; /1 had them inline
 _READABLE = (FORMAT, "stock-images-local-snapshot/1")
-# An SQS receive that already got past its wait may still be walking the queue: let it finish.
-_RECEIVE_SETTLE_SECONDS = 0.05
 
 
 class SnapshotMismatch(RuntimeError):
@@ -88,6 +86,12 @@ def capture(extras: dict[str, Any] | None = None) -> Snapshot:
     return Snapshot(backends, dict(_backend("s3").bucket_accounts), dict(extras or {}))
 
 
+@cache
+def version(package: str) -> str:
+    """An installed package's version (read once: it costs milliseconds per snapshot)."""
+    return metadata.version(package)
+
+
 def dumps(snapshot: Snapshot, store: BlobStore) -> Taken:
     """A header naming the bodies used, then every backend in ONE dump (shared stays shared)."""
     body, found = io.BytesIO(), Externalised(store)
@@ -131,17 +135,6 @@ def restore(snapshot: Snapshot) -> None:
     _backend("s3").bucket_accounts.update(snapshot.bucket_accounts)
 
 
-@contextlib.contextmanager
-def _sqs_queues_locked() -> Iterator[None]:
-    """Keep in-flight SQS long polls parked in their wait while the queues are pickled."""
-    with contextlib.ExitStack() as stack:
-        for _account, _region, backend in _backend("sqs").iter_backends():
-            for queue in list(backend.queues.values()):
-                stack.enter_context(queue._messages_lock)
-        time.sleep(_RECEIVE_SETTLE_SECONDS)
-        yield
-
-
 def referenced_by(path: Path) -> set[str] | None:
     """The bodies the snapshot at `path` names (none if no file); None if it cannot be read."""
     try:
@@ -163,8 +156,7 @@ def take(
             log.warning("snapshot skipped: moto requests did not finish in time")
             gate.changed = True
             return None
-        with _sqs_queues_locked():
-            return dumps(capture(extras), store)
+        return dumps(capture(extras), store)
 
 
 def save(
