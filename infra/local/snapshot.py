@@ -23,7 +23,8 @@ from typing import Any
 from moto.backends import get_backend
 from moto.s3.models import FakeKey
 
-from infra.local.blobs import BLOB_DIR, BlobStore, Externalised, key_reducer, loading_from
+from infra.local.blobs import BLOB_DIR, BlobStore
+from infra.local.fakekeys import Externalised, key_reducer, loading_from
 from infra.local.files import previous, write_atomic
 from infra.local.motoserver import Gate
 
@@ -63,6 +64,7 @@ def blob_store(path: Path) -> BlobStore:
 def _dispatch_table(found: Externalised) -> dict[Any, Callable[[Any], Any]]:
     table: dict[Any, Callable[[Any], Any]] = dict(copyreg.dispatch_table)
     table[FakeKey] = key_reducer(found)
+    found.dispatch_table = table  # each key's own state is pickled with it too
     table[_thread.LockType] = lambda _lock: (threading.Lock, ())
     table[type(threading.RLock())] = lambda _lock: (threading.RLock, ())
     table[threading.Condition] = lambda _cond: (threading.Condition, ())
@@ -168,7 +170,11 @@ def save(
     taken = take(gate, store, extras, reopen=not final)
     if taken is None:
         return False
-    store.write(taken.bodies.new)  # before the snapshot that names them
+    try:
+        store.write(taken.bodies.new)  # before the snapshot that names them
+    except OSError:
+        taken.bodies.forget()
+        raise
     write_atomic(path, taken.data, keep_previous=True)
     taken.bodies.remember()
     _collect_garbage(path, store, taken.bodies.referenced)

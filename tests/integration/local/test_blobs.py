@@ -72,9 +72,11 @@ def test_given_unchanged_objects_when_saved_again_then_they_are_not_read_again(
     # WHEN the state is pickled again without that object changing
     second = snapshot.take(moto_server.gate, store)
     assert second is not None
-    # THEN it is named by its cached digest: not hashed, not queued to be written again
+    # THEN it is named by its cached digest: not hashed, not queued to be written again,
+    # and the state pickled last time is reused as it is
     assert _digest(BIG) in second.bodies.referenced
-    assert _digest(BIG) not in {digest for _key, digest, _size in second.bodies.hashed}
+    assert not [key for key in second.bodies.hashed if key.bucket_name == bucket]
+    assert not [key for key, _state in second.bodies.pickled if key.bucket_name == bucket]
     assert _digest(BIG) not in second.bodies.new
 
 
@@ -120,3 +122,23 @@ def test_given_the_latest_snapshot_names_a_torn_body_when_loaded_then_prev_is_us
     blob.unlink()
     loaded = snapshot.load(path)
     assert loaded is not None and loaded.extras == {"n": 1}
+
+
+def test_given_a_stored_object_changed_in_place_when_saved_again_then_the_change_is_kept(
+    moto_server: Any, tmp_path: Path,
+) -> None:
+    clients, bucket = _bucket(moto_server)
+    clients.s3.put_object(Bucket=bucket, Key="k", Body=b"body")
+    path = tmp_path / "moto-state.pickle"
+    assert snapshot.save(path, moto_server.gate)
+    # WHEN moto changes the stored key itself (a new ACL), not the body
+    clients.s3.put_object_acl(Bucket=bucket, Key="k", ACL="public-read")
+    assert snapshot.save(path, moto_server.gate)
+    _reset(moto_server)
+    saved = snapshot.load(path)
+    assert saved is not None
+    snapshot.restore(saved)
+    # THEN the restored key has the new ACL: its cached state was not reused
+    grants = clients.s3.get_object_acl(Bucket=bucket, Key="k")["Grants"]
+    assert any(g["Grantee"].get("URI", "").endswith("/AllUsers") for g in grants)
+    assert clients.s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"body"
