@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from moto.backends import get_backend
 from moto.s3.models import FakeKey
@@ -104,7 +104,7 @@ def dumps(snapshot: Snapshot, store: BlobStore) -> Taken:
     return Taken(pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL) + body.getvalue(), found)
 
 
-def _header(buffer: io.BytesIO) -> dict[str, Any]:
+def _header(buffer: BinaryIO) -> dict[str, Any]:
     header = pickle.load(buffer)  # our own file, in our own data dir
     if not isinstance(header, dict):
         raise ValueError("no snapshot header")
@@ -140,8 +140,8 @@ def restore(snapshot: Snapshot) -> None:
 def referenced_by(path: Path) -> set[str] | None:
     """The bodies the snapshot at `path` names (none if no file); None if it cannot be read."""
     try:
-        with open(path, "rb") as handle:
-            return set(_header(io.BytesIO(handle.read())).get("blobs", []))
+        with open(path, "rb") as handle:  # the header only, not the whole pickle
+            return set(_header(handle).get("blobs", []))
     except FileNotFoundError:
         return set()
     except Exception:
