@@ -205,34 +205,3 @@ def load(path: Path) -> Snapshot | None:
         except Exception as exc:  # a torn or corrupt file: the previous one may still be good
             log.warning("cannot read snapshot %s (%s)", candidate, exc)
     return None
-
-
-class Snapshotter(threading.Thread):
-    """Saves a snapshot every `interval` seconds when moto's state changed."""
-
-    def __init__(
-        self, path: Path, gate: Gate, extras: Callable[[], dict[str, Any]], interval: float = 30.0
-    ) -> None:
-        super().__init__(name="snapshotter", daemon=True)
-        self._path, self._gate, self._extras, self._interval = path, gate, extras, interval
-        self._stop_event = threading.Event()
-
-    def run(self) -> None:
-        """Loop until stopped."""
-        while not self._stop_event.wait(self._interval):
-            if self._gate.changed:
-                self.save_now()
-
-    def save_now(self, final: bool = False) -> None:
-        """Save at once; `final` (at shutdown) keeps moto's gate shut afterwards."""
-        try:
-            save(self._path, self._gate, self._extras(), final=final)
-        except Exception:
-            self._gate.changed = True  # try again next round
-            log.exception("snapshot failed")
-
-    def stop(self) -> None:
-        """End the loop and wait for a snapshot in progress."""
-        self._stop_event.set()
-        if self.is_alive():
-            self.join()

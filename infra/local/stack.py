@@ -19,6 +19,7 @@ from infra.local.front import Front, LocalRoute
 from infra.local.hygiene import IteratorJanitor, forget_iterators, release_in_flight_messages
 from infra.local.motoserver import GatedMotoServer
 from infra.local.renditions import RenditionStore
+from infra.local.snapshotter import Snapshotter
 from infra.local.sqs_poller import WAIT_SECONDS, SqsPoller
 from infra.local.stream_poller import StreamPoller
 from infra.local.workers import LambdaContext, WorkerPool
@@ -77,7 +78,7 @@ class Stack:
         self.pool: WorkerPool | None = None
         self.pollers: list[SqsPoller | StreamPoller] = []
         self.front: Front | None = None
-        self.snapshotter: snapshot.Snapshotter | None = None
+        self.snapshotter: Snapshotter | None = None
         self.janitor = IteratorJanitor()
         self.env: dict[str, str] = {}
         self.ready = threading.Event()  # set once seeded: /api/health answers 200 from then on
@@ -111,7 +112,7 @@ class Stack:
                            self._local_routes(self.moto.endpoint_url, app), self.ready,
                            webconfig.content_security_policy(self.moto.endpoint_url))
         self.front.start()
-        self.snapshotter = snapshot.Snapshotter(
+        self.snapshotter = Snapshotter(
             self._snapshot_path, self.moto.gate, self._extras, options.snapshot_interval
         )
         self.snapshotter.start()

@@ -16,6 +16,7 @@ from infra.local.clients import client
 from infra.local.files import previous
 from infra.local.hygiene import IteratorJanitor
 from infra.local.motoserver import Gate
+from infra.local.snapshotter import Snapshotter
 from tests.integration.local.conftest import unique, wait_for
 
 PASSWORD = "Local-Passw0rd!"
@@ -167,7 +168,7 @@ def test_given_a_change_when_the_interval_passes_then_a_snapshot_is_written(
         backend = loaded.backends["sqs"]["123456789012"]["us-east-1"]
         return set(backend.queues)
 
-    saver = snapshot.Snapshotter(path, moto_server.gate, lambda: {"n": 7}, interval=0.1)
+    saver = Snapshotter(path, moto_server.gate, lambda: {"n": 7}, interval=0.1)
     saver.start()
     try:
         client("sqs", moto_server.endpoint_url).create_queue(QueueName=name)
