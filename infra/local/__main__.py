@@ -101,7 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     signals.starting = False
     print(f"Stock images running at http://127.0.0.1:{args.port}/"
           f" (AWS services on moto at http://127.0.0.1:{stack.options.moto_port})", flush=True)
-    signals.stop.wait()
+    # A timed wait: the main thread then runs Python's signal handlers within a second even
+    # when the signal woke another thread (an untimed wait once missed a Ctrl-C for a minute).
+    while not signals.stop.wait(1.0):
+        pass
     log.info("stopping")
     stack.stop()
     log.info("stopped")
