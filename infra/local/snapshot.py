@@ -193,15 +193,20 @@ def _collect_garbage(path: Path, store: BlobStore, referenced: set[str]) -> None
 
 
 def load(path: Path) -> Snapshot | None:
-    """The saved snapshot, falling back to .prev if the latest is unreadable; None if none."""
+    """The saved snapshot, falling back to .prev if the latest is unreadable (which is then
+    moved aside, so the next save keeps the good one as .prev); None if none."""
     store = blob_store(path)
     for candidate in (path, previous(path)):
         try:
-            return loads(candidate.read_bytes(), store)
+            loaded = loads(candidate.read_bytes(), store)
         except FileNotFoundError:
             continue
         except SnapshotMismatch:
             raise
         except Exception as exc:  # a torn or corrupt file: the previous one may still be good
             log.warning("cannot read snapshot %s (%s)", candidate, exc)
+            continue
+        if candidate != path and path.exists():
+            path.replace(path.with_name(path.name + ".unreadable"))
+        return loaded
     return None
