@@ -2,6 +2,7 @@
 
 Environment: LOCAL_VISIBILITY_TIMEOUT=<seconds> overrides every queue's visibility timeout
 (template.yaml says 720 s); tests shrink it so retries and the dead-letter queue take seconds.
+LOCAL_SNAPSHOT_INTERVAL=<seconds> (0.5) is how often changed state is saved to the data dir.
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=3, help="handler processes (3)")
     parser.add_argument("--template", type=Path, default=PROJECT_ROOT / "template.yaml")
     parser.add_argument("--web-root", type=Path, default=PROJECT_ROOT / "web")
-    parser.add_argument("--snapshot-interval", type=float, default=30.0,
-                        help="seconds between snapshots of changed state (30)")
+    parser.add_argument("--snapshot-interval", type=float,
+                        help="seconds between snapshots of changed state"
+                             " (LOCAL_SNAPSHOT_INTERVAL, else 0.5)")
     parser.add_argument("--no-seed", dest="seed", action="store_false",
                         help="do not upload the sample photos into an empty stack")
     parser.add_argument("--verbose", action="store_true", help="debug logging")
@@ -66,13 +68,13 @@ def _configure_logging(verbose: bool) -> None:
 
 
 def _options(args: argparse.Namespace) -> StackOptions:
-    from infra.local.settings import visibility_override
+    from infra.local.settings import snapshot_interval, visibility_override
     from infra.local.stack import StackOptions
 
     return StackOptions(
         port=args.port, moto_port=args.moto_port or args.port + 1, data_dir=args.data_dir,
         app_spec=args.app, workers=args.workers, template_path=args.template,
-        web_root=args.web_root, snapshot_interval=args.snapshot_interval,
+        web_root=args.web_root, snapshot_interval=args.snapshot_interval or snapshot_interval(),
         visibility_timeout=visibility_override(), seed=args.seed,
     )
 
@@ -99,7 +101,10 @@ def main(argv: list[str] | None = None) -> int:
     signals.starting = False
     print(f"Stock images running at http://127.0.0.1:{args.port}/"
           f" (AWS services on moto at http://127.0.0.1:{stack.options.moto_port})", flush=True)
-    signals.stop.wait()
+    # A timed wait: the main thread then runs Python's signal handlers within a second even
+    # when the signal woke another thread (an untimed wait once missed a Ctrl-C for a minute).
+    while not signals.stop.wait(1.0):
+        pass
     log.info("stopping")
     stack.stop()
     log.info("stopped")

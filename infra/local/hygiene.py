@@ -62,3 +62,21 @@ def forget_iterators() -> None:
     """Iterators saved in a snapshot mean nothing after a restart: pollers ask for new ones."""
     for backend in _stream_backends():
         backend.shard_iterators.clear()
+
+
+def release_in_flight_messages() -> int:
+    """Make every received-but-not-deleted SQS message visible again; returns how many.
+
+    No consumer survives a restart, so waiting out a visibility timeout (720 s for our
+    queues) only delays work. Delivery delays (`delayed_until`) are left as they were.
+    """
+    released = 0
+    backends: Iterator[tuple[str, str, Any]] = get_backend("sqs").iter_backends()
+    for _account, _region, backend in backends:
+        for queue in backend.queues.values():
+            for message in queue._messages:
+                if message.visible_at > 0:
+                    message.visible_at = 0.0
+                    released += 1
+            queue._pending_messages.clear()
+    return released

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -39,6 +40,9 @@ def _action(environ: dict[str, Any]) -> str:
     return ""
 
 
+_serving = threading.local()  # the gate of the SQS long poll this thread serves, if any
+
+
 class Gate:
     """WSGI middleware: counts requests in flight and can hold new ones back."""
 
@@ -51,9 +55,10 @@ class Gate:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         action = _action(environ)
-        # SQS long polls would keep the gate from draining; they only wait while it is shut.
-        counted = action != _LONG_POLL
-        self._enter(counted, _mutates(environ["REQUEST_METHOD"], action))
+        self._enter(_mutates(environ["REQUEST_METHOD"], action))
+        # An SQS long poll is counted while it walks its queue, not while it waits for
+        # messages (see park_long_polls): otherwise the gate could not drain.
+        _serving.gate = self if action == _LONG_POLL else None
         try:
             result = self._app(environ, start_response)
             try:
@@ -63,14 +68,22 @@ class Gate:
                 if close is not None:
                     close()
         finally:
-            if counted:
-                self._leave()
+            _serving.gate = None
+            self._leave()
 
-    def _enter(self, counted: bool, mutates: bool) -> None:
+    @contextmanager
+    def parked(self) -> Iterator[None]:
+        """Not counted meanwhile (a long poll waiting); waits for an open gate to go on."""
+        self._leave()
+        try:
+            yield
+        finally:
+            self._enter(mutates=False)
+
+    def _enter(self, mutates: bool) -> None:
         with self._cond:
             self._cond.wait_for(lambda: not self._closed)
-            if counted:
-                self._in_flight += 1
+            self._in_flight += 1
             if mutates:
                 self.changed = True
 
@@ -80,8 +93,9 @@ class Gate:
             self._cond.notify_all()
 
     @contextmanager
-    def held(self, timeout: float = 10.0) -> Iterator[bool]:
-        """Hold new requests back; yields whether the ones in flight finished in time."""
+    def held(self, timeout: float = 10.0, reopen: bool = True) -> Iterator[bool]:
+        """Hold new requests back (for good unless `reopen`); yields whether the ones in flight
+        finished in time."""
         with self._cond:
             self._closed = True
             drained = self._cond.wait_for(lambda: self._in_flight == 0, timeout=timeout)
@@ -90,15 +104,43 @@ class Gate:
         try:
             yield drained
         finally:
-            with self._cond:
-                self._closed = False
-                self._cond.notify_all()
+            if reopen or not drained:
+                with self._cond:
+                    self._closed = False
+                    self._cond.notify_all()
 
 
 def _mutates(method: str, action: str) -> bool:
-    if method in _READ_ONLY_METHODS:
+    # A receive only hides messages for a while, and a restart shows them again (see
+    # hygiene.release_in_flight_messages): idle pollers must not cause a snapshot a second.
+    if method in _READ_ONLY_METHODS or action == _LONG_POLL:
         return False
     return not action.startswith(_READ_ONLY_ACTIONS)
+
+
+_parking = threading.Lock()
+
+
+def park_long_polls() -> None:
+    """Patch moto's SQS queues (once per process) so a receive waiting for messages is not
+    counted by its gate: it touches no state while it waits, and the gate can drain."""
+    from moto.sqs.models import Queue
+
+    with _parking:
+        wait = Queue.wait_for_messages
+        if getattr(wait, "parks_at_gate", False):
+            return
+
+        @functools.wraps(wait)
+        def wait_for_messages(queue: Any, timeout: int) -> None:
+            gate: Gate | None = getattr(_serving, "gate", None)
+            if gate is None:
+                return wait(queue, timeout)
+            with gate.parked():
+                return wait(queue, timeout)
+
+        wait_for_messages.parks_at_gate = True  # type: ignore[attr-defined]
+        Queue.wait_for_messages = wait_for_messages  # type: ignore[method-assign,assignment]
 
 
 class _QuietHandler(MotoRequestHandler):
@@ -135,6 +177,7 @@ class GatedMotoServer(ThreadedMotoServer):
     def start(self) -> None:
         """Start serving; raises OSError when the port cannot be bound."""
         make_item_writes_atomic()  # DynamoDB applies each item write atomically; moto does not
+        park_long_polls()
         super().start()
         if self._start_error is not None:
             raise OSError(f"moto cannot listen on port {self._port}: {self._start_error}")

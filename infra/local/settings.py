@@ -21,6 +21,10 @@ MOTO_ENV = {
 }
 STACK_FILE = "stack.json"
 VISIBILITY_OVERRIDE_ENV = "LOCAL_VISIBILITY_TIMEOUT"
+SNAPSHOT_INTERVAL_ENV = "LOCAL_SNAPSHOT_INTERVAL"
+# A write acknowledged 2 s before a kill -9 must be in the snapshot: the interval, plus a
+# snapshot's own time (tens of ms, see README), stays well inside that.
+DEFAULT_SNAPSHOT_INTERVAL = 0.5
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +84,15 @@ def visibility_override(env: Mapping[str, str] | None = None) -> int | None:
     """LOCAL_VISIBILITY_TIMEOUT (seconds) if set: shrinks every queue's, for retry tests."""
     raw = (os.environ if env is None else env).get(VISIBILITY_OVERRIDE_ENV, "")
     return int(raw) if raw.strip() else None
+
+
+def snapshot_interval(env: Mapping[str, str] | None = None) -> float:
+    """LOCAL_SNAPSHOT_INTERVAL (seconds between snapshots of changed state), 0.5 by default."""
+    raw = (os.environ if env is None else env).get(SNAPSHOT_INTERVAL_ENV, "")
+    value = float(raw) if raw.strip() else DEFAULT_SNAPSHOT_INTERVAL
+    if value <= 0:
+        raise ValueError(f"{SNAPSHOT_INTERVAL_ENV} must be a positive number of seconds")
+    return value
 
 
 def write_stack(

@@ -1,4 +1,8 @@
-"""Keep moto's state across restarts: one pickle of the backends, taken while the gate is shut."""
+"""Keep moto's state across restarts: one pickle of the backends, taken while the gate is shut.
+
+S3 object bodies are not in the pickle but in content-addressed files beside it (blobs.py), so a
+snapshot stays small and cheap enough to take every second.
+"""
 
 from __future__ import annotations
 
@@ -9,24 +13,26 @@ import io
 import logging
 import pickle
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.metadata import version
+from functools import cache
+from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from moto.backends import get_backend
+from moto.s3.models import FakeKey
 
+from infra.local.blobs import BLOB_DIR, BlobStore
+from infra.local.fakekeys import Externalised, key_reducer, loading_from
 from infra.local.files import previous, write_atomic
 from infra.local.motoserver import Gate
 
 log = logging.getLogger(__name__)
 
 SERVICES = ("s3", "dynamodb", "dynamodbstreams", "sqs", "cognito-idp")
-FORMAT = "stock-images-local-snapshot/1"
-# An SQS receive that already got past its wait may still be walking the queue: let it finish.
-_RECEIVE_SETTLE_SECONDS = 0.05
+FORMAT = "stock-images-local-snapshot/2"  # /2: S3 bodies in blobs/; /1 had them inline
+_READABLE = (FORMAT, "stock-images-local-snapshot/1")
 
 
 class SnapshotMismatch(RuntimeError):
@@ -42,8 +48,23 @@ class Snapshot:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
-def _dispatch_table() -> dict[Any, Callable[[Any], Any]]:
+@dataclass
+class Taken:
+    """A snapshot's bytes, with the S3 bodies it names (and the ones not yet on disk)."""
+
+    data: bytes
+    bodies: Externalised
+
+
+def blob_store(path: Path) -> BlobStore:
+    """Where the bodies of the snapshot at `path` (and of its .prev) are kept."""
+    return BlobStore(path.parent / BLOB_DIR)
+
+
+def _dispatch_table(found: Externalised) -> dict[Any, Callable[[Any], Any]]:
     table: dict[Any, Callable[[Any], Any]] = dict(copyreg.dispatch_table)
+    table[FakeKey] = key_reducer(found)
+    found.dispatch_table = table  # each key's own state is pickled with it too
     table[_thread.LockType] = lambda _lock: (threading.Lock, ())
     table[type(threading.RLock())] = lambda _lock: (threading.RLock, ())
     table[threading.Condition] = lambda _cond: (threading.Condition, ())
@@ -67,26 +88,40 @@ def capture(extras: dict[str, Any] | None = None) -> Snapshot:
     return Snapshot(backends, dict(_backend("s3").bucket_accounts), dict(extras or {}))
 
 
-def dumps(snapshot: Snapshot) -> bytes:
-    """A version header, then every backend in ONE dump so shared objects stay shared."""
-    buffer = io.BytesIO()
-    pickle.dump({"format": FORMAT, "moto": version("moto")}, buffer)
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = _dispatch_table()
+@cache
+def version(package: str) -> str:
+    """An installed package's version (read once: it costs milliseconds per snapshot)."""
+    return metadata.version(package)
+
+
+def dumps(snapshot: Snapshot, store: BlobStore) -> Taken:
+    """A header naming the bodies used, then every backend in ONE dump (shared stays shared)."""
+    body, found = io.BytesIO(), Externalised(store)
+    pickler = pickle.Pickler(body, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _dispatch_table(found)
     pickler.dump(snapshot)
-    return buffer.getvalue()
+    header = {"format": FORMAT, "moto": version("moto"), "blobs": sorted(found.referenced)}
+    return Taken(pickle.dumps(header, protocol=pickle.HIGHEST_PROTOCOL) + body.getvalue(), found)
 
 
-def loads(data: bytes) -> Snapshot:
-    """Unpickle a snapshot; SnapshotMismatch if another moto version wrote it."""
-    buffer = io.BytesIO(data)
+def _header(buffer: BinaryIO) -> dict[str, Any]:
     header = pickle.load(buffer)  # our own file, in our own data dir
-    if header != {"format": FORMAT, "moto": version("moto")}:
+    if not isinstance(header, dict):
+        raise ValueError("no snapshot header")
+    return header
+
+
+def loads(data: bytes, store: BlobStore) -> Snapshot:
+    """Unpickle a snapshot, bodies from `store`; SnapshotMismatch if another moto wrote it."""
+    buffer = io.BytesIO(data)
+    header = _header(buffer)
+    if header.get("format") not in _READABLE or header.get("moto") != version("moto"):
         raise SnapshotMismatch(
             f"the local data was saved by {header.get('moto', '?')} ({header.get('format')}),"
             f" this is moto {version('moto')}: run `make clean-data` to start afresh"
         )
-    snapshot = pickle.load(buffer)
+    with loading_from(store):
+        snapshot = pickle.load(buffer)
     if not isinstance(snapshot, Snapshot):
         raise SnapshotMismatch("the snapshot file holds no snapshot: run `make clean-data`")
     return snapshot
@@ -102,78 +137,76 @@ def restore(snapshot: Snapshot) -> None:
     _backend("s3").bucket_accounts.update(snapshot.bucket_accounts)
 
 
-@contextlib.contextmanager
-def _sqs_queues_locked() -> Iterator[None]:
-    """Keep in-flight SQS long polls parked in their wait while the queues are pickled."""
-    with contextlib.ExitStack() as stack:
-        for _account, _region, backend in _backend("sqs").iter_backends():
-            for queue in list(backend.queues.values()):
-                stack.enter_context(queue._messages_lock)
-        time.sleep(_RECEIVE_SETTLE_SECONDS)
-        yield
+def referenced_by(path: Path) -> set[str] | None:
+    """The bodies the snapshot at `path` names (none if no file); None if it cannot be read."""
+    try:
+        with open(path, "rb") as handle:  # the header only, not the whole pickle
+            return set(_header(handle).get("blobs", []))
+    except FileNotFoundError:
+        return set()
+    except Exception:
+        return None
 
 
-def take(gate: Gate, extras: dict[str, Any] | None = None) -> bytes | None:
-    """Pickle the state with requests held back; None if requests would not drain."""
-    with gate.held() as drained:
+def take(
+    gate: Gate, store: BlobStore, extras: dict[str, Any] | None = None, reopen: bool = True,
+) -> Taken | None:
+    """Pickle the state with requests held back (for good unless `reopen`); None if they
+    would not drain. New bodies are only hashed here: writing them waits until the gate opens."""
+    with gate.held(reopen=reopen) as drained:
         if not drained:
             log.warning("snapshot skipped: moto requests did not finish in time")
             gate.changed = True
             return None
-        with _sqs_queues_locked():
-            return dumps(capture(extras))
+        return dumps(capture(extras), store)
 
 
-def save(path: Path, gate: Gate, extras: dict[str, Any] | None = None) -> bool:
-    """Snapshot to `path` (the former one kept as .prev); False if it had to be skipped."""
-    data = take(gate, extras)
-    if data is None:
+def save(
+    path: Path, gate: Gate, extras: dict[str, Any] | None = None, final: bool = False,
+) -> bool:
+    """Snapshot to `path` (the former one kept as .prev), new bodies first; False if skipped.
+    A `final` snapshot leaves the gate shut: nothing may be acknowledged after it."""
+    store = blob_store(path)
+    taken = take(gate, store, extras, reopen=not final)
+    if taken is None:
         return False
-    write_atomic(path, data, keep_previous=True)
-    log.debug("snapshot saved: %s (%d bytes)", path, len(data))
+    try:
+        store.write(taken.bodies.new)  # before the snapshot that names them
+    except OSError:
+        taken.bodies.forget()
+        raise
+    write_atomic(path, taken.data, keep_previous=True)
+    taken.bodies.remember()
+    _collect_garbage(path, store, taken.bodies.referenced)
+    log.debug("snapshot saved: %s (%d bytes, %d new bodies)", path, len(taken.data),
+              len(taken.bodies.new))
     return True
 
 
+def _collect_garbage(path: Path, store: BlobStore, referenced: set[str]) -> None:
+    kept_by_previous = referenced_by(previous(path))
+    if kept_by_previous is None:
+        return  # the fallback is unreadable: keep everything rather than guess
+    removed = store.collect(referenced | kept_by_previous)
+    if removed:
+        log.debug("removed %d object bodies no snapshot names", removed)
+
+
 def load(path: Path) -> Snapshot | None:
-    """The saved snapshot, falling back to .prev if the latest is unreadable; None if none."""
+    """The saved snapshot, falling back to .prev if the latest is unreadable (which is then
+    moved aside, so the next save keeps the good one as .prev); None if none."""
+    store = blob_store(path)
     for candidate in (path, previous(path)):
         try:
-            return loads(candidate.read_bytes())
+            loaded = loads(candidate.read_bytes(), store)
         except FileNotFoundError:
             continue
         except SnapshotMismatch:
             raise
         except Exception as exc:  # a torn or corrupt file: the previous one may still be good
             log.warning("cannot read snapshot %s (%s)", candidate, exc)
+            continue
+        if candidate != path and path.exists():
+            path.replace(path.with_name(path.name + ".unreadable"))
+        return loaded
     return None
-
-
-class Snapshotter(threading.Thread):
-    """Saves a snapshot every `interval` seconds when moto's state changed."""
-
-    def __init__(
-        self, path: Path, gate: Gate, extras: Callable[[], dict[str, Any]], interval: float = 30.0
-    ) -> None:
-        super().__init__(name="snapshotter", daemon=True)
-        self._path, self._gate, self._extras, self._interval = path, gate, extras, interval
-        self._stop_event = threading.Event()
-
-    def run(self) -> None:
-        """Loop until stopped."""
-        while not self._stop_event.wait(self._interval):
-            if self._gate.changed:
-                self.save_now()
-
-    def save_now(self) -> None:
-        """Save at once (also used for the final snapshot at shutdown)."""
-        try:
-            save(self._path, self._gate, self._extras())
-        except Exception:
-            self._gate.changed = True  # try again next round
-            log.exception("snapshot failed")
-
-    def stop(self) -> None:
-        """End the loop and wait for a snapshot in progress."""
-        self._stop_event.set()
-        if self.is_alive():
-            self.join()

@@ -16,10 +16,11 @@ from infra.local.checkpoints import CHECKPOINT_FILE, Checkpoints
 from infra.local.clients import client
 from infra.local.cognito_hook import CognitoHook, Trigger
 from infra.local.front import Front, LocalRoute
-from infra.local.hygiene import IteratorJanitor, forget_iterators
+from infra.local.hygiene import IteratorJanitor, forget_iterators, release_in_flight_messages
 from infra.local.motoserver import GatedMotoServer
 from infra.local.renditions import RenditionStore
 from infra.local.schedule import ScheduleRunner, period_seconds
+from infra.local.snapshotter import Snapshotter
 from infra.local.sqs_poller import WAIT_SECONDS, SqsPoller
 from infra.local.stream_poller import StreamPoller
 from infra.local.workers import LambdaContext, WorkerPool
@@ -43,7 +44,7 @@ class StackOptions:
     workers: int
     template_path: Path
     web_root: Path
-    snapshot_interval: float = 30.0
+    snapshot_interval: float = settings.DEFAULT_SNAPSHOT_INTERVAL
     visibility_timeout: int | None = None
     seed: bool = False
 
@@ -78,7 +79,7 @@ class Stack:
         self.pool: WorkerPool | None = None
         self.pollers: list[SqsPoller | StreamPoller | ScheduleRunner] = []
         self.front: Front | None = None
-        self.snapshotter: snapshot.Snapshotter | None = None
+        self.snapshotter: Snapshotter | None = None
         self.janitor = IteratorJanitor()
         self.env: dict[str, str] = {}
         self.ready = threading.Event()  # set once seeded: /api/health answers 200 from then on
@@ -112,7 +113,7 @@ class Stack:
                            self._local_routes(self.moto.endpoint_url, app), self.ready,
                            webconfig.content_security_policy(self.moto.endpoint_url))
         self.front.start()
-        self.snapshotter = snapshot.Snapshotter(
+        self.snapshotter = Snapshotter(
             self._snapshot_path, self.moto.gate, self._extras, options.snapshot_interval
         )
         self.snapshotter.start()
@@ -136,6 +137,8 @@ class Stack:
         if saved is not None:
             snapshot.restore(saved)
             forget_iterators()
+            released = release_in_flight_messages()  # their consumers died with the last run
+            log.info("restored; %d SQS message(s) in flight at the stop made visible", released)
             self._checkpoints.replace(saved.extras.get("checkpoints", {}))
 
     def _create_resources(self, endpoint: str) -> dict[str, template.Created]:
@@ -220,8 +223,8 @@ class Stack:
         if self.snapshotter is None or self.moto is None:
             return
         self.snapshotter.stop()
-        if self.moto.gate.changed or not self._snapshot_path.exists():
-            self.snapshotter.save_now()
+        # Always, and with the gate left shut: a write acknowledged after it would be lost.
+        self.snapshotter.save_now(final=True)
         self.snapshotter = None
 
     def _stop_moto(self) -> None:

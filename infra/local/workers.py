@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 import traceback
 import uuid
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +24,8 @@ log = logging.getLogger(__name__)
 
 FUNCTION_TIMEOUT_SECONDS = 120  # the deployed functions' timeout (see template.yaml)
 MEMORY_MB = 1024
+PARENT_CHECK_SECONDS = 1.0  # how often a worker looks whether the stack is still its parent
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _app: Any = None  # the Chalice app, in each worker process
 
@@ -55,7 +60,36 @@ class Outcome:
     error: str | None = None
 
 
-def _initialize(env: dict[str, str], app_spec: str) -> None:
+def _set_parent_death_signal() -> bool:
+    """Linux: have the kernel SIGKILL this process when its parent dies; False elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    return bool(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while True:
+        if os.getppid() != parent_pid:  # re-parented: the stack is gone (kill -9)
+            os._exit(1)
+        time.sleep(PARENT_CHECK_SECONDS)
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """End this worker when the stack dies, even by kill -9: it would work against a dead moto.
+
+    The kernel's parent-death signal does it at once; a thread polling the parent pid is the
+    fallback (other systems, or a parent that died before the signal was asked for).
+    """
+    _set_parent_death_signal()
+    if os.getppid() != parent_pid:
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), name="parent-watch",
+                     daemon=True).start()
+
+
+def _initialize(env: dict[str, str], app_spec: str, parent_pid: int) -> None:
+    die_with_parent(parent_pid)
     # Ctrl-C reaches the whole process group; the parent decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
@@ -85,6 +119,9 @@ class WorkerPool:
         self._env, self._app_spec, self.size = dict(env), app_spec, workers
         self._lock = threading.Lock()
         self._closed = False
+        # The executor starts worker processes in the thread that submits, and Linux sends the
+        # parent-death signal when that THREAD ends: submit from one thread that outlives them.
+        self._submitter = ThreadPoolExecutor(1, thread_name_prefix="worker-submitter")
         self._executor = self._new_executor()
 
     def _new_executor(self) -> ProcessPoolExecutor:
@@ -92,29 +129,36 @@ class WorkerPool:
             max_workers=self.size,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_initialize,
-            initargs=(self._env, self._app_spec),
+            initargs=(self._env, self._app_spec, os.getpid()),
         )
 
     def warm_up(self, timeout_seconds: float = 120.0) -> None:
         """Start every worker and import the app in it; raises if that fails or hangs."""
-        futures = [self._executor.submit(_ready) for _ in range(self.size)]
+        executor = self._executor
         try:
+            futures = [self._submit(executor, _ready) for _ in range(self.size)]
             for future in futures:
                 future.result(timeout=timeout_seconds)
         except (BrokenProcessPool, TimeoutError) as exc:
             raise RuntimeError(f"worker processes could not import {self._app_spec}: {exc!r}"
                                ) from exc
 
+    def _submit(self, executor: ProcessPoolExecutor, *call: Any) -> Future[Any]:
+        submit: Callable[..., Future[Any]] = executor.submit
+        return self._submitter.submit(submit, *call).result()
+
     def invoke(self, function: str, event: dict[str, Any]) -> Outcome:
         """Run `function` on a worker and wait; a dead worker is an error outcome, not a crash."""
         executor = self._executor
         try:
-            return executor.submit(_invoke, function, event).result()
+            return self._submit(executor, _invoke, function, event).result()
         except BrokenProcessPool:
             self._replace(executor)
             return Outcome(error=f"{function}: worker process died (pool recreated)")
         except RuntimeError as exc:  # submitted while shutting down
             return Outcome(error=f"{function}: {exc}")
+        except CancelledError:  # still queued when shutdown() cancelled what had not started
+            return Outcome(error=f"{function}: cancelled by the stop before it ran")
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         with self._lock:
@@ -142,3 +186,4 @@ class WorkerPool:
             if process.is_alive():
                 process.kill()
                 process.join()
+        self._submitter.shutdown(wait=False)

@@ -2,8 +2,8 @@
 
 Handlers append what they receive to $SAMPLE_OUT/events.jsonl so tests in another process can see.
 Bodies/items steer them: "fail" -> batchItemFailures, "raise" -> exception, "crash" -> the
-worker process dies on the first delivery; items with a `poison` attribute are reported
-failed, with `explode` the handler raises.
+worker process dies on the first delivery, "hang" -> the handler sleeps for ten minutes; items
+with a `poison` attribute are reported failed, with `explode` the handler raises.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from typing import Any
 
 from chalice import Chalice
@@ -59,6 +60,8 @@ def ingest(event: SQSEvent) -> dict[str, Any]:
         os._exit(3)  # a worker killed mid-render
     if any(r["body"] == "raise" for r in records):
         raise RuntimeError("asked to raise")
+    if any(r["body"] == "hang" for r in records):
+        time.sleep(600)  # a handler still running when the stack stops
     return {"batchItemFailures": [
         {"itemIdentifier": r["messageId"]} for r in records if r["body"] == "fail"
     ]}

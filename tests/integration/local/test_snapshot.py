@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 
-from infra.local import resources, snapshot
+from infra.local import resources, settings, snapshot
 from infra.local.clients import client
 from infra.local.files import previous
 from infra.local.hygiene import IteratorJanitor
+from infra.local.motoserver import Gate
+from infra.local.snapshotter import Snapshotter
 from tests.integration.local.conftest import unique, wait_for
 
 PASSWORD = "Local-Passw0rd!"
@@ -51,19 +53,21 @@ def _stream_sequences(endpoint: str, arn: str) -> list[int]:
 
 
 def test_given_state_when_snapshotted_wiped_and_restored_then_everything_is_back(
-    moto_server: Any,
+    moto_server: Any, tmp_path: Path,
 ) -> None:
     endpoint = moto_server.endpoint_url
     clients = resources.Clients(endpoint)
     names = {kind: unique(kind) for kind in ("bucket", "queue", "table", "pool")}
     made = _populate(clients, names)
     before = _stream_sequences(endpoint, made["stream"])
-    data = snapshot.take(moto_server.gate, {"checkpoints": {"x": {"s": "1"}}})
-    assert data is not None
+    store = snapshot.blob_store(tmp_path / "moto-state.pickle")
+    taken = snapshot.take(moto_server.gate, store, {"checkpoints": {"x": {"s": "1"}}})
+    assert taken is not None
+    store.write(taken.bodies.new)
     # WHEN moto forgets everything (as a restart would) and the snapshot is restored
     urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"))
     assert names["bucket"] not in [b["Name"] for b in clients.s3.list_buckets()["Buckets"]]
-    restored = snapshot.loads(data)
+    restored = snapshot.loads(taken.data, store)
     snapshot.restore(restored)
     # THEN objects, items, messages, users (with passwords) and the stream are all back
     assert restored.extras == {"checkpoints": {"x": {"s": "1"}}}
@@ -84,10 +88,12 @@ def test_given_state_when_snapshotted_wiped_and_restored_then_everything_is_back
     assert after[: len(before)] == before and after[-1] > before[-1]
 
 
-def test_given_a_snapshot_from_another_moto_when_loaded_then_refused_with_advice() -> None:
+def test_given_a_snapshot_from_another_moto_when_loaded_then_refused_with_advice(
+    tmp_path: Path,
+) -> None:
     foreign = pickle.dumps({"format": snapshot.FORMAT, "moto": "4.0.0"}) + pickle.dumps({})
     with pytest.raises(snapshot.SnapshotMismatch, match="make clean-data"):
-        snapshot.loads(foreign)
+        snapshot.loads(foreign, snapshot.blob_store(tmp_path / "s"))
 
 
 def test_given_saved_snapshots_when_the_latest_is_torn_then_the_previous_one_loads(
@@ -97,7 +103,8 @@ def test_given_saved_snapshots_when_the_latest_is_torn_then_the_previous_one_loa
     assert snapshot.load(path) is None
     assert snapshot.save(path, moto_server.gate, {"n": 1})
     assert snapshot.save(path, moto_server.gate, {"n": 2})
-    assert snapshot.loads(previous(path).read_bytes()).extras == {"n": 1}
+    assert snapshot.loads(previous(path).read_bytes(), snapshot.blob_store(path)).extras == {
+        "n": 1}
     path.write_bytes(path.read_bytes()[:100])  # a crash mid-write of a non-atomic writer
     loaded = snapshot.load(path)
     assert loaded is not None and loaded.extras == {"n": 1}
@@ -161,7 +168,7 @@ def test_given_a_change_when_the_interval_passes_then_a_snapshot_is_written(
         backend = loaded.backends["sqs"]["123456789012"]["us-east-1"]
         return set(backend.queues)
 
-    saver = snapshot.Snapshotter(path, moto_server.gate, lambda: {"n": 7}, interval=0.1)
+    saver = Snapshotter(path, moto_server.gate, lambda: {"n": 7}, interval=0.1)
     saver.start()
     try:
         client("sqs", moto_server.endpoint_url).create_queue(QueueName=name)
@@ -171,3 +178,26 @@ def test_given_a_change_when_the_interval_passes_then_a_snapshot_is_written(
         saver.stop()
     loaded = snapshot.load(path)
     assert loaded is not None and loaded.extras == {"n": 7}
+
+
+def test_given_the_snapshot_interval_setting_then_it_is_read_with_a_sub_second_default() -> None:
+    assert settings.snapshot_interval({"LOCAL_SNAPSHOT_INTERVAL": "2.5"}) == 2.5
+    assert settings.snapshot_interval({}) == settings.DEFAULT_SNAPSHOT_INTERVAL < 1
+    with pytest.raises(ValueError, match="LOCAL_SNAPSHOT_INTERVAL"):
+        settings.snapshot_interval({"LOCAL_SNAPSHOT_INTERVAL": "0"})
+
+
+def test_given_a_final_snapshot_when_it_ends_then_the_gate_stays_shut_for_good() -> None:
+    gate = Gate(lambda environ, start_response: [b"ok"])
+    with gate.held(timeout=1, reopen=False) as drained:
+        assert drained
+    # WHEN a write arrives after the last snapshot of a stop
+    answered = threading.Event()
+
+    def put() -> None:
+        gate({"REQUEST_METHOD": "PUT", "QUERY_STRING": ""}, lambda *args: None)
+        answered.set()
+
+    threading.Thread(target=put, daemon=True).start()
+    # THEN it is never answered (a 204 now would acknowledge a write no snapshot holds)
+    assert not answered.wait(0.5)
