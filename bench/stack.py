@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -25,30 +25,71 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+class StackProcess:
+    """`python -m infra.local` as a child process in its own session, on fixed ports, so it can
+    be killed outright and started again on the same data and the same URLs."""
+
+    def __init__(self, data_dir: Path, workers: int = 2, env: Mapping[str, str] | None = None
+                 ) -> None:
+        self.data_dir, self.workers = data_dir, workers
+        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        self.env.pop("AWS_ENDPOINT_URL", None)  # the stack sets its own
+        self.port = free_port()
+        self.moto_port = free_port()
+        while self.moto_port == self.port:
+            self.moto_port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    @property
+    def base_url(self) -> str:
+        """Where the front answers."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> str:
+        """Start (again) and wait until it serves; the base URL. Every start's output is
+        appended to <data dir>/stack.log."""
+        log = self.data_dir / "stack.log"
+        command = [sys.executable, "-m", "infra.local", "--port", str(self.port),
+                   "--moto-port", str(self.moto_port), "--data-dir", str(self.data_dir),
+                   "--workers", str(self.workers), "--no-seed"]  # fmt: skip
+        offset = log.stat().st_size if log.exists() else 0
+        with log.open("a") as sink:
+            self.process = subprocess.Popen(command, cwd=ROOT, stdout=sink,
+                                            stderr=subprocess.STDOUT, env=self.env,
+                                            start_new_session=True)
+        self.starts += 1
+        _wait_until_ready(self.process, log, offset)
+        return self.base_url
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group at once, as a power cut would."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        """As Ctrl-C would; killed only if it hangs."""
+        if self.process is not None:
+            stop(self.process, signal.SIGINT, STOP_SECONDS)
+
+
 @contextmanager
-def local_stack(data_dir: Path, workers: int = 2) -> Iterator[str]:
-    """Start the stack on free ports with its data in `data_dir`; yields its base URL."""
-    port = free_port()
-    log = data_dir / "stack.log"
-    command = [sys.executable, "-m", "infra.local", "--port", str(port),
-               "--moto-port", str(free_port()), "--data-dir", str(data_dir),
-               "--workers", str(workers), "--no-seed"]  # fmt: skip
-    environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    environment.pop("AWS_ENDPOINT_URL", None)  # the stack sets its own
-    with log.open("w") as sink:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT,
-                                   env=environment, start_new_session=True)
+def local_stack(data_dir: Path, workers: int = 2, env: Mapping[str, str] | None = None,
+                ) -> Iterator[str]:
+    """Start the stack on free ports with its data in `data_dir` (and `env` over the current
+    environment); yields its base URL."""
+    stack = StackProcess(data_dir, workers, env)
     try:
-        _wait_until_ready(process, log)
-        yield f"http://127.0.0.1:{port}"
+        yield stack.start()
     finally:
-        stop(process, signal.SIGINT, STOP_SECONDS)  # as Ctrl-C would
+        stack.stop()
 
 
-def _wait_until_ready(process: subprocess.Popen[bytes], log: Path) -> None:
+def _wait_until_ready(process: subprocess.Popen[bytes], log: Path, offset: int = 0) -> None:
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
-        if READY_LINE in log.read_text(errors="replace"):
+        if READY_LINE in log.read_text(errors="replace")[offset:]:
             return
         if process.poll() is not None:
             raise RuntimeError(f"the local stack exited early:\n{log.read_text()[-3000:]}")

@@ -1,0 +1,303 @@
+"""`make soak`: the local stack under faults, with a verdict on what it acknowledged.
+
+Two runs, each on its own fresh stack on 127.0.0.1:
+1. baseline: a few good photos with no faults, for upload -> searchable without faults;
+2. soak: N uploads (good photos of several sizes, broken files, bombs, one file sent again and
+   again, photos deleted while processing) with fault injection switched on in the stack's
+   functions; then it waits for the pipeline to settle, runs the sweeper over everything, waits
+   again, and audits the stores directly (bench/soak_audit.py).
+Writes bench/results/<date>-<host>-soak.md and exits non-zero unless nothing was lost, stuck,
+orphaned or out of step between the index and the table.
+
+    python -m bench.soak [--n 1000] [--baseline 40] [--clients 8] [--faults SPEC]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from bench import machine
+from bench.e2e_client import contributor_token
+from bench.e2e_stats import summary
+from bench.soak_audit import Audit, audit, object_versions, scan_records, searchable_ids
+from bench.soak_client import Traffic, Watcher, send_all
+from bench.soak_inputs import SoakItem, counts, good_photos, mix
+from bench.stack import ROOT, StackProcess
+
+RESULTS = ROOT / "bench" / "results"
+USERS = ("soak-ana", "soak-ben", "soak-cy", "soak-dee")
+# Faults in the functions (ingest, render, indexer, sweeper): see README "Nothing lost".
+DEFAULT_FAULTS = "s3:0.03,dynamodb:0.03,sqs:0.03,search:0.05"
+# The local stack's knobs for a run that must end in minutes: failed deliveries come back after
+# 10 s (720 s in AWS), the sweeper runs every 20 s and calls an image stuck after a minute.
+SOAK_ENV = {"LOCAL_VISIBILITY_TIMEOUT": "10", "LOCAL_SWEEP_SECONDS": "20",
+            "SWEEP_PROCESSING_MINUTES": "3"}
+# The closing full passes run once traffic has settled: nothing is in flight, so no grace.
+FINAL_SWEEP_ENV = {"SWEEP_PROCESSING_MINUTES": "0", "SWEEP_PENDING_GRACE_MINUTES": "0",
+                   "SWEEP_ORPHAN_GRACE_MINUTES": "0"}
+SETTLE_SECONDS = 900.0
+SWEEPS = 3
+FAULT_LINE = re.compile(r'"fault_injected".*?"kind":\s*"([a-z_]+)"')
+
+
+def stores(data_dir: Path) -> tuple[Any, Any, Mapping[str, str]]:
+    """boto3 DynamoDB and S3 clients on the stack's moto, and the functions' env."""
+    from infra.local.clients import client
+    from infra.local.settings import read_stack
+
+    stack = read_stack(data_dir)
+    if stack is None:
+        raise RuntimeError(f"no stack.json in {data_dir}")
+    endpoint = stack["moto_endpoint"]
+    return client("dynamodb", endpoint), client("s3", endpoint), stack["env"]
+
+
+def open_ids(data_dir: Path, ids: Sequence[str]) -> list[str]:
+    """Which of `ids` are not terminal yet (missing ones count as open: they may be lost)."""
+    dynamodb, _s3, env = stores(data_dir)
+    records = scan_records(dynamodb, env["IMAGES_TABLE"])
+    return [i for i in ids if i not in records or records[i].status in ("pending", "processing")]
+
+
+def settle(data_dir: Path, ids: Sequence[str], seconds: float) -> float:
+    """Wait until every id is terminal or `seconds` pass; the seconds it took."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if not open_ids(data_dir, ids):
+            break
+        time.sleep(3)
+    return round(time.monotonic() - started, 1)
+
+
+def sweep(data_dir: Path) -> dict[str, Any]:
+    """`make sweep` on this stack: a full pass of the sweeper; its JSON report."""
+    done = subprocess.run(
+        [sys.executable, "-m", "infra.local.sweep", "--data-dir", str(data_dir), "--json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+        env={**os.environ, **FINAL_SWEEP_ENV})
+    if done.returncode != 0:
+        return {"error": done.stderr[-2000:]}
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    return json.loads(lines[-1]) if lines else {"output": done.stdout[-2000:]}
+
+
+def final_audit(data_dir: Path, base_url: str, acknowledged: Sequence[str]) -> Audit:
+    """Read the table, every bucket's versions and the search API; compare."""
+    dynamodb, s3, env = stores(data_dir)
+    records = scan_records(dynamodb, env["IMAGES_TABLE"])
+    buckets = {kind: list(object_versions(s3, env[name])) for kind, name in (
+        ("uploads", "UPLOADS_BUCKET"), ("renditions", "RENDITIONS_BUCKET"),
+        ("originals", "ORIGINALS_BUCKET"))}
+    return audit(records, acknowledged, buckets, searchable_ids(base_url))
+
+
+def latencies(traffic: Traffic) -> dict[str, Any]:
+    """Upload (storage's 2xx) -> first seen in search, for photos that should be ready."""
+    seconds = [traffic.first_seen[s.image_id] - s.acknowledged_at
+               for s in traffic.acknowledged()
+               if s.item.expect_ready and not s.deleted and s.image_id in traffic.first_seen
+               and s.acknowledged_at is not None]
+    return summary(seconds)
+
+
+def faults_injected(log_text: str) -> dict[str, int]:
+    """Faults by kind, from the functions' one log line per injected fault."""
+    return dict(sorted(Counter(FAULT_LINE.findall(log_text)).items()))
+
+
+class Crash(threading.Thread):
+    """Kills the whole stack (SIGKILL to its process group) `after` seconds into the uploads,
+    then starts it again on the same data and ports."""
+
+    PROMISE_SECONDS = 2.0  # what was acknowledged this long before a kill must survive it
+
+    def __init__(self, stack: StackProcess, after: float) -> None:
+        super().__init__(name="soak-crash", daemon=True)
+        self._stack, self._after = stack, after
+        self.killed_at: float | None = None
+        self.back_at: float | None = None
+
+    def run(self) -> None:
+        """Wait, kill, restart."""
+        time.sleep(max(self._after, 3.0))  # never before the tokens' users are saved
+        self.killed_at = time.monotonic()
+        self._stack.kill()
+        self._stack.start()
+        self.back_at = time.monotonic()
+
+    def at_risk(self, acknowledged_at: float) -> bool:
+        """Acknowledged too close to the kill for the promise to cover it."""
+        if self.killed_at is None:
+            return False
+        return self.killed_at - self.PROMISE_SECONDS <= acknowledged_at <= self.killed_at
+
+
+def run(items: Sequence[SoakItem], clients: int, env: Mapping[str, str], sweeps: int,
+        workdir: Path, crash_after: float | None = None) -> dict[str, Any]:
+    """One stack, one batch of uploads (with a kill -9 and restart in the middle when asked),
+    settle, sweep, settle, audit."""
+    workdir.mkdir(parents=True)
+    stack = StackProcess(workdir, env=env)
+    base_url = stack.start()
+    try:
+        tokens = [contributor_token(workdir, user) for user in USERS]
+        traffic = Traffic()
+        watcher = Watcher(base_url, traffic)
+        watcher.start()
+        crash = Crash(stack, crash_after) if crash_after else None
+        started = time.monotonic()
+        if crash is not None:
+            crash.start()
+        send_all(base_url, tokens, items, clients, traffic)
+        if crash is not None:
+            crash.join()
+        upload_seconds = round(time.monotonic() - started, 1)
+        acked = traffic.acknowledged()
+        risky = {s.image_id for s in acked
+                 if crash is not None and s.acknowledged_at is not None
+                 and crash.at_risk(s.acknowledged_at)}
+        promised = [s.image_id for s in acked if s.image_id not in risky]
+        waits = [settle(workdir, promised, SETTLE_SECONDS)]
+        time.sleep(3)  # the last stream records reach the index
+        before_sweep = final_audit(workdir, base_url, promised)
+        reports = []
+        for _ in range(sweeps):
+            reports.append(sweep(workdir))
+            waits.append(settle(workdir, promised, 120.0))
+        time.sleep(3)  # the last stream records reach the index
+        watcher.stop()
+        verdict = final_audit(workdir, base_url, promised)
+        survived_risk = len(risky) - len(open_ids(workdir, sorted(risky)))
+    finally:
+        stack.stop()
+    log_text = (workdir / "stack.log").read_text(errors="replace")
+    return {
+        "items": counts(items),
+        "sent": len(traffic.sent),
+        "acknowledged": len(acked),
+        "refused_or_failed_on_client": Counter(s.error.split(":")[0] for s in traffic.sent
+                                               if s.error),
+        "deleted_while_processing": sum(s.deleted for s in traffic.sent),
+        "crash": None if crash is None else {
+            "after_s": crash_after, "acknowledged_within_2s_of_kill": len(risky),
+            "of_those_terminal_after_restart": survived_risk,
+            "restart_s": round((crash.back_at or 0) - (crash.killed_at or 0), 1)},
+        "upload_seconds": upload_seconds,
+        "settle_seconds": waits,
+        "sweeps": reports,
+        "audit_before_final_sweeps": before_sweep.summary(),
+        "audit": verdict.summary(),
+        "clean": verdict.clean,
+        "upload_to_searchable_s": latencies(traffic),
+        "faults_injected": faults_injected(log_text),
+        "watcher_errors": watcher.errors,
+    }
+
+
+def markdown(results: Mapping[str, Any]) -> str:
+    """The results file: the verdict first, then both runs, then the raw numbers."""
+    soak, base = results["soak"], results["baseline"]
+    audit_ = soak["audit"]
+    statuses = audit_["statuses"]
+    lines = [f"# Soak run: {results['n']} uploads under faults", ""]
+    lines += [f"- {key}: {value}" for key, value in results["machine"].items()]
+    lines += ["", "## Verdict", "",
+              f"- uploads sent: {soak['sent']} (acknowledged {soak['acknowledged']})",
+              *[f"- {status}: {statuses.get(status, 0)}"
+                for status in ("ready", "rejected", "failed", "deleted")],
+              f"- lost (acknowledged, no terminal record): {audit_['lost']} (must be 0)",
+              f"- stuck (pending or processing at the end): {audit_['stuck']} (must be 0)",
+              f"- orphan object versions: {audit_['orphans']} (must be 0)",
+              f"- index vs table: {audit_['index_missing']} ready images not searchable, "
+              f"{audit_['index_extra']} searchable that are not ready (must be 0 and 0)",
+              *_crash_lines(soak.get("crash")),
+              f"- verdict: {'CLEAN' if soak['clean'] else 'NOT CLEAN'}",
+              f"- before the closing full sweeps: {_problems(soak['audit_before_final_sweeps'])}",
+              "", "## Upload -> searchable (s)", "",
+              "| run | count | p50 | p95 | max |", "|---|---|---|---|---|",
+              _latency_row("baseline, no faults", base["upload_to_searchable_s"]),
+              _latency_row("soak, with faults", soak["upload_to_searchable_s"]),
+              "", "## Faults injected, by kind", ""]
+    lines += [f"- {kind}: {count}" for kind, count in soak["faults_injected"].items()] or [
+        "- none recorded"]
+    lines += ["", "## The run", "",
+              f"- mix: {soak['items']}",
+              f"- settings: {results['settings']}",
+              f"- upload phase: {soak['upload_seconds']} s with {results['clients']} clients",
+              f"- settle waits (s): {soak['settle_seconds']} (before the sweeps, then after each)",
+              "", "## Raw numbers", "", "```json", json.dumps(results, indent=1, default=str),
+              "```", ""]
+    return "\n".join(lines)
+
+
+def _problems(summary: Mapping[str, Any]) -> str:
+    names = ("lost", "stuck", "orphans", "index_missing", "index_extra")
+    return ", ".join(f"{name} {summary[name]}" for name in names)
+
+
+def _crash_lines(crash: Mapping[str, Any] | None) -> list[str]:
+    if not crash:
+        return ["- no kill -9 in this run"]
+    return [f"- kill -9 of the whole stack {crash['after_s']} s into the uploads, back in "
+            f"{crash['restart_s']} s; {crash['acknowledged_within_2s_of_kill']} uploads were "
+            f"acknowledged within 2 s of the kill (not promised), "
+            f"{crash['of_those_terminal_after_restart']} of them survived anyway"]
+
+
+def _latency_row(name: str, row: Mapping[str, Any]) -> str:
+    if not row.get("n"):
+        return f"| {name} | 0 | - | - | - |"
+    return f"| {name} | {row['n']} | {row['p50']} | {row['p95']} | {row['max']} |"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run both, write the results file, exit 1 unless the soak run is clean."""
+    parser = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=1000, help="uploads in the soak run")
+    parser.add_argument("--baseline", type=int, default=40, help="good photos, no faults")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--faults", default=DEFAULT_FAULTS, help="the stack's FAULT_INJECTION")
+    parser.add_argument("--crash-after", type=float, default=60.0,
+                        help="kill -9 the stack this many seconds into the uploads, then restart"
+                             " it (0: never)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    items = mix(args.n)
+    photos = good_photos()
+    baseline_items = [SoakItem(i, "good", photos[i % len(photos)][1], "image/jpeg",
+                               f"base-{i:04d}.jpg", photos[i % len(photos)][0])
+                      for i in range(args.baseline)]
+    soak_env = {**SOAK_ENV, "FAULT_INJECTION": args.faults}
+    with tempfile.TemporaryDirectory(prefix="soak-") as temp:
+        print(f"baseline: {args.baseline} photos, no faults", file=sys.stderr)
+        base = run(baseline_items, args.clients, {k: v for k, v in SOAK_ENV.items()}, 1,
+                   Path(temp) / "baseline")
+        print(f"soak: {args.n} uploads, faults {args.faults}", file=sys.stderr)
+        soak = run(items, args.clients, soak_env, SWEEPS, Path(temp) / "soak",
+                   args.crash_after or None)
+    results = {"n": args.n, "clients": args.clients, "machine": machine.describe(),
+               "settings": soak_env, "baseline": base, "soak": soak}
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"{results['machine']['date'][:10]}-{socket.gethostname()}-soak.md"
+    path.write_text(markdown(results))
+    print(f"soak: {'clean' if soak['clean'] else 'NOT CLEAN'}; results in {path}",
+          file=sys.stderr)
+    return 0 if soak["clean"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
