@@ -92,6 +92,15 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 bench: $(BENCH_STAMP)
 	$(PY) -m bench.all $(BENCH_ARGS)
 
+# The local stack under faults (issue 14): N uploads over HTTP (good photos, broken files, bombs,
+# one file again and again, deletes while processing) with fault injection on in the functions,
+# a kill -9 of the whole stack CRASH_AFTER seconds in (0: none), the sweeper, then an audit of
+# the stores; writes bench/results/<date>-<host>-soak.md, exits 1 unless nothing was lost.
+N ?= 1000
+CRASH_AFTER ?= 60
+soak: $(STAMP)
+	$(PY) -m bench.soak --n $(N) --crash-after $(CRASH_AFTER) $(BENCH_ARGS)
+
 # Search benchmark (issue 3): indexing docs/s, p50/p95/p99 of a fixed query mix on the
 # embedded engine and through the local HTTP API; writes bench/results/. Not a test.
 bench-search: $(BENCH_STAMP)

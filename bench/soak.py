@@ -40,7 +40,8 @@ from bench.stack import ROOT, StackProcess
 RESULTS = ROOT / "bench" / "results"
 USERS = ("soak-ana", "soak-ben", "soak-cy", "soak-dee")
 # Faults in the functions (ingest, render, indexer, sweeper): see README "Nothing lost".
-DEFAULT_FAULTS = "s3:0.03,dynamodb:0.03,sqs:0.03,search:0.05"
+DEFAULT_FAULTS = ("s3_slowdown:0.02,s3_timeout:0.01,dynamodb_throttle:0.02,dynamodb_race:0.005,"
+                  "sqs_send:0.02,search_down:0.05,seed:14")
 # The local stack's knobs for a run that must end in minutes: failed deliveries come back after
 # 10 s (720 s in AWS), the sweeper runs every 20 s and calls an image stuck after a minute.
 SOAK_ENV = {"LOCAL_VISIBILITY_TIMEOUT": "10", "LOCAL_SWEEP_SECONDS": "20",
@@ -50,7 +51,7 @@ FINAL_SWEEP_ENV = {"SWEEP_PROCESSING_MINUTES": "0", "SWEEP_PENDING_GRACE_MINUTES
                    "SWEEP_ORPHAN_GRACE_MINUTES": "0"}
 SETTLE_SECONDS = 900.0
 SWEEPS = 3
-FAULT_LINE = re.compile(r'"fault_injected".*?"kind":\s*"([a-z_]+)"')
+FAULT_LINE = re.compile(r'"fault":\s*"([a-z_]+)"')
 
 
 def stores(data_dir: Path) -> tuple[Any, Any, Mapping[str, str]]:
@@ -115,7 +116,9 @@ def latencies(traffic: Traffic) -> dict[str, Any]:
 
 def faults_injected(log_text: str) -> dict[str, int]:
     """Faults by kind, from the functions' one log line per injected fault."""
-    return dict(sorted(Counter(FAULT_LINE.findall(log_text)).items()))
+    kinds = (FAULT_LINE.search(line) for line in log_text.splitlines()
+             if "fault injected" in line)
+    return dict(sorted(Counter(found.group(1) for found in kinds if found).items()))
 
 
 class Crash(threading.Thread):

@@ -115,10 +115,13 @@ def _cursor_secret(env: Mapping[str, str], pool_id: str, prefix: str) -> bytes:
 def _fault_plan(env: Mapping[str, str]) -> FaultPlan | None:
     """FAULT_INJECTION's plan; a start in AWS Lambda with one set fails on purpose.
 
-    Lambda's runtime sets AWS_LAMBDA_FUNCTION_NAME and AWS_EXECUTION_ENV in every function;
-    the local stack's workers set neither."""
+    Lambda's runtime sets AWS_LAMBDA_FUNCTION_NAME, and AWS_EXECUTION_ENV to
+    AWS_Lambda_<runtime>, in every function; the local stack's processes set neither. (Importing
+    a Chalice app sets AWS_EXECUTION_ENV to "AWS_Lambda aws-chalice/<version>" anywhere, so that
+    value alone proves nothing.)"""
     plan = parse_plan(env.get("FAULT_INJECTION", ""))
-    in_lambda = env.get("AWS_LAMBDA_FUNCTION_NAME") or env.get("AWS_EXECUTION_ENV")
+    runtime = env.get("AWS_EXECUTION_ENV", "")
+    in_lambda = env.get("AWS_LAMBDA_FUNCTION_NAME") or runtime.startswith("AWS_Lambda_")
     if plan is not None and in_lambda:
         raise RuntimeError("FAULT_INJECTION is set in AWS Lambda: fault injection is local only")
     return plan

@@ -84,6 +84,22 @@ def test_config_reads_the_plan_locally_and_refuses_it_in_lambda() -> None:
         with pytest.raises(RuntimeError, match="local only"):
             config.load({"FAULT_INJECTION": "sqs_send:0.1", **lambda_marker})
         assert config.load(lambda_marker).fault_plan is None  # no plan, no refusal
+    # Importing a Chalice app marks any process so; the local stack's are not in Lambda.
+    chalice_mark = {"AWS_EXECUTION_ENV": "AWS_Lambda aws-chalice/1.32.0"}
+    assert config.load({"FAULT_INJECTION": "sqs_send:0.1", **chalice_mark}).fault_plan
+
+
+def test_the_local_stack_process_with_the_app_imported_accepts_a_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import os
+
+    import app  # noqa: F401  (Chalice writes AWS_EXECUTION_ENV at import)
+
+    assert os.environ.get("AWS_EXECUTION_ENV", "").startswith("AWS_Lambda aws-chalice/")
+    monkeypatch.setenv("FAULT_INJECTION", "sqs_send:0.1")
+    monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME", raising=False)
+    assert config.load(dict(os.environ)).fault_plan is not None
 
 
 def test_nth_and_every_count_the_calls_of_the_rule() -> None:
