@@ -6,7 +6,7 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ SNAPSHOT_FILE = "moto-state.pickle"
 FAILURES_FILE = "stream-failures.jsonl"
 STOP_GRACE_SECONDS = 5.0
 POST_CONFIRMATION = "post_confirmation"  # the app's function template.yaml's pool triggers
+FAULT_ENV = "FAULT_INJECTION"
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,18 @@ def post_confirmation_trigger(app: Any) -> Trigger:
     return trigger
 
 
+def take_faults(environ: MutableMapping[str, str]) -> str:
+    """FAULT_INJECTION (`make soak`), taken out of this process's environment: faults are for
+    the functions the pollers invoke; the API served in this process, the start-up reindex and
+    the operator's commands (stack.json's env) run without them."""
+    return environ.pop(FAULT_ENV, "")
+
+
+def worker_env(env: Mapping[str, str], faults: str) -> dict[str, str]:
+    """The functions' environment, with the fault plan when there is one."""
+    return {**env, FAULT_ENV: faults} if faults else dict(env)
+
+
 def _ensure_free(port: int, flag: str) -> None:
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do
@@ -82,6 +95,7 @@ class Stack:
         self.snapshotter: Snapshotter | None = None
         self.janitor = IteratorJanitor()
         self.env: dict[str, str] = {}
+        self._faults = ""
         self.ready = threading.Event()  # set once seeded: /api/health answers 200 from then on
         data = options.data_dir
         self._snapshot_path = data / SNAPSHOT_FILE
@@ -96,6 +110,7 @@ class Stack:
             raise
 
     def _start(self) -> None:
+        self._faults = take_faults(os.environ)
         options = self.options
         for port, flag in ((options.port, "--port"), (options.moto_port, "--moto-port")):
             _ensure_free(port, flag)  # fail before the slow part, and say which port
@@ -152,7 +167,8 @@ class Stack:
         return created
 
     def _start_handlers(self, app: Any, endpoint: str) -> None:
-        self.pool = WorkerPool(self.env, self.options.app_spec, self.options.workers)
+        env = worker_env(self.env, self._faults)
+        self.pool = WorkerPool(env, self.options.app_spec, self.options.workers)
         self.pool.warm_up()
         self.pollers = [self._poller(source, endpoint) for source in sources.discover(app)]
         for poller in self.pollers:

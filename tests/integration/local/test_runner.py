@@ -129,3 +129,14 @@ def test_given_the_runner_when_used_stopped_and_restarted_then_it_behaves_and_ke
     assert sorted(_token(runner, "alice", "contributors")["cognito:groups"]) == [
         "admins", "contributors"]
     assert _stop(second, signal.SIGTERM) == 0
+
+
+def test_fault_injection_reaches_the_functions_only() -> None:
+    from infra.local.stack import take_faults, worker_env
+
+    environ = {"FAULT_INJECTION": "sqs_send:0.1", "PATH": "/bin"}
+    faults = take_faults(environ)
+    assert faults == "sqs_send:0.1" and "FAULT_INJECTION" not in environ  # API, reindex, tools
+    assert worker_env({"IMAGES_TABLE": "t"}, faults) == {
+        "IMAGES_TABLE": "t", "FAULT_INJECTION": "sqs_send:0.1"}
+    assert worker_env({"IMAGES_TABLE": "t"}, take_faults({})) == {"IMAGES_TABLE": "t"}
