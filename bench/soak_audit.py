@@ -96,12 +96,14 @@ def object_versions(s3: Any, bucket: str) -> Iterator[tuple[str, str]]:
 
 def orphans(records: Mapping[str, Record], buckets: Mapping[str, Iterable[tuple[str, str]]]
             ) -> list[str]:
-    """`bucket/key@version` of every object version no record needs."""
+    """`bucket/key@version (image status)` of every object version no record needs."""
     found = []
     for bucket_kind, versions in buckets.items():
         for key, version in versions:
             if not needed(records, bucket_kind, key, version):
-                found.append(f"{bucket_kind}/{key}@{version}")
+                record = records.get(owner_of(bucket_kind, key))
+                status = record.status if record else "no record"
+                found.append(f"{bucket_kind}/{key}@{version} ({status})")
     return found
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from chalicelib.domain.model import Rendition, full_key, master_key, upload_key
+from chalicelib.domain.model import Image, Rendition, Status, full_key, master_key, upload_key
 from chalicelib.domain.outcomes import Outcome, Result
 from chalicelib.domain.renditions import FULL, RenditionSpec, rendition_key
 from chalicelib.ports import Encoded
@@ -43,8 +43,22 @@ def finish_if_complete(
 def fail(deps: Deps, image_id: str, reason: str, master_stored: bool = True) -> None:
     """The image ends `failed` (no-op if already terminal); its master and upload go, and so
     does every rendition an attempt stored but never got recorded (the record's stay shown)."""
-    if not deps.repo.fail(image_id, reason, deps.now()):
-        return
+    if deps.repo.fail(image_id, reason, deps.now()):
+        _clear_failed(deps, image_id, master_stored)
+
+
+def tidy_ended(deps: Deps, image: Image) -> None:
+    """Redo what the call that ended the image does after its winning write (dropping the
+    master; for a failed image, its upload and unrecorded renditions too): that call may have
+    died between the write and the clean-up, and its redelivery then finds the image ended.
+    Idempotent: what is already gone stays gone."""
+    if image.status is Status.READY:
+        _drop_master(deps, image.image_id)
+    elif image.status is Status.FAILED:
+        _clear_failed(deps, image.image_id, master_stored=True)
+
+
+def _clear_failed(deps: Deps, image_id: str, master_stored: bool) -> None:
     if master_stored:
         _drop_master(deps, image_id)
     deps.uploads.purge([upload_key(image_id)])  # never processed now: every version goes

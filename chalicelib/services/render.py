@@ -10,7 +10,7 @@ from chalicelib.domain.renditions import FULL, RenditionSpec, Size, master_width
 from chalicelib.logs import child_logger
 from chalicelib.ports import Encoded, ImageProcessor, Pin, RenderTask
 from chalicelib.services.deps import Deps
-from chalicelib.services.publishing import fail, finish_if_complete, publish
+from chalicelib.services.publishing import fail, finish_if_complete, publish, tidy_ended
 
 log = child_logger(__name__)
 
@@ -19,6 +19,8 @@ def render_one(deps: Deps, task: RenderTask) -> Result:
     """Make, store and record one rendition; the last one marks the image ready."""
     spec = deps.spec(task.rendition)
     image = deps.repo.get(task.image_id)
+    if image is not None and image.status in (Status.READY, Status.FAILED):
+        tidy_ended(deps, image)  # a redelivery after the ending's clean-up died
     if spec is None or image is None or image.status is not Status.PROCESSING:
         return Result(Outcome.STALE)
     if task.rendition in image.renditions:

@@ -77,7 +77,7 @@ def test_audit_names_lost_stuck_orphans_and_index_drift() -> None:
     result = soak_audit.audit(records, [ready, stuck, gone], buckets, {gone})
     assert result.lost == [gone]
     assert result.stuck == [stuck]
-    assert result.orphans == [f"renditions/{gone}/thumb.webp@"]
+    assert result.orphans == [f"renditions/{gone}/thumb.webp@ (no record)"]
     assert result.index_missing == [ready] and result.index_extra == [gone]
     assert not result.clean
     clean = soak_audit.audit({ready: records[ready]}, [ready],

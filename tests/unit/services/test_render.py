@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.domain.errors import ProcessingTimeout
-from chalicelib.domain.model import Facts, Image, Original, Status
+from chalicelib.domain.model import Facts, Image, Original, Rendition, Status
 from chalicelib.domain.outcomes import Outcome, Result
 from chalicelib.ports import RenderTask
 from chalicelib.services import render
@@ -199,3 +199,31 @@ def test_a_rendition_stored_but_never_recorded_goes_when_the_image_fails() -> No
     assert deps.repo.get(image_id).status is Status.FAILED
     assert f"{image_id}/large.webp" not in plain.renditions.objects
     assert f"{image_id}/thumb.webp" in plain.renditions.objects
+
+
+def test_a_redelivered_task_finishes_the_clean_up_a_dead_finish_left() -> None:
+    # GIVEN an image made ready by a call that died before it dropped the master
+    deps = make_deps()
+    image_id = _processing(deps)
+    done = [Rendition(name, f"{image_id}/{name}.webp", 200, 150, "webp", 9)
+            for name in ("thumb", "large")]
+    deps.repo.add_renditions(image_id, done, deps.now())
+    assert deps.repo.finish(image_id, deps.now())
+    assert f"masters/{image_id}.tif" in deps.uploads.objects
+    # WHEN its task comes again
+    assert render.render_one(deps, RenderTask(image_id, "large")) == Result(Outcome.STALE)
+    # THEN the master is gone, and the image untouched
+    assert f"masters/{image_id}.tif" not in deps.uploads.objects
+    assert deps.repo.get(image_id).status is Status.READY
+
+
+def test_a_redelivered_task_clears_what_a_dead_failure_left() -> None:
+    deps = make_deps()
+    image_id = _processing(deps)
+    deps.uploads.put(f"uploads/{image_id}", b"UPLOAD", "image/jpeg")
+    deps.renditions.put(f"{image_id}/thumb.webp", b"T", "image/webp")  # stored, never recorded
+    assert deps.repo.fail(image_id, "processing_error", deps.now())  # then the worker died
+    assert render.render_one(deps, RenderTask(image_id, "large")) == Result(Outcome.STALE)
+    assert f"masters/{image_id}.tif" not in deps.uploads.objects
+    assert f"uploads/{image_id}" not in deps.uploads.objects
+    assert f"{image_id}/thumb.webp" not in deps.renditions.objects
