@@ -33,7 +33,7 @@ from chalicelib.domain.renditions import (
 from chalicelib.logs import child_logger
 from chalicelib.ports import BlobStore, Master, Pin, RenderTask, UploadedObject
 from chalicelib.services.deps import Deps
-from chalicelib.services.publishing import fail, finish_if_complete, publish
+from chalicelib.services.publishing import fail, finish_if_complete, publish, tidy_ended
 
 log = child_logger(__name__)
 
@@ -179,6 +179,8 @@ def _stale(deps: Deps, image_id: str, key: str, pin: Pin) -> Result:
         return Result(Outcome.ORPHAN_REMOVED)
     if pin.version_id or image.status.terminal:
         _discard_upload(deps, key, pin)
+    if image.status.terminal:  # e.g. deleted while an earlier delivery had stored the master
+        tidy_ended(deps, image)
     return Result(Outcome.DUPLICATE)
 
 

@@ -50,12 +50,12 @@ def fail(deps: Deps, image_id: str, reason: str, master_stored: bool = True) -> 
 def tidy_ended(deps: Deps, image: Image) -> None:
     """Redo what the call that ended the image does after its winning write (dropping the
     master; for a failed image, its upload and unrecorded renditions too): that call may have
-    died between the write and the clean-up, and its redelivery then finds the image ended.
-    Idempotent: what is already gone stays gone."""
-    if image.status is Status.READY:
-        _drop_master(deps, image.image_id)
-    elif image.status is Status.FAILED:
+    died between the write and the clean-up, or a late step stored a master after it ran, and
+    a redelivery then finds the image ended. Idempotent: what is already gone stays gone."""
+    if image.status is Status.FAILED:
         _clear_failed(deps, image.image_id, master_stored=True)
+    elif image.status.terminal:  # ready, rejected, deleted: no task reads the master again
+        _drop_master(deps, image.image_id)
 
 
 def _clear_failed(deps: Deps, image_id: str, master_stored: bool) -> None:

@@ -19,7 +19,7 @@ def render_one(deps: Deps, task: RenderTask) -> Result:
     """Make, store and record one rendition; the last one marks the image ready."""
     spec = deps.spec(task.rendition)
     image = deps.repo.get(task.image_id)
-    if image is not None and image.status in (Status.READY, Status.FAILED):
+    if image is not None and image.status.terminal:
         tidy_ended(deps, image)  # a redelivery after the ending's clean-up died
     if spec is None or image is None or image.status is not Status.PROCESSING:
         return Result(Outcome.STALE)

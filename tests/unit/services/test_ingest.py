@@ -422,3 +422,19 @@ def test_given_the_decode_ran_out_of_time_then_the_upload_goes_with_the_failure(
     assert _ingest(deps, f"uploads/{image_id}") == failed("processing_timeout")
     assert deps.repo.get(image_id).status is Status.FAILED
     assert deps.uploads.versions.get(f"uploads/{image_id}", []) == []
+
+
+def test_a_redelivery_after_the_image_was_deleted_removes_the_master_a_failed_try_stored() -> None:
+    # GIVEN a first delivery that stored the master, then failed (throttled) before recording
+    deps = make_deps()
+    image_id = _uploaded(deps, factory.photo(1600, 1200))  # large enough to store a master
+    key = f"uploads/{image_id}"
+    deps.repo.start_processing(image_id, deps.now())
+    deps.uploads.put(f"masters/{image_id}.tif", b"MASTER", "image/tiff")
+    # ... and the owner deleted the image meanwhile (the delete ran before the master landed)
+    deps.repo.mark_deleted(image_id, "sub-alice", "owner_request", deps.now(), 1)
+    # WHEN the notification comes again
+    assert _ingest(deps, key) == Result(Outcome.DUPLICATE)
+    # THEN nothing of the deleted image is left in the uploads bucket
+    assert f"masters/{image_id}.tif" not in deps.uploads.objects
+    assert key not in deps.uploads.objects
