@@ -29,7 +29,7 @@ from bench import e2e_capacity, e2e_phases, e2e_report, machine
 from bench import e2e_inputs as inputs
 from bench.e2e_client import Browser, contributor_token
 from bench.e2e_snapshots import SNAPSHOT_FILE, SnapshotWatch
-from bench.e2e_stats import by_class, per_minute, summary, tree_cpu
+from bench.e2e_stats import by_class, per_minute, process_tree_cpu, summary
 from bench.render_stats import spread
 from bench.stack import local_stack
 
@@ -121,9 +121,9 @@ def _latency(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def _round(url: str, token: str, made: list[inputs.Photo], uploaders: int, stack_pid: int,
            phase: str, saves: SnapshotWatch) -> dict[str, Any]:
     browsers = [Browser(url, token) for _ in range(uploaders)]
-    before, began = _cpu(stack_pid), time.monotonic()
+    before, began = process_tree_cpu(stack_pid), time.monotonic()
     run = e2e_phases.all_at_once(browsers, made, phase, WATCH_POLL_S)
-    after, ended = _cpu(stack_pid), time.monotonic()
+    after, ended = process_tree_cpu(stack_pid), time.monotonic()
     e2e_phases.clear(browsers[0], run["image_ids"], phase)
     return {"wall_s": round(run["wall_s"], 2), "found": run["found"], "errors": run["errors"],
             "photos_per_min": per_minute(run["found"], run["wall_s"]),
@@ -142,19 +142,6 @@ def _stack_pid(data_dir: Path) -> int:
 
     stack = read_stack(data_dir)
     return int(stack["pid"]) if stack else 0
-
-
-def _cpu(root: int) -> dict[str, float]:
-    """CPU seconds so far of the stack process and its worker processes (Linux /proc)."""
-    import os
-
-    stats = {}
-    for entry in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            stats[int(entry.parent.name)] = entry.read_text()
-        except OSError:
-            continue  # a process that ended meanwhile
-    return tree_cpu(stats, root, os.sysconf("SC_CLK_TCK"))
 
 
 def main(argv: list[str] | None = None) -> int:

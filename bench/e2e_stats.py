@@ -79,3 +79,17 @@ def throughput_verdict(stack_per_min: float | None, capacity_per_min: float | No
     return (f"(3) e2e throughput: local stack {stack_per_min:.0f} photos/min = {share:.2f}x "
             f"render-only capacity {capacity_per_min:.0f} photos/min (>= "
             f"{MIN_CAPACITY_SHARE:.2f}x{failed}): {verdict}")
+
+
+def process_tree_cpu(root: int) -> dict[str, float]:
+    """CPU seconds so far of process `root` and its descendants, from Linux's /proc."""
+    import os
+    from pathlib import Path
+
+    stats = {}
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            stats[int(entry.parent.name)] = entry.read_text()
+        except OSError:
+            continue  # a process that ended meanwhile
+    return tree_cpu(stats, root, os.sysconf("SC_CLK_TCK"))

@@ -12,21 +12,20 @@ bench/results/<UTC date>-<host>-load.md; exits 1 if any request failed (non-2xx/
 from __future__ import annotations
 
 import argparse
-import os
 import socket
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 from bench import corpus, load_report, machine
-from bench.e2e_stats import tree_cpu
+from bench.e2e_stats import process_tree_cpu
 from bench.load_client import run_level
 from bench.load_mix import KINDS
 from bench.load_seed import add_documents, query_words, seed_photos, vocabulary
 from bench.load_stats import level, total_errors
 from bench.stack import local_stack
+from bench.timing import step
 from infra.local.settings import read_stack
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -59,8 +58,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="bench-load-") as folder, \
             local_stack(Path(folder), workers=args.workers) as url:
         stack = read_stack(Path(folder)) or {}
-        image_ids = _step("sample photos", lambda: seed_photos(url, stack))
-        added = _step(f"{args.docs:,} synthetic documents",
+        image_ids = step("sample photos", lambda: seed_photos(url, stack))
+        added = step(f"{args.docs:,} synthetic documents",
                       lambda: add_documents(stack, corpus.documents(args.docs, words, args.seed)))
         results["corpus"] = {"sample_photos_ready": len(image_ids), "synthetic_docs": added,
                              "words": source}
@@ -73,33 +72,14 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
 def _level(url: str, stack_pid: int, clients: int, seconds: float, words: corpus.Vocabulary,
            image_ids: list[str], args: argparse.Namespace) -> dict[str, Any]:
     print(f"{clients} clients for {seconds:.0f} s...", file=sys.stderr, flush=True)
-    before = _stack_cpu(stack_pid)
+    before = process_tree_cpu(stack_pid)
     run = run_level(url, clients, seconds, query_words(words), image_ids, args.seed + clients)
-    after = _stack_cpu(stack_pid)
+    after = process_tree_cpu(stack_pid)
     stack_cpu = sum(after.values()) - sum(before.values())
     return {"clients": clients, "wall_s": round(run.wall_s, 2),
             **level(run.samples, run.wall_s, KINDS),
             "client_cores": round(run.client_cpu_s / run.wall_s, 2),
             "stack_cores": round(stack_cpu / run.wall_s, 2)}
-
-
-def _stack_cpu(root: int) -> dict[str, float]:
-    """CPU seconds so far of the stack process and its worker processes (Linux /proc)."""
-    stats = {}
-    for entry in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            stats[int(entry.parent.name)] = entry.read_text()
-        except OSError:
-            continue  # a process that ended meanwhile
-    return tree_cpu(stats, root, os.sysconf("SC_CLK_TCK"))
-
-
-def _step(what: str, action: Any) -> Any:
-    print(f"{what}...", file=sys.stderr, flush=True)
-    began = time.monotonic()
-    value = action()
-    print(f"  {what}: {time.monotonic() - began:.1f} s", file=sys.stderr, flush=True)
-    return value
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,7 +25,7 @@ from bench.backends import Backend, Engine, Http
 from bench.fts5 import Fts5
 from bench.queries import Probe, mix
 from bench.stack import local_stack
-from bench.timing import measure, summary
+from bench.timing import measure, step, summary
 from chalicelib.adapters.search.embedded import EmbeddedSearchIndex
 from chalicelib.domain.search import Change, SearchDoc
 
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                                args.queries, "machine": machine.describe(), "indexing": {},
                                "latency": {}, "notes": []}  # fmt: skip
     words = corpus.vocabulary()
-    docs = _step("documents", lambda: list(corpus.documents(args.size, words, args.seed)))
+    docs = step("documents", lambda: list(corpus.documents(args.size, words, args.seed)))
     results["corpus"] = corpus.describe(docs)
     sample = random.Random(args.seed).sample(docs, min(QUERY_SAMPLE, len(docs)))
     probes = mix(words, sample, args.queries, args.seed)
@@ -104,7 +104,7 @@ def _fts5_phase(docs: list[SearchDoc], probes: list[Probe], args: argparse.Names
         return
     fts5 = Fts5()
     began = time.perf_counter()
-    _step("FTS5 load", lambda: fts5.load(docs))
+    step("FTS5 load", lambda: fts5.load(docs))
     results["indexing"]["fts5_docs_per_s"] = round(len(docs) / (time.perf_counter() - began))
     _time([fts5], _first_per_kind(probes, args.fts5_queries), results, warmup=3)
     results["notes"].append("FTS5 has no typo tolerance: its typo row is the exact search only.")
@@ -138,24 +138,15 @@ def _http_phase(docs: list[SearchDoc], probes: list[Probe], results: dict[str, A
 def _time(backends: list[Backend], probes: list[Probe], results: dict[str, Any],
           warmup: int = 20) -> None:
     names = ", ".join(b.name for b in backends)
-    measured = _step(f"{len(probes)} probes on {names}", lambda: measure(backends, probes, warmup))
+    measured = step(f"{len(probes)} probes on {names}", lambda: measure(backends, probes, warmup))
     for name, samples in measured.items():
         results["latency"][name] = summary(samples)
 
 
 def _rebuild(index: EmbeddedSearchIndex, docs: list[SearchDoc]) -> int:
     began = time.perf_counter()
-    _step(f"rebuild of {len(docs):,} documents", lambda: index.rebuild(iter(docs)))
+    step(f"rebuild of {len(docs):,} documents", lambda: index.rebuild(iter(docs)))
     return round(len(docs) / (time.perf_counter() - began))
-
-
-def _step(what: str, action: Any) -> Any:
-    """Run `action()` and say how long it took (on stderr: stdout is the report)."""
-    print(f"{what}...", file=sys.stderr, flush=True)
-    began = time.perf_counter()
-    value = action()
-    print(f"  {what}: {time.perf_counter() - began:.1f} s", file=sys.stderr, flush=True)
-    return value
 
 
 def _ms(seconds: float) -> float:

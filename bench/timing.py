@@ -80,3 +80,14 @@ def percentiles(seconds: Sequence[float]) -> dict[str, Any]:
         return {"n": len(seconds), "p50_ms": value, "p95_ms": value, "p99_ms": value}
     cuts = statistics.quantiles(seconds, n=100, method="inclusive")
     return {"n": len(seconds), **{f"p{p}_ms": round(cuts[p - 1] * 1000, 2) for p in (50, 95, 99)}}
+
+
+def step(what: str, action: Any) -> Any:
+    """Run `action()` and say how long it took (on stderr: stdout is the report)."""
+    import sys
+
+    print(f"{what}...", file=sys.stderr, flush=True)
+    began = time.perf_counter()
+    value = action()
+    print(f"  {what}: {time.perf_counter() - began:.1f} s", file=sys.stderr, flush=True)
+    return value

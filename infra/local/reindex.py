@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from infra.local.settings import read_stack
+from infra.local.settings import adopt_stack_env
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,12 +14,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.local.reindex", description=__doc__)
     parser.add_argument("--data-dir", type=Path, default=Path(".data"))
     args = parser.parse_args(argv)
-    stack = read_stack(args.data_dir)
-    if stack is None:
-        print(f"error: no {args.data_dir}/stack.json: start the stack with `make run`",
-              file=sys.stderr)
+    if not adopt_stack_env(args.data_dir):
         return 2
-    os.environ.update(stack["env"])
     from chalicelib.entrypoints import cli
 
     return cli.main(["reindex"])

@@ -117,3 +117,17 @@ def read_stack(data_dir: Path) -> dict[str, Any] | None:
     """The running stack's stack.json, or None."""
     value = read_json(data_dir / STACK_FILE)
     return value if isinstance(value, dict) else None
+
+
+def adopt_stack_env(data_dir: Path) -> bool:
+    """Point this process at the running stack (its stack.json's env), as operator commands
+    do; False, with the reason on stderr, when no stack runs there."""
+    import sys
+
+    stack = read_stack(data_dir)
+    if stack is None:
+        print(f"error: no {data_dir}/stack.json: start the stack with `make run`",
+              file=sys.stderr)
+        return False
+    os.environ.update(stack["env"])
+    return True

@@ -3,6 +3,7 @@ whose grant expired long ago. Each is re-sent its missing work, or ended."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from chalicelib.domain.model import Image, Status
@@ -17,16 +18,8 @@ UPLOAD_MISSING = "upload_missing"
 
 def sweep_processing(deps: Deps, report: SweepReport, budget: Budget) -> None:
     """The oldest stuck processing images, up to a batch: resend, finish or fail each."""
-    minutes = deps.limits.sweep_processing_minutes
-    cutoff = iso(deps.clock.now() - timedelta(minutes=minutes))
-    page = deps.repo.open_since(Status.PROCESSING, cutoff, deps.limits.sweep_batch)
-    report.add("stuck.found", len(page.items))
-    for ref in page.items:
-        if budget.spent():
-            report.out_of_time = True
-            return
-        image = _still_open(deps, ref, Status.PROCESSING)
-        report.add(f"stuck.{_repair_processing(deps, image, ref) if image else 'moved_on'}")
+    waited = timedelta(minutes=deps.limits.sweep_processing_minutes)
+    _each_open(deps, report, budget, Status.PROCESSING, waited, _repair_processing)
 
 
 def sweep_pending(deps: Deps, report: SweepReport, budget: Budget) -> None:
@@ -35,15 +28,25 @@ def sweep_pending(deps: Deps, report: SweepReport, budget: Budget) -> None:
     limits = deps.limits
     waited = timedelta(seconds=limits.upload_expires_seconds,
                        minutes=limits.sweep_pending_grace_minutes)
+    _each_open(deps, report, budget, Status.PENDING, waited, _repair_pending)
+
+
+def _each_open(
+    deps: Deps, report: SweepReport, budget: Budget, stage: Status, waited: timedelta,
+    repair: Callable[[Deps, Image, OpenRef], str],
+) -> None:
+    """The oldest images open at `stage` with no progress for `waited`, up to a batch, each
+    repaired while the budget lasts; every outcome counted as `<stage>.<what was done>`."""
+    name = "stuck" if stage is Status.PROCESSING else "pending"
     cutoff = iso(deps.clock.now() - waited)
-    page = deps.repo.open_since(Status.PENDING, cutoff, limits.sweep_batch)
-    report.add("pending.found", len(page.items))
+    page = deps.repo.open_since(stage, cutoff, deps.limits.sweep_batch)
+    report.add(f"{name}.found", len(page.items))
     for ref in page.items:
         if budget.spent():
             report.out_of_time = True
             return
-        image = _still_open(deps, ref, Status.PENDING)
-        report.add(f"pending.{_repair_pending(deps, image, ref) if image else 'moved_on'}")
+        image = _still_open(deps, ref, stage)
+        report.add(f"{name}.{repair(deps, image, ref) if image else 'moved_on'}")
 
 
 def _still_open(deps: Deps, ref: OpenRef, stage: Status) -> Image | None:
