@@ -94,12 +94,14 @@ bench: $(BENCH_STAMP)
 
 # The local stack under faults (issue 14): N uploads over HTTP (good photos, broken files, bombs,
 # one file again and again, deletes while processing) with fault injection on in the functions,
-# a kill -9 of the whole stack CRASH_AFTER seconds in (0: none), the sweeper, then an audit of
-# the stores; writes bench/results/<date>-<host>-soak.md, exits 1 unless nothing was lost.
+# CRASHES kills -9 of the whole stack about CRASH_AFTER seconds apart (0: none), each followed
+# by a restart, the sweeper, then an audit of the stores; writes
+# bench/results/<date>-<host>-soak.md, exits 1 unless nothing was lost.
 N ?= 1000
 CRASH_AFTER ?= 60
+CRASHES ?= 1
 soak: $(STAMP)
-	$(PY) -m bench.soak --n $(N) --crash-after $(CRASH_AFTER) $(BENCH_ARGS)
+	$(PY) -m bench.soak --n $(N) --crash-after $(CRASH_AFTER) --crashes $(CRASHES) $(BENCH_ARGS)
 
 # Search benchmark (issue 3): indexing docs/s, p50/p95/p99 of a fixed query mix on the
 # embedded engine and through the local HTTP API; writes bench/results/. Not a test.

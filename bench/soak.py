@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import socket
 import subprocess
@@ -122,34 +123,44 @@ def faults_injected(log_text: str) -> dict[str, int]:
 
 
 class Crash(threading.Thread):
-    """Kills the whole stack (SIGKILL to its process group) `after` seconds into the uploads,
-    then starts it again on the same data and ports."""
+    """Kills the whole stack (SIGKILL to its process group) `times` times during the uploads,
+    at seeded random moments about `after` seconds apart, each time starting it again on the
+    same data and ports."""
 
     PROMISE_SECONDS = 2.0  # what was acknowledged this long before a kill must survive it
 
-    def __init__(self, stack: StackProcess, after: float) -> None:
+    def __init__(self, stack: StackProcess, after: float, times: int = 1, seed: int = 14
+                 ) -> None:
         super().__init__(name="soak-crash", daemon=True)
-        self._stack, self._after = stack, after
-        self.killed_at: float | None = None
-        self.back_at: float | None = None
+        self._stack, self._after, self._times = stack, after, times
+        self._rng = random.Random(seed)
+        self.kills: list[tuple[float, float]] = []  # (killed at, serving again at), monotonic
 
     def run(self) -> None:
-        """Wait, kill, restart."""
-        time.sleep(max(self._after, 3.0))  # never before the tokens' users are saved
-        self.killed_at = time.monotonic()
-        self._stack.kill()
-        self._stack.start()
-        self.back_at = time.monotonic()
+        """Wait, kill, restart; `times` times."""
+        for _ in range(self._times):
+            # never before the tokens' users are saved
+            time.sleep(max(self._after * self._rng.uniform(0.5, 1.5), 3.0))
+            killed_at = time.monotonic()
+            self._stack.kill()
+            self._stack.start()
+            self.kills.append((killed_at, time.monotonic()))
 
     def at_risk(self, acknowledged_at: float) -> bool:
-        """Acknowledged too close to the kill for the promise to cover it."""
-        if self.killed_at is None:
-            return False
-        return self.killed_at - self.PROMISE_SECONDS <= acknowledged_at <= self.killed_at
+        """Acknowledged too close to a kill for the promise to cover it."""
+        return any(killed - self.PROMISE_SECONDS <= acknowledged_at <= killed
+                   for killed, _back in self.kills)
+
+    def summary(self) -> dict[str, Any]:
+        """When each kill came (seconds after the first) and how long each restart took."""
+        first = self.kills[0][0] if self.kills else 0.0
+        return {"kills": len(self.kills),
+                "killed_at_s": [round(killed - first, 1) for killed, _ in self.kills],
+                "restart_s": [round(back - killed, 1) for killed, back in self.kills]}
 
 
 def run(items: Sequence[SoakItem], clients: int, env: Mapping[str, str], sweeps: int,
-        workdir: Path, crash_after: float | None = None) -> dict[str, Any]:
+        workdir: Path, crash_after: float | None = None, crashes: int = 1) -> dict[str, Any]:
     """One stack, one batch of uploads (with a kill -9 and restart in the middle when asked),
     settle, sweep, settle, audit."""
     workdir.mkdir(parents=True)
@@ -160,7 +171,7 @@ def run(items: Sequence[SoakItem], clients: int, env: Mapping[str, str], sweeps:
         traffic = Traffic()
         watcher = Watcher(base_url, traffic)
         watcher.start()
-        crash = Crash(stack, crash_after) if crash_after else None
+        crash = Crash(stack, crash_after, crashes) if crash_after else None
         started = time.monotonic()
         if crash is not None:
             crash.start()
@@ -195,9 +206,9 @@ def run(items: Sequence[SoakItem], clients: int, env: Mapping[str, str], sweeps:
                                                if s.error),
         "deleted_while_processing": sum(s.deleted for s in traffic.sent),
         "crash": None if crash is None else {
-            "after_s": crash_after, "acknowledged_within_2s_of_kill": len(risky),
-            "of_those_terminal_after_restart": survived_risk,
-            "restart_s": round((crash.back_at or 0) - (crash.killed_at or 0), 1)},
+            "every_s": crash_after, **crash.summary(),
+            "acknowledged_within_2s_of_kill": len(risky),
+            "of_those_terminal_after_restart": survived_risk},
         "upload_seconds": upload_seconds,
         "settle_seconds": waits,
         "sweeps": reports,
@@ -254,10 +265,11 @@ def _problems(summary: Mapping[str, Any]) -> str:
 def _crash_lines(crash: Mapping[str, Any] | None) -> list[str]:
     if not crash:
         return ["- no kill -9 in this run"]
-    return [f"- kill -9 of the whole stack {crash['after_s']} s into the uploads, back in "
-            f"{crash['restart_s']} s; {crash['acknowledged_within_2s_of_kill']} uploads were "
-            f"acknowledged within 2 s of the kill (not promised), "
-            f"{crash['of_those_terminal_after_restart']} of them survived anyway"]
+    return [f"- kill -9 of the whole stack {crash['kills']} time(s) during the uploads (at "
+            f"{crash['killed_at_s']} s after the first kill), back in {crash['restart_s']} s; "
+            f"{crash['acknowledged_within_2s_of_kill']} uploads were acknowledged within 2 s of "
+            f"a kill (not promised), {crash['of_those_terminal_after_restart']} of them "
+            "survived anyway"]
 
 
 def _latency_row(name: str, row: Mapping[str, Any]) -> str:
@@ -277,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--crash-after", type=float, default=60.0,
                         help="kill -9 the stack this many seconds into the uploads, then restart"
                              " it (0: never)")
+    parser.add_argument("--crashes", type=int, default=1,
+                        help="how many kills, about --crash-after seconds apart")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     items = mix(args.n)
@@ -291,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
                    Path(temp) / "baseline")
         print(f"soak: {args.n} uploads, faults {args.faults}", file=sys.stderr)
         soak = run(items, args.clients, soak_env, SWEEPS, Path(temp) / "soak",
-                   args.crash_after or None)
+                   args.crash_after or None, args.crashes)
     results = {"n": args.n, "clients": args.clients, "machine": machine.describe(),
                "settings": soak_env, "baseline": base, "soak": soak}
     args.out.mkdir(parents=True, exist_ok=True)
