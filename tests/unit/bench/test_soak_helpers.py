@@ -91,3 +91,13 @@ def test_a_dynamodb_item_reads_back_as_a_record() -> None:
             "original": {"M": {"version_id": {"S": "v3"}}}}
     assert soak_audit.record_of(item) == Record("a" * 32, "ready", 7,
                                                 frozenset({"k/thumb.webp"}), "v3")
+
+
+def test_only_uploads_acknowledged_within_two_seconds_before_a_kill_are_not_promised() -> None:
+    from bench.soak import Crash
+
+    crash = Crash(stack=None, after=60.0, times=2)  # type: ignore[arg-type]
+    crash.kills = [(100.0, 104.0), (170.0, 173.5)]
+    assert [crash.at_risk(t) for t in (97.9, 98.0, 100.0, 100.1, 168.5, 171.0)] == [
+        False, True, True, False, True, False]
+    assert crash.summary() == {"kills": 2, "killed_at_s": [0.0, 70.0], "restart_s": [4.0, 3.5]}
