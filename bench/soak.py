@@ -19,6 +19,7 @@ import json
 import os
 import random
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -299,13 +300,18 @@ def main(argv: list[str] | None = None) -> int:
                                f"base-{i:04d}.jpg", photos[i % len(photos)][0])
                       for i in range(args.baseline)]
     soak_env = {**SOAK_ENV, "FAULT_INJECTION": args.faults}
-    with tempfile.TemporaryDirectory(prefix="soak-") as temp:
+    temp = Path(tempfile.mkdtemp(prefix="soak-"))
+    try:
         print(f"baseline: {args.baseline} photos, no faults", file=sys.stderr)
-        base = run(baseline_items, args.clients, {k: v for k, v in SOAK_ENV.items()}, 1,
-                   Path(temp) / "baseline")
+        base = run(baseline_items, args.clients, dict(SOAK_ENV), 1, temp / "baseline")
         print(f"soak: {args.n} uploads, faults {args.faults}", file=sys.stderr)
-        soak = run(items, args.clients, soak_env, SWEEPS, Path(temp) / "soak",
+        soak = run(items, args.clients, soak_env, SWEEPS, temp / "soak",
                    args.crash_after or None, args.crashes)
+    except BaseException:
+        print(f"soak: the run broke off; the stacks' data and logs are kept in {temp}",
+              file=sys.stderr)
+        raise
+    shutil.rmtree(temp, ignore_errors=True)
     results = {"n": args.n, "clients": args.clients, "machine": machine.describe(),
                "settings": soak_env, "baseline": base, "soak": soak}
     args.out.mkdir(parents=True, exist_ok=True)
