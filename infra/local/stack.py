@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from infra.local import resources, seed, settings, snapshot, sources, template, webconfig
+from infra.local import (
+    resources,
+    seed,
+    settings,
+    snapshot,
+    sources,
+    template,
+    tracking,
+    webconfig,
+)
 from infra.local.checkpoints import CHECKPOINT_FILE, Checkpoints
 from infra.local.clients import client
 from infra.local.cognito_hook import CognitoHook, Trigger
@@ -115,6 +124,7 @@ class Stack:
         for port, flag in ((options.port, "--port"), (options.moto_port, "--moto-port")):
             _ensure_free(port, flag)  # fail before the slow part, and say which port
         options.data_dir.mkdir(parents=True, exist_ok=True)
+        tracking.track_weakly(snapshot.SERVICES)  # before any moto object is made or restored
         self._restore_state()
         self.moto = GatedMotoServer(options.moto_port)
         self.moto.start()
