@@ -13,6 +13,7 @@ from typing import Any
 
 from infra.local import (
     resources,
+    s3_listing,
     seed,
     settings,
     snapshot,
@@ -125,6 +126,7 @@ class Stack:
             _ensure_free(port, flag)  # fail before the slow part, and say which port
         options.data_dir.mkdir(parents=True, exist_ok=True)
         tracking.track_weakly(snapshot.SERVICES)  # before any moto object is made or restored
+        s3_listing.narrow_version_listings()
         self._restore_state()
         self.moto = GatedMotoServer(options.moto_port)
         self.moto.start()
