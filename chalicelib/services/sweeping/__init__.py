@@ -13,7 +13,7 @@ from __future__ import annotations
 from chalicelib.services.deps import Deps
 from chalicelib.services.sweeping.index import sweep_ghosts, sweep_index_segment
 from chalicelib.services.sweeping.orphans import sweep_orphans
-from chalicelib.services.sweeping.report import Budget, SweepReport
+from chalicelib.services.sweeping.report import Budget, SweepReport, guarded
 from chalicelib.services.sweeping.stuck import sweep_pending, sweep_processing
 
 __all__ = ["SweepReport", "sweep", "sweep_all"]
@@ -36,10 +36,11 @@ def sweep(deps: Deps, run: int | None = None) -> SweepReport:
     _open_work(deps, report, budget)
     window = number // SLICES  # moves once per pass over the slices
     if not budget.spent():
-        sweep_orphans(deps, report, budget, number % SLICES, window)
+        guarded(report, "orphans", sweep_orphans, deps, report, budget, number % SLICES, window)
     if not budget.spent():
-        sweep_index_segment(deps, report, budget, number % deps.limits.sweep_segments)
-        sweep_ghosts(deps, report, number % SLICES, window)
+        segment = number % deps.limits.sweep_segments
+        guarded(report, "index", sweep_index_segment, deps, report, budget, segment)
+        guarded(report, "index", sweep_ghosts, deps, report, number % SLICES, window)
     return report
 
 
@@ -50,16 +51,16 @@ def sweep_all(deps: Deps) -> SweepReport:
     _open_work(deps, report, budget)
     for piece in range(SLICES):
         if not budget.spent():
-            sweep_orphans(deps, report, budget, piece, 0)
+            guarded(report, "orphans", sweep_orphans, deps, report, budget, piece, 0)
     for segment in range(deps.limits.sweep_segments):
         if not budget.spent():
-            sweep_index_segment(deps, report, budget, segment)
+            guarded(report, "index", sweep_index_segment, deps, report, budget, segment)
     for piece in range(SLICES):
         if not budget.spent():
-            sweep_ghosts(deps, report, piece, 0)
+            guarded(report, "index", sweep_ghosts, deps, report, piece, 0)
     return report
 
 
 def _open_work(deps: Deps, report: SweepReport, budget: Budget) -> None:
-    sweep_processing(deps, report, budget)
-    sweep_pending(deps, report, budget)
+    guarded(report, "stuck", sweep_processing, deps, report, budget)
+    guarded(report, "pending", sweep_pending, deps, report, budget)

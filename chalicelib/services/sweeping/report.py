@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.logs import child_logger
 from chalicelib.ports import Clock
+
+log = child_logger(__name__)
 
 ISO = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -47,6 +51,16 @@ CHANGES = frozenset({
     "renotified", "expired", "uploads", "masters", "renditions", "originals", "full",
     "upserted", "removed", "ghosts_removed", "backfilled",
 })
+
+
+def guarded(report: SweepReport, phase: str, work: Callable[..., object], *args: Any) -> None:
+    """Run one phase (or one item of it); a failure, e.g. a throttled call, is counted as
+    `<phase>.errors` and logged, and the run goes on: the next run tries again."""
+    try:
+        work(*args)
+    except Exception:
+        log.warning("sweep: %s failed", phase, exc_info=True)
+        report.add(f"{phase}.errors")
 
 
 class Budget:

@@ -10,7 +10,7 @@ from chalicelib.domain.model import Image, Status
 from chalicelib.ports import OpenRef, Pin, RenderTask, UploadedObject
 from chalicelib.services.deps import Deps
 from chalicelib.services.publishing import fail, finish_if_complete
-from chalicelib.services.sweeping.report import Budget, SweepReport, iso
+from chalicelib.services.sweeping.report import Budget, SweepReport, guarded, iso
 
 TIMEOUT = "processing_timeout"
 UPLOAD_MISSING = "upload_missing"
@@ -45,8 +45,16 @@ def _each_open(
         if budget.spent():
             report.out_of_time = True
             return
-        image = _still_open(deps, ref, stage)
-        report.add(f"{name}.{repair(deps, image, ref) if image else 'moved_on'}")
+        guarded(report, name, _repair_one, deps, report, ref, stage, repair)
+
+
+def _repair_one(
+    deps: Deps, report: SweepReport, ref: OpenRef, stage: Status,
+    repair: Callable[[Deps, Image, OpenRef], str],
+) -> None:
+    image = _still_open(deps, ref, stage)
+    name = "stuck" if stage is Status.PROCESSING else "pending"
+    report.add(f"{name}.{repair(deps, image, ref) if image else 'moved_on'}")
 
 
 def _still_open(deps: Deps, ref: OpenRef, stage: Status) -> Image | None:

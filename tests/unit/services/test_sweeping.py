@@ -6,10 +6,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from chalicelib import bootstrap
+from chalicelib.adapters.faults import FaultInjector
 from chalicelib.auth import Principal
 from chalicelib.domain.limits import Limits
 from chalicelib.domain.model import Status
 from chalicelib.domain.search import Change
+from chalicelib.faultplan import FaultPlan, FaultRule
 from chalicelib.ports import RenderTask, UploadedObject
 from chalicelib.services import ingest, render
 from chalicelib.services.deps import Deps
@@ -324,3 +327,19 @@ def test_the_report_reads_as_one_json_object() -> None:
     line = sweep(deps, run=0).as_json()
     assert line["segment"] == 0 and line["full"] is False and line["repairs"] == 1
     assert line["counts"]["stuck.renders_resent"] == 1
+
+
+def test_a_failing_phase_is_counted_and_the_run_goes_on() -> None:
+    # GIVEN a stuck image, and an uploads bucket that refuses to be listed (S3 SlowDown)
+    deps = _deps()
+    image_id = _stranded(deps)
+    _later(deps, 16)
+    rule = FaultRule("s3_slowdown", every=1, methods=("listing",), targets=("uploads",))
+    faulty = bootstrap.wrap_ports(deps, FaultInjector(FaultPlan((rule,))))
+    # WHEN one full pass runs
+    report = sweep_all(faulty)
+    # THEN the orphan passes over the uploads bucket failed and said so, the rest ran
+    assert report.counts["orphans.errors"] == 16
+    assert report.counts["stuck.renders_resent"] == 1
+    assert deps.queue.sent == [RenderTask(image_id, "large"), RenderTask(image_id, "full")]  # type: ignore[attr-defined]
+    assert report.counts["table.ready"] == 0 and "index.errors" not in report.counts
