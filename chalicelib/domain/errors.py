@@ -75,3 +75,9 @@ REJECTION_REASONS = (
     "upload_missing",
 )
 FAILURE_REASONS = ("processing_error", "processing_timeout")
+
+
+class ClaimNotTaken(Exception):
+    """A conditional write said another writer got there first, yet nothing changed: the
+    step is tried again (its message is redelivered) rather than acting on a race that did
+    not happen."""

@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 
 from chalicelib.domain import probe as header_probe
-from chalicelib.domain.errors import NeedMoreData, ProcessingTimeout, Rejected
+from chalicelib.domain.errors import ClaimNotTaken, NeedMoreData, ProcessingTimeout, Rejected
 from chalicelib.domain.model import (
     Facts,
     Image,
@@ -177,6 +177,9 @@ def _stale(deps: Deps, image_id: str, key: str, pin: Pin) -> Result:
         log.warning("upload has no image record; removing the orphan object")
         _discard_upload(deps, key, pin)
         return Result(Outcome.ORPHAN_REMOVED)
+    if image.status is Status.PENDING:
+        # Nothing claimed it, so no other version won: these bytes are the user's upload.
+        raise ClaimNotTaken(f"image {image_id} is still pending after its claim")
     if pin.version_id or image.status.terminal:
         _discard_upload(deps, key, pin)
     if image.status.terminal:  # e.g. deleted while an earlier delivery had stored the master

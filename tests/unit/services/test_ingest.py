@@ -8,7 +8,7 @@ from hashlib import sha256
 import pytest
 
 from chalicelib.auth import Principal
-from chalicelib.domain.errors import ProcessingTimeout, Rejected
+from chalicelib.domain.errors import ClaimNotTaken, ProcessingTimeout, Rejected
 from chalicelib.domain.model import Status
 from chalicelib.domain.outcomes import Outcome, Result, failed, rejected
 from chalicelib.ports import UploadedObject
@@ -438,3 +438,19 @@ def test_a_redelivery_after_the_image_was_deleted_removes_the_master_a_failed_tr
     # THEN nothing of the deleted image is left in the uploads bucket
     assert f"masters/{image_id}.tif" not in deps.uploads.objects
     assert key not in deps.uploads.objects
+
+
+def test_a_claim_that_did_not_take_keeps_the_upload_and_the_redelivery_processes_it() -> None:
+    # GIVEN a claim answered "lost the race" while nothing else claimed the image (found by
+    # make soak: the upload was removed as if a later version had won, the image stayed pending)
+    plain = make_deps()
+    deps = _failing_once(plain, "dynamodb_race", "start_processing")
+    image_id = _uploaded(deps, factory.photo(64, 64))
+    key = f"uploads/{image_id}"
+    # WHEN the notification is handled: it fails, to be tried again
+    with pytest.raises(ClaimNotTaken):
+        _ingest(deps, key)
+    assert deps.uploads.versions[key] != [] and plain.repo.get(image_id).status is Status.PENDING
+    # THEN the redelivery finds the upload and the image goes on
+    _ingest(deps, key)
+    assert plain.repo.get(image_id).status is not Status.PENDING
