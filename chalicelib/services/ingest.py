@@ -59,13 +59,22 @@ def ingest_object(deps: Deps, upload: UploadedObject) -> Result:
         decoded = _validate_and_master(deps, image, pin)
     except Rejected as rejection:
         log.info("rejected: %s", rejection, extra={"reason": rejection.reason})
-        deps.repo.reject(image_id, rejection.reason, deps.now())
+        if not deps.repo.reject(image_id, rejection.reason, deps.now()):
+            _unless_ended(deps, image_id)  # the refusal must be recorded before the bytes go
         _discard_upload(deps, upload.key, pin)
         return rejected(rejection.reason)
     except ProcessingTimeout:
         fail(deps, image_id, "processing_timeout", master_stored=False)  # its upload goes too
         return failed("processing_timeout")
     return _accept(deps, image, decoded, pin)
+
+
+def _unless_ended(deps: Deps, image_id: str) -> None:
+    """A transition answered "lost the race": fine if the image has ended (deleted, say), but
+    if it is still open nothing won, and the step is tried again."""
+    image = deps.repo.get(image_id)
+    if image is not None and not image.status.terminal:
+        raise ClaimNotTaken(f"image {image_id} is still {image.status.value}")
 
 
 def give_up(deps: Deps, upload: UploadedObject, reason: str = "processing_error") -> None:

@@ -454,3 +454,20 @@ def test_a_claim_that_did_not_take_keeps_the_upload_and_the_redelivery_processes
     # THEN the redelivery finds the upload and the image goes on
     _ingest(deps, key)
     assert plain.repo.get(image_id).status is not Status.PENDING
+
+
+def test_a_refusal_that_did_not_take_keeps_the_upload_and_is_recorded_on_redelivery() -> None:
+    # GIVEN a hostile file whose `rejected` write answers "lost the race" with nothing else
+    # having changed the image
+    plain = make_deps()
+    deps = _failing_once(plain, "dynamodb_race", "reject")
+    image_id = _uploaded(deps, b"not an image at all" * 10)
+    key = f"uploads/{image_id}"
+    # WHEN ingest refuses it: the step fails, the bytes stay
+    with pytest.raises(ClaimNotTaken):
+        _ingest(deps, key)
+    assert deps.uploads.versions[key] != []
+    # THEN the redelivery records the refusal and only then removes the bytes
+    _ingest(deps, key)
+    assert plain.repo.get(image_id).status is Status.REJECTED
+    assert deps.uploads.versions[key] == []
