@@ -88,6 +88,7 @@ def _limits(env: Mapping[str, str]) -> Limits:
 _SWEEP_ENV = {
     "sweep_processing_minutes": "SWEEP_PROCESSING_MINUTES",
     "sweep_max_repairs": "SWEEP_MAX_REPAIRS",
+    "sweep_backlog_defer": "SWEEP_BACKLOG_DEFER",
     "sweep_pending_grace_minutes": "SWEEP_PENDING_GRACE_MINUTES",
     "sweep_orphan_grace_minutes": "SWEEP_ORPHAN_GRACE_MINUTES",
     "sweep_batch": "SWEEP_BATCH",

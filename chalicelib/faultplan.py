@@ -26,7 +26,7 @@ PORT_METHODS: dict[str, tuple[str, ...]] = {
         "delete", "all_ready", "open_since", "mark_repaired", "expire_pending",
         "backfill_stage", "scan_segment",
     ),
-    "queue": ("publish", "renotify"),
+    "queue": ("publish", "renotify", "backlog"),
     "search": ("apply", "search", "suggest", "rebuild", "versions", "ids_after"),
 }
 # The repository's conditional transitions, and what each returns when it loses the race

@@ -264,6 +264,9 @@ class RenderQueue(Protocol):
     def publish(self, tasks: Sequence[RenderTask]) -> None:
         """Send one message per task."""
 
+    def backlog(self) -> int:
+        """About how many tasks wait to be taken (not those being worked on)."""
+
 
 class ImageProcessor(Protocol):
     """The pixel engine."""

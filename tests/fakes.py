@@ -150,9 +150,13 @@ class FakeQueue:
     """Remembers what was published."""
 
     sent: list[RenderTask] = field(default_factory=list)
+    waiting: int = 0  # what backlog() reports: tests set it to play a busy queue
 
     def publish(self, tasks: Sequence[RenderTask]) -> None:
         self.sent.extend(tasks)
+
+    def backlog(self) -> int:
+        return self.waiting
 
 
 @dataclass

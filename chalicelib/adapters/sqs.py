@@ -31,6 +31,12 @@ class SqsRenderQueue:
             if result.get("Failed"):
                 raise RuntimeError(f"render fan-out failed for {result['Failed']}")
 
+    def backlog(self) -> int:
+        """SQS's approximate count of visible messages (sent, not yet received)."""
+        answer = self.sqs.get_queue_attributes(
+            QueueUrl=self.queue_url, AttributeNames=["ApproximateNumberOfMessages"])
+        return int(answer["Attributes"]["ApproximateNumberOfMessages"])
+
 
 def notification(bucket: str, upload: UploadedObject) -> dict[str, Any]:
     """An S3 ObjectCreated notification for `upload`, shaped as S3 sends it (key quote_plus

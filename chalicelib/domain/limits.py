@@ -27,6 +27,8 @@ class Limits:
     # re-sent, and how much one run may do.
     sweep_processing_minutes: int = 15
     sweep_max_repairs: int = 3
+    # Render tasks waiting in the queue at which stuck images are left for a later run.
+    sweep_backlog_defer: int = 20
     sweep_pending_grace_minutes: int = 60  # past the upload grant's expiry
     sweep_orphan_grace_minutes: int = 60
     sweep_batch: int = 200  # items per phase and run

@@ -17,7 +17,15 @@ UPLOAD_MISSING = "upload_missing"
 
 
 def sweep_processing(deps: Deps, report: SweepReport, budget: Budget) -> None:
-    """The oldest stuck processing images, up to a batch: resend, finish or fail each."""
+    """The oldest stuck processing images, up to a batch: resend, finish or fail each. Not
+    while render tasks wait in the queue: then images are slow, not stuck, and re-sending
+    (or ending them after SWEEP_MAX_REPAIRS) would only add to the backlog (make soak saw
+    233 needless re-sends)."""
+    waiting = deps.queue.backlog()
+    if waiting >= deps.limits.sweep_backlog_defer:
+        report.add("stuck.deferred_for_backlog")
+        report.add("render.backlog", waiting)
+        return
     waited = timedelta(minutes=deps.limits.sweep_processing_minutes)
     _each_open(deps, report, budget, Status.PROCESSING, waited, _repair_processing)
 

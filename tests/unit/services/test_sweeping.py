@@ -343,3 +343,19 @@ def test_a_failing_phase_is_counted_and_the_run_goes_on() -> None:
     assert report.counts["stuck.renders_resent"] == 1
     assert deps.queue.sent == [RenderTask(image_id, "large"), RenderTask(image_id, "full")]  # type: ignore[attr-defined]
     assert report.counts["table.ready"] == 0 and "index.errors" not in report.counts
+
+
+def test_stuck_images_are_left_alone_while_render_tasks_wait_in_the_queue() -> None:
+    # GIVEN an image with no progress for long, and a busy render queue
+    deps = _deps(sweep_backlog_defer=20)
+    image_id = _stranded(deps)
+    _later(deps, 16)
+    deps.queue.waiting = 25  # type: ignore[attr-defined]
+    # WHEN the sweeper runs: the image is slow, not stuck; nothing is re-sent or ended
+    report = sweep_all(deps)
+    assert report.counts["stuck.deferred_for_backlog"] == 1
+    assert report.counts["render.backlog"] == 25
+    assert deps.queue.sent == [] and _status(deps, image_id)[0] is Status.PROCESSING  # type: ignore[attr-defined]
+    # THEN once the queue has drained, the next run repairs it
+    deps.queue.waiting = 0  # type: ignore[attr-defined]
+    assert sweep_all(deps).counts["stuck.renders_resent"] == 1
