@@ -110,6 +110,7 @@ def _accept(deps: Deps, image: Image, decoded: _Decoded, pin: Pin) -> Result:
     original = _keep_original(deps, image, decoded.data)
     names = deps.rendition_names()
     if not deps.repo.record_facts(image_id, decoded.facts, names, deps.now(), original):
+        _unless_ended(deps, image_id)  # still processing: nothing won, try again
         # Deleted or ended meanwhile: nothing this delivery stored may outlive it (a delete
         # removed only what existed when it ran).
         _drop_version(deps.originals, original.key, original.version_id)

@@ -471,3 +471,20 @@ def test_a_refusal_that_did_not_take_keeps_the_upload_and_is_recorded_on_redeliv
     _ingest(deps, key)
     assert plain.repo.get(image_id).status is Status.REJECTED
     assert deps.uploads.versions[key] == []
+
+
+def test_facts_whose_write_did_not_take_keep_the_upload_and_are_recorded_on_redelivery() -> None:
+    # GIVEN a photo whose facts write answers "lost the race" while the image is processing
+    plain = make_deps()
+    deps = _failing_once(plain, "dynamodb_race", "record_facts")
+    image_id = _uploaded(deps, factory.photo(64, 64))
+    key = f"uploads/{image_id}"
+    # WHEN ingest runs: it fails to be tried again, leaving the user's bytes where they were
+    with pytest.raises(ClaimNotTaken):
+        _ingest(deps, key)
+    assert deps.uploads.versions[key] != []
+    # THEN the redelivery accepts it, with one kept original
+    _ingest(deps, key)
+    image = plain.repo.get(image_id)
+    assert image.facts is not None and image.status is not Status.PENDING
+    assert len(deps.originals.versions[f"originals/{image_id}"]) == 1
