@@ -53,7 +53,7 @@ FINAL_SWEEP_ENV = {"SWEEP_PROCESSING_MINUTES": "0", "SWEEP_PENDING_GRACE_MINUTES
                    "SWEEP_ORPHAN_GRACE_MINUTES": "0"}
 SETTLE_SECONDS = 900.0
 SWEEPS = 3
-FAULT_LINE = re.compile(r'"fault":\s*"([a-z_]+)"')
+FAULT_LINE = re.compile(r'"fault":\s*"([a-z0-9_]+)"')
 
 
 def stores(data_dir: Path) -> tuple[Any, Any, Mapping[str, str]]:

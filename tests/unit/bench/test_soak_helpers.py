@@ -101,3 +101,16 @@ def test_only_uploads_acknowledged_within_two_seconds_before_a_kill_are_not_prom
     assert [crash.at_risk(t) for t in (97.9, 98.0, 100.0, 100.1, 168.5, 171.0)] == [
         False, True, True, False, True, False]
     assert crash.summary() == {"kills": 2, "killed_at_s": [0.0, 70.0], "restart_s": [4.0, 3.5]}
+
+
+def test_faults_are_counted_by_kind_from_the_stack_log() -> None:
+    from bench.soak import faults_injected
+
+    log = "\n".join([
+        '{"message":"fault injected","fault":"s3_slowdown","method":"read"}',
+        '{"message":"fault injected","fault":"s3_timeout","method":"put"}',
+        '{"message":"fault injected","fault":"s3_slowdown","method":"head"}',
+        '{"message":"ingest failed","fault":"s3_slowdown"}',
+        '{"message":"fault injected","fault":"dynamodb_throttle"}',
+    ])
+    assert faults_injected(log) == {"dynamodb_throttle": 1, "s3_slowdown": 2, "s3_timeout": 1}
