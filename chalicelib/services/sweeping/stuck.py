@@ -14,6 +14,7 @@ from chalicelib.services.sweeping.report import Budget, SweepReport, guarded, is
 
 TIMEOUT = "processing_timeout"
 UPLOAD_MISSING = "upload_missing"
+PHASE = {Status.PROCESSING: "stuck", Status.PENDING: "pending"}  # each stage's report prefix
 
 
 def sweep_processing(deps: Deps, report: SweepReport, budget: Budget) -> None:
@@ -45,7 +46,7 @@ def _each_open(
 ) -> None:
     """The oldest images open at `stage` with no progress for `waited`, up to a batch, each
     repaired while the budget lasts; every outcome counted as `<stage>.<what was done>`."""
-    name = "stuck" if stage is Status.PROCESSING else "pending"
+    name = PHASE[stage]
     cutoff = iso(deps.clock.now() - waited)
     page = deps.repo.open_since(stage, cutoff, deps.limits.sweep_batch)
     report.add(f"{name}.found", len(page.items))
@@ -61,8 +62,7 @@ def _repair_one(
     repair: Callable[[Deps, Image, OpenRef], str],
 ) -> None:
     image = _still_open(deps, ref, stage)
-    name = "stuck" if stage is Status.PROCESSING else "pending"
-    report.add(f"{name}.{repair(deps, image, ref) if image else 'moved_on'}")
+    report.add(f"{PHASE[stage]}.{repair(deps, image, ref) if image else 'moved_on'}")
 
 
 def _still_open(deps: Deps, ref: OpenRef, stage: Status) -> Image | None:
