@@ -91,10 +91,12 @@ def test_hostile_text_stays_a_plain_match_value() -> None:
     ]
 
 
-def test_one_extra_hit_is_asked_for_and_totals_are_exact() -> None:
+def test_one_extra_hit_is_asked_for_and_totals_are_exact_only_up_to_the_cap() -> None:
     body = search_body(SearchQuery(per_page=7))
     assert body["size"] == 8
-    assert body["track_total_hits"] is True
+    # Never `true` (count every match): exact up to the query's cap, a lower bound beyond.
+    assert body["track_total_hits"] == 10_000
+    assert search_body(SearchQuery(count_up_to=500))["track_total_hits"] == 500
 
 
 def test_fuzziness_only_when_asked() -> None:
