@@ -188,6 +188,26 @@ def test_read_page_keeps_per_page_hits_and_points_after_the_last_one() -> None:
     assert page.approximate is False
 
 
+@pytest.mark.parametrize(
+    ("total", "cap", "expected"),
+    [
+        ({"value": 42, "relation": "eq"}, 10_000, (42, True)),
+        ({"value": 10_000, "relation": "eq"}, 10_000, (10_000, True)),
+        # past track_total_hits OpenSearch stops counting and says "at least"
+        ({"value": 10_000, "relation": "gte"}, 10_000, (10_000, False)),
+        # a server that counted further than asked is still capped, the same as the embedded
+        ({"value": 25_000, "relation": "eq"}, 10_000, (10_000, False)),
+    ],
+)
+def test_read_page_reports_a_total_past_the_cap_as_a_lower_bound(
+    total: dict[str, object], cap: int, expected: tuple[int, bool]
+) -> None:
+    response = _response([], total=0)
+    response["hits"] = {"total": total, "hits": []}
+    page = read_page(response, per_page=2, count_up_to=cap)
+    assert (page.total, page.total_exact) == expected
+
+
 def test_read_page_has_no_cursor_on_the_last_page() -> None:
     hits = [_hit("img-a", [9, "img-a"]), _hit("img-b", [8, "img-b"])]
     assert read_page(_response(hits, total=2), per_page=2).next_after is None
