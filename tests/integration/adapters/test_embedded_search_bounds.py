@@ -99,3 +99,14 @@ def test_given_a_hostile_but_accepted_query_then_bounded_answered_and_free_of_sy
         assert sum(found.values()) <= BOUND
         page = index.search(query)
         assert page.total >= 0 and len(page.hits) <= query.per_page
+
+
+@pytest.mark.parametrize(
+    "prefix", ["w", "*" * 256, "?" * 256, r"/.*/ [a-z]+ \d", "a" * 256, "写真" * 128, words(128)]
+)
+def test_given_a_hostile_suggest_prefix_then_at_most_the_limit_comes_back(
+    index: EmbeddedSearchIndex, prefix: str
+) -> None:
+    found = index.suggest(prefix, 10)
+    assert len(found) <= 10
+    assert prefix != "w" or len(found) == 10  # the check above had something to cut
