@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from chalicelib.domain.limits import Limits
 from chalicelib.domain.renditions import RenditionSpec, parse_profile
+from chalicelib.domain.search.limits import SearchLimits
 from chalicelib.faultplan import FaultPlan, parse_plan
 
 PREFIX_DEFAULT = "stock-images"
@@ -82,6 +83,7 @@ def _limits(env: Mapping[str, str]) -> Limits:
         download_url_seconds=_int(env, "DOWNLOAD_URL_SECONDS", base.download_url_seconds),
         tombstone_days=_int(env, "TOMBSTONE_DAYS", base.tombstone_days),
         **_sweep_limits(env, base),
+        search=_search_limits(env),
     )
 
 
@@ -101,6 +103,25 @@ _SWEEP_ENV = {
 def _sweep_limits(env: Mapping[str, str], base: Limits) -> dict[str, int]:
     """The sweeper's limits (services/sweeping), each from its SWEEP_* variable."""
     return {field: _int(env, name, getattr(base, field)) for field, name in _SWEEP_ENV.items()}
+
+
+_SEARCH_ENV = {
+    "max_query_chars": "SEARCH_MAX_QUERY_CHARS",
+    "max_words": "SEARCH_MAX_WORDS",
+    "max_desc_words": "SEARCH_MAX_DESC_WORDS",
+    "max_tags": "SEARCH_MAX_TAGS",
+    "fuzzy_max_words": "SEARCH_FUZZY_MAX_WORDS",
+    "fuzzy_max_word_chars": "SEARCH_FUZZY_MAX_WORD_CHARS",
+    "total_hits_cap": "SEARCH_TOTAL_HITS_CAP",
+}
+
+
+def _search_limits(env: Mapping[str, str]) -> SearchLimits:
+    """What one search may ask of the engine (domain/search/limits), from SEARCH_* variables."""
+    base = SearchLimits()
+    return SearchLimits(
+        **{field: _int(env, name, getattr(base, field)) for field, name in _SEARCH_ENV.items()}
+    )
 
 
 def _cursor_secret(env: Mapping[str, str], pool_id: str, prefix: str) -> bytes:

@@ -12,6 +12,7 @@ from chalicelib.domain.limits import Limits
 from chalicelib.domain.model import Rendition
 from chalicelib.domain.renditions import RenditionSpec
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery
+from chalicelib.domain.search.model import capped_total
 from chalicelib.ports import (
     Encoded,
     Listed,
@@ -273,9 +274,9 @@ class FakeSearchIndex:
         rest = [i for i in hits if i > after]
         page = rest[: query.per_page]
         more = len(rest) > len(page)
-        return SearchPage(
-            len(hits), tuple(self.docs[i] for i in page), {}, (page[-1],) if more else None
-        )
+        total, exact = capped_total(len(hits), query.count_up_to)
+        found = tuple(self.docs[i] for i in page)
+        return SearchPage(total, found, {}, (page[-1],) if more else None, total_exact=exact)
 
     def suggest(self, prefix: str, limit: int) -> list[str]:
         tags = sorted({t for d in self.docs.values() for t in d.tags if t.startswith(prefix)})

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from chalicelib.domain.search.limits import SearchLimits
 
 
 @dataclass(frozen=True)
@@ -36,3 +38,5 @@ class Limits:
     sweep_budget_seconds: int = 240  # one run stops starting new work after this
     # The schedule's period: which slice a run takes follows from the time (SweepSchedule).
     sweep_period_seconds: int = 900
+    # What one public search may ask of the engine (SEARCH_* settings).
+    search: SearchLimits = field(default_factory=SearchLimits)

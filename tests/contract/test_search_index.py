@@ -287,6 +287,25 @@ def test_given_fuzzy_matches_when_paging_by_relevance_then_id_order_without_gaps
     assert [i for page in pages for i in page] == sorted(d.image_id for d in docs)
 
 
+@pytest.mark.parametrize("sort", list(Sort))
+def test_given_more_matches_than_the_count_cap_then_the_total_is_only_a_lower_bound(
+    search_index: SearchIndex, sort: Sort
+) -> None:
+    put(search_index, *(doc(n, "Red barn") for n in range(1, 8)), doc(8, "Blue lake"))
+    capped = SearchQuery(words=("red",), sort=sort, per_page=2, count_up_to=4, **WORDS_OFF)
+    first = search_index.search(capped)
+    # 7 match: the total stops at the cap and says it is "at least", paging is unaffected
+    assert (first.total, first.total_exact) == (4, False)
+    assert [len(page) for page in every_page(search_index, capped)] == [2, 2, 2, 1]
+    later = search_index.search(replace(capped, search_after=first.next_after))
+    assert (later.total, later.total_exact) == (4, False)
+    at_cap = search_index.search(replace(capped, count_up_to=7))
+    assert (at_cap.total, at_cap.total_exact) == (7, True)
+    everything = search_index.search(SearchQuery(sort=sort, count_up_to=5))
+    assert (everything.total, everything.total_exact) == (5, False)
+    assert search_index.search(SearchQuery(words=("lake",), count_up_to=5)).total_exact
+
+
 # --- changes ---------------------------------------------------------------------------------
 
 

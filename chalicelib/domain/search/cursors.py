@@ -23,12 +23,13 @@ from chalicelib.domain.search.model import SearchQuery
 TAG_BYTES = 16
 MAX_CURSOR_CHARS = 1024
 _PURPOSE = b"search-cursor/v1\n"  # a key reused elsewhere can never mint a cursor
-_PAGE_FIELDS = ("search_after", "fuzzy")  # where a page starts, not what the query asks
+# Where a page starts and how far totals are counted, not what the query asks.
+_PAGE_FIELDS = ("search_after", "fuzzy", "count_up_to")
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def fingerprint(query: SearchQuery) -> str:
-    """A stable hash of everything the query asks (all fields but search_after and fuzzy)."""
+    """A stable hash of everything the query asks (all fields but _PAGE_FIELDS)."""
     shape = dataclasses.asdict(query)
     for name in _PAGE_FIELDS:
         del shape[name]

@@ -17,6 +17,8 @@ MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 24
 MAX_QUERY_CHARS = 256
 FACET_TAGS = 20
+# Totals are exact up to this many results; beyond it an engine need not count on.
+TOTAL_HITS_CAP = 10_000
 
 
 class Sort(StrEnum):
@@ -108,6 +110,7 @@ class SearchQuery:
     per_page: int = DEFAULT_PER_PAGE
     search_after: tuple[Any, ...] | None = None  # sort values of the previous page's last hit
     fuzzy: bool = False  # typo tolerance (the service retries with it when nothing matched)
+    count_up_to: int = TOTAL_HITS_CAP  # count matches exactly up to here, then stop counting
 
 
 @dataclass(frozen=True)
@@ -126,4 +129,10 @@ class SearchPage:
     hits: tuple[SearchDoc, ...]
     facets: dict[str, tuple[FacetCount, ...]]  # tags (top 20), orientation, color
     next_after: tuple[Any, ...] | None  # sort values of the last hit, None on the last page
-    approximate: bool = False  # counts came from a capped sample
+    approximate: bool = False  # facet counts came from a capped sample
+    total_exact: bool = True  # False: more than `total` match (the query's count_up_to)
+
+
+def capped_total(count: int, cap: int) -> tuple[int, bool]:
+    """A match count as an API total: (count, exact) up to `cap`, else (cap, not exact)."""
+    return (count, True) if count <= cap else (cap, False)

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.search.limits import SearchLimits, check_chars, check_words
 from chalicelib.domain.search.model import (
     DEFAULT_PER_PAGE,
     MAX_PER_PAGE,
-    MAX_QUERY_CHARS,
     DateParts,
     SearchQuery,
     Sort,
@@ -37,9 +37,7 @@ ORIENTATIONS = ("landscape", "portrait", "square")
 COLORS = ("red", "orange", "yellow", "green", "turquoise", "blue", "violet", "pink", "brown",
           "black", "gray", "white")  # fmt: skip
 COLOR_ALIASES = {"grey": "gray"}
-MAX_WORDS = 32
-MAX_FILTER_TAGS = 30  # an image holds at most 30 tags, so more could never all match
-MAX_HASHTAG_CHARS = 50  # the longest tag an image may hold
+MAX_HASHTAG_CHARS = 50  # the longest tag an image may hold (a longer one never matches)
 MAX_DIMENSION = 2**31 - 1  # engines keep widths as 32-bit integers
 _SORTS = {s.value: s for s in Sort}
 _OWNER = re.compile(r"[A-Za-z0-9:_-]{1,128}")
@@ -85,14 +83,12 @@ def _plain_words(pieces: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
     words = tuple(reversed(_distinct(reversed(words_of(" ".join(pieces))))))
     if not words:
         return (), True
-    if len(words) > MAX_WORDS:
-        return words[:MAX_WORDS], False
     tail = pieces[-1]
     # Anything after the last word (space, punctuation, an operator) means it is finished.
     return words, bool(tail) and is_word_char(tail[-1])
 
 
-def _parse_text(q: str) -> _Text:
+def _parse_text(q: str, limits: SearchLimits) -> _Text:
     split = split_operators(unicodedata.normalize("NFC", q))
     tags: list[str] = []
     desc: list[str] = []
@@ -110,7 +106,8 @@ def _parse_text(q: str) -> _Text:
         else:
             date_to = earliest(date_to, parse_bound(value, end=True))
     words, prefix_last = _plain_words(split.pieces)
-    desc_words = _distinct(desc)[:MAX_WORDS]
+    desc_words = _distinct(desc)
+    check_words(words, desc_words, limits)
     return _Text(words, prefix_last, desc_words, tuple(tags), day, date_from, date_to)
 
 
@@ -138,10 +135,20 @@ def _whole(params: Mapping[str, str], name: str, high: int) -> int | None:
     return int(raw)
 
 
-def _tags(params: Mapping[str, str], from_text: tuple[str, ...]) -> tuple[str, ...]:
-    tags = _distinct([*split_tags(params.get("tags") or ""), *from_text])
-    if len(tags) > MAX_FILTER_TAGS:
-        raise InvalidInput("invalid_tags", f"At most {MAX_FILTER_TAGS} tags can be required.")
+def _tags(
+    params: Mapping[str, str], from_text: tuple[str, ...], limits: SearchLimits
+) -> tuple[str, ...]:
+    raw = params.get("tags") or ""
+    # Refused before splitting: the most tags allowed, each as long as a tag may be, fit.
+    if len(raw) > limits.max_tags * (MAX_HASHTAG_CHARS + 1):
+        raise InvalidInput("invalid_tags", "The list of tags is too long.")
+    tags = _distinct([*split_tags(raw), *from_text])
+    if len(tags) > limits.max_tags:
+        message = f"At most {limits.max_tags} tags can be required; this search has {len(tags)}."
+        raise InvalidInput("invalid_tags", message)
+    if any(len(tag) > MAX_HASHTAG_CHARS for tag in tags):
+        message = f"A tag can be at most {MAX_HASHTAG_CHARS} characters long."
+        raise InvalidInput("invalid_tags", message)
     return tags
 
 
@@ -166,17 +173,17 @@ def _iso(params: Mapping[str, str], name: str) -> str | None:
     return parse_iso_day(raw) if raw is not None else None
 
 
-def parse_search(params: Mapping[str, str]) -> SearchQuery:
+def parse_search(params: Mapping[str, str], limits: SearchLimits | None = None) -> SearchQuery:
     """Validate search parameters and parse `q`; raises InvalidInput with a stable code."""
+    limits = limits or SearchLimits()
     q = params.get("q") or ""
-    if len(q) > MAX_QUERY_CHARS:
-        raise InvalidInput("query_too_long", f"q may be at most {MAX_QUERY_CHARS} characters.")
-    text = _parse_text(q)
+    check_chars(q, limits)
+    text = _parse_text(q, limits)
     return SearchQuery(
         words=text.words,
         prefix_last=text.prefix_last,
         desc_words=text.desc_words,
-        tags=_tags(params, text.tags),
+        tags=_tags(params, text.tags, limits),
         orientation=_choice(params, "orientation", ORIENTATIONS),
         color=_choice(params, "color", COLORS),
         min_width=_whole(params, "min_width", MAX_DIMENSION),
@@ -187,4 +194,5 @@ def parse_search(params: Mapping[str, str]) -> SearchQuery:
         date_to=earliest(_iso(params, "to"), text.date_to),
         sort=_sort(params, bool(text.words or text.desc_words)),
         per_page=_whole(params, "per_page", MAX_PER_PAGE) or DEFAULT_PER_PAGE,
+        count_up_to=limits.total_hits_cap,
     )

@@ -30,9 +30,12 @@ def _params() -> dict[str, str]:
 def search() -> Response:
     """Ready images matching words and filters, with facets and a cursor."""
     deps = bootstrap.services().deps
-    answer = search_service.search(deps.search_index(), _params(), deps.cursor_secret)
+    limits = deps.limits.search
+    answer = search_service.search(deps.search_index(), _params(), deps.cursor_secret, limits)
     body = {
         "total": answer.page.total,
+        # "gte": more results match than `total` (totals are exact up to a cap).
+        "total_relation": "eq" if answer.page.total_exact else "gte",
         "results": [summary_json(doc, deps.renditions) for doc in answer.page.hits],
         "facets": facets_json(answer.page.facets),
         "next_cursor": answer.next_cursor,
@@ -48,5 +51,5 @@ def suggest() -> Response:
     """Completions for what the user is typing."""
     deps = bootstrap.services().deps
     text = _params().get("q", "")
-    suggestions = search_service.suggest(deps.search_index(), text)
+    suggestions = search_service.suggest(deps.search_index(), text, deps.limits.search)
     return Response(body={"suggestions": suggestions}, headers={"Cache-Control": _cache_control()})

@@ -189,3 +189,20 @@ def test_the_apps_pure_helpers_behave(web: Browsing) -> None:
     }""")
     assert placeholders[0].startswith("data:image/png;base64,")
     assert placeholders[1] is None
+    labels = web.page.evaluate("""async () => {
+      const { countLabel } = await import('/js/views/search.js');
+      return [{ total: 1, total_relation: 'eq' }, { total: 240 },
+              { total: 10000, total_relation: 'eq' }, { total: 10000, total_relation: 'gte' }]
+        .map(countLabel);
+    }""")
+    assert labels == ["1 photo", "240 photos", "10,000 photos", "10,000+ photos"]
+
+
+def test_a_search_past_the_word_limit_is_explained_in_the_apis_words(web: Browsing) -> None:
+    q = " ".join(f"w{i}" for i in range(40))  # 149 characters: within the character limit
+    answer = requests.get(f"{web.base_url}/api/search", params={"q": q}, timeout=30)
+    assert answer.status_code == 400
+    web.go(f"/?q={q.replace(' ', '+')}")
+    notice = web.page.wait_for_selector(".notice.error[data-code=query_too_long]")
+    assert notice.inner_text() == answer.json()["error"]["message"]
+    assert "at most 32 different words" in notice.inner_text()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.domain.errors import InvalidInput
-from chalicelib.domain.search import Change, SearchDoc
+from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery
+from chalicelib.domain.search.limits import SearchLimits
+from chalicelib.ports import SearchIndex
 from chalicelib.services import search
 from tests.fakes import FakeSearchIndex, search_doc
 
@@ -73,3 +75,98 @@ def test_suggest_needs_two_characters_and_caps_length() -> None:
     with pytest.raises(InvalidInput) as long_query:
         search.suggest(index, "x" * 257)
     assert long_query.value.code == "query_too_long"
+
+
+# --- bounds: what one search may cost ---------------------------------------------------------
+
+
+class RecordingIndex:
+    """Any SearchIndex, with every search it was asked for written down."""
+
+    def __init__(self, inner: SearchIndex) -> None:
+        self.inner = inner
+        self.searches: list[SearchQuery] = []
+        self.suggests: list[str] = []
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        self.searches.append(query)
+        return self.inner.search(query)
+
+    def suggest(self, prefix: str, limit: int) -> list[str]:
+        self.suggests.append(prefix)
+        return self.inner.suggest(prefix, limit)
+
+    def __getattr__(self, name: str) -> object:  # apply, rebuild, versions, ids_after
+        return getattr(self.inner, name)
+
+
+def _recording(*docs: SearchDoc) -> RecordingIndex:
+    return RecordingIndex(_index(*docs))
+
+
+@pytest.mark.parametrize(
+    ("q", "retried"),
+    [
+        ("zzz qqq", True),  # 2 words
+        ("zzz qqq xxx vvv", True),  # 4 words: the default limit
+        ("zzz qqq xxx vvv www", False),  # 5 words
+        ('zzz qqq xxx desc:"vvv www"', False),  # 3 words and 2 desc: words
+        ("z" * 24, True),
+        ("z" * 25, False),  # a long word: no fuzzy automaton for it
+    ],
+)
+def test_given_no_exact_match_then_the_fuzzy_retry_only_for_a_few_short_words(
+    q: str, retried: bool
+) -> None:
+    index = _recording(_doc(1))
+    answer = search.search(index, {"q": q}, SECRET)
+    assert [query.fuzzy for query in index.searches] == ([False, True] if retried else [False])
+    assert answer.fuzzy is retried
+
+
+def test_given_a_configured_fuzzy_word_limit_then_it_decides() -> None:
+    index = _recording(_doc(1))
+    search.search(index, {"q": "zzz qqq"}, SECRET, SearchLimits(fuzzy_max_words=1))
+    assert len(index.searches) == 1
+
+
+def test_given_a_fuzzy_cursor_when_the_limits_now_forbid_fuzzy_then_pages_are_exact() -> None:
+    index = _recording(*(_doc(n) for n in range(1, 4)))
+    first = search.search(index, {"q": "foz", "per_page": "1"}, SECRET)
+    assert first.fuzzy and first.next_cursor
+    params = {"q": "foz", "per_page": "1", "cursor": first.next_cursor}
+    later = search.search(index, params, SECRET, SearchLimits(fuzzy_max_words=1, max_words=1))
+    assert later.fuzzy  # 1 word is still within a limit of 1
+    index.searches.clear()
+    stricter = SearchLimits(fuzzy_max_word_chars=2)
+    assert not search.search(index, params, SECRET, stricter).fuzzy
+    assert [query.fuzzy for query in index.searches] == [False]
+
+
+def test_given_a_too_long_query_then_refused_before_the_engine_is_asked() -> None:
+    index = _recording(_doc(1))
+    for params in ({"q": " ".join(f"w{i}" for i in range(33))}, {"q": "x" * 257}):
+        with pytest.raises(InvalidInput) as refused:
+            search.search(index, params, SECRET)
+        assert refused.value.code == "query_too_long"
+    assert index.searches == []
+
+
+def test_the_total_cap_reaches_the_engine_and_comes_back_as_a_lower_bound() -> None:
+    index = _recording(*(_doc(n) for n in range(1, 6)))
+    answer = search.search(index, {"q": "fox"}, SECRET, SearchLimits(total_hits_cap=3))
+    assert index.searches[0].count_up_to == 3
+    assert (answer.page.total, answer.page.total_exact) == (3, False)
+    exact = search.search(index, {"q": "fox"}, SECRET)
+    assert (exact.page.total, exact.page.total_exact) == (5, True)
+
+
+def test_suggest_past_the_word_limit_asks_the_engine_nothing() -> None:
+    index = _recording(_doc(1, tags=("fox",)))
+    many = " ".join(f"w{i}" for i in range(33))
+    assert search.suggest(index, many) == []
+    assert search.suggest(index, "fo") == ["fox"]
+    assert index.suggests == ["fo"]
+    with pytest.raises(InvalidInput) as refused:
+        search.suggest(index, "fo", SearchLimits(max_query_chars=1))
+    assert refused.value.code == "query_too_long"

@@ -102,12 +102,19 @@ function sortSelect(state, navigate) {
   return h('label', { class: 'sort' }, 'Sort ', select);
 }
 
+/** "1 photo", "240 photos", or "10,000+ photos" when the API says the total is a lower bound. */
+export function countLabel(page) {
+  const atLeast = page.total_relation === 'gte';
+  const noun = page.total === 1 && !atLeast ? 'photo' : 'photos';
+  return `${formatCount(page.total)}${atLeast ? '+' : ''} ${noun}`;
+}
+
 function heading(state, page) {
   const title = state.q ? `“${state.q}”` : 'Free stock photos';
   return h('div', { class: 'result-head' },
     h('h1', {}, title),
     h('p', { class: 'muted', id: 'result-count', 'aria-live': 'polite' },
-      `${formatCount(page.total)} ${page.total === 1 ? 'photo' : 'photos'}`,
+      countLabel(page),
       page.approximate_facets ? ' · counts are approximate' : ''),
     page.fuzzy ? h('p', { class: 'notice', id: 'fuzzy-note' },
       `No exact matches for “${state.q}”: showing similar words.`) : null);

@@ -30,6 +30,7 @@ from chalicelib.adapters.search.embedded.schema import (
 from chalicelib.adapters.search.embedded.store import Generations, Reader, open_index
 from chalicelib.adapters.search.embedded.write import write_changes, written_since
 from chalicelib.domain.search import MAX_PER_PAGE, Change, SearchDoc, SearchPage, SearchQuery, Sort
+from chalicelib.domain.search.model import capped_total
 
 APPLY_HEAP = 32_000_000
 REBUILD_HEAP = 256_000_000
@@ -64,7 +65,10 @@ class EmbeddedSearchIndex:
         if len(ranked) > per_page:
             next_after = _cursor(query.sort, docs[-1], ranked[per_page - 1][1], query)
         counts, approximate = self._facets.counts(commit, searcher, query, main, total)
-        return SearchPage(total, docs, counts, next_after, approximate)
+        # tantivy counts every match in the same pass that ranks them (the top-N collector
+        # visits each one anyway), so the cap only shapes the answer, as OpenSearch's does.
+        shown, exact = capped_total(total, query.count_up_to)
+        return SearchPage(shown, docs, counts, next_after, approximate, total_exact=exact)
 
     def _ranked(
         self, searcher: Any, query: SearchQuery, main: Any, n: int

@@ -84,7 +84,7 @@ class OpenSearchIndex:
         response = self._read(body, **extra)
         if response is None:
             return SearchPage(0, (), {"tags": (), "orientation": (), "color": ()}, None)
-        return read_page(response, query.per_page)
+        return read_page(response, query.per_page, query.count_up_to)
 
     def suggest(self, prefix: str, limit: int) -> list[str]:
         """Tags starting with `prefix`, then titles with a word starting with it."""

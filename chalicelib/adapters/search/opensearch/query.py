@@ -11,6 +11,7 @@ from typing import Any
 
 from chalicelib.adapters.search.opensearch.mapping import from_source
 from chalicelib.domain.search import FACET_TAGS, FacetCount, SearchPage, SearchQuery, Sort
+from chalicelib.domain.search.model import TOTAL_HITS_CAP, capped_total
 
 WORD_FIELDS = ["title^3", "tags^2", "description"]
 PREFIX_FIELDS = ["title.plain^3", "tags.plain^2", "description.plain"]
@@ -125,7 +126,9 @@ def search_body(query: SearchQuery) -> dict[str, Any]:
     body: dict[str, Any] = {
         # One extra hit says whether there is a next page without a second request.
         "size": query.per_page + 1,
-        "track_total_hits": True,
+        # Count exactly only as far as the page needs: past it, OpenSearch may skip whole
+        # blocks of non-competitive hits and answers `relation: gte`.
+        "track_total_hits": query.count_up_to,
         "_source": ["doc"],
         "query": _main_query(query),
         "sort": copy.deepcopy(SORTS[query.sort]),
@@ -139,13 +142,22 @@ def search_body(query: SearchQuery) -> dict[str, Any]:
     return body
 
 
-def read_page(response: dict[str, Any], per_page: int) -> SearchPage:
+def read_page(
+    response: dict[str, Any], per_page: int, count_up_to: int = TOTAL_HITS_CAP
+) -> SearchPage:
     """A SearchPage from a _search response built by `search_body`."""
     raw = response["hits"]["hits"]
     hits = tuple(from_source(hit["_source"]["doc"]) for hit in raw[:per_page])
     next_after = tuple(raw[per_page - 1]["sort"]) if len(raw) > per_page else None
     facets = {name: _buckets(response, name) for name in FACET_FIELDS}
-    return SearchPage(response["hits"]["total"]["value"], hits, facets, next_after)
+    total, exact = read_total(response["hits"]["total"], count_up_to)
+    return SearchPage(total, hits, facets, next_after, total_exact=exact)
+
+
+def read_total(found: dict[str, Any], count_up_to: int) -> tuple[int, bool]:
+    """`hits.total` as (total, exact); `gte` means at least `value` match."""
+    total, exact = capped_total(int(found["value"]), count_up_to)
+    return total, exact and found.get("relation", "eq") == "eq"
 
 
 def _buckets(response: dict[str, Any], name: str) -> tuple[FacetCount, ...]:

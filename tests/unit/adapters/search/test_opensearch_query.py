@@ -91,10 +91,12 @@ def test_hostile_text_stays_a_plain_match_value() -> None:
     ]
 
 
-def test_one_extra_hit_is_asked_for_and_totals_are_exact() -> None:
+def test_one_extra_hit_is_asked_for_and_totals_are_exact_only_up_to_the_cap() -> None:
     body = search_body(SearchQuery(per_page=7))
     assert body["size"] == 8
-    assert body["track_total_hits"] is True
+    # Never `true` (count every match): exact up to the query's cap, a lower bound beyond.
+    assert body["track_total_hits"] == 10_000
+    assert search_body(SearchQuery(count_up_to=500))["track_total_hits"] == 500
 
 
 def test_fuzziness_only_when_asked() -> None:
@@ -184,6 +186,26 @@ def test_read_page_keeps_per_page_hits_and_points_after_the_last_one() -> None:
     assert page.facets["tags"] == (FacetCount("fox", 3), FacetCount("winter", 1))
     assert page.facets["orientation"][0] == FacetCount("landscape", 2)
     assert page.approximate is False
+
+
+@pytest.mark.parametrize(
+    ("total", "cap", "expected"),
+    [
+        ({"value": 42, "relation": "eq"}, 10_000, (42, True)),
+        ({"value": 10_000, "relation": "eq"}, 10_000, (10_000, True)),
+        # past track_total_hits OpenSearch stops counting and says "at least"
+        ({"value": 10_000, "relation": "gte"}, 10_000, (10_000, False)),
+        # a server that counted further than asked is still capped, the same as the embedded
+        ({"value": 25_000, "relation": "eq"}, 10_000, (10_000, False)),
+    ],
+)
+def test_read_page_reports_a_total_past_the_cap_as_a_lower_bound(
+    total: dict[str, object], cap: int, expected: tuple[int, bool]
+) -> None:
+    response = _response([], total=0)
+    response["hits"] = {"total": total, "hits": []}
+    page = read_page(response, per_page=2, count_up_to=cap)
+    assert (page.total, page.total_exact) == expected
 
 
 def test_read_page_has_no_cursor_on_the_last_page() -> None:

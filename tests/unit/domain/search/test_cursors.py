@@ -173,7 +173,7 @@ CHANGED: dict[str, Any] = {
 def test_every_asking_field_of_search_query_has_a_changed_value_here() -> None:
     names = {f.name for f in dataclasses.fields(SearchQuery)}
     # A new SearchQuery field must be added to CHANGED, or cursors could cross queries.
-    assert set(CHANGED) == names - {"search_after", "fuzzy"}
+    assert set(CHANGED) == names - {"search_after", "fuzzy", "count_up_to"}
 
 
 @pytest.mark.parametrize("name, value", CHANGED.items(), ids=CHANGED.keys())
@@ -187,6 +187,8 @@ def test_given_any_field_changed_when_fingerprinted_then_the_fingerprint_changes
 def test_given_only_the_page_fields_changed_when_fingerprinted_then_it_stays() -> None:
     paged = dataclasses.replace(QUERY, search_after=(1, "x"), fuzzy=True)
     assert fingerprint(paged) == fingerprint(QUERY)
+    # How far totals are counted changes no result: a cap changed by config keeps cursors.
+    assert fingerprint(dataclasses.replace(QUERY, count_up_to=7)) == fingerprint(QUERY)
 
 
 def test_given_the_same_request_parsed_twice_then_the_same_fingerprint() -> None:

@@ -11,8 +11,9 @@ import pytest
 
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.search import DateParts, SearchQuery, Sort
+from chalicelib.domain.search.limits import SearchLimits
 from chalicelib.domain.search.operators import is_word_char
-from chalicelib.domain.search.query import COLORS, MAX_WORDS, hashtags, parse_search
+from chalicelib.domain.search.query import COLORS, hashtags, parse_search
 
 
 def words(q: str) -> tuple[str, ...]:
@@ -102,13 +103,15 @@ def test_given_where_q_ends_when_parsed_then_prefix_last_says_if_the_last_word_i
     assert parse_search({"q": q}).prefix_last is expected
 
 
-def test_given_more_words_than_the_cap_when_parsed_then_capped_and_no_prefix() -> None:
+def test_given_more_words_than_the_cap_when_parsed_then_refused_naming_the_limit() -> None:
     # GIVEN 40 distinct words (well under 256 characters)
     q = " ".join(f"w{i}" for i in range(40))
-    query = parse_search({"q": q})
-    # THEN the first 32 are kept, and the last kept one was followed by more: not a prefix
-    assert query.words == tuple(f"w{i}" for i in range(MAX_WORDS))
-    assert query.prefix_last is False
+    # THEN refused, not silently cut: the message says the limit and the count
+    with pytest.raises(InvalidInput) as refused:
+        parse_search({"q": q})
+    assert refused.value.code == "query_too_long"
+    assert "at most 32 different words" in refused.value.message
+    assert "has 40" in refused.value.message
 
 
 def test_given_no_parameters_when_parsed_then_the_default_query() -> None:
@@ -347,7 +350,9 @@ def _check_invariants(query: SearchQuery) -> None:
     for word in query.words + query.desc_words:
         assert word and all(is_word_char(c) for c in word), word
         assert word == unicodedata.normalize("NFC", word)
-    assert len(query.words) <= MAX_WORDS and len(query.desc_words) <= MAX_WORDS
+    limits = SearchLimits()
+    assert len(query.words) + len(query.desc_words) <= limits.max_words
+    assert len(query.desc_words) <= limits.max_desc_words
     assert 1 <= query.per_page <= 100
     assert all(tag == tag.strip() and tag for tag in query.tags)
 
@@ -360,7 +365,7 @@ def test_given_random_query_text_when_parsed_then_words_or_invalid_input_only() 
             _check_invariants(parse_search({"q": _random_text(rng, 80)}))
             outcomes["parsed"] += 1
         except InvalidInput as error:
-            assert error.code in {"invalid_date", "invalid_tags"}, error.code
+            assert error.code in {"invalid_date", "invalid_tags", "query_too_long"}, error.code
             outcomes["refused"] += 1
     # The generator reaches both outcomes, so both paths were exercised.
     assert outcomes["parsed"] > 1000 and outcomes["refused"] > 10
