@@ -30,7 +30,7 @@ def _params() -> dict[str, str]:
 def search() -> Response:
     """Ready images matching words and filters, with facets and a cursor."""
     deps = bootstrap.services().deps
-    answer = search_service.search(deps.search_index(), _params(), deps.cursor_secret)
+    answer = search_service.search(deps.search_index(), _params(), deps.cursor_secret())
     body = {
         "total": answer.page.total,
         "results": [summary_json(doc, deps.renditions) for doc in answer.page.hits],
