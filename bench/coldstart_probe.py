@@ -77,10 +77,13 @@ _TEMPLATE_ENV = {
     "OPENSEARCH_SERVICE": "es",
     "POWERTOOLS_METRICS_NAMESPACE": PREFIX,
     "POWERTOOLS_LOG_LEVEL": "INFO",
+    # An ARN, never the key: config refuses to start in Lambda without it.
+    "CURSOR_SECRET_ARN": f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:CursorSecret-bench",
 }
 _FUNCTION_ENV = {
-    "api_handler": {"RENDITIONS_BASE_URL": "/renditions", "CURSOR_SECRET": "bench-secret",
-                    "CDN_DISTRIBUTION_ID": "E2BENCHEXAMPLE"},
+    "api_handler": {"RENDITIONS_BASE_URL": "/renditions", "CDN_DISTRIBUTION_ID": "E2BENCHEXAMPLE",
+                    "ORIGIN_VERIFY_SECRET_ARN":
+                        f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:OriginVerify-bench"},
     "indexer": {"OPENSEARCH_READER_ROLE_ARNS": f"arn:aws:iam::{ACCOUNT}:role/{PREFIX}-api"},
 }
 
@@ -189,11 +192,12 @@ def run(script: Path, env: dict[str, str], *args: str, flags: tuple[str, ...] = 
 
 def timed(script: Path, env: dict[str, str], depth: int = 0) -> tuple[float, float]:
     """Wall and CPU milliseconds the script measured around its imports, `depth` frames deep."""
-    wall, cpu = run(script, env, str(depth)).stdout.split()
+    wall, cpu = run(script, env, str(depth)).stdout.strip().splitlines()[-1].split()
     return float(wall) * 1000, float(cpu) * 1000
 
 
 def discover(script: Path, env: dict[str, str]) -> dict[str, Any]:
     """The module lists a discovery script printed."""
-    found: dict[str, Any] = json.loads(run(script, env).stdout)
+    # The last line: the functions' own log lines (JSON too) may come before it.
+    found: dict[str, Any] = json.loads(run(script, env).stdout.strip().splitlines()[-1])
     return found

@@ -62,6 +62,8 @@ class Bench:
         memory = self.memory_mb.get(function, 1024)
         env = {**{k: os.environ[k] for k in KEPT_ENV if k in os.environ}, **self.env, **extra,
                "AWS_LAMBDA_FUNCTION_NAME": function,
+               # In Lambda config wants the cursor key's ARN; ingest and render never read it.
+               "CURSOR_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:bench",
                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory)}
         command = [sys.executable, "-m", "bench.memory_child", function, str(events_path),
                    str(report_path), str(memory)]

@@ -15,10 +15,15 @@ from chalicelib.adapters.cognito import CognitoDirectory, CognitoGroups
 from chalicelib.adapters.dynamodb.repository import DynamoImageRepository
 from chalicelib.adapters.dynamodb.stream import image_from_stream
 from chalicelib.adapters.s3 import S3BlobStore
+from chalicelib.adapters.secrets import SecretsManagerReader
 from chalicelib.adapters.sqs import SqsIngestQueue, SqsRenderQueue
+from chalicelib.auth.origin import OriginGuard
+from chalicelib.logs import child_logger
 from chalicelib.services.deps import Deps
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from chalicelib.adapters.faults import FaultInjector
     from chalicelib.auth.tokens import TokenVerifier
     from chalicelib.faultplan import FaultPlan
@@ -35,9 +40,12 @@ class Services:
     directory: UserDirectory | None = None
     memberships: GroupMembership | None = None
     faults: FaultInjector | None = None  # only with FAULT_INJECTION (local): what it injected
+    # Only the API's env names the origin-verify secret; None means every request is admitted.
+    origin_guard: OriginGuard | None = None
 
 
 _current: Services | None = None
+log = child_logger(__name__)
 
 
 @functools.lru_cache(maxsize=1)
@@ -79,12 +87,38 @@ def _cdn(settings: config.Settings) -> Cdn:
     return CloudFrontCdn(make, settings.cdn_distribution_id)
 
 
+def _secrets(settings: config.Settings) -> SecretsManagerReader:
+    make = functools.partial(aws.client, "secretsmanager", settings.region, settings.endpoint_url)
+    return SecretsManagerReader(aws.LazyClient(make))
+
+
+def _cursor_secret(
+    settings: config.Settings, secrets: SecretsManagerReader
+) -> Callable[[], bytes]:
+    """The key signing search cursors: from Secrets Manager when its ARN is set (Lambda),
+    read once on first use (only the API signs cursors, and only its role may read the key);
+    else the local value from the environment."""
+    arn = settings.cursor_secret_arn
+    if not arn:
+        return functools.partial(bytes, settings.cursor_secret)
+    return functools.cache(lambda: secrets.current(arn).encode())
+
+
+def _origin_guard(settings: config.Settings, secrets: SecretsManagerReader) -> OriginGuard | None:
+    arn = settings.origin_verify_secret_arn
+    if not arn:
+        return None
+    load = functools.partial(secrets.current_and_previous, arn)
+    return OriginGuard(load, settings.origin_verify_refresh_seconds)
+
+
 def build(settings: config.Settings) -> Services:
     """Wire real adapters for these settings."""
     from chalicelib.auth.tokens import TokenVerifier
 
     s3 = aws.client("s3", settings.region, settings.endpoint_url)
     sqs = aws.client("sqs", settings.region, settings.endpoint_url)
+    secrets = _secrets(settings)
     deps = Deps(
         repo=DynamoImageRepository(settings.images_table, settings.region),
         stream_decoder=image_from_stream,
@@ -106,7 +140,7 @@ def build(settings: config.Settings) -> Services:
             settings.opensearch_reader_roles,
             settings.opensearch_writer_roles,
         ),
-        cursor_secret=settings.cursor_secret,
+        cursor_secret=_cursor_secret(settings, secrets),
         originals=S3BlobStore(s3, settings.originals_bucket),
         cdn=_cdn(settings),
         ingest_queue=SqsIngestQueue(sqs, settings.ingest_queue_url, settings.uploads_bucket),
@@ -120,7 +154,8 @@ def build(settings: config.Settings) -> Services:
         aws.client, "cognito-idp", settings.region, settings.endpoint_url
     )
     return Services(
-        settings, deps, verifier, CognitoDirectory(cognito), CognitoGroups(cognito), injector
+        settings, deps, verifier, CognitoDirectory(cognito), CognitoGroups(cognito), injector,
+        _origin_guard(settings, secrets),
     )
 
 
@@ -156,7 +191,18 @@ def services() -> Services:
     global _current
     if _current is None:
         _current = build(config.load())
+        log.info("services built", extra={"wiring": wiring(_current.settings)})
     return _current
+
+
+def wiring(settings: config.Settings) -> dict[str, str]:
+    """Where the keys and engines come from, for the startup log line: names, never values."""
+    return {
+        "search_backend": settings.search_backend,
+        "cursor_key": "secrets-manager" if settings.cursor_secret_arn else "environment",
+        "origin_check": "on" if settings.origin_verify_secret_arn else "off",
+        "fault_injection": "on" if settings.fault_plan else "off",
+    }
 
 
 def override(replacement: Services | None) -> None:

@@ -52,7 +52,14 @@ class Settings:
     opensearch_reader_roles: tuple[str, ...] = ()
     # Roles the indexer maps to an images writer role on a managed domain (the sweeper's).
     opensearch_writer_roles: tuple[str, ...] = ()
-    cursor_secret: bytes = b""
+    # Locally (tests, the local stack) the key itself; empty in Lambda, where it is read from
+    # Secrets Manager (cursor_secret_arn). Never printed: repr=False.
+    cursor_secret: bytes = field(default=b"", repr=False)
+    cursor_secret_arn: str = ""
+    # The secret whose value CloudFront sends as X-Origin-Verify ("" - the API admits anyone).
+    origin_verify_secret_arn: str = ""
+    # A request with a wrong header re-reads the secret at most this often (rotation).
+    origin_verify_refresh_seconds: int = 60
     profile: tuple[RenditionSpec, ...] = field(default_factory=tuple)
     limits: Limits = field(default_factory=Limits)
     # Local only (make soak, tests): faults injected around the ports; refused in Lambda.
@@ -124,27 +131,37 @@ def _search_limits(env: Mapping[str, str]) -> SearchLimits:
     )
 
 
-def _cursor_secret(env: Mapping[str, str], pool_id: str, prefix: str) -> bytes:
-    """CURSOR_SECRET signs search cursors; without one, a per-stack value is derived.
-
-    Cursors are only tamper-evident page markers (they never unlock data), so a value
-    unique to the stack is enough where no secret is configured.
-    """
-    secret = env.get("CURSOR_SECRET") or f"cursor:{prefix}:{pool_id}"
-    return secret.encode()
-
-
-def _fault_plan(env: Mapping[str, str]) -> FaultPlan | None:
-    """FAULT_INJECTION's plan; a start in AWS Lambda with one set fails on purpose.
+def in_lambda(env: Mapping[str, str]) -> bool:
+    """Whether this process is an AWS Lambda function.
 
     Lambda's runtime sets AWS_LAMBDA_FUNCTION_NAME, and AWS_EXECUTION_ENV to
     AWS_Lambda_<runtime>, in every function; the local stack's processes set neither. (Importing
     a Chalice app sets AWS_EXECUTION_ENV to "AWS_Lambda aws-chalice/<version>" anywhere, so that
     value alone proves nothing.)"""
-    plan = parse_plan(env.get("FAULT_INJECTION", ""))
     runtime = env.get("AWS_EXECUTION_ENV", "")
-    in_lambda = env.get("AWS_LAMBDA_FUNCTION_NAME") or runtime.startswith("AWS_Lambda_")
-    if plan is not None and in_lambda:
+    return bool(env.get("AWS_LAMBDA_FUNCTION_NAME") or runtime.startswith("AWS_Lambda_"))
+
+
+def _cursor_secret(env: Mapping[str, str], pool_id: str, prefix: str) -> bytes:
+    """Locally: CURSOR_SECRET, or a per-stack value derived when none is set (cursors are
+    tamper-evident page markers that never unlock data). In Lambda: nothing, and a start
+    refused unless CURSOR_SECRET_ARN names the key in Secrets Manager (read at first use);
+    a key in a plain variable is refused too: anyone who may read the function's
+    configuration could read it."""
+    if not in_lambda(env):
+        return (env.get("CURSOR_SECRET") or f"cursor:{prefix}:{pool_id}").encode()
+    if env.get("CURSOR_SECRET"):
+        raise RuntimeError("CURSOR_SECRET is set in AWS Lambda: give CURSOR_SECRET_ARN instead")
+    if not env.get("CURSOR_SECRET_ARN"):
+        raise RuntimeError("CURSOR_SECRET_ARN is not set: in AWS Lambda the cursor key must come "
+                           "from Secrets Manager")
+    return b""
+
+
+def _fault_plan(env: Mapping[str, str]) -> FaultPlan | None:
+    """FAULT_INJECTION's plan; a start in AWS Lambda with one set fails on purpose."""
+    plan = parse_plan(env.get("FAULT_INJECTION", ""))
+    if plan is not None and in_lambda(env):
         raise RuntimeError("FAULT_INJECTION is set in AWS Lambda: fault injection is local only")
     return plan
 
@@ -208,6 +225,9 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
             r for r in env.get("OPENSEARCH_WRITER_ROLE_ARNS", "").split(",") if r
         ),
         cursor_secret=_cursor_secret(env, pool_id, prefix),
+        cursor_secret_arn=env.get("CURSOR_SECRET_ARN", ""),
+        origin_verify_secret_arn=env.get("ORIGIN_VERIFY_SECRET_ARN", ""),
+        origin_verify_refresh_seconds=_int(env, "ORIGIN_VERIFY_REFRESH_SECONDS", 60),
         profile=parse_profile(json.loads(env.get("RENDITION_PROFILE", DEFAULT_PROFILE))),
         limits=_limits(env),
         fault_plan=_fault_plan(env),

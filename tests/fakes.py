@@ -324,7 +324,7 @@ def make_deps(processor: FakeProcessor | None = None, limits: Limits | None = No
         profile=PROFILE,
         new_id=lambda: f"{next(counter):032x}",
         search_index=lambda: index,
-        cursor_secret=b"test-secret",
+        cursor_secret=lambda: b"test-secret",
         originals=FakeStore("https://never-public.test", versioned=True),
         cdn=FakeCdn(),
         ingest_queue=FakeIngestQueue(),

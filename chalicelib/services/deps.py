@@ -35,7 +35,7 @@ class Deps:
     profile: tuple[RenditionSpec, ...]
     new_id: Callable[[], str]
     search_index: Callable[[], SearchIndex]
-    cursor_secret: bytes
+    cursor_secret: Callable[[], bytes]  # read on first use (Secrets Manager in AWS)
     originals: BlobStore  # private: accepted originals and the full-size downloads
     cdn: Cdn
     ingest_queue: IngestQueue  # where the sweeper re-sends an upload's notification

@@ -26,6 +26,7 @@ JSON_TYPE = "application/x-amz-json-1.1"
 ALLOWED_ACTIONS = frozenset({
     "SignUp", "ConfirmSignUp", "ResendConfirmationCode", "InitiateAuth", "GetUser",
     "GlobalSignOut", "RevokeToken", "ForgotPassword", "ConfirmForgotPassword",
+    "RespondToAuthChallenge",  # the authenticator code at sign-in (template parameter Mfa)
 })
 FORWARD_TIMEOUT_SECONDS = 10
 _PASSED_HEADERS = ("Content-Type", "x-amzn-RequestId", "x-amzn-ErrorType")

@@ -1,5 +1,5 @@
 // Cognito from the browser: SignUp, ConfirmSignUp, InitiateAuth (USER_PASSWORD_AUTH and
-// REFRESH_TOKEN_AUTH), GlobalSignOut. Tokens live in sessionStorage (per tab, gone when the
+// REFRESH_TOKEN_AUTH), RespondToAuthChallenge (an authenticator app's code), GlobalSignOut. Tokens live in sessionStorage (per tab, gone when the
 // tab closes), never in localStorage or cookies; they are refreshed before they expire.
 
 import { getConfig } from './config.js';
@@ -27,6 +27,12 @@ const FRIENDLY = {
   ExpiredCodeException: 'That code has expired. Ask for a new one.',
   LimitExceededException: 'Too many attempts. Wait a minute and try again.',
   TooManyRequestsException: 'Too many attempts. Wait a minute and try again.',
+};
+
+// The same exceptions mean something else for an authenticator code than for an e-mailed one.
+const MFA_FRIENDLY = {
+  CodeMismatchException: 'That code is not right. Enter the code your authenticator app shows now.',
+  NotAuthorizedException: 'This sign-in has expired. Go back and sign in again.',
 };
 
 async function call(action, body) {
@@ -159,18 +165,49 @@ export async function renewAfterRejection() {
   }
 }
 
-/** Sign in with email and password. */
+/** The code an authenticator app shows (TOTP): Cognito asks for it when MFA is on. */
+export const MFA_CHALLENGE = 'SOFTWARE_TOKEN_MFA';
+
+function signedIn(data, email) {
+  if (data.AuthenticationResult) {
+    store(fromResult(data.AuthenticationResult, email, null));
+    return session;
+  }
+  if (data.ChallengeName === MFA_CHALLENGE) {
+    // The caller asks for the code, then calls answerMfa with this.
+    const username = data.ChallengeParameters?.USER_ID_FOR_SRP || email.toLowerCase();
+    return { challenge: MFA_CHALLENGE, session: data.Session, username, email };
+  }
+  if (data.ChallengeName === 'MFA_SETUP') {
+    throw new AuthError('MFA_SETUP', 'This account must set up an authenticator app first. Ask the site operator how.');
+  }
+  throw new AuthError(data.ChallengeName || 'Challenge', 'This account needs a step we do not support yet.');
+}
+
+/** Sign in with email and password: the session, or a pending MFA challenge ({challenge}). */
 export async function signIn(email, password) {
   const data = await call('InitiateAuth', {
     AuthFlow: 'USER_PASSWORD_AUTH',
     ClientId: getConfig().clientId,
     AuthParameters: { USERNAME: email.trim(), PASSWORD: password },
   });
-  if (!data.AuthenticationResult) {
-    throw new AuthError(data.ChallengeName || 'Challenge', 'This account needs a step we do not support yet.');
+  return signedIn(data, email.trim());
+}
+
+/** Finish a sign-in Cognito answered with an MFA challenge, with the app's 6-digit code. */
+export async function answerMfa(pending, code) {
+  let data;
+  try {
+    data = await call('RespondToAuthChallenge', {
+      ChallengeName: MFA_CHALLENGE,
+      ClientId: getConfig().clientId,
+      Session: pending.session,
+      ChallengeResponses: { USERNAME: pending.username, SOFTWARE_TOKEN_MFA_CODE: code.trim() },
+    });
+  } catch (failure) {
+    throw new AuthError(failure.code, MFA_FRIENDLY[failure.code] || failure.message);
   }
-  store(fromResult(data.AuthenticationResult, email.trim(), null));
-  return session;
+  return signedIn(data, pending.email);
 }
 
 /** Create an account; resolves to true when it is already confirmed (no code needed). */

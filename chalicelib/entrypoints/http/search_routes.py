@@ -31,7 +31,7 @@ def search() -> Response:
     """Ready images matching words and filters, with facets and a cursor."""
     deps = bootstrap.services().deps
     limits = deps.limits.search
-    answer = search_service.search(deps.search_index(), _params(), deps.cursor_secret, limits)
+    answer = search_service.search(deps.search_index(), _params(), deps.cursor_secret(), limits)
     body = {
         "total": answer.page.total,
         # "gte": more results match than `total` (totals are exact up to a cap).

@@ -11,11 +11,10 @@ import pytest
 from opensearchpy import OpenSearch
 from opensearchpy.connection import Connection
 
-from chalicelib import config
 from chalicelib.adapters.search.opensearch import OpenSearchIndex
 from chalicelib.domain.search import Change, SearchDoc
 from chalicelib.services import search as search_service
-from tests.integration.deploy.sam_reading import allowed, functions, role_statements, target
+from tests.integration.deploy.sam_reading import allowed, functions, role_statements
 
 # The search resources of this stack, as the role statements name them.
 DOMAIN = "${SearchDomain.Arn}"
@@ -149,16 +148,18 @@ def test_the_image_pipeline_has_no_search_rights(template: dict[str, Any], engin
         assert {a.split(":")[0] for a in actions}.isdisjoint({"es", "aoss"}), function
 
 
-def test_only_the_api_holds_the_cursor_key_and_config_reads_it(template: dict[str, Any]) -> None:
-    # GIVEN the packaged env WHEN each function's is read THEN only the API has CURSOR_SECRET,
-    # resolved from the generated secret, and config.load turns it into the signing key
+def test_only_the_api_may_read_the_cursor_key_and_no_env_holds_it(template: dict[str, Any]) -> None:
+    # GIVEN the packaged env WHEN each function's is read THEN every one names the generated
+    # secret by ARN (config refuses to start in Lambda without it), none holds a key, and only
+    # the API's role may read it (tests/integration/deploy/test_edge.py: exact resources)
     deployed = functions(template)
-    holders = {n for n, p in deployed.items() if "CURSOR_SECRET" in p["Environment"]["Variables"]}
-    assert holders == {"APIHandler"}
-    reference = target(deployed["APIHandler"]["Environment"]["Variables"]["CURSOR_SECRET"])
-    assert reference == "{{resolve:secretsmanager:${CursorSecret}:SecretString}}"
+    for name, properties in deployed.items():
+        variables = properties["Environment"]["Variables"]
+        assert "CURSOR_SECRET" not in variables, name
+        assert variables["CURSOR_SECRET_ARN"] == {"Ref": "CursorSecret"}, name
+        readers = allowed(role_statements(template, name), "secretsmanager:GetSecretValue",
+                          "${CursorSecret}")
+        assert readers is (name == "APIHandler"), name
     secret = template["Resources"]["CursorSecret"]
     assert secret["Type"] == "AWS::SecretsManager::Secret"
     assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32
-    settings = config.load({"CURSOR_SECRET": "k" * 64, "COGNITO_USER_POOL_ID": "pool"})
-    assert settings.cursor_secret == b"k" * 64

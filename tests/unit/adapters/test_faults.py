@@ -79,8 +79,10 @@ def test_config_reads_the_plan_locally_and_refuses_it_in_lambda() -> None:
         (FaultRule("sqs_send", rate=0.1),)
     )
     assert config.load({}).fault_plan is None
-    for lambda_marker in ({"AWS_LAMBDA_FUNCTION_NAME": "ingest"},
-                          {"AWS_EXECUTION_ENV": "AWS_Lambda_python3.11"}):
+    # In Lambda, config also wants the cursor key's ARN (tests/unit/test_config_secrets.py).
+    key = {"CURSOR_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:k"}
+    for lambda_marker in ({"AWS_LAMBDA_FUNCTION_NAME": "ingest", **key},
+                          {"AWS_EXECUTION_ENV": "AWS_Lambda_python3.11", **key}):
         with pytest.raises(RuntimeError, match="local only"):
             config.load({"FAULT_INJECTION": "sqs_send:0.1", **lambda_marker})
         assert config.load(lambda_marker).fault_plan is None  # no plan, no refusal

@@ -127,7 +127,9 @@ def test_given_the_template_when_building_a_lambda_env_then_every_global_variabl
     assert names <= set(env)
     assert env["SEARCH_BACKEND"] == "opensearch"
     assert "AWS_ENDPOINT_URL" not in env
-    assert "CURSOR_SECRET" in env and "CURSOR_SECRET" not in probe.lambda_env("ingest")
+    assert "CURSOR_SECRET" not in env and "CURSOR_SECRET_ARN" in probe.lambda_env("ingest")
+    assert "ORIGIN_VERIFY_SECRET_ARN" in env
+    assert "ORIGIN_VERIFY_SECRET_ARN" not in probe.lambda_env("ingest")
     assert "CDN_DISTRIBUTION_ID" in env and "CDN_DISTRIBUTION_ID" not in probe.lambda_env("ingest")
 
 

@@ -1,7 +1,7 @@
 // Sign in and sign up (email as the user name). Where Cognito emails a code, ask for it;
 // where the account is confirmed at once (the local stack), go straight on.
 
-import { confirmSignUp, resendCode, signIn, signUp } from '../auth.js';
+import { answerMfa, confirmSignUp, resendCode, signIn, signUp } from '../auth.js';
 import { h, replace, toast } from '../dom.js';
 
 const PASSWORD_HINT = 'At least 10 characters, with upper- and lower-case letters and a number.';
@@ -45,11 +45,29 @@ export function signInView({ root, query }, navigate) {
     field('Email', { type: 'email', name: 'email', id: 'email', autocomplete: 'username', required: true }),
     field('Password', { type: 'password', name: 'password', id: 'password', autocomplete: 'current-password', required: true }),
   ], 'Sign in', async (data) => {
-    await signIn(data.get('email'), data.get('password'));
+    const result = await signIn(data.get('email'), data.get('password'));
+    if (result.challenge) {
+      mfaStep(root, result, next, navigate);
+      return;
+    }
     toast('Signed in.');
     navigate(next, { replace: true });
   }, h('p', { class: 'muted' }, 'New here? ', h('a', { href: `/signup?next=${encodeURIComponent(next)}` }, 'Create an account')))));
   root.querySelector('#email').focus();
+}
+
+// The pool asks for an authenticator app's code (template parameter Mfa): six digits.
+function mfaStep(root, pending, next, navigate) {
+  replace(root, h('section', { class: 'account-page' }, form('Enter your code', [
+    h('p', {}, 'Open your authenticator app and enter the 6-digit code it shows for this site.'),
+    field('Code', { name: 'mfa-code', id: 'mfa-code', inputmode: 'numeric', autocomplete: 'one-time-code',
+      pattern: '[0-9]{6}', maxlength: 6, minlength: 6, required: true, title: 'Six digits' }),
+  ], 'Sign in', async (data) => {
+    await answerMfa(pending, String(data.get('mfa-code')));
+    toast('Signed in.');
+    navigate(next, { replace: true });
+  }, h('p', { class: 'muted' }, h('a', { href: `/signin?next=${encodeURIComponent(next)}` }, 'Start again')))));
+  root.querySelector('#mfa-code').focus();
 }
 
 function codeStep(root, email, password, next, navigate) {
