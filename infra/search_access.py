@@ -54,14 +54,19 @@ ROLE_BODIES: dict[str, dict[str, Any]] = {
 class Answer(Protocol):
     """What a `requests` response offers this step."""
 
-    status_code: int
-    text: str
+    @property
+    def status_code(self) -> int:
+        """The HTTP status."""
+
+    @property
+    def text(self) -> str:
+        """The body, decoded."""
 
 
 class Session(Protocol):
     """A signed HTTP session (requests.Session with AWS4Auth, or a recording fake in tests)."""
 
-    def request(self, method: str, url: str, **kwargs: Any) -> Answer:
+    def request(self, method: str, url: str, *, json: Any = None, timeout: float = 30) -> Answer:
         """Send one request; the response."""
 
 
