@@ -13,8 +13,11 @@ TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),alice)
 # The token tool finds the stack through .data/stack.json; --port only when one was asked for.
 TOKEN_PORT := $(if $(filter command line environment,$(origin PORT)),--port $(PORT))
 STAMP := $(VENV)/.installed
+# checkov in a venv of its own (its pins would fight ours): the deploy tests scan the template.
+SCAN_VENV := .venv-scan
+SCAN_STAMP := $(SCAN_VENV)/.installed
 
-.PHONY: run test lint unit token reindex sweep redrive load soak clean-data install package layer bench bench-search bench-render bench-full deploy destroy
+.PHONY: scan-install scan run test lint unit token reindex sweep redrive load soak clean-data install package layer bench bench-search bench-render bench-full deploy destroy
 
 $(STAMP): requirements.txt requirements-dev.txt layers/imaging/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +26,17 @@ $(STAMP): requirements.txt requirements-dev.txt layers/imaging/requirements.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(SCAN_STAMP): requirements-scan.txt
+	test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-scan.txt
+	touch $(SCAN_STAMP)
+
+scan-install: $(SCAN_STAMP)
+
+# checkov over the built template (`make package` first): zero failed, skips in the template.
+scan: $(SCAN_STAMP)
+	$(SCAN_VENV)/bin/checkov -f build/sam.yaml --framework cloudformation --skip-download --compact --quiet
 
 run: $(STAMP)
 	$(PY) -m infra.local --port $(PORT) --data-dir $(DATA_DIR) $(if $(filter 0,$(SEED)),--no-seed)
@@ -51,7 +65,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy chalicelib app.py
 
-test: lint
+test: lint $(SCAN_STAMP)
 	$(VENV)/bin/pytest
 
 unit: $(STAMP)

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from chalicelib.domain.limits import Limits
+from chalicelib.domain.model import CONTRIBUTORS
 from chalicelib.domain.renditions import RenditionSpec, parse_profile
 from chalicelib.domain.search.limits import SearchLimits
 from chalicelib.faultplan import FaultPlan, parse_plan
@@ -64,6 +65,9 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     # Local only (make soak, tests): faults injected around the ports; refused in Lambda.
     fault_plan: FaultPlan | None = None
+    # The group the post-confirmation trigger adds new users to (always contributors: see
+    # _signup_group).
+    signup_group: str = CONTRIBUTORS
 
     @property
     def issuer(self) -> str:
@@ -166,6 +170,19 @@ def _fault_plan(env: Mapping[str, str]) -> FaultPlan | None:
     return plan
 
 
+def _signup_group(env: Mapping[str, str]) -> str:
+    """SIGNUP_GROUP, which may only ever be `contributors`.
+
+    IAM can't narrow cognito-idp:AdminAddUserToGroup to one group (the action has no group
+    condition key; its resource is the whole pool), so the trigger's role could add a user to
+    `admins`. This check is what keeps a misconfigured stack from making every new user an admin.
+    """
+    group = env.get("SIGNUP_GROUP", CONTRIBUTORS)
+    if group != CONTRIBUTORS:
+        raise ValueError(f"SIGNUP_GROUP must be {CONTRIBUTORS!r}: new users never join {group!r}")
+    return group
+
+
 def queue_names(env: Mapping[str, str] | None = None) -> tuple[str, str]:
     """Ingest and render queue names; needed at import time by app.py's decorators."""
     env = os.environ if env is None else env
@@ -231,4 +248,5 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         profile=parse_profile(json.loads(env.get("RENDITION_PROFILE", DEFAULT_PROFILE))),
         limits=_limits(env),
         fault_plan=_fault_plan(env),
+        signup_group=_signup_group(env),
     )

@@ -26,6 +26,8 @@ from infra.deploy_aws import (
 )
 from infra.deploy_web import invalidation_paths, publish_web
 from infra.package import DEFAULT_ARCH, MACHINES
+from infra.search_access import SessionOpener, signed_session
+from infra.search_access import set_up as set_up_search_access
 
 ROOT = Path(__file__).resolve().parents[1]
 # Stack outputs the deploy reads; template.yaml must declare each of them.
@@ -38,7 +40,7 @@ REQUIRED_OUTPUTS = (WEB_BUCKET, DISTRIBUTION_DOMAIN, DISTRIBUTION_ID, USER_POOL_
                     USER_POOL_CLIENT_ID)
 # template.yaml keeps these when a prod stack is deleted (DeletionPolicy Retain): the data.
 RETAINED_IN_PROD = frozenset({"UploadsBucket", "OriginalsBucket", "RenditionsBucket",
-                              "ImagesTable"})
+                              "ImagesTable", "LogsBucket"})
 # Matches template.yaml's Stage parameter, and keeps bucket names within 63 characters.
 _STAGE = re.compile(r"^[a-z][a-z0-9-]{0,15}$")
 
@@ -118,8 +120,11 @@ def deploy_stack(aws: Aws, target: Target, bucket: str, learned: Sequence[str]) 
         "--no-fail-on-empty-changeset", "--parameter-overrides", *overrides)
 
 
-def deploy(target: Target, run: Runner = run_command) -> dict[str, str]:
-    """Package, upload, deploy (twice on the first run), publish the web app; the outputs."""
+def deploy(
+    target: Target, run: Runner = run_command, open_session: SessionOpener = signed_session
+) -> dict[str, str]:
+    """Package, upload, deploy (twice on the first run), map the search roles, publish the
+    web app; the outputs."""
     aws = Aws(run, target.region)
     package(run, target)
     bucket = ensure_artifact_bucket(aws, target.stage, target.artifact_bucket)
@@ -133,6 +138,8 @@ def deploy(target: Target, run: Runner = run_command) -> dict[str, str]:
         # The distribution's name and id exist only once it does: a second pass gives them
         # to the uploads bucket's CORS and to the API.
         deploy_stack(aws, target, bucket, fed_back(outputs))
+    # A managed search domain admits the functions' roles only once they are mapped inside it.
+    set_up_search_access(aws, outputs, open_session)
     files = publish_web(aws, outputs[WEB_BUCKET], _config(target.region, outputs), target.build)
     # The edge may hold the previous index.html or modules: drop only the web app's paths
     # (renditions are immutable and stay cached).

@@ -208,8 +208,7 @@ API_GRANTS = [
     ("dynamodb:UpdateItem", TABLE),
     ("dynamodb:DeleteItem", TABLE),
     ("dynamodb:Query", "${ImagesTable.Arn}/index/by_owner"),
-    ("s3:PutObject", UPLOADS),
-    ("s3:GetObject", UPLOADS),
+    ("s3:PutObject", UPLOADS),  # what S3 checks when the browser posts a presigned form
     ("s3:DeleteObject", UPLOADS),
     ("s3:DeleteObject", MASTERS),
     ("s3:DeleteObject", RENDITIONS),
@@ -241,6 +240,7 @@ RENDER_GRANTS = [
     ("s3:DeleteObject", MASTERS),  # the image has ended: its master goes
     ("s3:PutObject", RENDITIONS),
     ("s3:DeleteObject", RENDITIONS),
+    ("s3:ListBucket", "${UploadsBucket.Arn}"),  # HEAD on a missing master: 404, not 403
 ]
 SWEEPER_GRANTS = [
     ("dynamodb:Query", "${ImagesTable.Arn}/index/by_stage"),  # open images, never a scan
@@ -259,6 +259,8 @@ SWEEPER_GRANTS = [
     ("sqs:SendMessage", "${RenderQueue.Arn}"),
 ]
 DENIED = [
+    ("APIHandler", "s3:GetObject", UPLOADS),  # it presigns the POST; ingest reads the bytes
+    ("APIHandler", "s3:GetObject", MASTERS),
     ("APIHandler", "s3:PutObject", RENDITIONS),
     ("APIHandler", "s3:PutObject", ORIGINALS),  # the API presigns downloads, never writes them
     ("APIHandler", "s3:PutObject", FULL),
@@ -316,6 +318,7 @@ ISSUE_13_SURFACE = {
         ("s3:DeleteObject", ORIGINALS),
         ("s3:DeleteObjectVersion", ORIGINALS),
         ("s3:DeleteObjectVersion", MASTERS),  # a master goes with every version of it
+        ("s3:ListBucketVersions", "${OriginalsBucket.Arn}"),  # an original a retry kept before
     },
     "Render": {
         ("s3:GetObject", ORIGINALS),
@@ -334,7 +337,6 @@ ISSUE_13_SURFACE = {
         ("s3:ListBucket", "${OriginalsBucket.Arn}"),
         ("s3:ListBucketVersions", "${UploadsBucket.Arn}"),
         ("s3:ListBucketVersions", "${OriginalsBucket.Arn}"),
-        ("s3:ListBucketVersions", "${RenditionsBucket.Arn}"),
         ("s3:GetObjectVersion", UPLOADS),
         ("s3:DeleteObjectVersion", UPLOADS),
         ("s3:DeleteObjectVersion", MASTERS),

@@ -67,21 +67,34 @@ def test_the_domain_is_encrypted_at_rest_and_in_transit_and_https_only(
     assert domain["EBSOptions"]["VolumeSize"] == {"Ref": "SearchVolumeGiB"}
 
 
-def test_fine_grained_access_is_iam_only_with_the_indexer_as_master(
-    domain: dict[str, Any],
+def test_fine_grained_access_is_iam_only_with_a_setup_role_as_master(
+    template: dict[str, Any], domain: dict[str, Any]
 ) -> None:
+    # GIVEN the domain's security options WHEN its master is read THEN it is the setup role,
+    # which no function runs as, and whose own rights reach the security plugin's API only
     security = domain["AdvancedSecurityOptions"]
     assert security["Enabled"] is True and security["InternalUserDatabaseEnabled"] is False
-    assert target(security["MasterUserOptions"]["MasterUserARN"]) == "${IndexerRole.Arn}"
+    assert target(security["MasterUserOptions"]["MasterUserARN"]) == "${SearchAdminRole.Arn}"
     assert "MasterUserName" not in security["MasterUserOptions"]  # no password anywhere
+    roles = {body["Properties"]["Role"]["Fn::GetAtt"][0] for body in
+             template["Resources"].values() if body["Type"] == "AWS::Serverless::Function"}
+    assert roles and "SearchAdminRole" not in roles
+    admin = template["Resources"]["SearchAdminRole"]
+    assert admin["Condition"] == "SearchIsDomain"
+    (policy,) = admin["Properties"]["Policies"]
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert sorted(statement["Action"]) == ["es:ESHttpGet", "es:ESHttpPut"]
+    assert _sub(statement["Resource"]).endswith(":domain/images-abc/_plugins/_security/*")
 
 
-def test_the_access_policy_lets_in_exactly_our_two_roles(domain: dict[str, Any]) -> None:
-    # GIVEN the domain's resource policy WHEN its principals are listed THEN indexer and API only,
-    # the API to the read alias's _search only, and never a wildcard principal or action
+def test_the_access_policy_lets_in_exactly_our_roles(domain: dict[str, Any]) -> None:
+    # GIVEN the domain's resource policy WHEN its principals are listed THEN the functions'
+    # roles and the setup role only, the API to the read alias's _search only, the setup role
+    # to the security API only, and never a wildcard principal or action
     statements = domain["AccessPolicies"]["Statement"]
     principals = {target(s["Principal"]["AWS"]) for s in statements}
-    assert principals == {"${IndexerRole.Arn}", "${ApiHandlerRole.Arn}", "${SweeperRole.Arn}"}
+    assert principals == {"${IndexerRole.Arn}", "${ApiHandlerRole.Arn}", "${SweeperRole.Arn}",
+                          "${SearchAdminRole.Arn}"}
     assert all(s["Effect"] == "Allow" and "*" not in str(s["Action"]) for s in statements)
     by_role = {target(s["Principal"]["AWS"]): s for s in statements}
     name = "images-abc"
@@ -89,6 +102,8 @@ def test_the_access_policy_lets_in_exactly_our_two_roles(domain: dict[str, Any])
     assert api_resource.endswith(f":domain/{name}/images/_search")
     assert _sub(by_role["${IndexerRole.Arn}"]["Resource"], name).endswith(f":domain/{name}/*")
     assert _sub(by_role["${SweeperRole.Arn}"]["Resource"], name).endswith(f":domain/{name}/*")
+    setup = _sub(by_role["${SearchAdminRole.Arn}"]["Resource"], name)
+    assert setup.endswith(f":domain/{name}/_plugins/_security/*")
     for statement in statements:  # the policy names this domain, by the name it is given
         assert statement["Resource"]["Fn::Sub"][1]["Name"] == domain["DomainName"]
 
@@ -174,23 +189,16 @@ def test_every_function_is_pointed_at_the_engine_the_stack_created(
         assert env["SEARCH_BACKEND"] == "opensearch"
 
 
-@pytest.mark.parametrize(("engine", "mapped"), [("domain", True), ("serverless", False)])
-def test_only_the_indexer_is_told_which_role_to_map_read_only_on_a_domain(
-    template: dict[str, Any], engine: str, mapped: bool
+@pytest.mark.parametrize("engine", ["domain", "serverless"])
+def test_no_function_maps_search_roles_the_deploy_does(
+    template: dict[str, Any], engine: str
 ) -> None:
-    # Fine-grained access gives an unmapped role nothing; the indexer (the master) maps the
-    # API's role itself. A collection's data policy already names the API's role.
+    # The indexer is no longer the domain's master: role mappings are written by `make deploy`
+    # (infra/search_access.py) as the setup role, so no function is told which roles to map.
     truth = conditions(template, {"SearchEngine": engine})
-    assert "Indexer" in functions(template)
     for name, props in functions(template).items():
         env = choose(props["Environment"]["Variables"], truth)
-        value = env.get("OPENSEARCH_READER_ROLE_ARNS", "")
-        writers = env.get("OPENSEARCH_WRITER_ROLE_ARNS", "")
-        if name == "Indexer" and mapped:
-            assert value == {"Fn::GetAtt": ["ApiHandlerRole", "Arn"]}
-            assert writers == {"Fn::GetAtt": ["SweeperRole", "Arn"]}  # it re-indexes
-        else:
-            assert value == writers == "", name
+        assert not {"OPENSEARCH_READER_ROLE_ARNS", "OPENSEARCH_WRITER_ROLE_ARNS"} & set(env), name
 
 
 def _evaluate(node: Any, stack_id: str) -> Any:
