@@ -220,6 +220,11 @@ def test_given_an_action_the_app_never_needs_when_called_then_403_refused(
         assert answer.status_code == 403, action
         assert answer.json()["__type"] == "AccessDeniedException"
         assert answer.json()["error"]["code"] == "cognito_action_refused"
+    # The MFA step of sign-in passes the allow-list (moto judges the made-up session itself)
+    mfa = site.cognito("RespondToAuthChallenge", {
+        "ClientId": site.client_id, "ChallengeName": "SOFTWARE_TOKEN_MFA", "Session": "x",
+        "ChallengeResponses": {"USERNAME": "x@example.test", "SOFTWARE_TOKEN_MFA_CODE": "1"}})
+    assert mfa.status_code != 403 and "cognito_action_refused" not in mfa.text
     bad_json = requests.post(f"{site.base}/local/cognito", data=b"{not json", timeout=10,
                              headers={"X-Amz-Target": TARGET + "SignUp"})
     assert bad_json.status_code == 400 and bad_json.json()["__type"] == "SerializationException"
