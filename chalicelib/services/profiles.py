@@ -9,7 +9,6 @@ from chalicelib.domain.display_names import DisplayName, parse_display_name
 from chalicelib.domain.errors import Conflict, DomainError, InvalidInput
 from chalicelib.ports import NameClaim, NameRegistry
 from chalicelib.services.deps import Deps
-from chalicelib.services.uploads import public_owner_name
 
 
 def current_name(names: NameRegistry, principal: Principal) -> NameClaim | None:
@@ -27,9 +26,9 @@ def set_display_name(deps: Deps, names: NameRegistry, principal: Principal,
 
 def upload_credit(deps: Deps, names: NameRegistry, principal: Principal,
                   chosen_name: Callable[[], str]) -> str:
-    """The credit an upload is published with: the caller's claimed name; before they have
-    one, the name they gave at sign-up (`chosen_name()`, asked only then) if they may claim
-    it, else a neutral name."""
+    """The chosen name an upload is credited with: the caller's claimed name; before they
+    have one, the name they gave at sign-up (`chosen_name()`, asked only then) if they may
+    claim it; else "" (the caller then uses the neutral credit)."""
     current = names.current(principal.sub)
     if current is not None:
         return current.shown
@@ -41,7 +40,7 @@ def upload_credit(deps: Deps, names: NameRegistry, principal: Principal,
             return _claim(deps, names, principal, wanted).shown
         except DomainError:
             pass  # reserved or taken: the upload goes on under the neutral name
-    return public_owner_name(principal)
+    return ""
 
 
 def _claim(deps: Deps, names: NameRegistry, principal: Principal,

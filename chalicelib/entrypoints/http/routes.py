@@ -49,8 +49,9 @@ def _credit(services: bootstrap.Services, principal: Principal) -> str:
     """The credit the caller's upload is published with: a name they hold, or a neutral one."""
     if services.names is None:
         return uploads.public_owner_name(principal)
-    return profiles.upload_credit(services.deps, services.names, principal,
-                                  lambda: chosen_name(services))
+    chosen = profiles.upload_credit(services.deps, services.names, principal,
+                                    lambda: chosen_name(services))
+    return chosen or uploads.public_owner_name(principal)
 
 
 def _json_body() -> Any:

@@ -26,7 +26,7 @@ def test_a_contributor_renames_and_a_staff_look_alike_is_refused_in_words(
     page.wait_for_selector(LOADED)
     assert page.input_value("#display-name") == first
     assert "Not saved yet" not in page.inner_text("#display-name-status")
-    # WHEN they ask for a name that reads as the site's staff (Cyrillic "А", "dm1n")
+    # WHEN they ask for a name that reads as the site's staff (a Cyrillic capital A, "dm1n")
     _save(web, "\u0410dm1n Team")
     # THEN it is refused in words, with the reason, and nothing was saved
     error = page.wait_for_selector("#form-error:not([hidden])")

@@ -64,9 +64,10 @@ def test_given_no_name_yet_then_the_sign_up_name_is_claimed_at_the_first_upload(
 
 
 @pytest.mark.parametrize("chosen", ["Admin", "Alice L"])
-def test_given_a_sign_up_name_reserved_or_taken_then_the_neutral_credit(chosen: str) -> None:
+def test_given_a_sign_up_name_reserved_or_taken_then_no_chosen_credit(chosen: str) -> None:
     names, deps = FakeNames(), make_deps()
     profiles.set_display_name(deps, names, ALICE, "Alice L")
-    assert profiles.upload_credit(deps, names, MALLORY, lambda: chosen) == "mallory"
+    # "" = not credited by a chosen name: the route falls back to the neutral credit
+    assert profiles.upload_credit(deps, names, MALLORY, lambda: chosen) == ""
     assert profiles.upload_credit(deps, names, EMAIL_USER, lambda: chosen) == ""
     assert profiles.current_name(names, MALLORY) is None
