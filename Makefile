@@ -38,8 +38,11 @@ scan-install: $(SCAN_STAMP)
 scan: $(SCAN_STAMP)
 	$(SCAN_VENV)/bin/checkov -f build/sam.yaml --framework cloudformation --skip-download --compact --quiet
 
+# HOST=<address> (`make run HOST=0.0.0.0`): listen beyond 127.0.0.1; only a HOST given on the
+# command line counts (some shells set HOST to the machine's name).
 run: $(STAMP)
-	$(PY) -m infra.local --port $(PORT) --data-dir $(DATA_DIR) $(if $(filter 0,$(SEED)),--no-seed)
+	$(PY) -m infra.local --port $(PORT) --data-dir $(DATA_DIR) $(if $(filter 0,$(SEED)),--no-seed) \
+		$(if $(filter command line,$(origin HOST)),--host $(HOST))
 
 token: $(STAMP)
 	@$(PY) -m infra.local.token --user $(TOKEN_USER) --group $(GROUP) --data-dir $(DATA_DIR) $(TOKEN_PORT)

@@ -12,6 +12,7 @@ from chalicelib.adapters import aws
 from chalicelib.adapters.clock import SystemClock, new_image_id
 from chalicelib.adapters.cloudfront import CloudFrontCdn, NoCdn
 from chalicelib.adapters.cognito import CognitoDirectory, CognitoGroups
+from chalicelib.adapters.dynamodb.names import DynamoNameRegistry
 from chalicelib.adapters.dynamodb.repository import DynamoImageRepository
 from chalicelib.adapters.dynamodb.stream import image_from_stream
 from chalicelib.adapters.s3 import S3BlobStore
@@ -27,7 +28,14 @@ if TYPE_CHECKING:
     from chalicelib.adapters.faults import FaultInjector
     from chalicelib.auth.tokens import TokenVerifier
     from chalicelib.faultplan import FaultPlan
-    from chalicelib.ports import Cdn, GroupMembership, ImageProcessor, SearchIndex, UserDirectory
+    from chalicelib.ports import (
+        Cdn,
+        GroupMembership,
+        ImageProcessor,
+        NameRegistry,
+        SearchIndex,
+        UserDirectory,
+    )
 
 
 @dataclass
@@ -42,6 +50,7 @@ class Services:
     faults: FaultInjector | None = None  # only with FAULT_INJECTION (local): what it injected
     # Only the API's env names the origin-verify secret; None means every request is admitted.
     origin_guard: OriginGuard | None = None
+    names: NameRegistry | None = None  # who holds which public display name
 
 
 _current: Services | None = None
@@ -153,9 +162,11 @@ def build(settings: config.Settings) -> Services:
     cognito = functools.partial(
         aws.client, "cognito-idp", settings.region, settings.endpoint_url
     )
+    names = DynamoNameRegistry(settings.profiles_table, settings.region)
     return Services(
         settings, deps, verifier, CognitoDirectory(cognito), CognitoGroups(cognito), injector,
         _origin_guard(settings, secrets),
+        names=names,
     )
 
 

@@ -44,6 +44,8 @@ class Settings:
     ingest_queue_url: str = ""
     # How downloads credit the photo: "Photo by <contributor> on <site_name>".
     site_name: str = "Stock Images"
+    # Who holds which public display name (the photo credit); no stream.
+    profiles_table: str = ""
     endpoint_url: str | None = None
     search_backend: str = "embedded"
     search_index_path: str = ".data/search"
@@ -91,11 +93,18 @@ def _limits(env: Mapping[str, str]) -> Limits:
             env, "PROCESSING_BUDGET_SECONDS", base.processing_budget_seconds
         ),
         max_receives=_int(env, "MAX_RECEIVES", base.max_receives),
+        display_names_per_user=_int(env, "DISPLAY_NAMES_PER_USER", base.display_names_per_user),
+        display_name_reserved=_names(env.get("DISPLAY_NAME_RESERVED", "")),
         download_url_seconds=_int(env, "DOWNLOAD_URL_SECONDS", base.download_url_seconds),
         tombstone_days=_int(env, "TOMBSTONE_DAYS", base.tombstone_days),
         **_sweep_limits(env, base),
         search=_search_limits(env),
     )
+
+
+def _names(raw: str) -> tuple[str, ...]:
+    """A comma-separated list, blanks dropped."""
+    return tuple(name.strip() for name in raw.split(",") if name.strip())
 
 
 _SWEEP_ENV = {
@@ -230,6 +239,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         cdn_distribution_id=env.get("CDN_DISTRIBUTION_ID", ""),
         ingest_queue_url=env.get("INGEST_QUEUE_URL", ""),
         site_name=env.get("SITE_NAME", "Stock Images"),
+        profiles_table=env.get("PROFILES_TABLE", f"{prefix}-profiles"),
         endpoint_url=endpoint,
         search_backend=env.get("SEARCH_BACKEND", "embedded"),
         search_index_path=env.get("SEARCH_INDEX_PATH", ".data/search"),

@@ -311,6 +311,29 @@ class UserDirectory(Protocol):
         """The name the user chose to be credited with, or "" when there is none."""
 
 
+@dataclass(frozen=True)
+class NameClaim:
+    """The public name a user holds now: as shown, its uniqueness key, and since when."""
+
+    shown: str
+    key: str
+    claimed_at: str
+
+
+class NameRegistry(Protocol):
+    """Who holds which public display name: one holder per name key, ever.
+
+    A user's earlier names stay theirs (their published photos carry them), so nobody else
+    can take a name that once credited someone; each user holds at most `max_names`."""
+
+    def current(self, owner: str) -> NameClaim | None:
+        """The name `owner` uses now, or None before their first."""
+
+    def claim(self, owner: str, shown: str, key: str, now: str, max_names: int) -> str:
+        """Make `shown` (key `key`) the owner's current name, atomically: "claimed", or
+        "taken" (another user holds the key), or "too_many" (a new key past `max_names`)."""
+
+
 class GroupMembership(Protocol):
     """The user pool's groups, as the post-confirmation trigger changes them."""
 

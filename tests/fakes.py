@@ -17,6 +17,7 @@ from chalicelib.ports import (
     Encoded,
     Listed,
     Master,
+    NameClaim,
     ObjectInfo,
     Pin,
     PostForm,
@@ -354,3 +355,27 @@ class FakeGroups:
     def members(self) -> set[tuple[str, str, str]]:
         """(pool id, user name, group) of each membership: adding a member again is no change."""
         return set(self.calls)
+
+
+class FakeNames:
+    """NameRegistry in memory: one holder per key, forever; the owner's current name."""
+
+    def __init__(self) -> None:
+        self.holders: dict[str, str] = {}
+        self.now_using: dict[str, NameClaim] = {}
+        self.held: dict[str, int] = {}
+
+    def current(self, owner: str) -> NameClaim | None:
+        return self.now_using.get(owner)
+
+    def claim(self, owner: str, shown: str, key: str, now: str, max_names: int) -> str:
+        holder = self.holders.get(key)
+        if holder not in (None, owner):
+            return "taken"
+        if holder is None:
+            if self.held.get(owner, 0) >= max_names:
+                return "too_many"
+            self.holders[key] = owner
+            self.held[owner] = self.held.get(owner, 0) + 1
+        self.now_using[owner] = NameClaim(shown, key, now)
+        return "claimed"

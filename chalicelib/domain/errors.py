@@ -38,6 +38,12 @@ class NotFound(DomainError):
     status = 404
 
 
+class Conflict(DomainError):
+    """The request is sound but collides with what someone else holds (HTTP 409)."""
+
+    status = 409
+
+
 class Unavailable(DomainError):
     """A dependency we need is down; try again (HTTP 503)."""
 

@@ -25,6 +25,10 @@ class Limits:
     max_description_chars: int = 2_000
     max_tags: int = 30
     max_tag_chars: int = 50
+    # Public display names (domain/display_names.py): how many one user may ever hold, and
+    # names refused besides the built-in ones and the site's name.
+    display_names_per_user: int = 5
+    display_name_reserved: tuple[str, ...] = ()
     # The sweeper (services/sweeping): when open work counts as stopped, how often it is
     # re-sent, and how much one run may do.
     sweep_processing_minutes: int = 15

@@ -29,6 +29,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=8000, help="HTTP origin port (8000)")
     parser.add_argument("--moto-port", type=int, help="moto server port (port + 1)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address both servers listen on (127.0.0.1); anything else lets"
+                             " other machines in: see the warning it prints")
     parser.add_argument("--data-dir", type=Path, default=PROJECT_ROOT / ".data",
                         help="where state survives restarts (.data)")
     parser.add_argument("--app", default="app:app", help="the Chalice app, module:attribute")
@@ -75,7 +78,7 @@ def _options(args: argparse.Namespace) -> StackOptions:
         port=args.port, moto_port=args.moto_port or args.port + 1, data_dir=args.data_dir,
         app_spec=args.app, workers=args.workers, template_path=args.template,
         web_root=args.web_root, snapshot_interval=args.snapshot_interval or snapshot_interval(),
-        visibility_timeout=visibility_override(), seed=args.seed,
+        visibility_timeout=visibility_override(), seed=args.seed, host=args.host,
     )
 
 
@@ -83,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     """Start (and seed) the stack, print the ready line, wait for a signal, stop cleanly."""
     args = _arguments(argv)
     _configure_logging(args.verbose)
+    from infra.local.origins import exposure_warning
+
+    warning = exposure_warning(args.host, args.port, args.moto_port or args.port + 1)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     signals = _Signals()
     from infra.local.settings import MOTO_ENV
 
@@ -99,8 +107,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: the local stack could not start: {exc}", file=sys.stderr)
         return 1
     signals.starting = False
-    print(f"Stock images running at http://127.0.0.1:{args.port}/"
-          f" (AWS services on moto at http://127.0.0.1:{stack.options.moto_port})", flush=True)
+    host = stack.options.public_host
+    print(f"Stock images running at http://{host}:{args.port}/"
+          f" (AWS services on moto at http://{host}:{stack.options.moto_port})", flush=True)
     # A timed wait: the main thread then runs Python's signal handlers within a second even
     # when the signal woke another thread (an untimed wait once missed a Ctrl-C for a minute).
     while not signals.stop.wait(1.0):

@@ -12,7 +12,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-ITEM_OPERATIONS = ("get_item", "put_item", "update_item", "delete_item")
+# A transaction is all-or-nothing and isolated in DynamoDB too (display-name claims rely on it).
+ITEM_OPERATIONS = ("get_item", "put_item", "update_item", "delete_item", "transact_write_items")
 _applied = threading.Lock()
 _done = False
 

@@ -22,12 +22,14 @@ log = logging.getLogger(__name__)
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 JSON_TYPE = "application/x-amz-json-1.1"
-# What the web app calls; admin and pool-management actions never go through the browser.
+# Exactly what the web app calls (web/js/auth.js; RespondToAuthChallenge answers an MFA
+# challenge at sign-in): anything else, admin and pool-management calls above all, is refused.
 ALLOWED_ACTIONS = frozenset({
-    "SignUp", "ConfirmSignUp", "ResendConfirmationCode", "InitiateAuth", "GetUser",
-    "GlobalSignOut", "RevokeToken", "ForgotPassword", "ConfirmForgotPassword",
-    "RespondToAuthChallenge",  # the authenticator code at sign-in (template parameter Mfa)
+    "SignUp", "ConfirmSignUp", "ResendConfirmationCode", "InitiateAuth",
+    "RespondToAuthChallenge", "GlobalSignOut",
 })
+# The sign-in flows the web app uses: a password, and a refresh token ahead of expiry.
+ALLOWED_AUTH_FLOWS = frozenset({"USER_PASSWORD_AUTH", "REFRESH_TOKEN_AUTH"})
 FORWARD_TIMEOUT_SECONDS = 10
 _PASSED_HEADERS = ("Content-Type", "x-amzn-RequestId", "x-amzn-ErrorType")
 _PREFLIGHT = {
@@ -47,6 +49,16 @@ def cognito_error(status: int, code: str, message: str, **headers: str) -> Reply
     """An error in Cognito's own shape, which the browser already knows how to read."""
     body = json.dumps({"__type": code, "message": message}).encode("utf-8")
     return status, {"Content-Type": JSON_TYPE, "x-amzn-ErrorType": code, **headers}, body
+
+
+def refused(message: str) -> Reply:
+    """403 for a call the web app never makes: Cognito's shape (the browser reads it) and the
+    service's `{"error": {...}}` in one body."""
+    code = "AccessDeniedException"
+    body = {"__type": code, "message": message,
+            "error": {"code": "cognito_action_refused", "message": message}}
+    return 403, {"Content-Type": JSON_TYPE, "x-amzn-ErrorType": code}, \
+        json.dumps(body).encode("utf-8")
 
 
 def masked(email: str) -> str:
@@ -78,9 +90,8 @@ class CognitoHook:
         self._post_confirmation = post_confirmation
         self._origins = frozenset(allowed_origins)
         self._cognito = client("cognito-idp", moto_endpoint)
-        # moto 5.2.5 answers these two with a 500 "not implemented": answer them here.
+        # moto 5.2.5 answers this with a 500 "not implemented": answer it here.
         self._local: dict[str, Callable[[dict[str, Any]], Reply]] = {
-            "RevokeToken": lambda request: (200, {"Content-Type": JSON_TYPE}, b"{}"),
             "ResendConfirmationCode": _code_sent,
         }
 
@@ -102,14 +113,16 @@ class CognitoHook:
         target = headers.get("x-amz-target", "")
         action = target[len(TARGET_PREFIX):] if target.startswith(TARGET_PREFIX) else ""
         if action not in ALLOWED_ACTIONS:
-            return cognito_error(400, "UnsupportedOperationException",
-                                 f"{action or target or 'This request'} is not available here.")
+            return refused(f"{action or target or 'This request'} is not available here:"
+                           " the local user pool answers only what the web app calls.")
         try:
             request = json.loads(body or b"{}")
         except ValueError:
             request = None
         if not isinstance(request, dict):
             return cognito_error(400, "SerializationException", "The body is not a JSON object.")
+        if action == "InitiateAuth" and request.get("AuthFlow") not in ALLOWED_AUTH_FLOWS:
+            return refused(f"The {request.get('AuthFlow')} sign-in flow is not available here.")
         return self._call(action, case_folded(request))
 
     def _call(self, action: str, request: dict[str, Any]) -> Reply:
@@ -119,9 +132,6 @@ class CognitoHook:
             return reply
         if action == "SignUp":
             return self._after_sign_up(request, reply)
-        if action == "ForgotPassword":
-            log.info("password reset for %s: no e-mail is sent locally; any code is accepted",
-                     request.get("Username"))
         return reply
 
     def _forward(self, action: str, request: dict[str, Any]) -> Reply:

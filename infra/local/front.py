@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import mimetypes
+import socket
 import sys
 import threading
 from collections.abc import Callable, Mapping
@@ -20,6 +21,7 @@ from urllib.parse import unquote
 from chalice import Chalice
 
 from infra.local.gateway import ApiGateway, Reply
+from infra.local.origins import LOOPBACK, advertised_host, host_allowed, host_names
 from infra.local.renditions import RenditionStore
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,14 @@ def error_body(code: str, message: str) -> bytes:
     return json.dumps({"error": {"code": code, "message": message}}).encode("utf-8")
 
 
+def misdirected(path: str) -> Reply:
+    """421 for a Host that is not ours (a DNS-rebinding page): JSON under /api, text elsewhere."""
+    message = "This server answers only for its own host name."
+    if path == "/api" or path.startswith("/api/"):
+        return 421, {"Content-Type": "application/json"}, error_body("misdirected", message)
+    return 421, {"Content-Type": "text/plain; charset=utf-8"}, message.encode("utf-8")
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
@@ -48,6 +58,10 @@ class _Server(ThreadingHTTPServer):
         """A browser closing its connection early is normal: say nothing."""
         if not isinstance(sys.exc_info()[1], _DISCONNECTS):
             log.exception("error while serving %s", client_address)
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -62,6 +76,7 @@ class _Handler(BaseHTTPRequestHandler):
     routes: Mapping[str, LocalRoute]
     ready: threading.Event
     page_policy: str
+    hosts: frozenset[str]
     _replied = False
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -71,7 +86,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._replied = False
         path = self.path.split("?", 1)[0]
         try:
-            if path in self.routes:
+            if not host_allowed(self.headers.get("Host"), self.hosts):
+                self._reply(*misdirected(path))
+            elif path in self.routes:
                 route = self.routes[path]
                 self._reply(*route(self.command, dict(self.headers.items()), self._read_body()))
             elif path == HEALTH_PATH and not self.ready.is_set():
@@ -154,12 +171,12 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class Front:
-    """The HTTP origin at http://127.0.0.1:<port>."""
+    """The HTTP origin at http://127.0.0.1:<port> (or the address it is told to bind)."""
 
     def __init__(
         self, port: int, app: Chalice, renditions: RenditionStore, web_root: Path,
         routes: Mapping[str, LocalRoute] | None = None, ready: threading.Event | None = None,
-        page_policy: str = "",
+        page_policy: str = "", host: str = LOOPBACK,
     ) -> None:
         if ready is None:
             ready = threading.Event()
@@ -168,13 +185,16 @@ class Front:
             "api": ApiGateway(app), "renditions": renditions, "web_root": web_root,
             "routes": dict(routes or {}), "ready": ready, "page_policy": page_policy,
         })
-        self._server = _Server(("127.0.0.1", port), handler)
+        server = _Server6 if ":" in host.strip("[]") else _Server
+        self._server = server((host.strip("[]"), port), handler)
+        handler.hosts = host_names(self._server.server_address[1], host)  # port 0: the one bound
+        self._host = advertised_host(host)
         self._thread = threading.Thread(target=self._server.serve_forever, name="front")
 
     @property
     def url(self) -> str:
         """The origin's base URL."""
-        return f"http://127.0.0.1:{self._server.server_address[1]}/"
+        return f"http://{self._host}:{self._server.server_address[1]}/"
 
     def start(self) -> None:
         """Serve in a thread."""

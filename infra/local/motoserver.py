@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import io
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs
@@ -19,6 +19,7 @@ from moto.server import ThreadedMotoServer
 from werkzeug.serving import make_server
 
 from infra.local.atomic_items import make_item_writes_atomic
+from infra.local.origins import LOOPBACK, OriginGuard, advertised_host, host_names
 
 _READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
 _READ_ONLY_ACTIONS = ("Get", "Describe", "List", "Query", "Scan", "BatchGet")
@@ -149,23 +150,27 @@ class _QuietHandler(MotoRequestHandler):
 
 
 class GatedMotoServer(ThreadedMotoServer):
-    """ThreadedMotoServer on 127.0.0.1 whose WSGI app sits behind a Gate."""
+    """ThreadedMotoServer (on 127.0.0.1 unless told) whose WSGI app sits behind a Gate, itself
+    behind an OriginGuard: only its own Host names, and of browsers only the web app's pages
+    (`web_origins`, for the presigned upload POST)."""
 
-    def __init__(self, port: int) -> None:
-        super().__init__(ip_address="127.0.0.1", port=port, verbose=False)
+    def __init__(self, port: int, host: str = LOOPBACK,
+                 web_origins: Collection[str] = ()) -> None:
+        super().__init__(ip_address=host, port=port, verbose=False)
         self.gate = Gate(DomainDispatcherApplication(create_backend_app))
+        self.app = OriginGuard(self.gate, host_names(port, host), web_origins)
         self._start_error: OSError | None = None
 
     @property
     def endpoint_url(self) -> str:
         """The URL boto3 should use (`AWS_ENDPOINT_URL`)."""
-        return f"http://127.0.0.1:{self._port}"
+        return f"http://{advertised_host(self._ip_address)}:{self._port}"
 
     def _server_entry(self) -> None:
         # Same as moto's, but a busy port is reported instead of leaving start() waiting forever.
         try:
             self._server = make_server(
-                self._ip_address, self._port, self.gate, True, request_handler=_QuietHandler
+                self._ip_address, self._port, self.app, True, request_handler=_QuietHandler
             )
         except (OSError, SystemExit) as exc:  # werkzeug exits when the port is taken
             self._start_error = OSError(str(exc))

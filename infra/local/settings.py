@@ -44,9 +44,10 @@ def aws_env(moto_endpoint: str) -> dict[str, str]:
 
 def function_env(
     parsed: Template, created: Mapping[str, Created], port: int, moto_endpoint: str,
-    data_dir: Path,
+    data_dir: Path, host: str = "127.0.0.1",
 ) -> dict[str, str]:
-    """The template's Globals function env resolved against local resources, plus moto's."""
+    """The template's Globals function env resolved against local resources, plus moto's;
+    `host` is the front's host as browsers name it (rendition URLs)."""
     resolver = Resolver(parsed.parameters, created)
     env: dict[str, str] = {}
     for name, value in parsed.function_env.items():
@@ -55,7 +56,7 @@ def function_env(
         except ValueError as exc:  # e.g. the CloudFront domain: replaced below
             log.debug("%s has no local value (%s)", name, exc)
     env.update(aws_env(moto_endpoint))
-    env["RENDITIONS_BASE_URL"] = f"http://127.0.0.1:{port}/renditions"
+    env["RENDITIONS_BASE_URL"] = f"http://{host}:{port}/renditions"
     # No CloudFront locally: renditions are served fresh, so a delete has nothing to invalidate.
     env["CDN_DISTRIBUTION_ID"] = ""
     # No CloudWatch locally: embedded-format metric lines would only clutter the stack's log.
@@ -97,7 +98,7 @@ def snapshot_interval(env: Mapping[str, str] | None = None) -> float:
 
 def write_stack(
     data_dir: Path, port: int, moto_port: int, env: Mapping[str, str],
-    created: Mapping[str, Created],
+    created: Mapping[str, Created], host: str = "127.0.0.1",
 ) -> Path:
     """Write <data dir>/stack.json: ports, URLs, the functions' env and the resources."""
     path = data_dir / STACK_FILE
@@ -105,8 +106,8 @@ def write_stack(
         "pid": os.getpid(),
         "port": port,
         "moto_port": moto_port,
-        "url": f"http://127.0.0.1:{port}/",
-        "moto_endpoint": f"http://127.0.0.1:{moto_port}",
+        "url": f"http://{host}:{port}/",
+        "moto_endpoint": f"http://{host}:{moto_port}",
         "env": dict(env),
         "resources": {logical_id: asdict(c) for logical_id, c in created.items()},
     })

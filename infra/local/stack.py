@@ -28,6 +28,7 @@ from infra.local.cognito_hook import CognitoHook, Trigger
 from infra.local.front import Front, LocalRoute
 from infra.local.hygiene import IteratorJanitor, forget_iterators, release_in_flight_messages
 from infra.local.motoserver import GatedMotoServer
+from infra.local.origins import LOOPBACK, advertised_host, web_origins
 from infra.local.renditions import RenditionStore
 from infra.local.schedule import ScheduleRunner, period_seconds
 from infra.local.snapshotter import Snapshotter
@@ -58,6 +59,12 @@ class StackOptions:
     snapshot_interval: float = settings.DEFAULT_SNAPSHOT_INTERVAL
     visibility_timeout: int | None = None
     seed: bool = False
+    host: str = LOOPBACK  # the address both servers bind; 127.0.0.1 unless --host says
+
+    @property
+    def public_host(self) -> str:
+        """The host the stack's URLs name (a wildcard bind is named 127.0.0.1)."""
+        return advertised_host(self.host)
 
 
 def post_confirmation_trigger(app: Any) -> Trigger:
@@ -83,11 +90,12 @@ def worker_env(env: Mapping[str, str], faults: str) -> dict[str, str]:
     return {**env, FAULT_ENV: faults} if faults else dict(env)
 
 
-def _ensure_free(port: int, flag: str) -> None:
-    with socket.socket() as probe:
+def _ensure_free(host: str, port: int, flag: str) -> None:
+    bare = host.strip("[]")
+    with socket.socket(socket.AF_INET6 if ":" in bare else socket.AF_INET) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do
         try:
-            probe.bind(("127.0.0.1", port))
+            probe.bind((bare, port))
         except OSError as exc:
             raise OSError(f"port {port} is in use ({exc.strerror}): choose another with {flag}"
                           ) from exc
@@ -123,12 +131,13 @@ class Stack:
         self._faults = take_faults(os.environ)
         options = self.options
         for port, flag in ((options.port, "--port"), (options.moto_port, "--moto-port")):
-            _ensure_free(port, flag)  # fail before the slow part, and say which port
+            _ensure_free(options.host, port, flag)  # fail before the slow part, and say which port
         options.data_dir.mkdir(parents=True, exist_ok=True)
         tracking.track_weakly(snapshot.SERVICES)  # before any moto object is made or restored
         s3_listing.narrow_version_listings()
         self._restore_state()
-        self.moto = GatedMotoServer(options.moto_port)
+        self.moto = GatedMotoServer(options.moto_port, options.host,
+                                    web_origins(options.port, options.host))
         self.moto.start()
         created = self._create_resources(self.moto.endpoint_url)
         app = sources.load_app(options.app_spec)  # after the env: config is read at import
@@ -138,24 +147,26 @@ class Stack:
         renditions = RenditionStore(s3, self.env.get("RENDITIONS_BUCKET", ""))
         self.front = Front(options.port, app, renditions, options.web_root,
                            self._local_routes(self.moto.endpoint_url, app), self.ready,
-                           webconfig.content_security_policy(self.moto.endpoint_url))
+                           webconfig.content_security_policy(self.moto.endpoint_url),
+                           options.host)
         self.front.start()
         self.snapshotter = Snapshotter(
             self._snapshot_path, self.moto.gate, self._extras, options.snapshot_interval
         )
         self.snapshotter.start()
         self.janitor.start()
-        settings.write_stack(options.data_dir, options.port, options.moto_port, self.env, created)
+        settings.write_stack(options.data_dir, options.port, options.moto_port, self.env, created,
+                             options.public_host)
         if options.seed:
-            seed.seed_samples(f"http://127.0.0.1:{options.port}", self.moto.endpoint_url, self.env)
+            seed.seed_samples(f"http://{options.public_host}:{options.port}",
+                              self.moto.endpoint_url, self.env)
         self.ready.set()
 
     def _local_routes(self, endpoint: str, app: Any) -> dict[str, LocalRoute]:
-        port = self.options.port
-        origins = [f"http://{host}:{port}" for host in ("127.0.0.1", "localhost")]
+        port, host = self.options.port, self.options.host
         hook = CognitoHook(endpoint, self.env["COGNITO_USER_POOL_ID"],
-                           post_confirmation_trigger(app), origins)
-        config = webconfig.local_web_config(port, self.env)
+                           post_confirmation_trigger(app), web_origins(port, host))
+        config = webconfig.local_web_config(port, self.env, self.options.public_host)
         return {webconfig.CONFIG_PATH: webconfig.config_route(config),
                 webconfig.LOCAL_COGNITO_PATH: hook.handle}
 
@@ -173,7 +184,8 @@ class Stack:
         options = resources.Options(self.options.visibility_timeout)
         created = resources.create_all(parsed, resources.Clients(endpoint), options)
         self.env = settings.function_env(
-            parsed, created, self.options.port, endpoint, self.options.data_dir
+            parsed, created, self.options.port, endpoint, self.options.data_dir,
+            self.options.public_host,
         )
         os.environ.update(self.env)
         return created

@@ -15,10 +15,13 @@ LOCAL_COGNITO_PATH = "/local/cognito"
 Reply = tuple[int, dict[str, Any], bytes]
 
 
-def local_web_config(port: int, env: Mapping[str, str]) -> dict[str, str]:
-    """config.json for the local stack, from the functions' env (pool and web client ids)."""
+def local_web_config(
+    port: int, env: Mapping[str, str], host: str = "127.0.0.1"
+) -> dict[str, str]:
+    """config.json for the local stack, from the functions' env (pool and web client ids);
+    `host` is the front's host as browsers name it."""
     client_id = env["COGNITO_APP_CLIENT_IDS"].split(",")[0]
-    endpoint = f"http://127.0.0.1:{port}{LOCAL_COGNITO_PATH}"
+    endpoint = f"http://{host}:{port}{LOCAL_COGNITO_PATH}"
     return web_config(REGION, env["COGNITO_USER_POOL_ID"], client_id, endpoint, "local")
 
 

@@ -11,7 +11,7 @@ from chalice.test import Client
 from chalicelib import bootstrap, config
 from chalicelib.auth.tokens import TokenVerifier
 from chalicelib.services.deps import Deps
-from tests.fakes import make_deps
+from tests.fakes import FakeNames, make_deps
 from tests.support.tokens import CLIENT_ID, ISSUER, StaticJwks
 
 
@@ -29,7 +29,7 @@ def api() -> Iterator[Api]:
     verifier = TokenVerifier(
         "http://unused.test/jwks", ISSUER, [CLIENT_ID], jwks_client=StaticJwks()
     )  # type: ignore[arg-type]
-    bootstrap.override(bootstrap.Services(config.load({}), deps, verifier))
+    bootstrap.override(bootstrap.Services(config.load({}), deps, verifier, names=FakeNames()))
     try:
         with Client(app) as client:
             yield Api(client, deps)

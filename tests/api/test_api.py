@@ -244,3 +244,31 @@ def test_the_uploaders_chosen_name_is_the_images_credit(api: Api) -> None:
     # THEN her own token was used to look her up, and the image credits her chosen name
     assert directory.asked == [ALICE["Authorization"].removeprefix("Bearer ")]
     assert api.deps.repo.get(image_id).owner_name == "Alice Liddell"  # type: ignore[union-attr]
+
+
+def _profile(api: Api, headers: dict[str, str], body: object | None = None):  # type: ignore[no-untyped-def]
+    if body is None:
+        return api.client.http.get("/me/profile", headers=headers)
+    sent = {**headers, "Content-Type": "application/json"}
+    return api.client.http.put("/me/profile", headers=sent, body=json.dumps(body))
+
+
+def test_a_public_name_is_claimed_once_and_credits_later_uploads(api: Api) -> None:
+    # GIVEN alice claims her public name
+    claimed = _profile(api, ALICE, {"display_name": "Alice  Liddell"})
+    assert claimed.status_code == 200
+    assert json.loads(claimed.body) == {"display_name": "Alice Liddell", "claimed": True}
+    assert json.loads(_profile(api, ALICE).body) == {"display_name": "Alice Liddell",
+                                                     "claimed": True}
+    # WHEN mallory tries her exact name, in look-alike letters, or a reserved one
+    assert _error(_profile(api, MALLORY, {"display_name": "alice liddell"})) == \
+        (409, "display_name_taken")
+    assert _error(_profile(api, MALLORY, {"display_name": "\u0410dmin team"})) == \
+        (400, "display_name_reserved")
+    assert _error(_profile(api, MALLORY, {"name": "x"})) == (400, "invalid_display_name")
+    assert _error(_profile(api, {}))[0] == 401
+    # THEN alice's next upload carries her name, mallory's the neutral one
+    image_id = json.loads(_post(api, UPLOAD, ALICE).body)["image_id"]
+    assert api.deps.repo.get(image_id).owner_name == "Alice Liddell"  # type: ignore[union-attr]
+    other = json.loads(_post(api, UPLOAD, MALLORY).body)["image_id"]
+    assert api.deps.repo.get(other).owner_name == "mallory"  # type: ignore[union-attr]

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.ports import BlobStore, ImageRepository, SearchIndex
+from chalicelib.ports import BlobStore, ImageRepository, NameRegistry, SearchIndex
 from tests.contract import moto_backends
-from tests.fakes import FakeRepo, FakeStore
+from tests.fakes import FakeNames, FakeRepo, FakeStore
 
 BASE_URL = "https://cdn.test/renditions/"
 
@@ -96,3 +96,19 @@ def blob_store(
     with moto_backends.mocked_aws(monkeypatch):
         s3 = moto_backends.create_bucket("contract-blobs")
         yield S3BlobStore(s3, "contract-blobs", BASE_URL)
+
+
+@pytest.fixture(params=["fake", "dynamodb"])
+def name_registry(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[NameRegistry]:
+    """A fresh, empty NameRegistry: the fake, or the profiles table on moto."""
+    if request.param == "fake":
+        yield FakeNames()
+        return
+    from chalicelib.adapters.dynamodb.names import DynamoNameRegistry
+
+    with moto_backends.mocked_aws(monkeypatch):
+        moto_backends.make_atomic(monkeypatch)
+        moto_backends.create_declared_table("ProfilesTable", "contract-profiles")
+        yield DynamoNameRegistry("contract-profiles", "us-east-1")

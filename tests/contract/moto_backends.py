@@ -52,6 +52,20 @@ def create_images_table(name: str) -> None:
     resources.create_table(clients, props, resources.Options())  # type: ignore[arg-type]
 
 
+def create_declared_table(logical_id: str, name: str) -> None:
+    """A table with the keys template.yaml declares for `logical_id` (no indexes, no stream)."""
+    from infra.local import resources, template
+    from infra.local.clients import client
+
+    declared = next(
+        r for r in template.load(ROOT / "template.yaml").resources if r.logical_id == logical_id
+    )
+    keys = ("AttributeDefinitions", "KeySchema", "BillingMode")
+    props = {key: declared.properties[key] for key in keys} | {"TableName": name}
+    clients = SimpleNamespace(dynamodb=client("dynamodb", None))
+    resources.create_table(clients, props, resources.Options())  # type: ignore[arg-type]
+
+
 def create_bucket(name: str, versioned: bool = False) -> Any:
     """A fresh bucket (keeping every version, as the uploads and originals buckets do, when
     `versioned`); returns an S3 client made as bootstrap makes it."""

@@ -5,7 +5,7 @@ import { loadConfig } from './config.js';
 import { h, replace, toast } from './dom.js';
 import { navigate, notFound, route, start } from './router.js';
 import { attachSuggestions } from './suggest.js';
-import { signInView, signUpView } from './views/account.js';
+import { accountView, signInView, signUpView } from './views/account.js';
 import { imageView } from './views/image.js';
 import { mineView } from './views/mine.js';
 import { searchUrl, searchView, stateFrom } from './views/search.js';
@@ -28,7 +28,8 @@ function accountNav() {
   replace(nav,
     canUpload(user) ? h('a', { href: '/upload', class: 'button small', id: 'nav-upload' }, 'Upload') : null,
     h('a', { href: '/me', class: 'nav-link', id: 'nav-mine' }, 'My uploads'),
-    h('span', { class: 'who', title: user.email, id: 'nav-user' }, user.email),
+    h('a', { href: '/account', class: 'nav-link', id: 'nav-account', title: 'Your public name' },
+      h('span', { class: 'who', title: user.email, id: 'nav-user' }, user.email)),
     out);
 }
 
@@ -104,6 +105,7 @@ async function main() {
   route('/images/:id', (ctx) => imageView(ctx, navigate));
   route('/upload', (ctx) => uploadView(ctx, navigate));
   route('/me', (ctx) => mineView(ctx, navigate));
+  route('/account', (ctx) => accountView(ctx, navigate));
   route('/signin', (ctx) => signInView(ctx, navigate));
   route('/signup', (ctx) => signUpView(ctx, navigate));
   notFound(missingPage);

@@ -1,6 +1,12 @@
 """HTTP entrypoints: the API blueprint and its middleware (error shape, origin check)."""
 
-from chalicelib.entrypoints.http import download_routes, errors, origin, search_routes
+from chalicelib.entrypoints.http import (
+    download_routes,
+    errors,
+    origin,
+    profile_routes,
+    search_routes,
+)
 from chalicelib.entrypoints.http.routes import api
 
-__all__ = ["api", "download_routes", "errors", "origin", "search_routes"]
+__all__ = ["api", "download_routes", "errors", "origin", "profile_routes", "search_routes"]

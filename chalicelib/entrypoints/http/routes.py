@@ -13,7 +13,7 @@ from chalicelib.auth.tokens import bearer_token
 from chalicelib.domain.errors import InvalidInput, Unauthenticated
 from chalicelib.entrypoints.http.errors import domain_errors
 from chalicelib.entrypoints.http.serialize import image_json
-from chalicelib.services import deletion, images, uploads
+from chalicelib.services import deletion, images, profiles, uploads
 
 api = Blueprint(__name__)
 DEFAULT_PAGE = 24
@@ -37,12 +37,21 @@ def _signed_in() -> Principal:
     return bootstrap.services().verifier.verify(token)
 
 
-def _display_name(services: bootstrap.Services) -> str:
-    """The caller's chosen credit, read with their own (already verified) token."""
+def chosen_name(services: bootstrap.Services) -> str:
+    """The name the caller gave at sign-up, read with their own (already verified) token."""
     token = _token()
     if services.directory is None or token is None:
         return ""
     return services.directory.display_name(token)
+
+
+def _credit(services: bootstrap.Services, principal: Principal) -> str:
+    """The credit the caller's upload is published with: a name they hold, or a neutral one."""
+    if services.names is None:
+        return uploads.public_owner_name(principal)
+    chosen = profiles.upload_credit(services.deps, services.names, principal,
+                                    lambda: chosen_name(services))
+    return chosen or uploads.public_owner_name(principal)
 
 
 def _json_body() -> Any:
@@ -69,7 +78,8 @@ def create_upload() -> Response:
     """An upload grant for a signed-in contributor."""
     services = bootstrap.services()
     principal = _signed_in()
-    grant = uploads.request_upload(services.deps, principal, _json_body(), _display_name(services))
+    grant = uploads.request_upload(services.deps, principal, _json_body(),
+                                   _credit(services, principal))
     body = {
         "image_id": grant.image_id,
         "upload": {"url": grant.url, "fields": grant.fields},

@@ -100,16 +100,26 @@ def new_email() -> str:
     return f"e2e-{uuid.uuid4().hex[:10]}@example.test"
 
 
+def new_name(base: str = "Ada Lovelace") -> str:
+    """A public name nobody holds yet (names are unique): `base` and six digits (digits
+    alone never spell a reserved word)."""
+    return f"{base} {uuid.uuid4().int % 10**6:06d}"
+
+
 def sign_up(
-    web: Browsing, email: str, password: str = PASSWORD, name: str = "Ada Lovelace"
+    web: Browsing, email: str, password: str = PASSWORD, name: str | None = None
 ) -> None:
-    """Create an account through the app's own form; the local stack confirms it at once."""
+    """Create an account through the app's own form; the local stack confirms it at once,
+    and the app claims the public name (a unique "Ada Lovelace nnnnnn" unless given)."""
+    name = new_name() if name is None else name
     web.go("/signup")
     web.page.fill("#name", name)
     web.page.fill("#email", email)
     web.page.fill("#password", password)
     web.page.click(".account-form button[type=submit]")
     web.page.wait_for_selector("#nav-signout")
+    # Signed in; the app then claims the name and only then leaves the form.
+    web.page.wait_for_url(lambda url: "/signup" not in url)
 
 
 def sign_in(web: Browsing, email: str, password: str = PASSWORD) -> None:

@@ -106,3 +106,26 @@ def test_given_the_app_shell_then_it_carries_the_csp_and_scripts_do_not(front: A
     assert "connect-src 'self' http://storage.test" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert "Content-Security-Policy" not in requests.get(f"{base}/app.js", timeout=10).headers
+
+
+@pytest.mark.parametrize("host", ["evil.example", "rebind.evil.example:{port}", "127.0.0.1:1"])
+def test_given_a_host_not_its_own_when_asked_then_421_json_under_api_text_elsewhere(
+    front: Any, host: str,
+) -> None:
+    # GIVEN a DNS-rebinding page: it reaches 127.0.0.1 under its own name
+    base, _, _ = front
+    sent = {"Host": host.format(port=base.rsplit(":", 1)[1])}
+    api = requests.post(f"{base}/api/echo", data=b"x", headers=sent, timeout=10)
+    page = requests.get(f"{base}/", headers=sent, timeout=10)
+    # THEN neither the API nor the web app answers it
+    assert api.status_code == 421 and api.json()["error"]["code"] == "misdirected"
+    assert page.status_code == 421 and page.headers["Content-Type"].startswith("text/plain")
+    assert "home" not in page.text
+
+
+def test_given_its_own_names_when_asked_then_answered(front: Any) -> None:
+    base, _, _ = front
+    port = base.rsplit(":", 1)[1]
+    for host in (f"localhost:{port}", f"127.0.0.1:{port}", f"[::1]:{port}"):
+        answer = requests.get(f"{base}/api/health", headers={"Host": host}, timeout=10)
+        assert answer.status_code == 200, host

@@ -21,7 +21,7 @@ class _Backend:
     def get_item(self, name: str) -> None:
         self.ran.append(name)
 
-    put_item = update_item = delete_item = get_item
+    put_item = update_item = delete_item = transact_write_items = get_item
 
 
 def test_an_item_operation_waits_while_another_holds_the_lock() -> None:

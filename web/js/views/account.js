@@ -1,7 +1,9 @@
 // Sign in and sign up (email as the user name). Where Cognito emails a code, ask for it;
-// where the account is confirmed at once (the local stack), go straight on.
+// where the account is confirmed at once (the local stack), go straight on. /account: the
+// public name photos are credited with (the API holds it: PUT /me/profile).
 
-import { answerMfa, confirmSignUp, resendCode, signIn, signUp } from '../auth.js';
+import { api } from '../api.js';
+import { answerMfa, confirmSignUp, currentUser, resendCode, signIn, signUp } from '../auth.js';
 import { h, replace, toast } from '../dom.js';
 
 const PASSWORD_HINT = 'At least 10 characters, with upper- and lower-case letters and a number.';
@@ -70,17 +72,36 @@ function mfaStep(root, pending, next, navigate) {
   root.querySelector('#mfa-code').focus();
 }
 
-function codeStep(root, email, password, next, navigate) {
+function codeStep(root, email, password, name, next, navigate) {
   replace(root, h('section', { class: 'account-page' }, form('Check your email', [
     h('p', {}, `We sent a code to ${email}. Enter it to finish.`),
     field('Code', { name: 'code', id: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', required: true }),
   ], 'Confirm', async (data) => {
     await confirmSignUp(email, data.get('code'));
     await signIn(email, password);
-    toast('Welcome! Your account is ready.');
-    navigate(next, { replace: true });
+    await welcome(name, next, navigate);
   }, h('button', { class: 'link', type: 'button',
     onclick: () => resendCode(email).then(() => toast('A new code is on its way.')) }, 'Send a new code'))));
+}
+
+let refusedAtSignUp = '';
+
+/** Claim the public name given at sign-up; when it is refused, say why on /account. */
+async function welcome(name, next, navigate) {
+  try {
+    await saveName(name);
+  } catch (failure) {
+    refusedAtSignUp = failure.message;  // shown on /account (not in its URL: no forged words)
+    toast('Your account is ready, but your public name was not accepted.', 'error');
+    navigate('/account', { replace: true });
+    return;
+  }
+  toast('Welcome! Your account is ready.');
+  navigate(next, { replace: true });
+}
+
+function saveName(name) {
+  return api('/me/profile', { method: 'PUT', body: { display_name: name } });
 }
 
 /** Render /signup. */
@@ -95,13 +116,58 @@ export function signUpView({ root, query }, navigate) {
   ], 'Create account', async (data) => {
     const email = String(data.get('email'));
     const password = String(data.get('password'));
-    if (await signUp(email, password, String(data.get('name')))) {
+    const name = String(data.get('name'));
+    if (await signUp(email, password, name)) {
       await signIn(email, password);
-      toast('Welcome! Your account is ready.');
-      navigate(next, { replace: true });
+      await welcome(name, next, navigate);
     } else {
-      codeStep(root, email, password, next, navigate);
+      codeStep(root, email, password, name, next, navigate);
     }
   }, h('p', { class: 'muted' }, 'Already have an account? ', h('a', { href: `/signin?next=${encodeURIComponent(next)}` }, 'Sign in')))));
   root.querySelector('#name').focus();
+}
+
+const NAME_HELP = 'Shown as the credit on the photos you upload from now on (“Photo by …”).'
+  + ' Photos already published keep the name they were published with.'
+  + ' Names that look like the site’s staff, or another contributor’s name, are refused.';
+
+/** Render /account: the public name the signed-in contributor is credited with. */
+export async function accountView({ root, isCurrent }) {
+  document.title = 'Your public name · Stock images';
+  if (!currentUser()) {
+    replace(root, h('div', { class: 'empty-state' }, h('h1', {}, 'Your account'),
+      h('p', {}, 'Sign in to choose your public name.'),
+      h('a', { class: 'button', href: '/signin?next=/account' }, 'Sign in')));
+    return;
+  }
+  const input = h('input', { name: 'display_name', id: 'display-name', autocomplete: 'nickname',
+    maxlength: 80, required: true, 'aria-describedby': 'display-name-help' });
+  const status = h('p', { class: 'muted', id: 'display-name-status', role: 'status' });
+  const el = form('Your public name', [
+    h('label', {}, 'Public name', input),
+    h('p', { class: 'muted', id: 'display-name-help' }, NAME_HELP), status,
+  ], 'Save name', async (data) => {
+    const saved = await saveName(String(data.get('display_name')));
+    input.value = saved.display_name;
+    status.textContent = `Saved: new photos are credited to “${saved.display_name}”.`;
+    toast('Public name saved.');
+  });
+  replace(root, h('section', { class: 'account-page' }, el));
+  if (refusedAtSignUp) showError(el, refusedAtSignUp);
+  refusedAtSignUp = '';
+  try {
+    const profile = await api('/me/profile');
+    if (isCurrent && !isCurrent()) return;
+    if (!input.value) input.value = profile.display_name || '';
+    if (!profile.claimed) status.textContent = 'Not saved yet: save a name to be credited by it.';
+  } catch (failure) {
+    showError(el, failure.message);
+  }
+  el.dataset.loaded = 'true';
+}
+
+function showError(el, message) {
+  const error = el.querySelector('#form-error');
+  error.hidden = false;
+  error.textContent = message;
 }

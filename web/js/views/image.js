@@ -42,10 +42,17 @@ function fact(label, value) {
   return value ? [h('dt', {}, label), h('dd', {}, value)] : null;
 }
 
+// The credit is the name the contributor chose when this photo was published (a later
+// rename does not change it), shown as theirs: never dressed as a staff or verified mark.
+function contributor(image) {
+  if (!image.owner_name) return null;
+  return [h('a', { href: searchUrl({ owner: image.owner }), id: 'contributor-name' }, image.owner_name),
+    h('span', { class: 'muted', id: 'credit-kind' }, ' · their chosen public name')];
+}
+
 function facts(image) {
   return h('dl', { class: 'facts' },
-    fact('Contributor', image.owner_name
-      ? h('a', { href: searchUrl({ owner: image.owner }) }, image.owner_name) : null),
+    fact('Contributor', contributor(image)),
     fact('Size', image.width ? `${image.width} × ${image.height} px` : null),
     fact('Orientation', image.orientation),
     fact('Colour', image.color ? h('span', { class: 'colour' },
