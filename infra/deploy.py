@@ -40,7 +40,7 @@ REQUIRED_OUTPUTS = (WEB_BUCKET, DISTRIBUTION_DOMAIN, DISTRIBUTION_ID, USER_POOL_
                     USER_POOL_CLIENT_ID)
 # template.yaml keeps these when a prod stack is deleted (DeletionPolicy Retain): the data.
 RETAINED_IN_PROD = frozenset({"UploadsBucket", "OriginalsBucket", "RenditionsBucket",
-                              "ImagesTable", "LogsBucket"})
+                              "ImagesTable", "ProfilesTable", "LogsBucket"})
 # Matches template.yaml's Stage parameter, and keeps bucket names within 63 characters.
 _STAGE = re.compile(r"^[a-z][a-z0-9-]{0,15}$")
 

@@ -157,7 +157,8 @@ def test_prod_protects_the_table_and_every_stage_keeps_backups(template: dict[st
     }  # fmt: skip
     # The data and its audit trail; and API Gateway's logging role, kept in every stage because
     # the region's account setting goes on naming it after the stack is gone.
-    data = {"ImagesTable", "UploadsBucket", "OriginalsBucket", "RenditionsBucket", "LogsBucket"}
+    data = {"ImagesTable", "ProfilesTable", "UploadsBucket", "OriginalsBucket", "RenditionsBucket",
+            "LogsBucket"}
     assert retained == data | {"ApiGatewayLogsRole"}
     # `make destroy` leaves exactly these alone in prod, and names them
     assert retained - {"ApiGatewayLogsRole"} == RETAINED_IN_PROD
