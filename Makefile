@@ -14,15 +14,24 @@ TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),alice)
 TOKEN_PORT := $(if $(filter command line environment,$(origin PORT)),--port $(PORT))
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit token reindex sweep redrive load soak clean-data install package layer bench bench-search bench-render bench-full deploy destroy
+.PHONY: run test lint unit token reindex sweep redrive load soak clean-data install lock package layer bench bench-search bench-render bench-full deploy destroy
 
-$(STAMP): requirements.txt requirements-dev.txt layers/imaging/requirements.txt
+# Every install reads a hash lock (requirements/*.lock, written by `make lock`): the pinned pip,
+# setuptools and pyvips' build deps first, then the rest, pyvips built by those (no isolation).
+PIP_INSTALL = $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
+
+$(STAMP): requirements/build.lock requirements/dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PIP_INSTALL) -r requirements/build.lock
+	$(PIP_INSTALL) --no-build-isolation -r requirements/dev.lock
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# After editing requirements*.txt or requirements/build.in: re-resolve every lock with uv
+# (UPGRADE=1: newest versions of everything an input does not pin), then commit both.
+lock: $(STAMP)
+	$(PY) -m infra.locks $(if $(filter 1,$(UPGRADE)),--upgrade)
 
 run: $(STAMP)
 	$(PY) -m infra.local --port $(PORT) --data-dir $(DATA_DIR) $(if $(filter 0,$(SEED)),--no-seed)
@@ -82,8 +91,8 @@ destroy: $(STAMP)
 SIZE ?= 100000
 BENCH_STAMP := $(VENV)/.bench-installed
 
-$(BENCH_STAMP): $(STAMP) requirements-bench.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+$(BENCH_STAMP): $(STAMP) requirements/bench.lock
+	$(PIP_INSTALL) -r requirements/bench.lock
 	touch $(BENCH_STAMP)
 
 # Every benchmark of issue 6 in one run (render against sharp, end to end on the local stack,
