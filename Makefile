@@ -73,7 +73,7 @@ package: $(STAMP)
 	$(PY) -m infra.package --out build --arch $(ARCH)
 
 layer: $(STAMP)
-	ARCH=$(ARCH) bash layers/imaging/build.sh build
+	ARCH=$(ARCH) PYTHON=$(abspath $(PY)) bash layers/imaging/build.sh build
 
 # `make deploy STAGE=prod [REGION=eu-west-1] [ARCH=x86_64] [ARTIFACT_BUCKET=...]
 #  [PARAMS="SearchEngine=serverless AlarmEmail=ops@example.com ..."]`: needs only AWS

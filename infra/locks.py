@@ -74,7 +74,7 @@ class LockEntry:
 
 
 def canonical(name: str) -> str:
-    """PEP 503 name: `PyJWT`, `pyjwt` and `py_jwt` are one package."""
+    """PEP 503 name: `PyJWT` and `pyjwt`, `Pyvips_Binary` and `pyvips-binary` are one package."""
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
