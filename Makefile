@@ -18,6 +18,8 @@ STAMP := $(VENV)/.installed
 
 # Every install reads a hash lock (requirements/*.lock, written by `make lock`): the pinned pip,
 # setuptools and pyvips' build deps first, then the rest, pyvips built by those (no isolation).
+# No --no-deps: in hash mode pip refuses any dependency a lock lacks, so an incomplete lock
+# fails the install instead of leaving a venv without it.
 PIP_INSTALL = $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
 
 $(STAMP): requirements/build.lock requirements/dev.lock
