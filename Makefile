@@ -17,19 +17,31 @@ STAMP := $(VENV)/.installed
 SCAN_VENV := .venv-scan
 SCAN_STAMP := $(SCAN_VENV)/.installed
 
-.PHONY: scan-install scan run test lint unit token reindex sweep redrive load soak clean-data install package layer bench bench-search bench-render bench-full deploy destroy
+.PHONY: scan-install scan run test lint unit token reindex sweep redrive load soak clean-data install lock package layer bench bench-search bench-render bench-full deploy destroy
 
-$(STAMP): requirements.txt requirements-dev.txt layers/imaging/requirements.txt
+# Every install reads a hash lock (requirements/*.lock, written by `make lock`): the pinned pip,
+# setuptools and pyvips' build deps first, then the rest, pyvips built by those (no isolation).
+# No --no-deps: in hash mode pip refuses any dependency a lock lacks, so an incomplete lock
+# fails the install instead of leaving a venv without it.
+PIP_INSTALL = $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes
+
+$(STAMP): requirements/build.lock requirements/dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PIP_INSTALL) -r requirements/build.lock
+	$(PIP_INSTALL) --no-build-isolation -r requirements/dev.lock
 	touch $(STAMP)
 
 install: $(STAMP)
 
-$(SCAN_STAMP): requirements-scan.txt
+# After editing requirements*.txt or requirements/build.in: re-resolve every lock with uv
+# (UPGRADE=1: newest versions of everything an input does not pin), then commit both.
+lock: $(STAMP)
+	$(PY) -m infra.locks $(if $(filter 1,$(UPGRADE)),--upgrade)
+
+$(SCAN_STAMP): requirements/build.lock requirements/scan.lock
 	test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV)
-	$(SCAN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-scan.txt
+	$(SCAN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/build.lock
+	$(SCAN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/scan.lock
 	touch $(SCAN_STAMP)
 
 scan-install: $(SCAN_STAMP)
@@ -81,7 +93,7 @@ package: $(STAMP)
 	$(PY) -m infra.package --out build --arch $(ARCH)
 
 layer: $(STAMP)
-	ARCH=$(ARCH) bash layers/imaging/build.sh build
+	ARCH=$(ARCH) PYTHON=$(abspath $(PY)) bash layers/imaging/build.sh build
 
 # `make deploy STAGE=prod [REGION=eu-west-1] [ARCH=x86_64] [ARTIFACT_BUCKET=...]
 #  [PARAMS="SearchEngine=serverless AlarmEmail=ops@example.com ..."]`: needs only AWS
@@ -99,8 +111,8 @@ destroy: $(STAMP)
 SIZE ?= 100000
 BENCH_STAMP := $(VENV)/.bench-installed
 
-$(BENCH_STAMP): $(STAMP) requirements-bench.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+$(BENCH_STAMP): $(STAMP) requirements/bench.lock
+	$(PIP_INSTALL) -r requirements/bench.lock
 	touch $(BENCH_STAMP)
 
 # Every benchmark of issue 6 in one run (render against sharp, end to end on the local stack,

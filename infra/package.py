@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from infra import bytecode
+from infra import bytecode, locks
 
 ROOT = Path(__file__).resolve().parents[1]
 # Lambda's python3.12 runs on Amazon Linux 2023 (glibc 2.34). python3.11 runs on Amazon
@@ -30,6 +30,8 @@ DEFAULT_ARCH = "arm64"
 LAYER_ZIP = Path("layers") / "imaging.zip"
 # Function code plus every layer, unzipped, must fit in this (Lambda quota).
 UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024
+# The pip of this venv: pinned, with its hashes, by requirements/build.lock.
+_PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 # How an ELF shared object names the glibc symbol versions it needs.
 _GLIBC_VERSION = re.compile(rb"GLIBC_2\.(\d+)")
@@ -61,19 +63,38 @@ def lambda_pip_args(arch: str = DEFAULT_ARCH) -> list[str]:
     return args
 
 
-def pip_install_for_lambda(requirements: Path, target: Path, arch: str = DEFAULT_ARCH) -> None:
-    """Install a requirements file into `target` for the Lambda runtime."""
-    pip = [sys.executable, "-m", "pip"]
-    with tempfile.TemporaryDirectory() as wheelhouse:
-        # Some pins ship only an sdist (pyvips 3.x): build those here first. A pure one
-        # becomes py3-none-any and is used below; a compiled one won't match the target
-        # platform, so the install fails instead of shipping the wrong binary.
-        build = [*pip, "wheel", "--quiet", "--no-deps", "--wheel-dir", wheelhouse]
-        subprocess.run([*build, "-r", str(requirements)], check=True)
+def pip_install_for_lambda(lock: Path, target: Path, arch: str = DEFAULT_ARCH) -> None:
+    """Install a hash lock (requirements/*.lock) into `target` for the Lambda runtime.
+
+    Every wheel is checked against the lock's hashes (--require-hashes) and taken as locked
+    (--no-deps: the lock is complete, nothing is resolved here). The sdist-only pins
+    (locks.SOURCE_ONLY: pyvips) are hash-checked too, built here first, then installed."""
+    wheels, sources = locks.split_source_only(locks.read_lock(lock))
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        built = _build_sources(sources, work) if sources else []
         # No .pyc: they would be compiled by this interpreter, not the runtime's.
-        install = [*pip, "install", "--quiet", "--no-compile", "--find-links", wheelhouse]
-        install += ["--target", str(target), *lambda_pip_args(arch), "-r", str(requirements)]
-        subprocess.run(install, check=True)
+        install = [*_PIP, "install", "--quiet", "--no-compile", "--no-deps"]
+        install += ["--target", str(target), *lambda_pip_args(arch)]
+        wheel_lock = locks.write_requirements(wheels, work / "wheels.txt")
+        subprocess.run([*install, "--require-hashes", "-r", str(wheel_lock)], check=True)
+        if built:
+            # Our own builds of hash-checked sdists: a pure one is py3-none-any and fits any
+            # target; a compiled one does not match the target platform, so pip refuses it
+            # instead of shipping the wrong binary.
+            subprocess.run([*install, *map(str, built)], check=True)
+
+
+def _build_sources(sources: Sequence[locks.LockEntry], work: Path) -> list[Path]:
+    """Wheels of the sdist-only pins, from their hash-checked sdists. No build isolation: the
+    backend and build requirements are the venv's, pinned by requirements/build.lock (an
+    isolated build would fetch them unhashed)."""
+    wheelhouse = work / "built"
+    build = [*_PIP, "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--require-hashes"]
+    build += ["--no-binary", ":all:", "--wheel-dir", str(wheelhouse)]
+    requirements = locks.write_requirements(sources, work / "sources.txt")
+    subprocess.run([*build, "-r", str(requirements)], check=True)
+    return sorted(wheelhouse.glob("*.whl"))
 
 
 def zip_tree(base: Path, archive: Path) -> Path:
@@ -94,8 +115,7 @@ def build_layer(out: Path, arch: str = DEFAULT_ARCH) -> Path:
     """pyvips + libvips + Pillow under `python/` (Lambda puts /opt/python on sys.path)."""
     layer_dir = out / "layers" / "imaging"
     shutil.rmtree(layer_dir, ignore_errors=True)
-    requirements = ROOT / "layers" / "imaging" / "requirements.txt"
-    pip_install_for_lambda(requirements, layer_dir / "python", arch)
+    pip_install_for_lambda(locks.lock_path("imaging"), layer_dir / "python", arch)
     python = _runtime_python()
     if python:
         bytecode.compile_tree(layer_dir, python, "/opt")
@@ -124,7 +144,7 @@ def stage_project(stage: Path, with_deps: bool, arch: str = DEFAULT_ARCH) -> Non
     # No requirements.txt in the stage: Chalice would resolve it for this interpreter's
     # Python; vendor/ is copied into the zip as it is.
     if with_deps:
-        pip_install_for_lambda(ROOT / "requirements.txt", stage / "vendor", arch)
+        pip_install_for_lambda(locks.lock_path("runtime"), stage / "vendor", arch)
 
 
 def _tool(name: str) -> str:
