@@ -86,7 +86,9 @@ def build(settings: config.Settings) -> Services:
     s3 = aws.client("s3", settings.region, settings.endpoint_url)
     sqs = aws.client("sqs", settings.region, settings.endpoint_url)
     deps = Deps(
-        repo=DynamoImageRepository(settings.images_table, settings.region),
+        repo=DynamoImageRepository(
+            settings.images_table, settings.region, settings.quotas_table
+        ),
         stream_decoder=image_from_stream,
         uploads=S3BlobStore(s3, settings.uploads_bucket),
         renditions=S3BlobStore(s3, settings.renditions_bucket, settings.renditions_base_url),
