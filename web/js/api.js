@@ -41,7 +41,7 @@ export async function api(path, options = {}) {
     const error = data?.error || {};
     throw new ApiError(response.status, error.code || `http_${response.status}`,
       error.message || `The service answered HTTP ${response.status}.`,
-      Number(response.headers.get('Retry-After')) || null);
+      error.retry_after || Number(response.headers.get('Retry-After')) || null);
   }
   return data;
 }
