@@ -129,7 +129,9 @@ def build(settings: config.Settings) -> Services:
     sqs = aws.client("sqs", settings.region, settings.endpoint_url)
     secrets = _secrets(settings)
     deps = Deps(
-        repo=DynamoImageRepository(settings.images_table, settings.region),
+        repo=DynamoImageRepository(
+            settings.images_table, settings.region, settings.quotas_table
+        ),
         stream_decoder=image_from_stream,
         uploads=S3BlobStore(s3, settings.uploads_bucket),
         renditions=S3BlobStore(s3, settings.renditions_bucket, settings.renditions_base_url),

@@ -36,6 +36,8 @@ class Settings:
     app_client_ids: tuple[str, ...]
     jwks_url: str
     renditions_base_url: str
+    # Upload quota counters (per contributor: open grants, grants per day); no stream.
+    quotas_table: str = ""
     # Private: the accepted originals (originals/<id>) and the full-size downloads (full/<id>.jpg).
     originals_bucket: str = ""
     # The CloudFront distribution whose /renditions/<id>/* a delete invalidates ("" locally).
@@ -99,12 +101,30 @@ def _limits(env: Mapping[str, str]) -> Limits:
         tombstone_days=_int(env, "TOMBSTONE_DAYS", base.tombstone_days),
         **_sweep_limits(env, base),
         search=_search_limits(env),
+        **_upload_quotas(env, base),
     )
 
 
 def _names(raw: str) -> tuple[str, ...]:
     """A comma-separated list, blanks dropped."""
     return tuple(name.strip() for name in raw.split(",") if name.strip())
+
+
+_UPLOAD_QUOTA_ENV = {
+    "upload_max_pending": "UPLOAD_MAX_PENDING",
+    "upload_daily_limit": "UPLOAD_DAILY_LIMIT",
+    "upload_pending_ttl_hours": "UPLOAD_PENDING_TTL_HOURS",
+}
+
+
+def _upload_quotas(env: Mapping[str, str], base: Limits) -> dict[str, int]:
+    """The upload quotas (domain/quotas.py), each from its UPLOAD_* variable; at least 1."""
+    quotas = {}
+    for name, variable in _UPLOAD_QUOTA_ENV.items():
+        quotas[name] = _int(env, variable, getattr(base, name))
+        if quotas[name] < 1:
+            raise ValueError(f"{variable} must be at least 1, not {quotas[name]}")
+    return quotas
 
 
 _SWEEP_ENV = {
@@ -228,6 +248,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         renditions_bucket=env.get("RENDITIONS_BUCKET", f"{prefix}-renditions"),
         images_table=env.get("IMAGES_TABLE", f"{prefix}-images"),
         images_stream_arn=stream_arn(env),
+        quotas_table=env.get("QUOTAS_TABLE", f"{prefix}-quotas"),
         ingest_queue=ingest,
         render_queue=render,
         render_queue_url=env.get("RENDER_QUEUE_URL", ""),

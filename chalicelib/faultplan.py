@@ -24,7 +24,7 @@ PORT_METHODS: dict[str, tuple[str, ...]] = {
         "add", "get", "list_by_owner", "update_metadata", "start_processing", "record_facts",
         "add_renditions", "finish", "reject", "fail", "count_download", "mark_deleted",
         "delete", "all_ready", "open_since", "mark_repaired", "expire_pending",
-        "backfill_stage", "scan_segment",
+        "backfill_stage", "scan_segment", "add_pending", "quota_usage", "release_pending",
     ),
     "queue": ("publish", "renotify", "backlog"),
     "search": ("apply", "search", "suggest", "rebuild", "versions", "ids_after"),

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from chalicelib.domain.model import Facts, Image, Original, Rendition, Status
+from chalicelib.domain.quotas import Admission, GrantTerms, QuotaUsage
 from chalicelib.domain.renditions import RenditionSpec
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery
 
@@ -106,10 +107,27 @@ class OpenPage:
 
 
 class ImageRepository(Protocol):
-    """The images table: the source of truth."""
+    """The images table: the source of truth.
+
+    A pending image holds one of its owner's upload slots (see `add_pending`); every write
+    that moves it out of pending (start_processing, reject, fail, mark_deleted, expire_pending)
+    frees that slot in the same transaction, and freeing one twice changes nothing."""
 
     def add(self, image: Image) -> None:
         """Insert a new image; fails if the id exists."""
+
+    def add_pending(self, image: Image, terms: GrantTerms) -> Admission:
+        """Insert a new pending image (its record expiring at `terms.record_expires_at` until
+        processing starts) only if its owner holds fewer than `terms.max_pending` slots and
+        has had fewer than `terms.daily_limit` grants on `terms.day`; the image, its slot and
+        the day's count are written together or not at all. Fails if the id exists."""
+
+    def quota_usage(self, owner: str, day: str) -> QuotaUsage:
+        """The images holding the owner's slots, and their grants counted on `day`."""
+
+    def release_pending(self, owner: str, image_id: str) -> None:
+        """Free the owner's slot held for `image_id` (a record that went without a transition,
+        such as one the table's TTL dropped); nothing changes when it holds none."""
 
     def get(self, image_id: str) -> Image | None:
         """One image, or None."""

@@ -23,6 +23,7 @@ from chalicelib.domain.model import (
     Status,
     sources_of,
 )
+from chalicelib.domain.quotas import Admission, GrantTerms, QuotaUsage
 from chalicelib.ports import OpenPage, OpenRef, Page
 
 
@@ -32,20 +33,53 @@ class FakeRepo:
     def __init__(self) -> None:
         self.items: dict[str, Image] = {}
         self.rendition_writes = 0  # add_renditions calls that wrote
-        self.expiries: dict[str, int] = {}  # the TTL a tombstone was given (epoch seconds)
+        # The TTL a record carries (epoch seconds): a tombstone's, or a pending record's.
+        self.expiries: dict[str, int] = {}
+        self.slots: dict[str, set[str]] = {}  # owner -> the pending images holding a slot
+        self.days: dict[tuple[str, str], int] = {}  # (owner, UTC day) -> grants counted
         # The table applies each conditional write atomically; so must the fake under threads.
         self._lock = threading.Lock()
 
     def add(self, image: Image) -> None:
         """Insert a new image; fails if the id exists."""
         with self._lock:
-            if image.image_id in self.items:
-                raise KeyError(f"image {image.image_id} exists already")
-            # The table writes created_at as updated_at when the image has none yet.
-            stored = replace(image, updated_at=image.updated_at or image.created_at)
-            if image.status in OPEN:  # the table writes it onto `by_stage`
-                stored.stage_at = image.stage_at or image.created_at
-            self.items[image.image_id] = copy.deepcopy(stored)
+            self._insert(image)
+
+    def _insert(self, image: Image) -> None:
+        """Store a new image (caller holds the lock); fails if the id exists."""
+        if image.image_id in self.items:
+            raise KeyError(f"image {image.image_id} exists already")
+        # The table writes created_at as updated_at when the image has none yet.
+        stored = replace(image, updated_at=image.updated_at or image.created_at)
+        if image.status in OPEN:  # the table writes it onto `by_stage`
+            stored.stage_at = image.stage_at or image.created_at
+        self.items[image.image_id] = copy.deepcopy(stored)
+
+    def add_pending(self, image: Image, terms: GrantTerms) -> Admission:
+        """Insert a pending image if its owner's quotas allow, counting it; else change nothing."""
+        with self._lock:
+            held = self.slots.setdefault(image.owner, set())
+            today = self.days.get((image.owner, terms.day), 0)
+            if terms.daily_limit is not None and today >= terms.daily_limit:
+                return Admission.DAILY_LIMIT
+            if len(held) >= terms.max_pending:
+                return Admission.TOO_MANY_PENDING
+            self._insert(image)
+            held.add(image.image_id)
+            self.days[(image.owner, terms.day)] = today + 1
+            self.expiries[image.image_id] = terms.record_expires_at
+        return Admission.ADMITTED
+
+    def quota_usage(self, owner: str, day: str) -> QuotaUsage:
+        """The images holding the owner's slots, and their grants counted on `day`."""
+        with self._lock:
+            held = tuple(sorted(self.slots.get(owner, ())))
+            return QuotaUsage(held, self.days.get((owner, day), 0))
+
+    def release_pending(self, owner: str, image_id: str) -> None:
+        """Free the slot held for `image_id`, if any."""
+        with self._lock:
+            self.slots.get(owner, set()).discard(image_id)
 
     def get(self, image_id: str) -> Image | None:
         """One image, or None."""
@@ -109,11 +143,13 @@ class FakeRepo:
         self, image_id: str, deleted_by: str, reason: str, now: str, expires_at: int
     ) -> Image | None:
         """Any status -> deleted: a tombstone that expires; its renditions are forgotten."""
-        self.expiries[image_id] = expires_at
-        return self._change(
+        changed = self._change(
             image_id, sources_of(Status.DELETED), status=Status.DELETED, reason=reason,
             deleted_by=deleted_by, updated_at=now, renditions={}, expected=(), stage_at="",
         )
+        if changed is not None:
+            self.expiries[image_id] = expires_at
+        return changed
 
     def add_renditions(
         self, image_id: str, renditions: Sequence[Rendition], now: str
@@ -196,6 +232,7 @@ class FakeRepo:
             if image is None or image.status is not Status.PENDING:
                 return False
             del self.items[image_id]
+            self._leave_pending(image)
             return True
 
     def backfill_stage(self, image_id: str, status: Status, at: str) -> bool:
@@ -230,7 +267,14 @@ class FakeRepo:
                 return None
             changed = replace(image, version=image.version + 1, **changes)  # type: ignore[arg-type]
             self.items[image_id] = changed
+            if image.status is Status.PENDING and changed.status is not Status.PENDING:
+                self._leave_pending(image)
             return copy.deepcopy(changed)
+
+    def _leave_pending(self, image: Image) -> None:
+        """The image left pending (caller holds the lock): its slot and its TTL go with it."""
+        self.slots.get(image.owner, set()).discard(image.image_id)
+        self.expiries.pop(image.image_id, None)
 
 
 def _segment_of(image_id: str, total: int) -> int:

@@ -13,6 +13,11 @@ class DomainError(Exception):
         self.code = code
         self.message = message
 
+    @property
+    def details(self) -> dict[str, int]:
+        """Machine-readable facts the error carries beyond its code (none by default)."""
+        return {}
+
 
 class InvalidInput(DomainError):
     """The caller sent something we refuse (HTTP 400)."""
@@ -42,6 +47,21 @@ class Conflict(DomainError):
     """The request is sound but collides with what someone else holds (HTTP 409)."""
 
     status = 409
+
+
+class TooManyRequests(DomainError):
+    """A limit was reached; `retry_after` seconds from now it may not be (HTTP 429)."""
+
+    status = 429
+
+    def __init__(self, code: str, message: str, retry_after: int) -> None:
+        super().__init__(code, message)
+        self.retry_after = max(1, retry_after)
+
+    @property
+    def details(self) -> dict[str, int]:
+        """When to try again, in seconds (also sent as the Retry-After header)."""
+        return {"retry_after": self.retry_after}
 
 
 class Unavailable(DomainError):

@@ -17,6 +17,12 @@ class Limits:
     upload_expires_seconds: int = 300
     processing_budget_seconds: int = 60
     max_receives: int = 5
+    # Upload quotas (domain/quotas.py): grants a contributor may hold open (pending) at once,
+    # grants per contributor per UTC day (admins are exempt from this one), and how long past
+    # its link's expiry a pending record may live before the table's TTL drops it.
+    upload_max_pending: int = 20
+    upload_daily_limit: int = 500
+    upload_pending_ttl_hours: int = 6
     # A download link works this long (it is fetched the moment the button is pressed).
     download_url_seconds: int = 300
     # How long a deleted image's audit record (who, when, why; no pixels) is kept.

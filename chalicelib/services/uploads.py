@@ -10,6 +10,7 @@ from chalicelib.domain.errors import Forbidden
 from chalicelib.domain.model import Image, Status
 from chalicelib.domain.requests import parse_upload
 from chalicelib.services.deps import Deps
+from chalicelib.services.quotas import admit
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def request_upload(
         content_type=request.content_type,
         declared_bytes=request.size,
     )
-    deps.repo.add(image)
+    admit(deps, principal, image)  # counted against the owner's quotas, or 429
     expires = deps.limits.upload_expires_seconds
     form = deps.uploads.presign_post(image.upload_key, request.content_type, request.size, expires)
     return UploadGrant(image.image_id, form.url, dict(form.fields), expires)

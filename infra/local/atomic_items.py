@@ -12,15 +12,21 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-# A transaction is all-or-nothing and isolated in DynamoDB too (display-name claims rely on it).
-ITEM_OPERATIONS = ("get_item", "put_item", "update_item", "delete_item", "transact_write_items")
+# A transaction is all-or-nothing and isolated in DynamoDB too (quotas and display-name
+# claims rely on it): it runs under the same lock, checked then written (transactions.py).
+ITEM_OPERATIONS = ("get_item", "put_item", "update_item", "delete_item")
+TRANSACTION = "transact_write_items"
 _applied = threading.Lock()
 _done = False
 
 
 def locked_operations(backend_class: Any, lock: threading.RLock) -> dict[str, Callable[..., Any]]:
-    """Each item operation of `backend_class`, wrapped to run under `lock`."""
-    return {name: _locked(getattr(backend_class, name), lock) for name in ITEM_OPERATIONS}
+    """Each item operation of `backend_class`, wrapped to run under `lock`; and transactions,
+    run under it as a whole (checked, then written: infra/local/transactions.py)."""
+    from infra.local.transactions import check_then_write
+
+    wrapped = {name: _locked(getattr(backend_class, name), lock) for name in ITEM_OPERATIONS}
+    return wrapped | {TRANSACTION: _locked(check_then_write, lock)}
 
 
 def make_item_writes_atomic() -> None:

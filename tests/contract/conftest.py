@@ -65,7 +65,8 @@ def image_repo(
     with moto_backends.mocked_aws(monkeypatch):
         moto_backends.make_atomic(monkeypatch)
         moto_backends.create_images_table("contract-images")
-        yield DynamoImageRepository("contract-images", "us-east-1")
+        moto_backends.create_images_table("contract-quotas", "QuotasTable")
+        yield DynamoImageRepository("contract-images", "us-east-1", "contract-quotas")
 
 
 @pytest.fixture(params=["fake", "s3"])

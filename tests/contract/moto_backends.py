@@ -37,17 +37,19 @@ def make_atomic(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(DynamoDBBackend, name, operation)
 
 
-def create_images_table(name: str) -> None:
-    """The images table exactly as template.yaml declares it (keys, owner index, stream)."""
+def create_images_table(name: str, logical_id: str = "ImagesTable") -> None:
+    """The images table (or another, by its logical id) exactly as template.yaml declares it
+    (keys, indexes, stream)."""
     from infra.local import resources, template
     from infra.local.clients import client
 
     declared = next(
-        r for r in template.load(ROOT / "template.yaml").resources if r.logical_id == "ImagesTable"
+        r for r in template.load(ROOT / "template.yaml").resources if r.logical_id == logical_id
     )
     keys = ("AttributeDefinitions", "KeySchema", "BillingMode", "GlobalSecondaryIndexes",
             "StreamSpecification")
-    props = {key: declared.properties[key] for key in keys} | {"TableName": name}
+    props = {key: declared.properties[key] for key in keys if key in declared.properties}
+    props |= {"TableName": name}
     clients = SimpleNamespace(dynamodb=client("dynamodb", None))
     resources.create_table(clients, props, resources.Options())  # type: ignore[arg-type]
 

@@ -30,7 +30,7 @@ HEAVY = {"pyvips", "PIL", "opensearchpy"}
 # a package imports its own modules.
 SHARED_SERVICES = {
     "chalicelib.services.deps", "chalicelib.services.publishing", "chalicelib.services.access",
-    "chalicelib.services.indexing",
+    "chalicelib.services.indexing", "chalicelib.services.quotas",
 }
 
 

@@ -21,6 +21,7 @@ IO_LIBRARIES = {
 SHARED_SERVICES = {
     "chalicelib.services.deps", "chalicelib.services.publishing", "chalicelib.services.access",
     "chalicelib.services.indexing",  # the index's view of an image: indexer's and sweeper's
+    "chalicelib.services.quotas",  # upload quotas: the grant (uploads) and the usage view
 }
 PROBE = """
 import importlib, json, sys

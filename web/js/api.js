@@ -5,10 +5,11 @@ import { getConfig } from './config.js';
 
 /** An error the API answered with (or a network failure, code "network"). */
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, retryAfter = null) {
     super(message);
     this.status = status;
     this.code = code;
+    this.retryAfter = retryAfter; // seconds, when the service said when to try again (429)
   }
 }
 
@@ -39,7 +40,8 @@ export async function api(path, options = {}) {
   if (!response.ok) {
     const error = data?.error || {};
     throw new ApiError(response.status, error.code || `http_${response.status}`,
-      error.message || `The service answered HTTP ${response.status}.`);
+      error.message || `The service answered HTTP ${response.status}.`,
+      error.retry_after || Number(response.headers.get('Retry-After')) || null);
   }
   return data;
 }

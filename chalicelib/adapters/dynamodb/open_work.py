@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.exceptions import DeleteError, UpdateError
+from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.adapters.dynamodb.mapping import as_image, decode_key, encode_cursor
@@ -22,7 +22,8 @@ def conditional_failure(error: Exception) -> bool:
 
 
 class OpenWork:
-    """Mixed into DynamoImageRepository (which provides `record`)."""
+    """Mixed into DynamoImageRepository (which provides `record`); expire_pending is with the
+    quotas (adapters/dynamodb/quotas.py): it frees the image's slot."""
 
     record: Any
 
@@ -46,16 +47,6 @@ class OpenWork:
         r = self.record
         condition = r.status.is_in(*(s.value for s in OPEN)) & (r.stage_at == seen_stage_at)
         return self._write(image_id, [r.repairs.add(1), r.stage_at.set(now)], condition)
-
-    def expire_pending(self, image_id: str) -> bool:
-        """Remove the record only while it is still pending."""
-        try:
-            self.record(image_id).delete(condition=self.record.status == Status.PENDING.value)
-        except DeleteError as error:
-            if conditional_failure(error):
-                return False
-            raise
-        return True
 
     def backfill_stage(self, image_id: str, status: Status, at: str) -> bool:
         """Give an open image written before `stage` existed its place on `by_stage`."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from pynamodb.connection import Connection
 from pynamodb.exceptions import DeleteError, UpdateError
 from pynamodb.expressions.condition import Condition
 
@@ -15,6 +16,7 @@ from chalicelib.adapters.dynamodb.mapping import (
     encode_cursor,
 )
 from chalicelib.adapters.dynamodb.open_work import OpenWork, conditional_failure
+from chalicelib.adapters.dynamodb.quotas import Quotas, make_quota_class
 from chalicelib.adapters.dynamodb.records import make_record_class
 from chalicelib.domain.model import (
     DOWNLOADABLE,
@@ -30,11 +32,14 @@ from chalicelib.domain.model import (
 from chalicelib.ports import Page
 
 
-class DynamoImageRepository(OpenWork):
-    """The images table; every state change is a conditional update."""
+class DynamoImageRepository(Quotas, OpenWork):
+    """The images table (and the quotas table beside it); every state change is a conditional
+    update, or a transaction when a pending image's slot is freed with it."""
 
-    def __init__(self, table_name: str, region: str) -> None:
+    def __init__(self, table_name: str, region: str, quotas_table: str) -> None:
         self.record = make_record_class(table_name, region)
+        self.quota = make_quota_class(quotas_table, region)
+        self.connection = Connection(region=region)
 
     def add(self, image: Image) -> None:
         """Insert a new image; fails if the id exists."""
@@ -76,13 +81,14 @@ class DynamoImageRepository(OpenWork):
         """pending|processing -> processing, claiming the upload version `pin`; None when
         missing, ended, or claimed for another version."""
         r = self.record
+        # The pending record's TTL goes: a processing image must never vanish.
         actions = [r.status.set(Status.PROCESSING.value), r.updated_at.set(now), r.version.add(1),
-                   *self._progress(now)]
+                   r.expires_at.remove(), *self._progress(now)]
         condition = self._status_in(sources_of(Status.PROCESSING))
         if pin:
             actions.append(r.upload_pin.set(pin))
             condition &= r.upload_pin.does_not_exist() | (r.upload_pin == pin)
-        return self._update(image_id, actions, condition)
+        return self._update_leaving_pending(image_id, actions, condition)
 
     def record_facts(
         self, image_id: str, facts: Facts, expected: Sequence[str], now: str,
@@ -149,7 +155,8 @@ class DynamoImageRepository(OpenWork):
             r.expires_at.set(expires_at), r.updated_at.set(now), r.version.add(1),
             r.renditions.set({}), r.expected.set([]), *self._closed(),
         ]
-        return self._update(image_id, actions, self._status_in(sources_of(Status.DELETED)))
+        condition = self._status_in(sources_of(Status.DELETED))
+        return self._update_leaving_pending(image_id, actions, condition)
 
     def all_ready(self) -> Iterator[Image]:
         """Every ready image, scanned page by page."""
@@ -167,9 +174,11 @@ class DynamoImageRepository(OpenWork):
     def _transition(self, image_id: str, to: Status, reason: str | None, now: str) -> bool:
         r = self.record
         actions = [r.status.set(to.value), r.updated_at.set(now), r.version.add(1),
-                   *self._closed()]
+                   r.expires_at.remove(), *self._closed()]  # an ended image is kept
         actions.append(r.reason.set(reason) if reason else r.reason.remove())
-        return self._update(image_id, actions, self._status_in(sources_of(to))) is not None
+        sources = sources_of(to)
+        write = self._update_leaving_pending if Status.PENDING in sources else self._update
+        return write(image_id, actions, self._status_in(sources)) is not None
 
     def _progress(self, now: str) -> list[Any]:
         """Work on a processing image moved on: its place on `by_stage` moves to `now`."""

@@ -24,11 +24,12 @@ _CHALICE_CODES = {
 
 
 def error_response(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None
+    status: int, code: str, message: str, headers: dict[str, str] | None = None,
+    details: dict[str, int] | None = None,
 ) -> Response:
-    """The one error shape."""
+    """The one error shape (`details`, such as retry_after, sit beside code and message)."""
     return Response(
-        body={"error": {"code": code, "message": message}},
+        body={"error": {"code": code, "message": message, **(details or {})}},
         status_code=status,
         headers={"Content-Type": "application/json", **(headers or {})},
     )
@@ -41,11 +42,19 @@ def domain_errors(view: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return view(*args, **kwargs)
         except DomainError as error:
-            return error_response(error.status, error.code, error.message)
+            return error_response(
+                error.status, error.code, error.message, _retry_header(error), error.details
+            )
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
+
+
+def _retry_header(error: DomainError) -> dict[str, str]:
+    """Retry-After (seconds) for an error that says when to try again."""
+    retry_after = error.details.get("retry_after")
+    return {} if retry_after is None else {"Retry-After": str(retry_after)}
 
 
 def _snake(name: str) -> str:

@@ -13,7 +13,7 @@ from chalicelib.auth.tokens import bearer_token
 from chalicelib.domain.errors import InvalidInput, Unauthenticated
 from chalicelib.entrypoints.http.errors import domain_errors
 from chalicelib.entrypoints.http.serialize import image_json
-from chalicelib.services import deletion, images, profiles, uploads
+from chalicelib.services import deletion, images, profiles, quotas, uploads
 
 api = Blueprint(__name__)
 DEFAULT_PAGE = 24
@@ -126,6 +126,20 @@ def my_images() -> dict[str, Any]:
     return {
         "results": [image_json(i, services.deps.renditions) for i in page.items],
         "next_cursor": page.next_cursor,
+    }
+
+
+@api.route("/me/quota", methods=["GET"])
+@domain_errors
+def my_quota() -> dict[str, Any]:
+    """The caller's upload quotas: grants waiting for files, and grants today."""
+    view = quotas.quota_view(bootstrap.services().deps, _signed_in())
+    return {
+        "pending": view.pending,
+        "max_pending": view.max_pending,
+        "today": view.today,
+        "daily_limit": view.daily_limit,
+        "resets_at": view.resets_at,
     }
 
 

@@ -29,6 +29,7 @@ FROM_STACK = {
     "RENDITIONS_BUCKET": "${RenditionsBucket}",
     "IMAGES_TABLE": "${ImagesTable}",
     "IMAGES_STREAM_ARN": "${ImagesTable.StreamArn}",
+    "QUOTAS_TABLE": "${QuotasTable}",
     "INGEST_QUEUE": "${IngestQueue.QueueName}",
     "RENDER_QUEUE": "${RenderQueue.QueueName}",
     "RENDER_QUEUE_URL": "${RenderQueue}",

@@ -9,7 +9,12 @@ import threading
 
 import pytest
 
-from infra.local.atomic_items import ITEM_OPERATIONS, locked_operations, make_item_writes_atomic
+from infra.local.atomic_items import (
+    ITEM_OPERATIONS,
+    TRANSACTION,
+    locked_operations,
+    make_item_writes_atomic,
+)
 
 
 class _Backend:
@@ -49,6 +54,7 @@ def test_moto_is_patched_once_for_every_item_operation(monkeypatch: pytest.Monke
     originals = {name: getattr(DynamoDBBackend, name) for name in ITEM_OPERATIONS}
     for name, operation in originals.items():  # restored after the test
         monkeypatch.setattr(DynamoDBBackend, name, operation)
+    monkeypatch.setattr(DynamoDBBackend, TRANSACTION, getattr(DynamoDBBackend, TRANSACTION))
     monkeypatch.setattr("infra.local.atomic_items._done", False)
     make_item_writes_atomic()
     patched = {name: getattr(DynamoDBBackend, name) for name in ITEM_OPERATIONS}

@@ -7,6 +7,7 @@ import { canUpload, currentUser } from '../auth.js';
 import { formatBytes, h, replace } from '../dom.js';
 import { pick } from '../grid.js';
 import { explain, MAX_TITLE_CHARS, refusal } from '../limits.js';
+import { quotaRefusal, quotaSentence } from '../quota.js';
 
 const PARALLEL = 3;
 const POLL_MS = [500, 1000, 1000, 2000, 2000, 3000];
@@ -54,9 +55,10 @@ async function waitUntilDone(imageId, onStatus, alive) {
 }
 
 class UploadCard {
-  constructor(file, list, alive) {
+  constructor(file, list, alive, quotaChanged = () => {}) {
     this.file = file;
     this.alive = alive;
+    this.quotaChanged = quotaChanged; // a grant took a place, or a quota refused one
     this.problem = refusal(file);
     this.state = this.problem ? 'refused' : 'queued';
     this.title = h('input', { name: 'title', value: titleFromName(file.name), maxlength: MAX_TITLE_CHARS, 'aria-label': `Title for ${file.name}` });
@@ -97,6 +99,7 @@ class UploadCard {
         title: this.title.value, tags: this.tags.value.split(',').map((t) => t.trim()).filter(Boolean),
       } });
       this.imageId = grant.image_id;
+      this.quotaChanged();
       this.say('uploading', 'Uploading… 0%');
       await postFile(grant.upload, this.file, (sent, total) => {
         this.bar.value = Math.round((sent / total) * 100);
@@ -107,7 +110,9 @@ class UploadCard {
       const image = await waitUntilDone(this.imageId, (img) => this.track(img), this.alive);
       if (!image && this.alive()) this.say('processing', 'Still processing. Check My uploads later.');
     } catch (error) {
-      this.say('error', error.message);
+      const limited = quotaRefusal(error);
+      if (limited) this.quotaChanged();
+      this.say(limited ? 'limited' : 'error', limited || error.message);
       this.title.disabled = this.tags.disabled = false;
       this.retry();
     }
@@ -167,12 +172,21 @@ export function uploadView({ root }) {
   let alive = true;
   const cards = [];
   const list = h('ul', { class: 'upload-list', id: 'upload-list' });
+  const quotaLine = h('p', { class: 'upload-quota', id: 'upload-quota', 'aria-live': 'polite' });
+  async function showQuota() {
+    try {
+      const quota = await api('/me/quota');
+      if (alive) quotaLine.textContent = quotaSentence(quota);
+    } catch {
+      quotaLine.textContent = ''; // the page works without it; the next grant tries again
+    }
+  }
   const picker = h('input', { type: 'file', id: 'file-input', multiple: true, accept: 'image/jpeg,image/png,image/webp', class: 'visually-hidden' });
   const start = h('button', { class: 'button', type: 'button', id: 'start-upload', disabled: true }, 'Upload');
   const drop = h('label', { class: 'dropzone', for: 'file-input', tabindex: 0 },
     h('strong', {}, 'Drop photos here'), h('span', {}, 'or choose files · JPEG, PNG or WebP, up to 50 MB each'));
   function add(files) {
-    for (const file of files) cards.push(new UploadCard(file, list, () => alive));
+    for (const file of files) cards.push(new UploadCard(file, list, () => alive, showQuota));
     start.disabled = !cards.some((c) => c.state === 'queued');
   }
   picker.addEventListener('change', () => { add(picker.files); picker.value = ''; });
@@ -184,6 +198,7 @@ export function uploadView({ root }) {
   replace(root, h('section', { class: 'upload-page' },
     h('h1', {}, 'Upload photos'),
     h('p', { class: 'muted' }, 'Each photo is checked, cleaned of metadata and published once it is ready.'),
-    picker, drop, list, h('div', { class: 'actions' }, start, h('a', { class: 'button secondary', href: '/me' }, 'My uploads'))));
+    quotaLine, picker, drop, list, h('div', { class: 'actions' }, start, h('a', { class: 'button secondary', href: '/me' }, 'My uploads'))));
+  showQuota();
   return () => { alive = false; };
 }
