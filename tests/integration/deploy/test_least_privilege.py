@@ -116,3 +116,23 @@ def test_the_sign_up_trigger_adds_to_groups_of_its_own_pool_only(template: dict[
     others = [s for s in statements if s is not statement]
     assert not [s for s in others if any(a.startswith(("s3:", "dynamodb:", "sqs:", "es:"))
                                          for a in _as_list(s["Action"]))]
+
+
+# Every way out of `pending` frees the contributor's upload slot in the same transaction as
+# the image's change (adapters/dynamodb/quotas.py), so each role that can take an image out of
+# pending must update the quotas table too, or that transaction fails in AWS (moto never asks).
+FREES_UPLOAD_SLOTS = ("APIHandler", "Ingest", "Render", "Sweeper")
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_exactly_the_roles_that_leave_pending_may_update_the_quotas(
+    template: dict[str, Any], function: str
+) -> None:
+    statements = role_statements(template, function)
+    quotas = "${QuotasTable.Arn}"
+    may_update = allowed(statements, "dynamodb:UpdateItem", quotas)
+    assert may_update is (function in FREES_UPLOAD_SLOTS)
+    # only the API grants (and shows) quotas: it alone reads them
+    may_read = allowed(statements, "dynamodb:BatchGetItem", quotas)
+    assert may_read is (function == "APIHandler")
+    assert not allowed(statements, "dynamodb:DeleteItem", quotas)
