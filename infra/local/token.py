@@ -121,7 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     except ClientError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"access token for {args.user} ({args.group}), valid about an hour:", file=sys.stderr)
+    # moto signs every access token for an hour; the template gives AWS ones 15 minutes.
+    print(f"access token for {args.user} ({args.group}), valid about an hour (locally):",
+          file=sys.stderr)
     print(token)
     return 0
 
