@@ -4,6 +4,7 @@ file's card, why and when to try again (never a raw code)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 
@@ -23,7 +24,9 @@ FILL_PENDING = """async () => {
 }"""
 
 
-def test_a_full_pending_quota_is_shown_and_explained_per_file(web: Browsing) -> None:
+def test_a_full_pending_quota_is_shown_and_explained_per_file(
+    web: Browsing, shots: Callable[[str], None]
+) -> None:
     page = web.page
     sign_up(web, new_email())
     web.go("/upload")
@@ -46,3 +49,4 @@ def test_a_full_pending_quota_is_shown_and_explained_per_file(web: Browsing) -> 
     assert "too many of your uploads are still waiting" in status
     assert re.search(r"Try this one again in \d+ (second|minute)s? \(around ", status), status
     assert "too_many_pending" not in status
+    shots("limited")
