@@ -160,15 +160,17 @@ def role_statements(
     """The IAM statements of the role a function runs as, for these stack parameters."""
     resources = template["Resources"]
     role = resources[function]["Properties"]["Role"]["Fn::GetAtt"][0]
-    # Inline policies (Chalice's) and AWS::IAM::Policy resources attached to the role (ours).
+    truth = conditions(template, parameters)
+    # Inline policies (Chalice's) and AWS::IAM::Policy resources attached to the role (ours),
+    # those a false Condition leaves out of the stack excepted.
     attached = [
         body["Properties"]
         for body in resources.values()
-        if body["Type"] == "AWS::IAM::Policy" and {"Ref": role} in body["Properties"]["Roles"]
+        if body["Type"] == "AWS::IAM::Policy"
+        and {"Ref": role} in body["Properties"]["Roles"]
+        and truth.get(body.get("Condition", ""), True)
     ]
-    policies = choose(
-        [*resources[role]["Properties"]["Policies"], *attached], conditions(template, parameters)
-    )
+    policies = choose([*resources[role]["Properties"]["Policies"], *attached], truth)
     return [s for p in policies for s in p["PolicyDocument"]["Statement"]]
 
 

@@ -39,14 +39,17 @@ def _policy_for(resources: dict[str, Any], bucket: str) -> list[dict[str, Any]]:
     return statements
 
 
-def test_every_bucket_is_private_owner_enforced_and_encrypted(resources: dict[str, Any]) -> None:
+def test_every_bucket_is_private_owner_enforced_and_encrypted(
+    template: dict[str, Any], resources: dict[str, Any]
+) -> None:
     assert set(_of_type(resources, "AWS::S3::Bucket")) == {*BUCKETS, LOG_BUCKET}
     for name in BUCKETS:
         props = resources[name]["Properties"]
         assert set(props["PublicAccessBlockConfiguration"].values()) == {True}, name
         assert len(props["PublicAccessBlockConfiguration"]) == 4, name
         assert props["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
-        (rule,) = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        encryption = choose(props["BucketEncryption"], conditions(template))
+        (rule,) = encryption["ServerSideEncryptionConfiguration"]
         assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in ("AES256", "aws:kms")
 
 
@@ -119,10 +122,11 @@ def test_s3_notification_reaches_the_ingest_queue_which_allows_it(
 
 
 def test_every_queue_is_encrypted_and_work_queues_dead_letter_after_five(
-    resources: dict[str, Any],
+    template: dict[str, Any], resources: dict[str, Any]
 ) -> None:
     for name, queue in _of_type(resources, "AWS::SQS::Queue").items():
-        assert queue["Properties"]["SqsManagedSseEnabled"] is True, name
+        properties = choose(queue["Properties"], conditions(template))
+        assert properties["SqsManagedSseEnabled"] is True, name
     for name, dlq in QUEUES_WITH_DLQ.items():
         redrive = resources[name]["Properties"]["RedrivePolicy"]
         assert target(redrive["deadLetterTargetArn"]) == f"${{{dlq}.Arn}}"
