@@ -1,10 +1,14 @@
 // Sign in and sign up (email as the user name). Where Cognito emails a code, ask for it;
 // where the account is confirmed at once (the local stack), go straight on. /account: the
-// public name photos are credited with (the API holds it: PUT /me/profile).
+// public name photos are credited with (the API holds it: PUT /me/profile), and two-step
+// sign-in with an authenticator app (./twostep.js).
 
 import { api } from '../api.js';
-import { answerMfa, confirmSignUp, currentUser, resendCode, signIn, signUp } from '../auth.js';
+import {
+  answerMfa, confirmSignUp, currentUser, MFA_SETUP_CHALLENGE, resendCode, signIn, signUp,
+} from '../auth.js';
 import { h, replace, toast } from '../dom.js';
+import { mfaSetupStep, twoStepSection } from './twostep.js';
 
 const PASSWORD_HINT = 'At least 10 characters, with upper- and lower-case letters and a number.';
 
@@ -47,15 +51,21 @@ export function signInView({ root, query }, navigate) {
     field('Email', { type: 'email', name: 'email', id: 'email', autocomplete: 'username', required: true }),
     field('Password', { type: 'password', name: 'password', id: 'password', autocomplete: 'current-password', required: true }),
   ], 'Sign in', async (data) => {
-    const result = await signIn(data.get('email'), data.get('password'));
-    if (result.challenge) {
-      mfaStep(root, result, next, navigate);
-      return;
-    }
-    toast('Signed in.');
-    navigate(next, { replace: true });
+    signedInOrAsked(root, await signIn(data.get('email'), data.get('password')), next, navigate);
   }, h('p', { class: 'muted' }, 'New here? ', h('a', { href: `/signup?next=${encodeURIComponent(next)}` }, 'Create an account')))));
   root.querySelector('#email').focus();
+}
+
+// Signed in, or Cognito asks for one more step: an app's code, or setting an app up first.
+function signedInOrAsked(root, result, next, navigate) {
+  if (result.challenge === MFA_SETUP_CHALLENGE) {
+    mfaSetupStep(root, result, (done) => signedInOrAsked(root, done, next, navigate));
+  } else if (result.challenge) {
+    mfaStep(root, result, next, navigate);
+  } else {
+    toast('Signed in.');
+    navigate(next, { replace: true });
+  }
 }
 
 // The pool asks for an authenticator app's code (template parameter Mfa): six digits.
@@ -131,9 +141,10 @@ const NAME_HELP = 'Shown as the credit on the photos you upload from now on (“
   + ' Photos already published keep the name they were published with.'
   + ' Names that look like the site’s staff, or another contributor’s name, are refused.';
 
-/** Render /account: the public name the signed-in contributor is credited with. */
+/** Render /account: the public name the signed-in contributor is credited with, and
+ * two-step sign-in. */
 export async function accountView({ root, isCurrent }) {
-  document.title = 'Your public name · Stock images';
+  document.title = 'Your account · Stock images';
   if (!currentUser()) {
     replace(root, h('div', { class: 'empty-state' }, h('h1', {}, 'Your account'),
       h('p', {}, 'Sign in to choose your public name.'),
@@ -152,7 +163,7 @@ export async function accountView({ root, isCurrent }) {
     status.textContent = `Saved: new photos are credited to “${saved.display_name}”.`;
     toast('Public name saved.');
   });
-  replace(root, h('section', { class: 'account-page' }, el));
+  replace(root, h('section', { class: 'account-page' }, el, twoStepSection(currentUser().email)));
   if (refusedAtSignUp) showError(el, refusedAtSignUp);
   refusedAtSignUp = '';
   try {
