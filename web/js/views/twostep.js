@@ -94,11 +94,13 @@ export function twoStepSection(email) {
   const enrol = async () => {
     const secret = await startTwoStep();
     section.dataset.state = 'setting-up';
+    status.textContent = 'Not on yet: follow these steps, then enter the code.';
     replace(body, enrolForm(secret, email, 'Turn on', async (code) => {
       await confirmTwoStep(code);
       toast('Two-step sign-in is on.');
       showOn();
-    }));
+    }), h('button', { class: 'link', type: 'button', id: 'two-step-cancel', onclick: () => showOff() },
+      'Cancel'));
     body.querySelector('#totp-code').focus();
   };
   const showOff = () => {
