@@ -51,33 +51,36 @@ export function signInView({ root, query }, navigate) {
     field('Email', { type: 'email', name: 'email', id: 'email', autocomplete: 'username', required: true }),
     field('Password', { type: 'password', name: 'password', id: 'password', autocomplete: 'current-password', required: true }),
   ], 'Sign in', async (data) => {
-    signedInOrAsked(root, await signIn(data.get('email'), data.get('password')), next, navigate);
+    const result = await signIn(data.get('email'), data.get('password'));
+    signedInOrAsked(root, result, next, () => {
+      toast('Signed in.');
+      navigate(next, { replace: true });
+    });
   }, h('p', { class: 'muted' }, 'New here? ', h('a', { href: `/signup?next=${encodeURIComponent(next)}` }, 'Create an account')))));
   root.querySelector('#email').focus();
 }
 
-// Signed in, or Cognito asks for one more step: an app's code, or setting an app up first.
-function signedInOrAsked(root, result, next, navigate) {
+// Signed in (then `then()`), or Cognito asks for one more step first: an app's code, or
+// setting an app up (MFA_SETUP, when the pool asks everyone: a new account too).
+function signedInOrAsked(root, result, next, then) {
   if (result.challenge === MFA_SETUP_CHALLENGE) {
-    mfaSetupStep(root, result, (done) => signedInOrAsked(root, done, next, navigate));
+    mfaSetupStep(root, result, (done) => signedInOrAsked(root, done, next, then));
   } else if (result.challenge) {
-    mfaStep(root, result, next, navigate);
+    mfaStep(root, result, next, then);
   } else {
-    toast('Signed in.');
-    navigate(next, { replace: true });
+    return then();
   }
+  return undefined;
 }
 
 // The pool asks for an authenticator app's code (template parameter Mfa): six digits.
-function mfaStep(root, pending, next, navigate) {
+function mfaStep(root, pending, next, then) {
   replace(root, h('section', { class: 'account-page' }, form('Enter your code', [
     h('p', {}, 'Open your authenticator app and enter the 6-digit code it shows for this site.'),
     field('Code', { name: 'mfa-code', id: 'mfa-code', inputmode: 'numeric', autocomplete: 'one-time-code',
       pattern: '[0-9]{6}', maxlength: 6, minlength: 6, required: true, title: 'Six digits' }),
   ], 'Sign in', async (data) => {
-    await answerMfa(pending, String(data.get('mfa-code')));
-    toast('Signed in.');
-    navigate(next, { replace: true });
+    await signedInOrAsked(root, await answerMfa(pending, String(data.get('mfa-code'))), next, then);
   }, h('p', { class: 'muted' }, h('a', { href: `/signin?next=${encodeURIComponent(next)}` }, 'Start again')))));
   root.querySelector('#mfa-code').focus();
 }
@@ -88,8 +91,7 @@ function codeStep(root, email, password, name, next, navigate) {
     field('Code', { name: 'code', id: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', required: true }),
   ], 'Confirm', async (data) => {
     await confirmSignUp(email, data.get('code'));
-    await signIn(email, password);
-    await welcome(name, next, navigate);
+    await signedInOrAsked(root, await signIn(email, password), next, () => welcome(name, next, navigate));
   }, h('button', { class: 'link', type: 'button',
     onclick: () => resendCode(email).then(() => toast('A new code is on its way.')) }, 'Send a new code'))));
 }
@@ -128,8 +130,8 @@ export function signUpView({ root, query }, navigate) {
     const password = String(data.get('password'));
     const name = String(data.get('name'));
     if (await signUp(email, password, name)) {
-      await signIn(email, password);
-      await welcome(name, next, navigate);
+      const result = await signIn(email, password);
+      await signedInOrAsked(root, result, next, () => welcome(name, next, navigate));
     } else {
       codeStep(root, email, password, name, next, navigate);
     }
