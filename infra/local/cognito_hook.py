@@ -23,10 +23,13 @@ log = logging.getLogger(__name__)
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 JSON_TYPE = "application/x-amz-json-1.1"
 # Exactly what the web app calls (web/js/auth.js; RespondToAuthChallenge answers an MFA
-# challenge at sign-in): anything else, admin and pool-management calls above all, is refused.
+# challenge at sign-in; the last four set up an authenticator app, with the user's own access
+# token or a paused sign-in's session): anything else, admin and pool-management calls above
+# all, is refused.
 ALLOWED_ACTIONS = frozenset({
     "SignUp", "ConfirmSignUp", "ResendConfirmationCode", "InitiateAuth",
     "RespondToAuthChallenge", "GlobalSignOut",
+    "AssociateSoftwareToken", "VerifySoftwareToken", "SetUserMFAPreference", "GetUser",
 })
 # The sign-in flows the web app uses: a password, and a refresh token ahead of expiry.
 ALLOWED_AUTH_FLOWS = frozenset({"USER_PASSWORD_AUTH", "REFRESH_TOKEN_AUTH"})

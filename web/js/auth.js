@@ -1,6 +1,9 @@
 // Cognito from the browser: SignUp, ConfirmSignUp, InitiateAuth (USER_PASSWORD_AUTH and
-// REFRESH_TOKEN_AUTH), RespondToAuthChallenge (an authenticator app's code), GlobalSignOut. Tokens live in sessionStorage (per tab, gone when the
-// tab closes), never in localStorage or cookies; they are refreshed before they expire.
+// REFRESH_TOKEN_AUTH), RespondToAuthChallenge (an authenticator app's code, or its set-up),
+// GlobalSignOut, and an authenticator app's set-up: AssociateSoftwareToken,
+// VerifySoftwareToken, SetUserMFAPreference, GetUser. Tokens live in sessionStorage (per tab,
+// gone when the tab closes), never in localStorage or cookies; they are refreshed before they
+// expire.
 
 import { getConfig } from './config.js';
 
@@ -32,8 +35,13 @@ const FRIENDLY = {
 // The same exceptions mean something else for an authenticator code than for an e-mailed one.
 const MFA_FRIENDLY = {
   CodeMismatchException: 'That code is not right. Enter the code your authenticator app shows now.',
+  EnableSoftwareTokenMFAException: 'That code is not right. Enter the code your authenticator app shows now.',
   NotAuthorizedException: 'This sign-in has expired. Go back and sign in again.',
 };
+const WRONG_CODE = MFA_FRIENDLY.CodeMismatchException;
+// Turning two-step sign-in off where the pool asks everyone for a code (template Mfa=ON).
+const REQUIRED_BY_SITE = 'This site asks every account for a code at sign-in, so two-step sign-in'
+  + ' cannot be turned off here.';
 
 async function call(action, body) {
   const { cognitoEndpoint, region } = getConfig();
@@ -168,6 +176,9 @@ export async function renewAfterRejection() {
 /** The code an authenticator app shows (TOTP): Cognito asks for it when MFA is on. */
 export const MFA_CHALLENGE = 'SOFTWARE_TOKEN_MFA';
 
+/** Cognito's step for a user who must set up an authenticator app before signing in. */
+export const MFA_SETUP_CHALLENGE = 'MFA_SETUP';
+
 function signedIn(data, email) {
   if (data.AuthenticationResult) {
     store(fromResult(data.AuthenticationResult, email, null));
@@ -178,8 +189,10 @@ function signedIn(data, email) {
     const username = data.ChallengeParameters?.USER_ID_FOR_SRP || email.toLowerCase();
     return { challenge: MFA_CHALLENGE, session: data.Session, username, email };
   }
-  if (data.ChallengeName === 'MFA_SETUP') {
-    throw new AuthError('MFA_SETUP', 'This account must set up an authenticator app first. Ask the site operator how.');
+  if (data.ChallengeName === MFA_SETUP_CHALLENGE) {
+    // The pool asks everyone for a code (Mfa=ON) and this user has no app yet: set one up.
+    const username = data.ChallengeParameters?.USER_ID_FOR_SRP || email.toLowerCase();
+    return { challenge: MFA_SETUP_CHALLENGE, session: data.Session, username, email };
   }
   throw new AuthError(data.ChallengeName || 'Challenge', 'This account needs a step we do not support yet.');
 }
@@ -205,9 +218,103 @@ export async function answerMfa(pending, code) {
       ChallengeResponses: { USERNAME: pending.username, SOFTWARE_TOKEN_MFA_CODE: code.trim() },
     });
   } catch (failure) {
-    throw new AuthError(failure.code, MFA_FRIENDLY[failure.code] || failure.message);
+    throw mfaError(failure);
   }
   return signedIn(data, pending.email);
+}
+
+function mfaError(failure) {
+  return new AuthError(failure.code, MFA_FRIENDLY[failure.code] || failure.message);
+}
+
+async function signedInProof() {
+  const token = await accessToken();
+  if (!token) throw new AuthError('NoSession', 'Please sign in again.');
+  return { AccessToken: token };
+}
+
+// Cognito accepts the app once the first code it shows is right: the session or token with it.
+async function verifyCode(proof, code) {
+  let data;
+  try {
+    data = await call('VerifySoftwareToken', {
+      ...proof, UserCode: code.trim(), FriendlyDeviceName: 'Authenticator app',
+    });
+  } catch (failure) {
+    throw mfaError(failure);
+  }
+  if (data.Status !== 'SUCCESS') throw new AuthError('CodeMismatchException', WRONG_CODE);
+  return data;
+}
+
+function preferApp(token, enabled) {
+  return call('SetUserMFAPreference', {
+    AccessToken: token, SoftwareTokenMfaSettings: { Enabled: enabled, PreferredMfa: enabled },
+  });
+}
+
+/** The signed-in user's two-step sign-in: {on} when Cognito asks them for an app's code. */
+export async function twoStepState() {
+  const user = await call('GetUser', await signedInProof());
+  const settings = user.UserMFASettingList || [];
+  return { on: settings.includes(MFA_CHALLENGE), preferred: user.PreferredMfaSetting || '' };
+}
+
+/** Begin setting up an authenticator app for the signed-in user: the secret key it needs. */
+export async function startTwoStep() {
+  const data = await call('AssociateSoftwareToken', await signedInProof());
+  return data.SecretCode;
+}
+
+/** Finish with the app's first code: Cognito asks for a code at every sign-in from now on. */
+export async function confirmTwoStep(code) {
+  const proof = await signedInProof();
+  await verifyCode(proof, code);
+  await preferApp(proof.AccessToken, true);
+}
+
+/** Stop asking for a code (only where the pool makes it optional: Mfa=OPTIONAL). */
+export async function turnOffTwoStep() {
+  const proof = await signedInProof();
+  try {
+    await preferApp(proof.AccessToken, false);
+  } catch (failure) {
+    if (failure.code === 'InvalidParameterException') {
+      throw new AuthError(failure.code, REQUIRED_BY_SITE);
+    }
+    throw failure;
+  }
+}
+
+/** A sign-in paused for MFA_SETUP: the secret key, and the sign-in carried on ({secret, pending}). */
+export async function startMfaSetup(pending) {
+  let data;
+  try {
+    data = await call('AssociateSoftwareToken', { Session: pending.session });
+  } catch (failure) {
+    throw mfaError(failure);
+  }
+  return { secret: data.SecretCode, pending: { ...pending, session: data.Session || pending.session } };
+}
+
+/** Finish an MFA_SETUP sign-in with the app's first code: signed in, the app preferred. */
+export async function finishMfaSetup(pending, code) {
+  const verified = await verifyCode({ Session: pending.session }, code);
+  let data;
+  try {
+    data = await call('RespondToAuthChallenge', {
+      ChallengeName: MFA_SETUP_CHALLENGE,
+      ClientId: getConfig().clientId,
+      Session: verified.Session,
+      ChallengeResponses: { USERNAME: pending.username },
+    });
+  } catch (failure) {
+    throw mfaError(failure);
+  }
+  const result = signedIn(data, pending.email);
+  // Cognito turns the app on with the set-up; say it is the preferred one too (best effort).
+  if (result.accessToken) await preferApp(result.accessToken, true).catch(() => {});
+  return result;
 }
 
 /** Create an account; resolves to true when it is already confirmed (no code needed). */

@@ -28,7 +28,7 @@ function accountNav() {
   replace(nav,
     canUpload(user) ? h('a', { href: '/upload', class: 'button small', id: 'nav-upload' }, 'Upload') : null,
     h('a', { href: '/me', class: 'nav-link', id: 'nav-mine' }, 'My uploads'),
-    h('a', { href: '/account', class: 'nav-link', id: 'nav-account', title: 'Your public name' },
+    h('a', { href: '/account', class: 'nav-link', id: 'nav-account', title: 'Your public name and two-step sign-in' },
       h('span', { class: 'who', title: user.email, id: 'nav-user' }, user.email)),
     out);
 }

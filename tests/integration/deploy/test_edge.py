@@ -228,3 +228,17 @@ def test_a_new_origin_key_generation_changes_the_distribution(template: dict[str
     # CloudFormation re-resolves a dynamic reference only for a resource it updates
     config = template["Resources"]["Distribution"]["Properties"]["DistributionConfig"]
     assert "OriginVerifyGeneration" in references(config["Comment"])
+
+
+def test_with_mfa_on_the_web_app_sets_an_app_up_and_answers_both_challenges(
+    template: dict[str, Any],
+) -> None:
+    # Mfa=ON answers a user without an app with MFA_SETUP, then SOFTWARE_TOKEN_MFA: the web
+    # app must handle both, and set the app up with calls the token allows (no client flow).
+    assert "ON" in template["Parameters"]["Mfa"]["AllowedValues"]
+    auth = (ROOT / "web" / "js" / "auth.js").read_text()
+    assert "= 'SOFTWARE_TOKEN_MFA'" in auth and "= 'MFA_SETUP'" in auth
+    calls = set(re.findall(r"call\('([A-Za-z]+)'", auth))
+    assert {"AssociateSoftwareToken", "VerifySoftwareToken", "SetUserMFAPreference",
+            "GetUser"} <= calls
+    assert "ChallengeName: MFA_SETUP_CHALLENGE" in auth

@@ -213,8 +213,9 @@ def test_given_moto_errors_when_called_then_they_pass_through_unchanged(site: Si
 def test_given_an_action_the_app_never_needs_when_called_then_403_refused(
     site: Site,
 ) -> None:
-    refused = ("AdminCreateUser", "ListUsers", "AdminAddUserToGroup", "GetUser",
-               "UpdateUserAttributes", "ForgotPassword", "RevokeToken", "DeleteUser", "")
+    refused = ("AdminCreateUser", "ListUsers", "AdminAddUserToGroup", "AdminSetUserMFAPreference",
+               "SetUserPoolMfaConfig", "UpdateUserAttributes", "ForgotPassword", "RevokeToken",
+               "DeleteUser", "")
     for action in refused:
         answer = site.cognito(action, {"UserPoolId": site.pool_id, "Username": "x@example.test"})
         assert answer.status_code == 403, action
@@ -260,6 +261,29 @@ def test_given_a_signed_in_user_when_signing_out_everywhere_then_forwarded(site:
     tokens = site.sign_in(email).json()["AuthenticationResult"]
     answer = site.cognito("GlobalSignOut", {"AccessToken": tokens["AccessToken"]})
     assert answer.status_code == 200, answer.text
+
+
+def test_given_a_signed_in_user_when_setting_up_an_authenticator_then_each_step_forwarded(
+    site: Site,
+) -> None:
+    # GIVEN a signed-in user without two-step sign-in
+    email = f"{unique('totp')}@example.test"
+    site.sign_up(email)
+    token = {"AccessToken": site.sign_in(email).json()["AuthenticationResult"]["AccessToken"]}
+    assert site.cognito("GetUser", token).json()["UserMFASettingList"] == []
+    # WHEN they associate an app, verify its code and prefer it, as web/js/auth.js does
+    associated = site.cognito("AssociateSoftwareToken", token)
+    verified = site.cognito("VerifySoftwareToken", {**token, "UserCode": "123456"})
+    preferred = site.cognito("SetUserMFAPreference", {
+        **token, "SoftwareTokenMfaSettings": {"Enabled": True, "PreferredMfa": True}})
+    # THEN each call reached the pool, and the user now has the app as their second step
+    assert associated.status_code == 200 and associated.json()["SecretCode"]
+    assert verified.status_code == 200 and verified.json()["Status"] == "SUCCESS"
+    assert preferred.status_code == 200, preferred.text
+    user = site.cognito("GetUser", token).json()
+    assert user["UserMFASettingList"] == ["SOFTWARE_TOKEN_MFA"]
+    assert user["PreferredMfaSetting"] == "SOFTWARE_TOKEN_MFA"
+    assert site.sign_in(email).json()["ChallengeName"] == "SOFTWARE_TOKEN_MFA"
 
 
 def test_given_preflights_then_only_the_stack_s_own_origins_are_allowed(site: Site) -> None:

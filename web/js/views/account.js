@@ -1,10 +1,14 @@
 // Sign in and sign up (email as the user name). Where Cognito emails a code, ask for it;
 // where the account is confirmed at once (the local stack), go straight on. /account: the
-// public name photos are credited with (the API holds it: PUT /me/profile).
+// public name photos are credited with (the API holds it: PUT /me/profile), and two-step
+// sign-in with an authenticator app (./twostep.js).
 
 import { api } from '../api.js';
-import { answerMfa, confirmSignUp, currentUser, resendCode, signIn, signUp } from '../auth.js';
+import {
+  answerMfa, confirmSignUp, currentUser, MFA_SETUP_CHALLENGE, resendCode, signIn, signUp,
+} from '../auth.js';
 import { h, replace, toast } from '../dom.js';
+import { mfaSetupStep, twoStepSection } from './twostep.js';
 
 const PASSWORD_HINT = 'At least 10 characters, with upper- and lower-case letters and a number.';
 
@@ -48,26 +52,35 @@ export function signInView({ root, query }, navigate) {
     field('Password', { type: 'password', name: 'password', id: 'password', autocomplete: 'current-password', required: true }),
   ], 'Sign in', async (data) => {
     const result = await signIn(data.get('email'), data.get('password'));
-    if (result.challenge) {
-      mfaStep(root, result, next, navigate);
-      return;
-    }
-    toast('Signed in.');
-    navigate(next, { replace: true });
+    signedInOrAsked(root, result, next, () => {
+      toast('Signed in.');
+      navigate(next, { replace: true });
+    });
   }, h('p', { class: 'muted' }, 'New here? ', h('a', { href: `/signup?next=${encodeURIComponent(next)}` }, 'Create an account')))));
   root.querySelector('#email').focus();
 }
 
+// Signed in (then `then()`), or Cognito asks for one more step first: an app's code, or
+// setting an app up (MFA_SETUP, when the pool asks everyone: a new account too).
+function signedInOrAsked(root, result, next, then) {
+  if (result.challenge === MFA_SETUP_CHALLENGE) {
+    mfaSetupStep(root, result, (done) => signedInOrAsked(root, done, next, then));
+  } else if (result.challenge) {
+    mfaStep(root, result, next, then);
+  } else {
+    return then();
+  }
+  return undefined;
+}
+
 // The pool asks for an authenticator app's code (template parameter Mfa): six digits.
-function mfaStep(root, pending, next, navigate) {
+function mfaStep(root, pending, next, then) {
   replace(root, h('section', { class: 'account-page' }, form('Enter your code', [
     h('p', {}, 'Open your authenticator app and enter the 6-digit code it shows for this site.'),
     field('Code', { name: 'mfa-code', id: 'mfa-code', inputmode: 'numeric', autocomplete: 'one-time-code',
       pattern: '[0-9]{6}', maxlength: 6, minlength: 6, required: true, title: 'Six digits' }),
   ], 'Sign in', async (data) => {
-    await answerMfa(pending, String(data.get('mfa-code')));
-    toast('Signed in.');
-    navigate(next, { replace: true });
+    await signedInOrAsked(root, await answerMfa(pending, String(data.get('mfa-code'))), next, then);
   }, h('p', { class: 'muted' }, h('a', { href: `/signin?next=${encodeURIComponent(next)}` }, 'Start again')))));
   root.querySelector('#mfa-code').focus();
 }
@@ -78,8 +91,7 @@ function codeStep(root, email, password, name, next, navigate) {
     field('Code', { name: 'code', id: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', required: true }),
   ], 'Confirm', async (data) => {
     await confirmSignUp(email, data.get('code'));
-    await signIn(email, password);
-    await welcome(name, next, navigate);
+    await signedInOrAsked(root, await signIn(email, password), next, () => welcome(name, next, navigate));
   }, h('button', { class: 'link', type: 'button',
     onclick: () => resendCode(email).then(() => toast('A new code is on its way.')) }, 'Send a new code'))));
 }
@@ -118,8 +130,8 @@ export function signUpView({ root, query }, navigate) {
     const password = String(data.get('password'));
     const name = String(data.get('name'));
     if (await signUp(email, password, name)) {
-      await signIn(email, password);
-      await welcome(name, next, navigate);
+      const result = await signIn(email, password);
+      await signedInOrAsked(root, result, next, () => welcome(name, next, navigate));
     } else {
       codeStep(root, email, password, name, next, navigate);
     }
@@ -131,9 +143,10 @@ const NAME_HELP = 'Shown as the credit on the photos you upload from now on (“
   + ' Photos already published keep the name they were published with.'
   + ' Names that look like the site’s staff, or another contributor’s name, are refused.';
 
-/** Render /account: the public name the signed-in contributor is credited with. */
+/** Render /account: the public name the signed-in contributor is credited with, and
+ * two-step sign-in. */
 export async function accountView({ root, isCurrent }) {
-  document.title = 'Your public name · Stock images';
+  document.title = 'Your account · Stock images';
   if (!currentUser()) {
     replace(root, h('div', { class: 'empty-state' }, h('h1', {}, 'Your account'),
       h('p', {}, 'Sign in to choose your public name.'),
@@ -152,7 +165,7 @@ export async function accountView({ root, isCurrent }) {
     status.textContent = `Saved: new photos are credited to “${saved.display_name}”.`;
     toast('Public name saved.');
   });
-  replace(root, h('section', { class: 'account-page' }, el));
+  replace(root, h('section', { class: 'account-page' }, el, twoStepSection(currentUser().email)));
   if (refusedAtSignUp) showError(el, refusedAtSignUp);
   refusedAtSignUp = '';
   try {
