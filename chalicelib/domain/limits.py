@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from chalicelib.domain.moderation import ModerationPolicy
 from chalicelib.domain.search.limits import SearchLimits
 
 
@@ -50,3 +51,5 @@ class Limits:
     sweep_period_seconds: int = 900
     # What one public search may ask of the engine (SEARCH_* settings).
     search: SearchLimits = field(default_factory=SearchLimits)
+    # Which photos wait for review, and when reports send a photo back (MODERATION settings).
+    moderation: ModerationPolicy = field(default_factory=ModerationPolicy)

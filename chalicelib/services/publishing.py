@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from chalicelib.domain.model import Image, Rendition, Status, full_key, master_key, upload_key
-from chalicelib.domain.outcomes import Outcome, Result
+from chalicelib.domain.outcomes import Outcome, Result, completed
 from chalicelib.domain.renditions import FULL, RenditionSpec, rendition_key
 from chalicelib.ports import Encoded
 from chalicelib.services.deps import Deps
+from chalicelib.services.review import hold_reasons_for
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 
@@ -32,11 +33,15 @@ def publish(
 def finish_if_complete(
     deps: Deps, image_id: str, complete: bool, master_stored: bool = True
 ) -> Result:
-    """Mark a complete image ready: READY only for the call that won, else RENDERED."""
-    if complete and deps.repo.finish(image_id, deps.now()):
+    """Mark a complete image ready, or in review when the moderation rule holds it: READY
+    only for the call that won, else RENDERED."""
+    if not complete:
+        return Result(Outcome.RENDERED)
+    review = hold_reasons_for(deps, image_id)
+    if deps.repo.finish(image_id, deps.now(), review):
         if master_stored:
             _drop_master(deps, image_id)
-        return Result(Outcome.READY)
+        return completed(held=bool(review))
     return Result(Outcome.RENDERED)
 
 
