@@ -7,12 +7,7 @@ from typing import Any
 from chalicelib.auth import Principal
 from chalicelib.domain.errors import Conflict, Forbidden
 from chalicelib.domain.model import Image, Status, is_image_id
-from chalicelib.domain.moderation import (
-    Decision,
-    hold_reasons,
-    needs_owner_history,
-    parse_decision,
-)
+from chalicelib.domain.moderation import Decision, parse_decision
 from chalicelib.logs import child_logger
 from chalicelib.ports import Page
 from chalicelib.services.access import not_found
@@ -20,20 +15,6 @@ from chalicelib.services.deps import Deps
 
 log = child_logger(__name__)
 MAX_PAGE = 100
-
-
-def hold_reasons_for(deps: Deps, image_id: str) -> tuple[str, ...]:
-    """Why the image, about to finish processing, must wait for review (empty: it goes
-    ready). The owner's history is read only when the moderation setting needs it."""
-    image = deps.repo.get(image_id)
-    if image is None or image.status is not Status.PROCESSING:
-        return ()  # the finish write will not win either
-    policy = deps.limits.moderation
-    published = 0
-    if needs_owner_history(policy, image.owner_admin):
-        published = deps.repo.count_published(image.owner, policy.new_contributor_photos)
-    reasons = hold_reasons(policy, image.owner_admin, published, image.possible_duplicate_of)
-    return tuple(reason.value for reason in reasons)
 
 
 def _admin(principal: Principal) -> None:
