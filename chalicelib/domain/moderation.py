@@ -126,6 +126,6 @@ def parse_decision(body: Any, policy: ModerationPolicy) -> tuple[str, str]:
 def _note(raw: Any, limit: int, code: str) -> str:
     if raw is None:
         return ""
-    if not isinstance(raw, str) or len(raw) > limit:
+    if not isinstance(raw, str) or len(raw.strip()) > limit:
         raise InvalidInput(code, f"The note must be text of at most {limit} characters.")
     return raw.strip()
