@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
@@ -12,11 +13,13 @@ from chalicelib.domain.limits import Limits
 from chalicelib.domain.model import Facts, Image, Status
 from chalicelib.domain.moderation import Mode, ModerationPolicy
 from chalicelib.domain.outcomes import Outcome, Result
-from chalicelib.ports import RenderTask
-from chalicelib.services import render, reports, review
+from chalicelib.ports import RenderTask, UploadedObject
+from chalicelib.services import ingest, render, reports, review
 from chalicelib.services.deps import Deps
 from chalicelib.services.indexing import change_for
-from tests.fakes import make_deps
+from chalicelib.services.sweeping import sweep_all
+from chalicelib.services.uploads import request_upload
+from tests.fakes import FakeProcessor, make_deps
 
 ADMIN = Principal("sub-admin", "admin", frozenset({"admins"}))
 ALICE = Principal("sub-alice", "alice", frozenset({"contributors"}))
@@ -161,3 +164,43 @@ def test_a_possible_duplicate_is_held_even_with_moderation_off() -> None:
     render.render_one(deps, RenderTask(image_id, "thumb"))
     held = deps.repo.get(image_id)
     assert held is not None and held.review_reasons == ("possible_duplicate",)
+
+
+def _through_the_pipeline(deps: Deps, who: Principal) -> str:
+    """An upload by `who`, ingested and rendered to its end with the fakes; its id."""
+    from tests.images import factory
+
+    body = {"filename": "x.jpg", "content_type": "image/jpeg", "size": 10_000_000}
+    image_id = request_upload(deps, who, body).image_id
+    key = f"uploads/{image_id}"
+    deps.uploads.put(key, factory.photo(4000, 3000), "image/jpeg")
+    etag = deps.uploads.versions[key][-1].etag  # type: ignore[attr-defined]
+    ingest.ingest_object(deps, UploadedObject(key, etag))
+    for _ in range(3):
+        sent = list(deps.queue.sent)  # type: ignore[attr-defined]
+        deps.queue.sent.clear()  # type: ignore[attr-defined]
+        for task in sent:
+            render.render_one(deps, task)
+    return image_id
+
+
+def test_a_held_photo_is_left_alone_by_the_sweeper_however_long_it_waits() -> None:
+    deps = make_deps(FakeProcessor(size=(4000, 3000)), Limits(moderation=ModerationPolicy(
+        mode=Mode.NEW_CONTRIBUTORS)))
+    image_id = _through_the_pipeline(deps, ALICE)
+    before = deps.repo.get(image_id)
+    assert before is not None and before.status is Status.IN_REVIEW
+    deps.clock.current += timedelta(days=30)  # type: ignore[attr-defined]
+    sweep_all(deps)
+    assert deps.repo.get(image_id) == before  # neither re-sent, failed nor expired
+    assert deps.queue.sent == []  # type: ignore[attr-defined]
+    assert image_id not in deps.search_index().docs  # type: ignore[attr-defined]
+    assert all(r.key in deps.renditions.objects or r.name == "full"  # type: ignore[attr-defined]
+               for r in before.renditions.values())
+
+
+def test_an_admins_upload_is_never_held() -> None:
+    deps = make_deps(FakeProcessor(size=(4000, 3000)), Limits(moderation=ModerationPolicy(
+        mode=Mode.ALL)))
+    image_id = _through_the_pipeline(deps, ADMIN)
+    assert _status(deps, image_id) is Status.READY
