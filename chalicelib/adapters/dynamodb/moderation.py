@@ -13,7 +13,7 @@ from pynamodb.expressions.condition import Condition
 
 from chalicelib.adapters.dynamodb.mapping import as_image, decode_key, encode_cursor
 from chalicelib.domain.errors import InvalidInput
-from chalicelib.domain.lifecycle import decision_sources
+from chalicelib.domain.lifecycle import decision_sources, machine_sources
 from chalicelib.domain.model import Image, Status
 from chalicelib.domain.moderation import MODERATION_REASON, Decision, Report, ReviewReason
 from chalicelib.ports import Page
@@ -28,6 +28,15 @@ class Moderation:
     record: Any
     _update: Callable[[str, list[Any], Condition], Image | None]
     _closed: Callable[[], list[Any]]
+
+    def _finish_held(self, image_id: str, now: str, review: Sequence[str]) -> bool:
+        """processing -> in_review with its reasons, on the review queue from `now`."""
+        r = self.record
+        actions = [r.status.set(Status.IN_REVIEW.value), r.updated_at.set(now),
+                   r.version.add(1), r.expires_at.remove(), r.reason.remove(),
+                   r.review_reasons.set(list(review)), *self._review_stage(now)]
+        sources = [s.value for s in machine_sources(Status.IN_REVIEW)]
+        return self._update(image_id, actions, r.status.is_in(*sources)) is not None
 
     def count_published(self, owner: str, at_most: int) -> int:
         """How many of the owner's images are ready or in review, counted up to `at_most`

@@ -129,14 +129,9 @@ class DynamoImageRepository(Quotas, OpenWork, Moderation):
     def finish(self, image_id: str, now: str, review: Sequence[str] = ()) -> bool:
         """processing -> ready (or in_review with `review` as its reasons, on the review
         queue from `now`) exactly once; True only for the call that won."""
-        if not review:
-            return self._transition(image_id, Status.READY, None, now)
-        r = self.record
-        actions = [r.status.set(Status.IN_REVIEW.value), r.updated_at.set(now),
-                   r.version.add(1), r.expires_at.remove(), r.reason.remove(),
-                   r.review_reasons.set(list(review)), *self._review_stage(now)]
-        condition = self._status_in(machine_sources(Status.IN_REVIEW))
-        return self._update(image_id, actions, condition) is not None
+        if review:
+            return self._finish_held(image_id, now, review)
+        return self._transition(image_id, Status.READY, None, now)
 
     def reject(self, image_id: str, reason: str, now: str) -> bool:
         """pending|processing -> rejected with a reason."""
