@@ -110,8 +110,8 @@ def markdown(machine: dict[str, str], run: dict[str, Any], pairs: list[Pair],
               "## Precision and recall by threshold (a pair matches when distance <= threshold)",
               ""]
     lines += _threshold_table(pairs)
-    lines += ["", "## Distances by kind", ""] + _kind_table(pairs)
-    lines += ["", "## Extremes", ""] + _worst(pairs, "dhash") + _worst(pairs, "phash")
+    lines += ["", "## Distances by kind", "", *_kind_table(pairs)]
+    lines += ["", "## Extremes", "", *_worst(pairs, "dhash"), *_worst(pairs, "phash")]
     raw = [{"group": p.group, "kind": p.kind, "photo": p.photo, **p.distance} for p in pairs]
     lines += ["", "## Raw distances", "", "```json", json.dumps(raw, indent=None), "```", ""]
     return "\n".join(lines)

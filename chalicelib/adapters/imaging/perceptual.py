@@ -7,9 +7,10 @@ kernel step, so every source pixel counts and JPEG noise averages out).
 - dHash: 9x8 grey; bit = "this pixel is darker than its right neighbour", 8 per row.
 - pHash: 32x32 grey; 2-D DCT-II, separable (each row against a precomputed cosine table, then
   the columns of that result), pure Python: only the low frequencies are ever computed. The 64
-  lowest AC frequencies in zigzag order (the DC term left out: it is the mean brightness, which
-  a brightness change moves) are compared with their median. The top-left 8x8 block without
-  DC has 63 terms; the 64th is the next zigzag frequency, so no bit is wasted on a constant.
+  lowest AC frequencies in zigzag order (diagonals v+u = 1..9 whole, then 10 terms of the 10th;
+  the DC term left out: it is the mean brightness, which a brightness change moves) are
+  compared with their median. Not the top-left 8x8 square: without DC it has 63 terms, and its
+  far corner (7, 7) is a higher, noisier frequency than the (0, 9) it would leave out.
 
 The first coefficient or pixel is the most significant bit. docs/decisions/duplicates.md says
 which hash ingest uses and why.
