@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from chalicelib.adapters.imaging.perceptual import PerceptualHashes
-from chalicelib.domain.duplicates import hamming
+from chalicelib.domain.duplicates import BAND_COUNTS, DuplicatePolicy, hamming, shares_band
 
 HASHES = ("dhash", "phash")
 THRESHOLDS = range(21)
@@ -73,16 +73,38 @@ def _kind_table(pairs: list[Pair]) -> list[str]:
     kinds: dict[tuple[str, str], list[Pair]] = defaultdict(list)
     for p in pairs:
         kinds[(p.group, p.kind)].append(p)
+    limit = DuplicatePolicy().max_distance
     lines = ["| group | kind | pairs | " + " | ".join(
-        f"{n} median | {n} max | {n} min" for n in HASHES) + " |",
-        "|---" * (3 + 3 * len(HASHES)) + "|"]
+        f"{n} median | {n} max | {n} min | {n} <= {limit}" for n in HASHES) + " |",
+        "|---" * (3 + 4 * len(HASHES)) + "|"]
     for (group, kind), members in kinds.items():
         cells = []
         for name in HASHES:
             values = [p.distance[name] for p in members]
-            cells += [f"{statistics.median(values):g}", str(max(values)), str(min(values))]
+            matched = sum(v <= limit for v in values)
+            cells += [f"{statistics.median(values):g}", str(max(values)), str(min(values)),
+                      str(matched)]
         lines.append(f"| {group} | {kind} | {len(members)} | " + " | ".join(cells) + " |")
     return lines
+
+
+def _band_table(originals: list[HashedLike]) -> list[str]:
+    """How often two different photos meet in the band index (share one band), per band count:
+    the share of the catalogue a lookup reads as candidates, before the exact distance."""
+    pairs = [(a, b) for i, a in enumerate(originals) for b in originals[i + 1:]]
+    lines = ["| bands | bits per band | uniform random hashes | " + " | ".join(HASHES) + " |",
+             "|---" * (3 + len(HASHES)) + "|"]
+    for count in BAND_COUNTS:
+        uniform = 1 - (1 - 2 ** -(64 // count)) ** count
+        cells = [f"{_meeting(pairs, n, count):.2%}" for n in HASHES]
+        lines.append(f"| {count} | {64 // count} | {uniform:.3%} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _meeting(pairs: list[tuple[HashedLike, HashedLike]], name: str, count: int) -> float:
+    met = sum(shares_band(getattr(a.hashes, name), getattr(b.hashes, name), count)
+              for a, b in pairs)
+    return met / max(1, len(pairs))
 
 
 def _worst(pairs: list[Pair], name: str, count: int = 8) -> list[str]:
@@ -111,6 +133,7 @@ def markdown(machine: dict[str, str], run: dict[str, Any], pairs: list[Pair],
               ""]
     lines += _threshold_table(pairs)
     lines += ["", "## Distances by kind", "", *_kind_table(pairs)]
+    lines += ["", "## Different photos meeting in the band index", "", *_band_table(originals)]
     lines += ["", "## Extremes", "", *_worst(pairs, "dhash"), *_worst(pairs, "phash")]
     raw = [{"group": p.group, "kind": p.kind, "photo": p.photo, **p.distance} for p in pairs]
     lines += ["", "## Raw distances", "", "```json", json.dumps(raw, indent=None), "```", ""]

@@ -28,8 +28,8 @@ class DuplicatePolicy:
     bands the hash is indexed by (DUPLICATE_MAX_DISTANCE, DUPLICATE_BANDS)."""
 
     # docs/decisions/duplicates.md: measured on a labelled set of real photos.
-    max_distance: int = 10
-    bands: int = 16
+    max_distance: int = 7
+    bands: int = 8
 
     def __post_init__(self) -> None:
         if self.bands not in BAND_COUNTS:

@@ -130,3 +130,8 @@ def _pack(bits: Any) -> int:
     for bit in bits:
         value = value << 1 | int(bit)
     return value
+
+
+def duplicate_hash(master: Master) -> int:
+    """The hash near-duplicates are judged by: pHash (docs/decisions/duplicates.md)."""
+    return of_master(master).phash
