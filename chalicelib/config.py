@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from chalicelib.domain.duplicates import DuplicatePolicy, policy
 from chalicelib.domain.limits import Limits
 from chalicelib.domain.model import CONTRIBUTORS
 from chalicelib.domain.renditions import RenditionSpec, parse_profile
@@ -102,7 +103,14 @@ def _limits(env: Mapping[str, str]) -> Limits:
         **_sweep_limits(env, base),
         search=_search_limits(env),
         **_upload_quotas(env, base),
+        duplicates=_duplicate_policy(env, base.duplicates),
     )
+
+
+def _duplicate_policy(env: Mapping[str, str], base: DuplicatePolicy) -> DuplicatePolicy:
+    """DUPLICATE_MAX_DISTANCE, and DUPLICATE_BANDS (default: the fewest that cover it)."""
+    distance = _int(env, "DUPLICATE_MAX_DISTANCE", base.max_distance)
+    return policy(distance, _int(env, "DUPLICATE_BANDS", 0))
 
 
 def _names(raw: str) -> tuple[str, ...]:

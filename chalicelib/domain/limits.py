@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from chalicelib.domain.duplicates import DuplicatePolicy
 from chalicelib.domain.search.limits import SearchLimits
 
 
@@ -50,3 +51,5 @@ class Limits:
     sweep_period_seconds: int = 900
     # What one public search may ask of the engine (SEARCH_* settings).
     search: SearchLimits = field(default_factory=SearchLimits)
+    # Near-duplicate pictures: the perceptual-hash distance and its band index (domain/duplicates).
+    duplicates: DuplicatePolicy = field(default_factory=DuplicatePolicy)
