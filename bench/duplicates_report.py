@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from chalicelib.adapters.imaging.perceptual import PerceptualHashes
-from chalicelib.domain.duplicates import BAND_COUNTS, DuplicatePolicy, hamming, shares_band
+from chalicelib.domain.duplicates import (
+    BAND_COUNTS,
+    PROBE_RADII,
+    DuplicatePolicy,
+    hamming,
+    reach,
+    shares_band,
+)
 
 HASHES = ("dhash", "phash")
 THRESHOLDS = range(21)
@@ -89,20 +96,26 @@ def _kind_table(pairs: list[Pair]) -> list[str]:
 
 
 def _band_table(originals: list[HashedLike]) -> list[str]:
-    """How often two different photos meet in the band index (share one band), per band count:
+    """How often two different photos meet in the band index, per band count and probe radius:
     the share of the catalogue a lookup reads as candidates, before the exact distance."""
     pairs = [(a, b) for i, a in enumerate(originals) for b in originals[i + 1:]]
-    lines = ["| bands | bits per band | uniform random hashes | " + " | ".join(HASHES) + " |",
-             "|---" * (3 + len(HASHES)) + "|"]
+    lines = ["| bands | bits per band | probe radius | keys per lookup | reach (bits) "
+             "| uniform random hashes | " + " | ".join(HASHES) + " |",
+             "|---" * (6 + len(HASHES)) + "|"]
     for count in BAND_COUNTS:
-        uniform = 1 - (1 - 2 ** -(64 // count)) ** count
-        cells = [f"{_meeting(pairs, n, count):.2%}" for n in HASHES]
-        lines.append(f"| {count} | {64 // count} | {uniform:.3%} | " + " | ".join(cells) + " |")
+        width = 64 // count
+        for radius in PROBE_RADII:
+            keys = count * (1 + width * radius)
+            uniform = 1 - (1 - (1 + width * radius) * 2 ** -width) ** count
+            cells = [f"{_meeting(pairs, n, count, radius):.2%}" for n in HASHES]
+            lines.append(f"| {count} | {width} | {radius} | {keys} | {reach(count, radius)} "
+                         f"| {uniform:.3%} | " + " | ".join(cells) + " |")
     return lines
 
 
-def _meeting(pairs: list[tuple[HashedLike, HashedLike]], name: str, count: int) -> float:
-    met = sum(shares_band(getattr(a.hashes, name), getattr(b.hashes, name), count)
+def _meeting(pairs: list[tuple[HashedLike, HashedLike]], name: str, count: int,
+             radius: int) -> float:
+    met = sum(shares_band(getattr(a.hashes, name), getattr(b.hashes, name), count, radius)
               for a, b in pairs)
     return met / max(1, len(pairs))
 

@@ -108,9 +108,11 @@ def _limits(env: Mapping[str, str]) -> Limits:
 
 
 def _duplicate_policy(env: Mapping[str, str], base: DuplicatePolicy) -> DuplicatePolicy:
-    """DUPLICATE_MAX_DISTANCE, and DUPLICATE_BANDS (default: the fewest that cover it)."""
+    """DUPLICATE_MAX_DISTANCE, DUPLICATE_PROBE_RADIUS, and DUPLICATE_BANDS (default: the
+    fewest that cover the distance at that radius)."""
     distance = _int(env, "DUPLICATE_MAX_DISTANCE", base.max_distance)
-    return policy(distance, _int(env, "DUPLICATE_BANDS", 0))
+    radius = _int(env, "DUPLICATE_PROBE_RADIUS", base.probe_radius)
+    return policy(distance, _int(env, "DUPLICATE_BANDS", 0), radius)
 
 
 def _names(raw: str) -> tuple[str, ...]:

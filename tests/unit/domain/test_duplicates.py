@@ -15,6 +15,7 @@ from chalicelib.domain.duplicates import (
     nearest,
     parse_hex,
     policy,
+    probe_keys,
     shares_band,
 )
 
@@ -85,26 +86,69 @@ def test_count_flipped_bits_one_per_band_share_no_band(count: int) -> None:
     assert not shares_band(value, other, count)
 
 
-@pytest.mark.parametrize(("distance", "expected"), [(0, 4), (3, 4), (4, 8), (7, 8), (8, 16),
-                                                     (15, 16)])
-def test_the_fewest_bands_that_cover_the_threshold(distance: int, expected: int) -> None:
-    assert bands_for(distance) == expected
-    assert policy(distance).bands == expected
+@pytest.mark.parametrize("count", [4, 8, 16])
+def test_probing_at_radius_one_finds_every_pair_within_twice_the_band_count_minus_one(
+    count: int,
+) -> None:
+    # GIVEN random hashes and copies with up to 2 * count - 1 bits flipped anywhere
+    rng = random.Random(100 + count)
+    for _ in range(500):
+        value = rng.getrandbits(64)
+        other = flip(value, rng.sample(range(64), rng.randrange(2 * count)))
+        # THEN a lookup probing each band's 1-bit neighbours meets it
+        assert shares_band(value, other, count, radius=1)
 
 
-def test_a_policy_refuses_too_few_bands_for_its_threshold() -> None:
+@pytest.mark.parametrize("count", [4, 8, 16])
+def test_two_flipped_bits_in_every_band_escape_a_radius_one_probe(count: int) -> None:
+    # The bound is tight: 2 bits in each band (2 * count in all) leave no band within 1 bit.
+    width = 64 // count
+    value = random.Random(9).getrandbits(64)
+    other = flip(value, [band * width + bit for band in range(count) for bit in (0, 1)])
+    assert hamming(value, other) == 2 * count
+    assert not shares_band(value, other, count, radius=1)
+
+
+def test_a_probe_asks_for_each_band_and_its_one_bit_neighbours_only() -> None:
+    value = random.Random(3).getrandbits(64)
+    keys = probe_keys(value, 4, 1)
+    assert len(keys) == len(set(keys)) == 4 * (1 + 16)  # the same at 10 images or 10 million
+    assert keys[:4] == bands(value, 4)
+    assert probe_keys(value, 4, 0) == bands(value, 4)
+    for key in keys[4:]:
+        index, digits = key[1:].split(":")
+        own = bands(value, 4)[int(index)].split(":")[1]
+        assert (int(digits, 16) ^ int(own, 16)).bit_count() == 1
+
+
+@pytest.mark.parametrize(("distance", "radius", "expected"), [
+    (0, 1, 4), (7, 1, 4), (8, 1, 8), (15, 1, 8), (16, 1, 16), (31, 1, 16),
+    (3, 0, 4), (4, 0, 8), (7, 0, 8), (8, 0, 16), (15, 0, 16),
+])
+def test_the_fewest_bands_that_cover_the_threshold(distance: int, radius: int,
+                                                   expected: int) -> None:
+    assert bands_for(distance, radius) == expected
+    assert policy(distance, probe_radius=radius).bands == expected
+
+
+def test_a_policy_refuses_too_few_bands_or_an_unknown_radius() -> None:
     with pytest.raises(ValueError):
-        DuplicatePolicy(max_distance=8, bands=8)
+        DuplicatePolicy(max_distance=8, bands=4, probe_radius=1)
     with pytest.raises(ValueError):
-        policy(16)
+        DuplicatePolicy(max_distance=4, bands=4, probe_radius=0)
+    with pytest.raises(ValueError):
+        policy(32)
     with pytest.raises(ValueError):
         DuplicatePolicy(max_distance=2, bands=5)
+    with pytest.raises(ValueError):
+        DuplicatePolicy(max_distance=2, bands=4, probe_radius=2)
 
 
-def test_the_default_policy_is_consistent() -> None:
+def test_the_default_policy_is_the_widest_bands_probed_at_radius_one() -> None:
     default = DuplicatePolicy()
-    assert default.max_distance < default.bands
-    assert default.bands == bands_for(default.max_distance)
+    assert (default.bands, default.probe_radius) == (4, 1)
+    assert default.max_distance <= default.reach == 7
+    assert default.bands == bands_for(default.max_distance, default.probe_radius)
 
 
 def test_parse_hex_reads_16_hex_characters_back() -> None:
