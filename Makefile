@@ -17,7 +17,7 @@ STAMP := $(VENV)/.installed
 SCAN_VENV := .venv-scan
 SCAN_STAMP := $(SCAN_VENV)/.installed
 
-.PHONY: scan-install scan run test lint unit token reindex sweep redrive load soak clean-data install lock package layer bench bench-search bench-render bench-full deploy destroy
+.PHONY: scan-install scan run test lint unit token reindex sweep redrive load soak clean-data install lock package layer bench bench-search bench-render bench-full bench-duplicates deploy destroy
 
 # Every install reads a hash lock (requirements/*.lock, written by `make lock`): the pinned pip,
 # setuptools and pyvips' build deps first, then the rest, pyvips built by those (no isolation).
@@ -148,6 +148,13 @@ bench-render: $(STAMP)
 # Needs only pyvips and Pillow (the dev install). BENCH_ARGS="--quick" for the small photos alone.
 bench-full: $(STAMP)
 	$(PY) -m bench.full_quality $(BENCH_ARGS)
+
+# Near-duplicate hashes (issue 16): dHash and pHash precision/recall at thresholds 0..20 on a
+# labelled set built from real photos (edits, different photos, same-scene crops, mirrors);
+# DUPLICATE_PHOTOS adds folders of photos (docs/decisions/duplicates.md says how to get them);
+# writes bench/results/<date>-<host>-duplicates.md.
+bench-duplicates: $(STAMP)
+	$(PY) -m bench.duplicates_eval infra/local/samples $(DUPLICATE_PHOTOS) $(BENCH_ARGS)
 
 # Load run (issue 14): its own local stack on free ports, the sample photos plus synthetic search
 # documents, then searches, suggestions and image reads at 8, 32 and 64 concurrent clients for

@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from chalicelib.domain.duplicates import DuplicatePolicy, policy
 from chalicelib.domain.limits import Limits
 from chalicelib.domain.model import CONTRIBUTORS
 from chalicelib.domain.moderation import Mode, ModerationPolicy
@@ -104,6 +105,7 @@ def _limits(env: Mapping[str, str]) -> Limits:
         search=_search_limits(env),
         moderation=_moderation(env),
         **_upload_quotas(env, base),
+        duplicates=_duplicate_policy(env, base.duplicates),
     )
 
 
@@ -125,6 +127,14 @@ def _moderation(env: Mapping[str, str]) -> ModerationPolicy:
     if policy.report_threshold < 1:
         raise ValueError("REVIEW_REPORT_THRESHOLD must be at least 1")
     return policy
+
+
+def _duplicate_policy(env: Mapping[str, str], base: DuplicatePolicy) -> DuplicatePolicy:
+    """DUPLICATE_MAX_DISTANCE, DUPLICATE_PROBE_RADIUS, and DUPLICATE_BANDS (default: the
+    fewest that cover the distance at that radius)."""
+    distance = _int(env, "DUPLICATE_MAX_DISTANCE", base.max_distance)
+    radius = _int(env, "DUPLICATE_PROBE_RADIUS", base.probe_radius)
+    return policy(distance, _int(env, "DUPLICATE_BANDS", 0), radius)
 
 
 def _names(raw: str) -> tuple[str, ...]:
