@@ -77,6 +77,7 @@ _TEMPLATE_ENV = {
     "SEARCH_BACKEND": "opensearch",
     "OPENSEARCH_ENDPOINT": f"https://search-{PREFIX}-bench.{REGION}.es.amazonaws.com",
     "OPENSEARCH_SERVICE": "es",
+    "MODERATION": "new_contributors",
     "POWERTOOLS_METRICS_NAMESPACE": PREFIX,
     "POWERTOOLS_LOG_LEVEL": "INFO",
     # An ARN, never the key: config refuses to start in Lambda without it.

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from chalicelib.domain.duplicates import DuplicatePolicy, policy
 from chalicelib.domain.limits import Limits
 from chalicelib.domain.model import CONTRIBUTORS
+from chalicelib.domain.moderation import Mode, ModerationPolicy
 from chalicelib.domain.renditions import RenditionSpec, parse_profile
 from chalicelib.domain.search.limits import SearchLimits
 from chalicelib.faultplan import FaultPlan, parse_plan
@@ -102,9 +103,30 @@ def _limits(env: Mapping[str, str]) -> Limits:
         tombstone_days=_int(env, "TOMBSTONE_DAYS", base.tombstone_days),
         **_sweep_limits(env, base),
         search=_search_limits(env),
+        moderation=_moderation(env),
         **_upload_quotas(env, base),
         duplicates=_duplicate_policy(env, base.duplicates),
     )
+
+
+def _moderation(env: Mapping[str, str]) -> ModerationPolicy:
+    """MODERATION (off | new_contributors | all) and its numbers; a wrong value stops the start."""
+    base = ModerationPolicy()
+    raw = env.get("MODERATION") or base.mode.value
+    if raw not in {m.value for m in Mode}:
+        raise ValueError(f"MODERATION must be off, new_contributors or all, not {raw!r}")
+    policy = ModerationPolicy(
+        mode=Mode(raw),
+        new_contributor_photos=_int(
+            env, "MODERATION_NEW_CONTRIBUTOR_PHOTOS", base.new_contributor_photos
+        ),
+        report_threshold=_int(env, "REVIEW_REPORT_THRESHOLD", base.report_threshold),
+        report_note_chars=_int(env, "REPORT_NOTE_CHARS", base.report_note_chars),
+        decision_note_chars=_int(env, "DECISION_NOTE_CHARS", base.decision_note_chars),
+    )
+    if policy.report_threshold < 1:
+        raise ValueError("REVIEW_REPORT_THRESHOLD must be at least 1")
+    return policy
 
 
 def _duplicate_policy(env: Mapping[str, str], base: DuplicatePolicy) -> DuplicatePolicy:

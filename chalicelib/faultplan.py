@@ -25,6 +25,7 @@ PORT_METHODS: dict[str, tuple[str, ...]] = {
         "add_renditions", "finish", "reject", "fail", "count_download", "mark_deleted",
         "delete", "all_ready", "open_since", "mark_repaired", "expire_pending",
         "backfill_stage", "scan_segment", "add_pending", "quota_usage", "release_pending",
+        "count_published", "add_report", "hold_reported", "decide", "review_queue",
     ),
     "queue": ("publish", "renotify", "backlog"),
     "search": ("apply", "search", "suggest", "rebuild", "versions", "ids_after"),
@@ -35,6 +36,7 @@ LOST_RACE: dict[str, object] = {
     "finish": False, "reject": False, "fail": False, "mark_deleted": None,
     "update_metadata": None, "count_download": None,
     "mark_repaired": False, "expire_pending": False, "backfill_stage": False,
+    "add_report": None, "hold_reported": False, "decide": None,
 }
 # kind -> the port kind it applies to
 KINDS: dict[str, str] = {

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from chalicelib.domain.model import Facts, Image, Original, Rendition, Status
+from chalicelib.domain.moderation import Decision, Report
 from chalicelib.domain.quotas import Admission, GrantTerms, QuotaUsage
 from chalicelib.domain.renditions import RenditionSpec
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery
@@ -157,8 +158,30 @@ class ImageRepository(Protocol):
     ) -> Image | None:
         """Record finished renditions in one write; None unless the image is processing."""
 
-    def finish(self, image_id: str, now: str) -> bool:
-        """processing -> ready exactly once; True only for the call that won."""
+    def finish(self, image_id: str, now: str, review: Sequence[str] = ()) -> bool:
+        """processing -> ready (or -> in_review with `review` as its reasons, on the review
+        queue from `now`) exactly once; True only for the call that won."""
+
+    def count_published(self, owner: str, at_most: int) -> int:
+        """How many of the owner's images are ready or in review, counted up to `at_most`."""
+
+    def add_report(self, image_id: str, report: Report) -> int | None:
+        """Record one report of a ready image, at most one per reporter ever: the number of
+        reports since the last decision, or None when not counted (not ready, or this
+        reporter reported it before)."""
+
+    def hold_reported(self, image_id: str, now: str) -> bool:
+        """ready -> in_review with reason `reported`, on the review queue from `now`; of
+        concurrent calls exactly one wins."""
+
+    def decide(self, image_id: str, decision: Decision) -> Image | None:
+        """in_review -> ready (approve) or -> rejected with reason `moderation` and the
+        admin's note (reject), the decision appended to the image's record, off the review
+        queue, reports since the last decision reset; None unless the image was in review
+        (of two concurrent decisions exactly one wins)."""
+
+    def review_queue(self, limit: int, cursor: str | None = None) -> Page:
+        """Images in review, longest waiting first, from the sparse `by_stage` index."""
 
     def reject(self, image_id: str, reason: str, now: str) -> bool:
         """pending|processing -> rejected with a reason."""

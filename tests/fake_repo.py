@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.lifecycle import STAGED, machine_sources
 from chalicelib.domain.model import (
     DOWNLOADABLE,
     EDITABLE,
@@ -25,9 +26,10 @@ from chalicelib.domain.model import (
 )
 from chalicelib.domain.quotas import Admission, GrantTerms, QuotaUsage
 from chalicelib.ports import OpenPage, OpenRef, Page
+from tests.fake_moderation import FakeModeration
 
 
-class FakeRepo:
+class FakeRepo(FakeModeration):
     """Every write is atomic and allowed only by the domain's lifecycle, as in DynamoDB."""
 
     def __init__(self) -> None:
@@ -51,7 +53,7 @@ class FakeRepo:
             raise KeyError(f"image {image.image_id} exists already")
         # The table writes created_at as updated_at when the image has none yet.
         stored = replace(image, updated_at=image.updated_at or image.created_at)
-        if image.status in OPEN:  # the table writes it onto `by_stage`
+        if image.status in STAGED:  # the table writes it onto `by_stage`
             stored.stage_at = image.stage_at or image.created_at
         self.items[image.image_id] = copy.deepcopy(stored)
 
@@ -165,8 +167,14 @@ class FakeRepo:
             self.rendition_writes += 1
             return copy.deepcopy(image)
 
-    def finish(self, image_id: str, now: str) -> bool:
-        """processing -> ready exactly once; True only for the call that won."""
+    def finish(self, image_id: str, now: str, review: Sequence[str] = ()) -> bool:
+        """processing -> ready (or in_review with `review` as its reasons) exactly once."""
+        if review:
+            changed = self._change(
+                image_id, machine_sources(Status.IN_REVIEW), status=Status.IN_REVIEW,
+                reason=None, updated_at=now, stage_at=now, review_reasons=tuple(review),
+            )
+            return changed is not None
         return self._transition(image_id, Status.READY, None, now)
 
     def reject(self, image_id: str, reason: str, now: str) -> bool:
@@ -190,7 +198,7 @@ class FakeRepo:
 
     def _transition(self, image_id: str, to: Status, reason: str | None, now: str) -> bool:
         changed = self._change(
-            image_id, sources_of(to), status=to, reason=reason, updated_at=now, stage_at=""
+            image_id, machine_sources(to), status=to, reason=reason, updated_at=now, stage_at=""
         )
         return changed is not None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from chalicelib.domain.duplicates import DuplicatePolicy
+from chalicelib.domain.moderation import ModerationPolicy
 from chalicelib.domain.search.limits import SearchLimits
 
 
@@ -51,5 +52,7 @@ class Limits:
     sweep_period_seconds: int = 900
     # What one public search may ask of the engine (SEARCH_* settings).
     search: SearchLimits = field(default_factory=SearchLimits)
+    # Which photos wait for review, and when reports send a photo back (MODERATION settings).
+    moderation: ModerationPolicy = field(default_factory=ModerationPolicy)
     # Near-duplicate pictures: the perceptual-hash distance and its band index (domain/duplicates).
     duplicates: DuplicatePolicy = field(default_factory=DuplicatePolicy)

@@ -13,6 +13,7 @@ from chalicelib.domain.lifecycle import OPEN as OPEN
 from chalicelib.domain.lifecycle import RECORDING as RECORDING
 from chalicelib.domain.lifecycle import Status as Status
 from chalicelib.domain.lifecycle import sources_of as sources_of
+from chalicelib.domain.moderation import Decision, Report
 
 ACCEPTED_CONTENT_TYPES = {"image/jpeg": "jpeg", "image/png": "png", "image/webp": "webp"}
 # The user pool's groups (template.yaml's UserPoolGroups): who may administer, who may upload.
@@ -129,6 +130,16 @@ class Image:
     # sort key), and how often the sweeper has re-sent its work. Both "" / 0 once it ended.
     stage_at: str = ""
     repairs: int = 0
+    # Moderation (domain/moderation.py): whether an admin uploaded it (never held), why it is
+    # in review, the other contributor's photo it may duplicate, who reported it (one each,
+    # ever) and how many since the last decision, every decision, the admin's words on reject.
+    owner_admin: bool = False
+    review_reasons: tuple[str, ...] = ()
+    possible_duplicate_of: str = ""
+    reports: tuple[Report, ...] = ()
+    open_reports: int = 0
+    decisions: tuple[Decision, ...] = ()
+    moderation_note: str = ""
 
     @property
     def upload_key(self) -> str:

@@ -15,7 +15,7 @@ class Outcome(StrEnum):
     ORPHAN_REMOVED = "orphan_removed"  # an upload no record claims: the object was removed
     FANNED_OUT = "fanned_out"  # ingest sent the bigger renditions to render invocations
     RENDERED = "rendered"  # a rendition was recorded; others are still to come
-    READY = "ready"  # this event completed the image
+    READY = "ready"  # this event completed the image (reason `in_review` when it waits for review)
     REJECTED = "rejected"  # the upload is not an image we accept (with a reason)
     FAILED = "failed"  # processing could not finish (with a reason)
 
@@ -35,6 +35,11 @@ class Result:
 def rejected(reason: str) -> Result:
     """The upload was refused for `reason` (a machine-readable code)."""
     return Result(Outcome.REJECTED, reason)
+
+
+def completed(held: bool) -> Result:
+    """This event completed the image: ready, or (`held`) in review."""
+    return Result(Outcome.READY, "in_review" if held else "")
 
 
 def failed(reason: str) -> Result:

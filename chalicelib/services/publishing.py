@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from chalicelib.domain.model import Image, Rendition, Status, full_key, master_key, upload_key
-from chalicelib.domain.outcomes import Outcome, Result
+from chalicelib.domain.moderation import hold_reasons, needs_owner_history
+from chalicelib.domain.outcomes import Outcome, Result, completed
 from chalicelib.domain.renditions import FULL, RenditionSpec, rendition_key
 from chalicelib.ports import Encoded
 from chalicelib.services.deps import Deps
@@ -32,12 +33,30 @@ def publish(
 def finish_if_complete(
     deps: Deps, image_id: str, complete: bool, master_stored: bool = True
 ) -> Result:
-    """Mark a complete image ready: READY only for the call that won, else RENDERED."""
-    if complete and deps.repo.finish(image_id, deps.now()):
+    """Mark a complete image ready, or in review when the moderation rule holds it: READY
+    only for the call that won, else RENDERED."""
+    if not complete:
+        return Result(Outcome.RENDERED)
+    review = hold_reasons_for(deps, image_id)
+    if deps.repo.finish(image_id, deps.now(), review):
         if master_stored:
             _drop_master(deps, image_id)
-        return Result(Outcome.READY)
+        return completed(held=bool(review))
     return Result(Outcome.RENDERED)
+
+
+def hold_reasons_for(deps: Deps, image_id: str) -> tuple[str, ...]:
+    """Why the image, about to finish processing, must wait for review (empty: it goes
+    ready). The owner's history is read only when the moderation setting needs it."""
+    image = deps.repo.get(image_id)
+    if image is None or image.status is not Status.PROCESSING:
+        return ()  # the finish write will not win either
+    policy = deps.limits.moderation
+    published = 0
+    if needs_owner_history(policy, image.owner_admin):
+        published = deps.repo.count_published(image.owner, policy.new_contributor_photos)
+    reasons = hold_reasons(policy, image.owner_admin, published, image.possible_duplicate_of)
+    return tuple(reason.value for reason in reasons)
 
 
 def fail(deps: Deps, image_id: str, reason: str, master_stored: bool = True) -> None:

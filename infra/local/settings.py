@@ -63,6 +63,9 @@ def function_env(
     env["POWERTOOLS_METRICS_DISABLED"] = "true"
     # The sweeper's slices follow its schedule's period: locally LOCAL_SWEEP_SECONDS.
     env["SWEEP_PERIOD_SECONDS"] = str(max(1, round(schedule.period_seconds())))
+    # The template holds new contributors' photos for review (AWS); locally nothing is held
+    # unless MODERATION is set (`make run MODERATION=new_contributors`).
+    env["MODERATION"] = os.environ.get("MODERATION") or "off"
     # The template says opensearch (AWS); locally the embedded engine in the data folder.
     env.update(search_env(data_dir))
     return env

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Callable
 
 from chalicelib.domain.model import Facts, Image, Rendition, Status
+from chalicelib.domain.moderation import Decision
 from chalicelib.ports import ImageRepository
 
 FACTS = Facts(30, 20, "landscape", "png", 99, "red", "#c0302a", "LKO")
@@ -27,7 +28,15 @@ def rendition(image_id: str, name: str) -> Rendition:
 
 
 def move(repo: ImageRepository, image_id: str, to: Status, now: str = "t-move") -> bool:
-    """Ask the repository for the one write that leads to `to`; True if it was made."""
+    """Ask the repository for the one write that leads to `to`; True if it was made. From
+    in_review an admin's decision leads on; into it, a finish that holds, or a report hold."""
+    held = repo.get(image_id)
+    if held is not None and held.status is Status.IN_REVIEW and to in _DECIDED:
+        return repo.decide(image_id, decision(_DECIDED[to], now)) is not None
+    if to is Status.IN_REVIEW:
+        if held is not None and held.status is Status.READY:
+            return repo.hold_reported(image_id, now)
+        return repo.finish(image_id, now, ["new_contributor"])
     if to is Status.PROCESSING:
         return repo.start_processing(image_id, now) is not None
     if to is Status.READY:
@@ -41,11 +50,20 @@ def move(repo: ImageRepository, image_id: str, to: Status, now: str = "t-move") 
     return False  # nothing leads back to pending
 
 
+_DECIDED = {Status.READY: "approve", Status.REJECTED: "reject"}
+
+
+def decision(choice: str, at: str = "t-decide", by: str = "sub-admin") -> Decision:
+    """An admin's decision with a note."""
+    return Decision(by, at, choice, "looks fine" if choice == "approve" else "not ours")
+
+
 def image_in(repo: ImageRepository, status: Status) -> str:
     """A new image brought to `status` through the port; its id."""
     image = new_image()
     repo.add(image)
-    path = {Status.READY: [Status.PROCESSING, Status.READY]}.get(status, [status])
+    path = {Status.READY: [Status.PROCESSING, Status.READY],
+            Status.IN_REVIEW: [Status.PROCESSING, Status.IN_REVIEW]}.get(status, [status])
     for step in path:
         if step is not Status.PENDING:
             assert move(repo, image.image_id, step, "t-setup")

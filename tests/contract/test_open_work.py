@@ -52,8 +52,9 @@ def test_an_open_image_is_listed_by_its_stage_and_last_progress(
         assert current(image_repo, i).stage_at == now
 
 
+# Held for review is an ending too, but onto the review queue (test_moderation_repository).
 ENDINGS = [(start, end) for start in OPEN for end in Status if end.terminal
-           and start.may_become(end)]
+           and start.may_become(end) and end is not Status.IN_REVIEW]
 
 
 @pytest.mark.parametrize(("start", "end"), ENDINGS, ids=str)

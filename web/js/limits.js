@@ -30,6 +30,7 @@ export const REASONS = {
   upload_missing: 'The uploaded file was gone before we could read it. Please upload it again.',
   processing_error: 'Something went wrong while processing this photo. Please try again.',
   processing_timeout: 'Processing took too long. Please try again.',
+  moderation: 'Not accepted by a moderator.',
 };
 
 /** A reason code in plain words. */

@@ -7,7 +7,9 @@ import json
 from typing import Any
 
 from chalicelib.domain.errors import InvalidInput
-from chalicelib.domain.model import OPEN, Facts, Image, Original, Status, renditions_from_json
+from chalicelib.domain.lifecycle import STAGED
+from chalicelib.domain.model import Facts, Image, Original, Status, renditions_from_json
+from chalicelib.domain.moderation import Decision, Report
 
 
 def as_attributes(image: Image) -> dict[str, Any]:
@@ -29,13 +31,24 @@ def as_attributes(image: Image) -> dict[str, Any]:
         "expected": list(image.expected),
         "repairs": image.repairs,
         **open_stage(image),
+        **_moderation_attributes(image),
     }
 
 
+def _moderation_attributes(image: Image) -> dict[str, Any]:
+    """What a new image carries for moderation (tests add images already in review)."""
+    attributes: dict[str, Any] = {"owner_admin": image.owner_admin or None}
+    if image.review_reasons:
+        attributes["review_reasons"] = list(image.review_reasons)
+    if image.possible_duplicate_of:
+        attributes["possible_duplicate_of"] = image.possible_duplicate_of
+    return attributes
+
+
 def open_stage(image: Image) -> dict[str, str]:
-    """`stage` and `stage_at` of an open image (it is listed on `by_stage`); none otherwise.
-    Never an empty string: DynamoDB refuses one as an index key."""
-    if image.status not in OPEN:
+    """`stage` and `stage_at` of an open image or one in review (listed on `by_stage`); none
+    otherwise. Never an empty string: DynamoDB refuses one as an index key."""
+    if image.status not in STAGED:
         return {}
     return {"stage": image.status.value, "stage_at": image.stage_at or image.created_at}
 
@@ -79,7 +92,21 @@ def as_image(item: Any) -> Image:
         repairs=int(item.repairs or 0),
         expected=tuple(item.expected or ()),
         version=int(item.version),
+        **_moderation_fields(item),
     )
+
+
+def _moderation_fields(item: Any) -> dict[str, Any]:
+    """The Image's moderation fields from an item (absent on items written before them)."""
+    return {
+        "owner_admin": bool(item.owner_admin),
+        "review_reasons": tuple(item.review_reasons or ()),
+        "possible_duplicate_of": item.possible_duplicate_of or "",
+        "reports": tuple(Report.from_json(_plain(r)) for r in item.reports or ()),
+        "open_reports": int(item.open_reports or 0),
+        "decisions": tuple(Decision.from_json(_plain(d)) for d in item.decisions or ()),
+        "moderation_note": item.moderation_note or "",
+    }
 
 
 def _plain(value: Any) -> Any:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     ListAttribute,
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
@@ -77,6 +79,16 @@ def make_record_class(table_name: str, region: str) -> Any:
         stage = UnicodeAttribute(null=True)
         stage_at = UnicodeAttribute(null=True)
         repairs = NumberAttribute(default=0)
+        # Moderation (adapters/dynamodb/moderation.py). An image in review is on `by_stage`
+        # under stage `in_review`: that is the review queue.
+        owner_admin = BooleanAttribute(null=True)
+        review_reasons = ListAttribute(of=UnicodeAttribute, null=True)
+        possible_duplicate_of = UnicodeAttribute(null=True)
+        reporters = UnicodeSetAttribute(null=True)  # who reported it, ever (one report each)
+        reports: ListAttribute[Any] = ListAttribute(null=True)  # [{by, reason, note, at}]
+        open_reports = NumberAttribute(null=True)  # reports since the last decision
+        decisions: ListAttribute[Any] = ListAttribute(null=True)  # [{by, at, decision, ...}]
+        moderation_note = UnicodeAttribute(null=True)
         by_owner = ByOwner()
         by_stage = ByStage()
 

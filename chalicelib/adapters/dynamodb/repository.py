@@ -15,9 +15,11 @@ from chalicelib.adapters.dynamodb.mapping import (
     decode_cursor,
     encode_cursor,
 )
+from chalicelib.adapters.dynamodb.moderation import Moderation
 from chalicelib.adapters.dynamodb.open_work import OpenWork, conditional_failure
 from chalicelib.adapters.dynamodb.quotas import Quotas, make_quota_class
 from chalicelib.adapters.dynamodb.records import make_record_class
+from chalicelib.domain.lifecycle import machine_sources
 from chalicelib.domain.model import (
     DOWNLOADABLE,
     EDITABLE,
@@ -32,7 +34,7 @@ from chalicelib.domain.model import (
 from chalicelib.ports import Page
 
 
-class DynamoImageRepository(Quotas, OpenWork):
+class DynamoImageRepository(Quotas, OpenWork, Moderation):
     """The images table (and the quotas table beside it); every state change is a conditional
     update, or a transaction when a pending image's slot is freed with it."""
 
@@ -124,8 +126,11 @@ class DynamoImageRepository(Quotas, OpenWork):
         actions += [r.updated_at.set(now), *self._progress(now)]
         return self._update(image_id, actions, self._status_in(RECORDING))
 
-    def finish(self, image_id: str, now: str) -> bool:
-        """processing -> ready exactly once; True only for the call that won."""
+    def finish(self, image_id: str, now: str, review: Sequence[str] = ()) -> bool:
+        """processing -> ready (or in_review with `review` as its reasons, on the review
+        queue from `now`) exactly once; True only for the call that won."""
+        if review:
+            return self._finish_held(image_id, now, review)
         return self._transition(image_id, Status.READY, None, now)
 
     def reject(self, image_id: str, reason: str, now: str) -> bool:
@@ -176,7 +181,7 @@ class DynamoImageRepository(Quotas, OpenWork):
         actions = [r.status.set(to.value), r.updated_at.set(now), r.version.add(1),
                    r.expires_at.remove(), *self._closed()]  # an ended image is kept
         actions.append(r.reason.set(reason) if reason else r.reason.remove())
-        sources = sources_of(to)
+        sources = machine_sources(to)  # a late task never decides for an admin
         write = self._update_leaving_pending if Status.PENDING in sources else self._update
         return write(image_id, actions, self._status_in(sources)) is not None
 

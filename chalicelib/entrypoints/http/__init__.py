@@ -5,8 +5,10 @@ from chalicelib.entrypoints.http import (
     errors,
     origin,
     profile_routes,
+    review_routes,
     search_routes,
 )
 from chalicelib.entrypoints.http.routes import api
 
-__all__ = ["api", "download_routes", "errors", "origin", "profile_routes", "search_routes"]
+__all__ = ["api", "download_routes", "errors", "origin", "profile_routes", "review_routes",
+           "search_routes"]

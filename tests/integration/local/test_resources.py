@@ -165,3 +165,16 @@ def test_given_created_resources_when_computing_env_then_config_gets_local_value
     # The template deploys OpenSearch; locally the embedded engine lives in the data folder.
     assert env["SEARCH_BACKEND"] == "embedded"
     assert env["SEARCH_INDEX_PATH"] == str(tmp_path.resolve() / "search")
+
+
+def test_the_local_stack_holds_nothing_for_review_unless_told(
+    stack: Any, moto_server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _, created, parsed = stack
+    assert parsed.function_env["MODERATION"] == "new_contributors"  # what AWS gets
+    monkeypatch.delenv("MODERATION", raising=False)
+    env = settings.function_env(parsed, created, 8123, moto_server.endpoint_url, tmp_path)
+    assert env["MODERATION"] == "off"
+    monkeypatch.setenv("MODERATION", "all")  # make run MODERATION=all
+    env = settings.function_env(parsed, created, 8123, moto_server.endpoint_url, tmp_path)
+    assert env["MODERATION"] == "all"

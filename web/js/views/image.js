@@ -71,9 +71,11 @@ function tagLinks(tags) {
 function statusNote(image) {
   if (image.status === 'ready') return null;
   const words = image.reason ? explain(image.reason)
-    : 'This photo is still being processed. It appears in search once it is ready.';
+    : image.status === 'in_review' ? 'A moderator reviews this photo before it appears in search.'
+      : 'This photo is still being processed. It appears in search once it is ready.';
+  const note = image.moderation_note ? ` “${image.moderation_note}”` : '';
   return h('p', { class: `notice status-${image.status}`, id: 'image-status' },
-    h('strong', {}, image.status), ' · ', words);
+    h('strong', {}, image.status), ' · ', words, note);
 }
 
 function editForm(image, done) {

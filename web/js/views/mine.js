@@ -16,7 +16,8 @@ function card(image) {
   if (image.width) placeholder(visual, image);
   if (thumb) visual.append(h('img', { src: thumb.url, alt: image.title || 'Untitled', loading: 'lazy', width: thumb.width, height: thumb.height }));
   const note = image.reason ? explain(image.reason)
-    : image.status === 'ready' ? formatDate(image.created_at) : 'Being processed…';
+    : image.status === 'ready' ? formatDate(image.created_at)
+      : image.status === 'in_review' ? 'Waiting for review' : 'Being processed…';
   return h('li', { class: 'mine-card', dataset: { id: image.id, status: image.status } },
     h('a', { href: `/images/${encodeURIComponent(image.id)}` }, visual,
       h('span', { class: 'mine-title' }, image.title || 'Untitled')),

@@ -46,7 +46,7 @@ async function waitUntilDone(imageId, onStatus, alive) {
     try {
       const image = await api(`/images/${encodeURIComponent(imageId)}`);
       onStatus(image);
-      if (['ready', 'rejected', 'failed'].includes(image.status)) return image;
+      if (['ready', 'in_review', 'rejected', 'failed'].includes(image.status)) return image;
     } catch {
       // a missed poll is not a failure: try again on the next tick
     }
@@ -135,6 +135,8 @@ class UploadCard {
         h('img', { src: thumb?.url, alt: image.title, width: thumb?.width, height: thumb?.height })));
       this.say('ready', 'Ready: ');
       this.status.append(h('a', { href: `/images/${image.id}` }, 'view the photo'));
+    } else if (image.status === 'in_review') {
+      this.say('in_review', 'Waiting for review: it goes public once a moderator approves it.');
     } else if (image.status === 'rejected' || image.status === 'failed') {
       this.say(image.status, `${image.status === 'rejected' ? 'Rejected' : 'Failed'}: ${explain(image.reason)}`);
     } else {
