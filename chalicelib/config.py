@@ -50,6 +50,7 @@ class Settings:
     site_name: str = "Stock Images"
     # Who holds which public display name (the photo credit); no stream.
     profiles_table: str = ""
+    duplicates_table: str = ""  # the perceptual hashes' band index (DuplicatesTable)
     endpoint_url: str | None = None
     search_backend: str = "embedded"
     search_index_path: str = ".data/search"
@@ -293,6 +294,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         ingest_queue_url=env.get("INGEST_QUEUE_URL", ""),
         site_name=env.get("SITE_NAME", "Stock Images"),
         profiles_table=env.get("PROFILES_TABLE", f"{prefix}-profiles"),
+        duplicates_table=env.get("DUPLICATES_TABLE", f"{prefix}-duplicates"),
         endpoint_url=endpoint,
         search_backend=env.get("SEARCH_BACKEND", "embedded"),
         search_index_path=env.get("SEARCH_INDEX_PATH", ".data/search"),

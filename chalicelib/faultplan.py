@@ -26,6 +26,7 @@ PORT_METHODS: dict[str, tuple[str, ...]] = {
         "delete", "all_ready", "open_since", "mark_repaired", "expire_pending",
         "backfill_stage", "scan_segment", "add_pending", "quota_usage", "release_pending",
         "count_published", "add_report", "hold_reported", "decide", "review_queue",
+        "with_sha256",
     ),
     "queue": ("publish", "renotify", "backlog"),
     "search": ("apply", "search", "suggest", "rebuild", "versions", "ids_after"),

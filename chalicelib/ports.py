@@ -148,10 +148,15 @@ class ImageRepository(Protocol):
 
     def record_facts(
         self, image_id: str, facts: Facts, expected: Sequence[str], now: str,
-        original: Original | None = None,
+        original: Original | None = None, phash: str = "", possible_duplicate_of: str = "",
     ) -> bool:
-        """Store what ingest learned and where it keeps the original; False unless the image
-        is processing."""
+        """Store what ingest learned, where it keeps the original (its SHA-256 goes on the
+        `by_sha256` index), the perceptual hash and the other contributor's photo it may
+        repeat (the finish then holds it for review); False unless the image is processing."""
+
+    def with_sha256(self, sha256: str, limit: int) -> list[str]:
+        """Up to `limit` ids of images whose recorded original has this SHA-256, from an
+        index (never a scan); any status."""
 
     def add_renditions(
         self, image_id: str, renditions: Sequence[Rendition], now: str
@@ -183,8 +188,9 @@ class ImageRepository(Protocol):
     def review_queue(self, limit: int, cursor: str | None = None) -> Page:
         """Images in review, longest waiting first, from the sparse `by_stage` index."""
 
-    def reject(self, image_id: str, reason: str, now: str) -> bool:
-        """pending|processing -> rejected with a reason."""
+    def reject(self, image_id: str, reason: str, now: str, duplicate_of: str = "") -> bool:
+        """pending|processing -> rejected with a reason (and, for `duplicate`, the image it
+        repeats)."""
 
     def fail(self, image_id: str, reason: str, now: str) -> bool:
         """pending|processing -> failed with a reason."""
@@ -336,6 +342,22 @@ class ImageProcessor(Protocol):
 
     def summarize(self, master: Master) -> tuple[str, str, str]:
         """(palette colour name, "#rrggbb" dominant colour, BlurHash) of a master."""
+
+    def duplicate_hash(self, master: Master) -> int:
+        """The 64-bit perceptual hash near-duplicates are judged by (a pHash of the master)."""
+
+
+class DuplicateIndex(Protocol):
+    """The band index of perceptual hashes: which images hold any of these band keys."""
+
+    def add(self, image_id: str, phash: str, keys: Sequence[str]) -> None:
+        """Index `image_id` (hash `phash`, 16 hex) under each key; adding again changes nothing."""
+
+    def holders(self, keys: Sequence[str]) -> dict[str, str]:
+        """Every image indexed under any of `keys`, as {image id: its phash}."""
+
+    def remove(self, image_id: str, keys: Sequence[str]) -> None:
+        """Forget `image_id` under each key (missing entries are fine)."""
 
 
 class Clock(Protocol):

@@ -122,6 +122,11 @@ def parse_hex(text: str) -> int:
     return int(text, 16)
 
 
+def as_hex(value: int) -> str:
+    """A hash as the 16 lowercase hex characters it is stored as."""
+    return f"{value & HASH_MASK:016x}"
+
+
 def nearest(target: int, candidates: Iterable[tuple[str, int]], threshold: int
             ) -> list[tuple[int, str]]:
     """(distance, id) of the candidates within `threshold`, nearest first, then by id."""

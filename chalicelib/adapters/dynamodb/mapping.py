@@ -106,6 +106,8 @@ def _moderation_fields(item: Any) -> dict[str, Any]:
         "open_reports": int(item.open_reports or 0),
         "decisions": tuple(Decision.from_json(_plain(d)) for d in item.decisions or ()),
         "moderation_note": item.moderation_note or "",
+        "phash": item.phash or "",
+        "duplicate_of": item.duplicate_of or "",
     }
 
 
