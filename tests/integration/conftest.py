@@ -84,6 +84,7 @@ def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
             "RENDITIONS_BUCKET": created["RenditionsBucket"].ref,
             "IMAGES_TABLE": created["ImagesTable"].ref,
             "QUOTAS_TABLE": created["QuotasTable"].ref,
+            "DUPLICATES_TABLE": created["DuplicatesTable"].ref,
             "RENDER_QUEUE_URL": created["RenderQueue"].ref,
             "INGEST_QUEUE_URL": created["IngestQueue"].ref,
             "COGNITO_USER_POOL_ID": "us-east-1_TESTPOOL",
