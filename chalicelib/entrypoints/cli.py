@@ -1,4 +1,5 @@
-"""Operator commands: `python -m chalicelib.entrypoints.cli reindex | sweep [--full] [--json]`."""
+"""Operator commands: `python -m chalicelib.entrypoints.cli reindex | sweep [--full] [--json] |
+duplicates [--json]`."""
 
 from __future__ import annotations
 
@@ -52,6 +53,28 @@ def sweep(full: bool = False, as_json: bool = False, stream: TextIO = sys.stdout
     return report.repairs
 
 
+def duplicates(as_json: bool = False, stream: TextIO = sys.stdout) -> int:
+    """Print the duplicate groups already in the catalogue (changes nothing); returns how
+    many groups there are."""
+    from chalicelib.services.duplicate_report import duplicate_groups
+
+    found = duplicate_groups(bootstrap.services().deps)
+    for group in found:
+        kind = "exact" if group.exact else "near"
+        who = "same contributor" if len(group.owners) == 1 else "different contributors"
+        members = [{"id": m.image_id, "owner": m.owner} for m in group.members]
+        if as_json:
+            print(json.dumps({"kind": kind, "same_owner": len(group.owners) == 1,
+                              "images": members}), file=stream)
+            continue
+        print(f"{kind} group of {len(members)} ({who}):", file=stream)
+        for member in members:
+            print(f"  {member['id']}  owner {member['owner']}", file=stream)
+    if not as_json:
+        print(f"duplicates: {len(found)} groups (dry run: nothing changed)", file=stream)
+    return len(found)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(prog="python -m chalicelib.entrypoints.cli")
@@ -61,11 +84,15 @@ def main(argv: list[str] | None = None) -> int:
     repair = commands.add_parser("sweep", help="repair stuck images, orphans and index drift")
     repair.add_argument("--full", action="store_true", help="every slice and segment")
     repair.add_argument("--json", action="store_true", help="the report as one JSON line")
+    report = commands.add_parser("duplicates", help="report duplicate groups (dry run)")
+    report.add_argument("--json", action="store_true", help="one JSON line per group")
     args = parser.parse_args(argv)
     if args.command == "reindex":
         reindex(args.quiet)
     elif args.command == "sweep":
         sweep(args.full, args.json)
+    elif args.command == "duplicates":
+        duplicates(args.json)
     return 0
 
 
