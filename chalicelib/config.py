@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Mapping
@@ -135,7 +136,11 @@ def _duplicate_policy(env: Mapping[str, str], base: DuplicatePolicy) -> Duplicat
     fewest that cover the distance at that radius)."""
     distance = _int(env, "DUPLICATE_MAX_DISTANCE", base.max_distance)
     radius = _int(env, "DUPLICATE_PROBE_RADIUS", base.probe_radius)
-    return policy(distance, _int(env, "DUPLICATE_BANDS", 0), radius)
+    check = env.get("DUPLICATE_CHECK", "on").strip().lower()
+    if check not in ("on", "off"):
+        raise ValueError(f"DUPLICATE_CHECK must be on or off, not {check!r}")
+    found = policy(distance, _int(env, "DUPLICATE_BANDS", 0), radius)
+    return dataclasses.replace(found, check=check == "on")
 
 
 def _names(raw: str) -> tuple[str, ...]:

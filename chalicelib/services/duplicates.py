@@ -21,6 +21,8 @@ MAX_CANDIDATES = 20
 def verdict_for(deps: Deps, image: Image, sha256: str, phash: int) -> Verdict:
     """The duplicate verdict for `image` (never matching itself: a redelivery is safe)."""
     policy = deps.limits.duplicates
+    if not policy.check:
+        return Verdict()
     exact = set(deps.repo.with_sha256(sha256, MAX_CANDIDATES))
     held = deps.duplicates.holders(probe_keys(phash, policy.bands, policy.probe_radius))
     near = sorted(

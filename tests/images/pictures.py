@@ -44,8 +44,10 @@ def encode(image: pyvips.Image, fmt: str, quality: int = 90, **options: object) 
     return bytes(saver(Q=quality, keep="none", **options))
 
 
-def photo_image(width: int, height: int) -> pyvips.Image:
-    """Smooth gradients, a soft wave and fixed-seed grain: compresses like a photo."""
+def photo_image(width: int, height: int, scene: int = 0) -> pyvips.Image:
+    """Smooth gradients, a soft wave and fixed-seed grain: compresses like a photo. Each
+    `scene` but 0 adds its own broad light and shade, so that scenes are different pictures
+    to the duplicate check (their perceptual hashes lie far apart) at any size."""
     xyz = pyvips.Image.xyz(width, height)
     x, y = xyz[0], xyz[1]
     red = x * (200 / width) + 30
@@ -54,13 +56,23 @@ def photo_image(width: int, height: int) -> pyvips.Image:
     tile = pyvips.Image.new_from_memory(random.Random(7).randbytes(128 * 128), 128, 128, 1, "uchar")
     grain = tile.replicate(width // 128 + 1, height // 128 + 1).crop(0, 0, width, height)
     image = red.bandjoin([green, blue]) + (grain - 128) * 0.15
+    if scene:
+        image = image + _shade(width, height, scene)
     return image.cast("uchar").copy(interpretation="srgb")
 
 
+def _shade(width: int, height: int, scene: int) -> pyvips.Image:
+    """A 4x4 grid of random brightness offsets (+-70), stretched smoothly over the picture."""
+    cells = random.Random(scene).randbytes(16)
+    small = pyvips.Image.new_from_memory(cells, 4, 4, 1, "uchar").cast("float")
+    return (small.resize(width / 4, vscale=height / 4) - 128) * 0.55
+
+
 @cache
-def photo(width: int = 640, height: int = 480, fmt: str = "jpeg", quality: int = 90) -> bytes:
-    """A deterministic photo-like picture as JPEG, PNG or WebP."""
-    return encode(photo_image(width, height), fmt, quality)
+def photo(width: int = 640, height: int = 480, fmt: str = "jpeg", quality: int = 90,
+          scene: int = 0) -> bytes:
+    """A deterministic photo-like picture as JPEG, PNG or WebP (`scene`: a different one)."""
+    return encode(photo_image(width, height, scene), fmt, quality)
 
 
 @cache

@@ -19,6 +19,12 @@ ALICE = bearer("sub-alice", "alice", "contributors")
 BOB = bearer("sub-bob", "bob", "contributors")
 
 
+@pytest.fixture(autouse=True)
+def _duplicate_check_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before the stack is built (autouse fixtures come first): this suite tests the check."""
+    monkeypatch.setenv("TEST_DUPLICATE_CHECK", "on")
+
+
 @pytest.fixture
 def client(stack: Stack) -> Iterator[Client]:
     from app import app

@@ -114,3 +114,14 @@ def test_a_different_photo_goes_through_and_both_hashes_are_indexed() -> None:
     assert deps.repo.get(first).phash == f"{HASH:016x}"  # type: ignore[union-attr]
     held = deps.duplicates.holders([f"b0:{HASH >> 48:04x}"])
     assert held == {first: f"{HASH:016x}"}
+
+
+def test_with_the_check_off_a_repeat_is_hashed_and_indexed_but_never_judged() -> None:
+    from dataclasses import replace
+
+    deps = _deps()
+    deps.limits = replace(deps.limits, duplicates=replace(deps.limits.duplicates, check=False))
+    _ingested(deps, ALICE, PHOTO)
+    second = _ingested(deps, ALICE, PHOTO)
+    image = deps.repo.get(second)
+    assert image is not None and image.status is Status.READY and image.phash
