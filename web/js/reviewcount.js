@@ -24,7 +24,7 @@ export function setReviewCount(count, more = false) {
   if (!badge) return;
   const text = `${count}${more ? '+' : ''}`;
   badge.textContent = text;
-  badge.hidden = count === 0 && !more;
+  badge.classList.toggle('zero', count === 0 && !more);
   link.setAttribute('aria-label', `Review, ${text} waiting`);
 }
 
@@ -41,8 +41,9 @@ async function load() {
 export function reviewLink(user = currentUser()) {
   if (!isAdmin(user)) return null;
   if (!link) {
-    badge = h('span', { class: 'count-badge', id: 'review-count', hidden: true });
-    link = h('a', { href: '/review', class: 'nav-link', id: 'nav-review' }, 'Review', badge);
+    badge = h('span', { class: 'count-badge zero', id: 'review-count' });
+    link = h('a', { href: '/review', class: 'nav-link', id: 'nav-review', 'aria-label': 'Review' },
+      h('span', { class: 'review-word' }, 'Review'), badge);
   }
   if (fetchedFor !== user.sub) {
     fetchedFor = user.sub;

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.e2e.conftest import LocalStack
+from infra.local.clients import client
+from tests.e2e.conftest import LocalStack, stack_json
 from tests.e2e.test_local_stack import _upload, _wait_terminal
 from tests.e2e.web.conftest import Browsing, new_email, sign_in, sign_up
 from tests.images import factory
@@ -44,8 +45,8 @@ def _auth(token: str) -> dict[str, str]:
 
 
 def _report(stack: LocalStack, token: str, image_id: str, reason: str, note: str = "") -> None:
-    response = requests.post(f"{stack.base_url}/api/images/{image_id}/report",
-                             json={"reason": reason, "note": note}, headers=_auth(token), timeout=30)
+    response = requests.post(f"{stack.base_url}/api/images/{image_id}/report", timeout=30,
+                             json={"reason": reason, "note": note}, headers=_auth(token))
     assert response.status_code == 202, response.text
 
 
@@ -65,21 +66,38 @@ def held(local_stack: LocalStack) -> Held:
     owner_email, admin_email = f"owner-{run}@example.test", f"moderator-{run}@example.test"
     owner = local_stack.token(owner_email)
     admin = local_stack.token(admin_email, group="admins")
-    reporters = [local_stack.token(f"reporter{i}-{run}@example.test", group="none") for i in range(3)]
+    reporters = [local_stack.token(f"reporter{i}-{run}@example.test", group="none")
+                 for i in range(3)]
     titles = [f"Approve me {run}", f"Reject me {run}", f"Contested {run}", f"Nearly {run}",
               f"Untouched {run}"]
     ids = _ready_photos(local_stack, owner, titles)
     for image_id in ids[:3]:
         for token, reason in zip(reporters, ("copyright", "copyright", "spam"), strict=True):
-            _report(local_stack, token, image_id, reason, "Seen on another site" if reason == "spam" else "")
+            note = "Seen on another site" if reason == "spam" else ""
+            _report(local_stack, token, image_id, reason, note)
     for token in reporters[:2]:
         _report(local_stack, token, ids[3], "offensive")
-    return Held(run, owner_email, owner, admin_email, admin, dict(zip(titles[:3], ids[:3], strict=True)),
-                ids[3], ids[4], reporters)
+    _mark_possible_duplicate(local_stack, ids[2], ids[4])
+    return Held(run, owner_email, owner, admin_email, admin,
+                dict(zip(titles[:3], ids[:3], strict=True)), ids[3], ids[4], reporters)
+
+
+def _mark_possible_duplicate(stack: LocalStack, image_id: str, original_id: str) -> None:
+    """What ingest writes for a near-duplicate of another contributor's photo, written
+    directly: the shared stack's photos are made by one owner from synthetic pixels."""
+    info = stack_json(stack)
+    table = info["env"]["IMAGES_TABLE"]  # type: ignore[index]
+    client("dynamodb", str(info["moto_endpoint"])).update_item(
+        TableName=table, Key={"image_id": {"S": image_id}},
+        UpdateExpression="SET possible_duplicate_of = :o,"
+                         " review_reasons = list_append(review_reasons, :r)",
+        ExpressionAttributeValues={":o": {"S": original_id},
+                                   ":r": {"L": [{"S": "possible_duplicate"}]}})
 
 
 def _status(stack: LocalStack, token: str, image_id: str) -> dict[str, Any]:
-    response = requests.get(f"{stack.base_url}/api/images/{image_id}", headers=_auth(token), timeout=30)
+    response = requests.get(f"{stack.base_url}/api/images/{image_id}", headers=_auth(token),
+                            timeout=30)
     return dict(response.json())
 
 
@@ -113,7 +131,7 @@ def test_an_admin_approves_and_rejects_by_keyboard_and_the_owner_sees_the_words(
     page = web.page
     approve, reject, contested = held.held.values()
     sign_in(web, held.admin_email, LOCAL_PASSWORD)
-    page.wait_for_selector("#review-count:not([hidden])")
+    page.wait_for_function("() => document.querySelector('#review-count').textContent !== ''")
     assert int(page.inner_text("#review-count").rstrip("+")) >= 3
     web.go("/review?per_page=2")
     page.wait_for_selector("#review-detail")
@@ -124,7 +142,7 @@ def test_an_admin_approves_and_rejects_by_keyboard_and_the_owner_sees_the_words(
         page.wait_for_function("n => document.querySelectorAll('#review-list > li').length > n",
                                arg=listed)
     entry = page.locator(f"#review-list > li[data-id='{approve}']")
-    assert "Reported 3 times: copyright ×2, spam" in entry.inner_text()
+    assert "Reported 3 times: copyright \u00d72, spam" in entry.inner_text()
     _select(web, approve)
     assert "Seen on another site" in page.inner_text("#review-reasons")
     page.wait_for_function("() => document.querySelector('#review-detail img').naturalWidth > 0")
@@ -144,6 +162,11 @@ def test_an_admin_approves_and_rejects_by_keyboard_and_the_owner_sees_the_words(
     _gone(web, reject)
 
     _select(web, contested)
+    assert "Possible duplicate of this photo" in page.inner_text("#review-reasons")
+    page.wait_for_function("() => document.querySelector('#review-original img')?.naturalWidth > 0")
+    assert page.locator(".review-compare.side-by-side figure").count() == 2
+    assert page.get_attribute("#review-original a", "href") == f"/images/{held.ready}"
+    shots("duplicate")
     requests.post(f"{local_stack.base_url}/api/review/{contested}", json={"decision": "approve"},
                   headers=_auth(held.admin), timeout=30).raise_for_status()
     page.keyboard.press("a")
@@ -173,7 +196,7 @@ def test_someone_who_is_not_an_admin_is_refused_and_their_reports_count(
     page.fill("#report-note", "Looks like an advert")
     shots("report")
     page.click("#report-send")
-    assert page.inner_text("#report-done") == "Thanks, we’ll take a look."
+    assert page.inner_text("#report-done") == "Thanks, we\u2019ll take a look."
     assert _status(local_stack, held.owner, held.nearly)["status"] == "in_review"
 
     for _ in range(2):
