@@ -115,10 +115,10 @@ export function reviewDetail(image, actions) {
       h('p', { class: 'muted' }, image.owner_name ? `by ${image.owner_name} · ` : '', `uploaded ${formatDate(image.created_at)}${when}`),
       h('ul', { class: 'review-reasons', id: 'review-reasons' }, reasonWords(image.review || {}).map((words) => h('li', {}, words))),
       h('div', { class: 'actions review-buttons' },
-        h('button', { class: 'button', type: 'button', id: 'review-approve-button', onclick: () => pane.armApprove() },
-          'Approve', h('kbd', {}, 'a')),
-        h('button', { class: 'button danger', type: 'button', id: 'review-reject-button', onclick: () => pane.armReject() },
-          'Reject', h('kbd', {}, 'r'))),
+        h('button', { class: 'button', type: 'button', id: 'review-approve-button', 'aria-keyshortcuts': 'a',
+          onclick: () => pane.armApprove() }, 'Approve', h('kbd', { 'aria-hidden': 'true' }, 'a')),
+        h('button', { class: 'button danger', type: 'button', id: 'review-reject-button', 'aria-keyshortcuts': 'r',
+          onclick: () => pane.armReject() }, 'Reject', h('kbd', { 'aria-hidden': 'true' }, 'r'))),
       approve, reject, error));
   pane.armApprove = () => {
     reject.hidden = true;
