@@ -7,6 +7,7 @@ import { formatDate, h, replace, toast } from '../dom.js';
 import { pick, placeholder, srcset } from '../grid.js';
 import { explain, MAX_TITLE_CHARS } from '../limits.js';
 import { downloadControl, downloadCount } from './download.js';
+import { reportControl } from './report.js';
 import { searchUrl } from './search.js';
 
 function canEdit(image) {
@@ -127,7 +128,7 @@ function details(image, root, navigate) {
     count, downloadControl(image, { counted: () => count?.bump() }),
     statusNote(image),
     image.description ? h('p', { class: 'description' }, image.description) : null,
-    tagLinks(image.tags), facts(image), owner);
+    tagLinks(image.tags), facts(image), owner, reportControl(image));
   function show(next) {
     replace(root, page(next, root, navigate));
   }
