@@ -28,7 +28,7 @@ PORT_METHODS: dict[str, tuple[str, ...]] = {
         "count_published", "add_report", "hold_reported", "decide", "review_queue",
     ),
     "queue": ("publish", "renotify", "backlog"),
-    "search": ("apply", "search", "suggest", "rebuild", "versions", "ids_after"),
+    "search": ("apply", "search", "suggest", "similar", "rebuild", "versions", "ids_after"),
 }
 # The repository's conditional transitions, and what each returns when it loses the race
 LOST_RACE: dict[str, object] = {

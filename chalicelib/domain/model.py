@@ -140,6 +140,8 @@ class Image:
     open_reports: int = 0
     decisions: tuple[Decision, ...] = ()
     moderation_note: str = ""
+    # The upright master's 64-bit perceptual hash as 16 hex characters ("" before ingest).
+    phash: str = ""
 
     @property
     def upload_key(self) -> str:

@@ -92,6 +92,7 @@ def as_image(item: Any) -> Image:
         repairs=int(item.repairs or 0),
         expected=tuple(item.expected or ()),
         version=int(item.version),
+        phash=item.phash or "",
         **_moderation_fields(item),
     )
 

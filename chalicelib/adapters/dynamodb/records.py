@@ -89,6 +89,7 @@ def make_record_class(table_name: str, region: str) -> Any:
         open_reports = NumberAttribute(null=True)  # reports since the last decision
         decisions: ListAttribute[Any] = ListAttribute(null=True)  # [{by, at, decision, ...}]
         moderation_note = UnicodeAttribute(null=True)
+        phash = UnicodeAttribute(null=True)  # the perceptual hash, 16 hex characters
         by_owner = ByOwner()
         by_stage = ByStage()
 
