@@ -29,7 +29,7 @@ PORT_METHODS: dict[str, tuple[str, ...]] = {
         "with_sha256",
     ),
     "queue": ("publish", "renotify", "backlog"),
-    "search": ("apply", "search", "suggest", "rebuild", "versions", "ids_after"),
+    "search": ("apply", "search", "suggest", "similar", "rebuild", "versions", "ids_after"),
 }
 # The repository's conditional transitions, and what each returns when it loses the race
 LOST_RACE: dict[str, object] = {

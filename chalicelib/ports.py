@@ -12,6 +12,7 @@ from chalicelib.domain.moderation import Decision, Report
 from chalicelib.domain.quotas import Admission, GrantTerms, QuotaUsage
 from chalicelib.domain.renditions import RenditionSpec
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery
+from chalicelib.domain.search.similar import SimilarQuery
 
 
 @dataclass(frozen=True)
@@ -416,6 +417,10 @@ class SearchIndex(Protocol):
 
     def suggest(self, prefix: str, limit: int) -> list[str]:
         """Tags starting with `prefix`, then titles with a word starting with it."""
+
+    def similar(self, query: SimilarQuery) -> tuple[SearchDoc, ...]:
+        """Photos like an indexed one, in `domain.search.similar.rank`'s order: look-alikes by
+        perceptual-hash distance, then shared tags and colour; never itself. () if not indexed."""
 
     def rebuild(self, docs: Iterable[SearchDoc]) -> int:
         """Replace the whole index with `docs` without a moment of empty results."""

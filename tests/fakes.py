@@ -13,6 +13,7 @@ from chalicelib.domain.model import Rendition
 from chalicelib.domain.renditions import RenditionSpec
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery
 from chalicelib.domain.search.model import capped_total
+from chalicelib.domain.search.similar import SimilarQuery, phash_bands, probe_terms, rank
 from chalicelib.ports import (
     Encoded,
     Listed,
@@ -294,6 +295,14 @@ class FakeSearchIndex:
     def suggest(self, prefix: str, limit: int) -> list[str]:
         tags = sorted({t for d in self.docs.values() for t in d.tags if t.startswith(prefix)})
         return tags[:limit]
+
+    def similar(self, query: SimilarQuery) -> tuple[SearchDoc, ...]:
+        target = self.docs.get(query.image_id)
+        if target is None:
+            return ()
+        keys = set(probe_terms(target.phash))
+        alike = [d for d in self.docs.values() if keys.intersection(phash_bands(d.phash))]
+        return rank(target, alike, self.docs.values(), query)
 
     def versions(self, ids: Sequence[str]) -> dict[str, int]:
         return {i: self.held[i] for i in ids if i in self.docs}

@@ -32,6 +32,7 @@ def to_doc(image: Image) -> SearchDoc:
         blurhash=facts.blurhash,
         popularity=image.downloads,
         renditions={n: r for n, r in image.renditions.items() if n != FULL.name},
+        phash=image.phash,
     )
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from chalicelib.domain.model import Rendition
 from chalicelib.domain.search import Change, DateParts, SearchDoc, SearchPage, SearchQuery, Sort
+from chalicelib.domain.search.similar import SimilarQuery
 from chalicelib.ports import SearchIndex
 
 WORDS_OFF = {"prefix_last": False}
@@ -406,3 +407,69 @@ def test_given_many_docs_then_ids_after_pages_through_them_in_order(
     assert seen == expected
     # AND a slice of the id space starts where it is asked to
     assert search_index.ids_after("1", 10) == [doc(2**124 + 3).image_id, doc(15 * 2**124).image_id]
+
+
+# Similar photos: known groups. HASH's look-alikes are 1 and 3 bits away; FAR keeps HASH's
+# first band (so the lookup meets it) but is 48 bits away: a chance meeting, not a look-alike.
+HASH = 0x0123456789ABCDEF
+
+
+def hashed(value: int) -> str:
+    return f"{value:016x}"
+
+
+def similar_ids(index: SearchIndex, n: int, per_page: int = 12) -> list[int]:
+    found = index.similar(SimilarQuery(f"{n:032x}", per_page=per_page))
+    return [int(hit.image_id, 16) for hit in found]
+
+
+def similar_catalogue(index: SearchIndex) -> None:
+    put(
+        index,
+        doc(1, phash=hashed(HASH), tags=("cat", "sofa", "window"), color="orange"),
+        doc(2, phash=hashed(HASH ^ 0b111), color="green"),  # 3 bits: a look-alike
+        doc(3, phash=hashed(HASH ^ 1), tags=("cat",), color="orange"),  # 1 bit, shares a tag too
+        doc(4, phash=hashed(HASH ^ 0x0000FFFFFFFFFFFF), color="green"),  # FAR, nothing shared
+        doc(5, tags=("cat", "sofa"), color="green"),  # two tags
+        doc(6, tags=("window",), color="orange"),  # a tag and the colour
+        doc(7, tags=("sofa",), color="green"),  # one tag, another colour
+        doc(8, color="orange"),  # the colour only
+        doc(9, tags=("dog",), color="green", phash=hashed(~HASH & (2**64 - 1))),  # nothing
+    )
+
+
+def test_given_known_groups_when_similar_then_look_alikes_by_distance_then_tags_then_colour(
+    search_index: SearchIndex,
+) -> None:
+    # GIVEN look-alikes, images sharing tags or the colour, a chance band meeting and strangers
+    similar_catalogue(search_index)
+    # WHEN asking for photos like 1 THEN nearest hashes first, then most shared tags, then the
+    # colour (a shared tag before the colour alone), each once, never 1 itself, 4 and 9 never
+    assert similar_ids(search_index, 1) == [3, 2, 5, 6, 7, 8]
+
+
+def test_given_per_page_when_similar_then_only_the_first_ones(search_index: SearchIndex) -> None:
+    similar_catalogue(search_index)
+    assert similar_ids(search_index, 1, per_page=3) == [3, 2, 5]
+
+
+def test_given_no_hash_when_similar_then_tags_and_colour_only(search_index: SearchIndex) -> None:
+    # GIVEN 5 has no perceptual hash: it shares cat and sofa with 1, cat with 3, sofa with 7
+    similar_catalogue(search_index)
+    found = similar_ids(search_index, 5)
+    # THEN the two-tag match first, then one tag with the colour (7: green), then one tag,
+    # then the colour alone (2, 4, 9 are green; newest first by their dates)
+    assert found[:2] == [1, 7]
+    assert set(found) == {1, 2, 3, 4, 7, 9}
+    assert 5 not in found
+
+
+def test_given_a_deleted_or_unknown_image_when_similar_then_nothing_and_never_it(
+    search_index: SearchIndex,
+) -> None:
+    similar_catalogue(search_index)
+    search_index.apply([Change(f"{3:032x}", 2, None)])
+    assert similar_ids(search_index, 3) == []
+    assert similar_ids(search_index, 42) == []
+    assert 3 not in similar_ids(search_index, 1)
+    assert similar_ids(search_index, 1)[0] == 2

@@ -4,10 +4,12 @@ import { canUpload, currentUser, onSessionChange, signOut, startSession } from '
 import { loadConfig } from './config.js';
 import { h, replace, toast } from './dom.js';
 import { navigate, notFound, route, start } from './router.js';
+import { reviewLink } from './reviewcount.js';
 import { attachSuggestions } from './suggest.js';
 import { accountView, signInView, signUpView } from './views/account.js';
 import { imageView } from './views/image.js';
 import { mineView } from './views/mine.js';
+import { reviewView } from './views/review.js';
 import { searchUrl, searchView, stateFrom } from './views/search.js';
 import { uploadView } from './views/upload.js';
 
@@ -27,6 +29,7 @@ function accountNav() {
   });
   replace(nav,
     canUpload(user) ? h('a', { href: '/upload', class: 'button small', id: 'nav-upload' }, 'Upload') : null,
+    reviewLink(user),
     h('a', { href: '/me', class: 'nav-link', id: 'nav-mine' }, 'My uploads'),
     h('a', { href: '/account', class: 'nav-link', id: 'nav-account', title: 'Your public name and two-step sign-in' },
       h('span', { class: 'who', title: user.email, id: 'nav-user' }, user.email)),
@@ -105,6 +108,7 @@ async function main() {
   route('/images/:id', (ctx) => imageView(ctx, navigate));
   route('/upload', (ctx) => uploadView(ctx, navigate));
   route('/me', (ctx) => mineView(ctx, navigate));
+  route('/review', (ctx) => reviewView(ctx, navigate));
   route('/account', (ctx) => accountView(ctx, navigate));
   route('/signin', (ctx) => signInView(ctx, navigate));
   route('/signup', (ctx) => signUpView(ctx, navigate));

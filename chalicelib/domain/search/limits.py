@@ -12,6 +12,12 @@ from dataclasses import dataclass
 
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.search.model import MAX_QUERY_CHARS, TOTAL_HITS_CAP
+from chalicelib.domain.search.similar import (
+    DEFAULT_SIMILAR_PER_PAGE,
+    MAX_SIMILAR_PER_PAGE,
+    SIMILAR_CANDIDATES,
+    SIMILAR_MAX_DISTANCE,
+)
 
 
 @dataclass(frozen=True)
@@ -29,11 +35,19 @@ class SearchLimits:
     fuzzy_max_word_chars: int = 24
     # Totals are exact up to this many results, then reported as "at least" this many.
     total_hits_cap: int = TOTAL_HITS_CAP
+    # Similar photos (domain/search/similar.py): the page size asked for by default and at
+    # most, how many candidates each of its two lookups reads, and the look-alike distance.
+    similar_per_page: int = DEFAULT_SIMILAR_PER_PAGE
+    similar_max_per_page: int = MAX_SIMILAR_PER_PAGE
+    similar_candidates: int = SIMILAR_CANDIDATES
+    similar_max_distance: int = SIMILAR_MAX_DISTANCE
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
             if value < 1:
                 raise ValueError(f"search limit {name} must be at least 1, not {value}")
+        if self.similar_per_page > self.similar_max_per_page:
+            raise ValueError("similar_per_page must not exceed similar_max_per_page")
 
 
 def too_long(message: str) -> InvalidInput:
@@ -73,3 +87,13 @@ def fuzzy_allowed(
     if not every or len(every) > limits.fuzzy_max_words:
         return False
     return all(len(word) <= limits.fuzzy_max_word_chars for word in every)
+
+
+def similar_per_page(raw: str | None, limits: SearchLimits) -> int:
+    """The `per_page` of a similar-photos request: absent means the default; 400 otherwise."""
+    if raw is None or raw == "":
+        return limits.similar_per_page
+    if not raw.isdigit() or not 1 <= int(raw) <= limits.similar_max_per_page:
+        raise InvalidInput("invalid_per_page",
+                           f"per_page must be 1-{limits.similar_max_per_page}.")
+    return int(raw)

@@ -49,6 +49,7 @@ class SearchDoc:
     blurhash: str
     popularity: int = 0
     renditions: dict[str, Rendition] = field(default_factory=dict)
+    phash: str = ""  # the perceptual hash (16 hex characters), "" when the image has none
 
     def to_json(self) -> dict[str, Any]:
         """The document as engines store it beside their own fields."""

@@ -1,4 +1,4 @@
-"""Search endpoints on the API blueprint: /search and /suggest."""
+"""Search endpoints on the API blueprint: /search, /suggest and /images/{id}/similar."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from chalicelib.entrypoints.http.errors import domain_errors
 from chalicelib.entrypoints.http.routes import api
 from chalicelib.entrypoints.http.serialize import facets_json, summary_json
 from chalicelib.services import search as search_service
+from chalicelib.services import similar as similar_service
 
 # No server-side result cache: CloudFront may keep an anonymous answer this long.
 PUBLIC_CACHE = "public, max-age=10"
@@ -53,3 +54,13 @@ def suggest() -> Response:
     text = _params().get("q", "")
     suggestions = search_service.suggest(deps.search_index(), text, deps.limits.search)
     return Response(body={"suggestions": suggestions}, headers={"Cache-Control": _cache_control()})
+
+
+@api.route("/images/{image_id}/similar", methods=["GET"])
+@domain_errors
+def similar(image_id: str) -> Response:
+    """Photos like a ready one: look-alikes first, then those sharing tags and colour."""
+    deps = bootstrap.services().deps
+    found = similar_service.similar(deps, image_id, _params().get("per_page"))
+    body = {"results": [summary_json(doc, deps.renditions) for doc in found]}
+    return Response(body=body, headers={"Cache-Control": _cache_control()})

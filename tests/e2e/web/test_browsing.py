@@ -207,3 +207,26 @@ def test_a_search_past_the_word_limit_is_explained_in_the_apis_words(web: Browsi
     notice = web.page.wait_for_selector(".notice.error[data-code=query_too_long]")
     assert notice.inner_text() == answer.json()["error"]["message"]
     assert "at most 32 different words" in notice.inner_text()
+
+
+def test_an_image_page_shows_similar_photos_under_it_never_itself(
+    web: Browsing, gallery: str, local_stack: LocalStack
+) -> None:
+    # GIVEN three ready photos sharing a tag (the seeded stack may hold more like them)
+    found = requests.get(f"{local_stack.base_url}/api/search", params={"tags": gallery},
+                         timeout=30).json()["results"]
+    image_id = found[0]["id"]
+    # WHEN a visitor opens one of them
+    web.go(f"/images/{image_id}")
+    page = web.page
+    # THEN a "Similar photos" grid appears under it, with the search grid's tiles
+    page.wait_for_selector("#similar:not([hidden]) #similar-grid .tile img")
+    assert page.inner_text("#similar-title") == "Similar photos"
+    links = page.locator("#similar-grid .tile").evaluate_all("as => as.map(a => a.pathname)")
+    # AND never the photo itself; at least the two that share its tag; at most a page of 12
+    assert f"/images/{image_id}" not in links
+    assert 2 <= len(links) <= 12
+    # AND the grid sits below the photo
+    photo = page.locator("#photo").bounding_box()
+    grid = page.locator("#similar-grid").bounding_box()
+    assert photo and grid and grid["y"] >= photo["y"] + photo["height"]

@@ -126,7 +126,9 @@ def test_the_variable_names_are_the_ones_config_reads(template: dict[str, Any]) 
     # GIVEN one distinct value per packaged variable WHEN config loads them THEN each is used
     names = functions(template)["Ingest"]["Environment"]["Variables"]
     env = {name: f"value-of-{name}" for name in names}
+    env["MODERATION"] = names["MODERATION"]  # an enumerated setting: the template's own value
     settings = config.load(env)
+    assert settings.limits.moderation.mode.value == names["MODERATION"] == "new_contributors"
     assert settings.uploads_bucket == env["UPLOADS_BUCKET"]
     assert settings.originals_bucket == env["ORIGINALS_BUCKET"]
     assert settings.renditions_bucket == env["RENDITIONS_BUCKET"]
@@ -142,7 +144,8 @@ def test_the_variable_names_are_the_ones_config_reads(template: dict[str, Any]) 
     assert settings.opensearch_endpoint == env["OPENSEARCH_ENDPOINT"]
     assert settings.opensearch_service == env["OPENSEARCH_SERVICE"]
     api_names = functions(template)["APIHandler"]["Environment"]["Variables"]
-    api_settings = config.load({name: f"value-of-{name}" for name in api_names})
+    api_env = {name: f"value-of-{name}" for name in api_names}
+    api_settings = config.load({**api_env, "MODERATION": api_names["MODERATION"]})
     assert api_settings.cdn_distribution_id == "value-of-CDN_DISTRIBUTION_ID"
 
 

@@ -1,12 +1,13 @@
 // One image: the biggest sensible rendition, its download control and count, its facts, tags
-// as links; edit and delete for its owner (and admins).
+// as links; edit and delete for its owner (and admins); photos like it underneath.
 
 import { api } from '../api.js';
 import { currentUser } from '../auth.js';
 import { formatDate, h, replace, toast } from '../dom.js';
-import { pick, placeholder, srcset } from '../grid.js';
+import { JustifiedGrid, pick, placeholder, srcset } from '../grid.js';
 import { explain, MAX_TITLE_CHARS } from '../limits.js';
 import { downloadControl, downloadCount } from './download.js';
+import { reportControl } from './report.js';
 import { searchUrl } from './search.js';
 
 function canEdit(image) {
@@ -131,18 +132,45 @@ function details(image, root, navigate) {
     count, downloadControl(image, { counted: () => count?.bump() }),
     statusNote(image),
     image.description ? h('p', { class: 'description' }, image.description) : null,
-    tagLinks(image.tags), facts(image), owner);
+    tagLinks(image.tags), facts(image), owner, reportControl(image));
   function show(next) {
     replace(root, page(next, root, navigate));
   }
   return info;
 }
 
+// The grid of the page on screen (an edit renders the page again): stopped when it goes.
+let stopSimilar = null;
+
+function endSimilar() {
+  if (stopSimilar) stopSimilar();
+  stopSimilar = null;
+}
+
+// Photos like this one (look-alikes first, then shared tags and colour), with the search
+// grid; the section stays hidden unless the API names some.
+function similar(image) {
+  const gridEl = h('div', { class: 'grid', id: 'similar-grid' });
+  const section = h('section', { class: 'photo-similar', id: 'similar', hidden: true,
+    'aria-labelledby': 'similar-title' }, h('h2', { id: 'similar-title' }, 'Similar photos'), gridEl);
+  endSimilar();
+  if (image.status !== 'ready') return section;
+  let grid = null;
+  stopSimilar = () => { if (grid) grid.destroy(); grid = false; };
+  api(`/images/${encodeURIComponent(image.id)}/similar`).then(({ results }) => {
+    if (grid === false || !results.length || !section.isConnected) return;
+    section.hidden = false;
+    grid = new JustifiedGrid(gridEl);
+    grid.add(results);
+  }).catch(() => { /* the photo page works without it */ });
+  return section;
+}
+
 function page(image, root, navigate) {
   document.title = `${image.title || 'Untitled'} · Stock images`;
   return h('article', { class: 'photo-page' },
     image.width ? picture(image) : h('div', { class: 'photo-frame missing' }, 'No preview yet'),
-    details(image, root, navigate));
+    details(image, root, navigate), similar(image));
 }
 
 /** Render /images/:id. */
@@ -151,6 +179,7 @@ export async function imageView({ params, root, isCurrent }, navigate) {
   try {
     const image = await api(`/images/${encodeURIComponent(params.id)}`);
     if (isCurrent()) replace(root, page(image, root, navigate));
+    return endSimilar;
   } catch (error) {
     if (!isCurrent()) return;
     document.title = 'Not found · Stock images';

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from chalicelib.adapters.search.embedded import paging
+from chalicelib.adapters.search.embedded import paging, similar
 from chalicelib.adapters.search.embedded.catalog import live_ids_after, live_versions
 from chalicelib.adapters.search.embedded.facets import FacetCache, FacetCounter, NoFacets
 from chalicelib.adapters.search.embedded.query import (
@@ -31,6 +31,7 @@ from chalicelib.adapters.search.embedded.store import Generations, Reader, open_
 from chalicelib.adapters.search.embedded.write import write_changes, written_since
 from chalicelib.domain.search import MAX_PER_PAGE, Change, SearchDoc, SearchPage, SearchQuery, Sort
 from chalicelib.domain.search.model import capped_total
+from chalicelib.domain.search.similar import SimilarQuery
 
 APPLY_HEAP = 32_000_000
 REBUILD_HEAP = 256_000_000
@@ -94,6 +95,10 @@ class EmbeddedSearchIndex:
         )
         found = [tag for tag, _ in sorted(tags, key=lambda pair: (-pair[1], pair[0]))][:limit]
         return found + _titles(searcher, text, limit - len(found), set(found))
+
+    def similar(self, query: SimilarQuery) -> tuple[SearchDoc, ...]:
+        """Look-alikes by perceptual-hash distance, then shared tags and colour; never itself."""
+        return similar.find(self._reader.searcher(), query)
 
     def versions(self, ids: Sequence[str]) -> dict[str, int]:
         """The indexed version of each of `ids` that is searchable (absent ones left out)."""

@@ -13,8 +13,11 @@ from types import ModuleType
 from typing import Any
 
 from chalicelib.domain.search import SearchDoc
+from chalicelib.domain.search.similar import phash_bands
 
-SCHEMA_VERSION = 1
+# 2: `phash_bands` (similar photos). A pointer written under another version is ignored: the
+# index starts empty and the start-up (or `make reindex`) rebuild fills it from the table.
+SCHEMA_VERSION = 2
 # Word fields and their relevance boosts: title strongest, then tags, then description.
 BOOSTS = {"title": 3.0, "tags_text": 2.0, "description": 1.0}
 # Search as you type completes the last word from titles and tags only: in descriptions a
@@ -28,6 +31,7 @@ SAMPLE_LEVELS = 16
 # +0.07% of a score), so score ties stay small groups the pager can sort exactly.
 TIE_WEIGHT_SPAN = 0.001
 _RAW = ("image_id", "tags", "orientation", "color", "owner")
+KEYS = "phash_bands"  # the perceptual hash's band keys (domain/search/similar.py)
 _INTS = ("live", "version", "written_at", "width", "height", "created_us", "popularity",
          "year", "month", "day", "ymd")
 _UNSIGNED = ("id_hi", "id_lo")
@@ -49,6 +53,7 @@ def schema() -> Any:
     for name in _RAW:
         builder.add_text_field(name, stored=name == "image_id", fast=name != "image_id",
                                tokenizer_name="raw", index_option="basic")
+    builder.add_text_field(KEYS, tokenizer_name="raw", index_option="basic")
     for name in BOOSTS:
         builder.add_text_field(name, tokenizer_name="en_stem", index_option="freq")
         builder.add_text_field(name + WORDS, tokenizer_name="default", index_option="basic")
@@ -119,7 +124,7 @@ def to_document(doc: SearchDoc, version: int, written_at: int) -> Any:
         **_day(utc(doc.created_at)),
         "live": 1, "orientation": doc.orientation, "color": doc.color, "owner": doc.owner,
         "width": doc.width, "height": doc.height, "popularity": doc.popularity,
-        "sample": sample_levels(doc.image_id),
+        "sample": sample_levels(doc.image_id), KEYS: phash_bands(doc.phash),
         "tie_weight": (1.0 - hi / 2.0**64) * TIE_WEIGHT_SPAN,
         "doc": json.dumps(doc.to_json(), separators=(",", ":")).encode(),
     }

@@ -28,7 +28,9 @@ from chalicelib.adapters.search.opensearch.query import (
     suggest_body,
 )
 from chalicelib.adapters.search.opensearch.security import grant_read, grant_write
+from chalicelib.adapters.search.opensearch.similar import find as find_similar
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery, Sort
+from chalicelib.domain.search.similar import SimilarQuery
 from chalicelib.logs import child_logger
 
 log = child_logger(__name__)
@@ -92,6 +94,10 @@ class OpenSearchIndex:
             return []
         response = self._read(suggest_body(prefix, limit))
         return [] if response is None else read_suggestions(response, limit)
+
+    def similar(self, query: SimilarQuery) -> tuple[SearchDoc, ...]:
+        """Look-alikes by perceptual-hash distance, then shared tags and colour; never itself."""
+        return find_similar(self._read, query)
 
     def versions(self, ids: Sequence[str]) -> dict[str, int]:
         """The indexed (external) version of each of `ids` the read alias holds."""

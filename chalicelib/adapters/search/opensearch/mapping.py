@@ -10,8 +10,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.search import SearchDoc
+from chalicelib.domain.search.similar import phash_bands
 
-TEMPLATE_VERSION = 1
+# 2: `phash_bands` (similar photos). The mapping is strict: after deploying a new version,
+# run `reindex` (it builds an index of this version and moves both aliases to it).
+TEMPLATE_VERSION = 2
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # No stop words: a query of "the who" must still find "The Who", and the embedded engine
 # drops none either. porter2 is the Snowball English stemmer (running -> run, foxes -> fox).
@@ -57,6 +60,8 @@ def _properties() -> dict[str, Any]:
         "owner": _keyword(),
         "orientation": _keyword(),
         "color": _keyword(),
+        # The perceptual hash's band keys, "b<i>:<hex>" (domain/search/similar.py).
+        "phash_bands": _keyword(),
         "width": {"type": "integer"},
         "height": {"type": "integer"},
         "popularity": {"type": "long"},
@@ -121,7 +126,13 @@ def to_source(doc: SearchDoc) -> dict[str, Any]:
         "created_month": created.month,
         "created_dom": created.day,
         "doc": doc.to_json(),
+        **_hash_keys(doc),
     }
+
+
+def _hash_keys(doc: SearchDoc) -> dict[str, Any]:
+    keys = phash_bands(doc.phash)
+    return {"phash_bands": keys} if keys else {}
 
 
 def from_source(stored: dict[str, Any]) -> SearchDoc:

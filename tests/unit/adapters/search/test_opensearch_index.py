@@ -19,7 +19,7 @@ from tests.unit.adapters.search.fake_client import FakeClient
 from tests.unit.adapters.search.golden import assert_golden
 
 LIVE = {"images-v1-20240101000000000000": {"images", "images-write"}}
-NEW = "images-v1-20250102030405000006"
+NEW = "images-v2-20250102030405000006"
 
 
 def _clock() -> datetime:
@@ -138,7 +138,7 @@ def test_first_write_to_an_empty_cluster_creates_the_index_with_both_aliases() -
     # THEN one fixed-name index is created (with the template) before the first bulk only
     assert client.names() == ["get_alias", "get_alias", "create", "bulk", "bulk"]
     create = client.last("create")
-    assert create["index"] == "images-v1-initial"
+    assert create["index"] == "images-v2-initial"
     assert create["body"] == {**index_body(), "aliases": {"images": {}, "images-write": {}}}
 
 
