@@ -16,12 +16,13 @@ def test_the_same_contributor_uploading_a_photo_twice_gets_a_duplicate_rejection
     local_stack: LocalStack,
 ) -> None:
     token = local_stack.token("dup-owner")
-    photo = factory.photo(640, 480, scene=90)
+    scene = factory.fresh_scene()
+    photo = factory.photo(640, 480, scene=scene)
     first = _wait_terminal(local_stack, token, _upload(local_stack, token, photo, "image/jpeg",
                                                        "a.jpg"))
     assert first["status"] == "ready"
     # WHEN the same photo comes again, smaller
-    again_id = _upload(local_stack, token, factory.photo(480, 360, scene=90), "image/jpeg",
+    again_id = _upload(local_stack, token, factory.photo(480, 360, scene=scene), "image/jpeg",
                        "again.jpg")
     again = _wait_terminal(local_stack, token, again_id)
     # THEN rejected as a duplicate of the first, with no rendition

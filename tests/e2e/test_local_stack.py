@@ -105,7 +105,7 @@ def test_visitor_cannot_upload_and_no_token_is_401(local_stack: LocalStack) -> N
 
 def test_owner_deletes_and_the_rendition_is_gone(local_stack: LocalStack) -> None:
     token = local_stack.token("dave")
-    image_id = _upload(local_stack, token, factory.photo(800, 600, scene=70), "image/jpeg", "p.jpg")
+    image_id = _upload(local_stack, token, factory.fresh_photo(800, 600), "image/jpeg", "p.jpg")
     image = _wait_terminal(local_stack, token, image_id)
     url = image["renditions"]["small"]["url"]
     deleted = requests.delete(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import random
 from collections.abc import Callable
 from functools import cache
@@ -12,6 +13,9 @@ from PIL import Image
 
 from tests.images import binary
 
+# Scenes 1 .. SCENES - 1 are pairwise far apart by the duplicate hash (tests/images/test_factory.py
+# checks it); fresh_scene() hands them out one by one.
+SCENES = 300
 RED, GREEN, BLUE, WHITE = (255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255)
 # oriented_*(): what a viewer shows once EXIF orientation is applied.
 DISPLAY_WIDTH, DISPLAY_HEIGHT = 300, 200
@@ -62,10 +66,28 @@ def photo_image(width: int, height: int, scene: int = 0) -> pyvips.Image:
 
 
 def _shade(width: int, height: int, scene: int) -> pyvips.Image:
-    """A 4x4 grid of random brightness offsets (+-70), stretched smoothly over the picture."""
-    cells = random.Random(scene).randbytes(16)
-    small = pyvips.Image.new_from_memory(cells, 4, 4, 1, "uchar").cast("float")
-    return (small.resize(width / 4, vscale=height / 4) - 128) * 0.55
+    """An 8x8 grid of random brightness offsets (+-128), stretched smoothly over the picture:
+    strong enough that it, not the shared gradients, decides the perceptual hash."""
+    cells = random.Random(scene).randbytes(64)
+    small = pyvips.Image.new_from_memory(cells, 8, 8, 1, "uchar").cast("float")
+    return small.resize(width / 8, vscale=height / 8) - 128
+
+
+_unused_scenes = itertools.count(1)
+
+
+def fresh_scene() -> int:
+    """A scene no earlier call in this process returned: a picture the duplicate check takes
+    for a new one, whoever uploads it and at whatever size."""
+    scene = next(_unused_scenes)
+    if scene >= SCENES:
+        raise RuntimeError(f"all {SCENES - 1} scenes are used: raise SCENES (its test checks them)")
+    return scene
+
+
+def fresh_photo(width: int = 640, height: int = 480, fmt: str = "jpeg", quality: int = 90) -> bytes:
+    """photo() of a scene nobody has used yet in this process."""
+    return photo(width, height, fmt, quality, scene=fresh_scene())
 
 
 @cache

@@ -26,8 +26,8 @@ def gallery(local_stack: LocalStack) -> Iterator[str]:
     """Three ready, searchable photos sharing a tag nobody else uses; yields the tag."""
     tag = f"browse{uuid.uuid4().hex[:8]}"
     token = local_stack.token("gallery-owner")
-    for scene, (word, (width, height)) in enumerate(SIZES.items(), start=60):
-        data = factory.photo(width, height, scene=scene)  # not refused as duplicates
+    for word, (width, height) in SIZES.items():
+        data = factory.fresh_photo(width, height)  # not refused as a duplicate
         image_id = _upload(local_stack, token, data, "image/jpeg",
                            f"{word}.jpg")
         requests.patch(f"{local_stack.base_url}/api/images/{image_id}",
