@@ -209,18 +209,23 @@ export async function signIn(email, password) {
 
 /** Finish a sign-in Cognito answered with an MFA challenge, with the app's 6-digit code. */
 export async function answerMfa(pending, code) {
-  let data;
+  const data = await respond(MFA_CHALLENGE, pending.session,
+    { USERNAME: pending.username, SOFTWARE_TOKEN_MFA_CODE: code.trim() });
+  return signedIn(data, pending.email);
+}
+
+/** Answer a sign-in challenge; Cognito's refusals come back in the app's words. */
+async function respond(challenge, session, responses) {
   try {
-    data = await call('RespondToAuthChallenge', {
-      ChallengeName: MFA_CHALLENGE,
+    return await call('RespondToAuthChallenge', {
+      ChallengeName: challenge,
       ClientId: getConfig().clientId,
-      Session: pending.session,
-      ChallengeResponses: { USERNAME: pending.username, SOFTWARE_TOKEN_MFA_CODE: code.trim() },
+      Session: session,
+      ChallengeResponses: responses,
     });
   } catch (failure) {
     throw mfaError(failure);
   }
-  return signedIn(data, pending.email);
 }
 
 function mfaError(failure) {
@@ -300,17 +305,7 @@ export async function startMfaSetup(pending) {
 /** Finish an MFA_SETUP sign-in with the app's first code: signed in, the app preferred. */
 export async function finishMfaSetup(pending, code) {
   const verified = await verifyCode({ Session: pending.session }, code);
-  let data;
-  try {
-    data = await call('RespondToAuthChallenge', {
-      ChallengeName: MFA_SETUP_CHALLENGE,
-      ClientId: getConfig().clientId,
-      Session: verified.Session,
-      ChallengeResponses: { USERNAME: pending.username },
-    });
-  } catch (failure) {
-    throw mfaError(failure);
-  }
+  const data = await respond(MFA_SETUP_CHALLENGE, verified.Session, { USERNAME: pending.username });
   const result = signedIn(data, pending.email);
   // Cognito turns the app on with the set-up; say it is the preferred one too (best effort).
   if (result.accessToken) await preferApp(result.accessToken, true).catch(() => {});

@@ -241,4 +241,4 @@ def test_with_mfa_on_the_web_app_sets_an_app_up_and_answers_both_challenges(
     calls = set(re.findall(r"call\('([A-Za-z]+)'", auth))
     assert {"AssociateSoftwareToken", "VerifySoftwareToken", "SetUserMFAPreference",
             "GetUser"} <= calls
-    assert "ChallengeName: MFA_SETUP_CHALLENGE" in auth
+    assert "respond(MFA_SETUP_CHALLENGE," in auth and "respond(MFA_CHALLENGE," in auth
