@@ -47,7 +47,7 @@ def _wait_terminal(stack: LocalStack, token: str, image_id: str) -> dict[str, An
         image = requests.get(
             f"{stack.base_url}/api/images/{image_id}", headers=_headers(token), timeout=30
         ).json()
-        if image["status"] in ("ready", "rejected", "failed"):
+        if image["status"] in ("ready", "in_review", "rejected", "failed"):
             return dict(image)
         time.sleep(0.3)
     raise AssertionError(f"image {image_id} still {image['status']} after {WAIT_SECONDS}s")
