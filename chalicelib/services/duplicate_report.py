@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from chalicelib.domain.dedupe import MATCHABLE
 from chalicelib.domain.dedupe_groups import Group, Hashed, groups
@@ -16,10 +16,15 @@ PAGE = 500
 def duplicate_groups(deps: Deps) -> list[Group]:
     """Every group of accepted images that are one picture (same bytes, or within the
     duplicate distance), read from one pass over the images table."""
-    return groups((_hashed(image) for image in _accepted(deps)), deps.limits.duplicates)
+    return group_images(deps, accepted(deps))
 
 
-def _accepted(deps: Deps) -> Iterator[Image]:
+def group_images(deps: Deps, images: Iterable[Image]) -> list[Group]:
+    """The duplicate groups among these images, by the configured duplicate policy."""
+    return groups((_hashed(image) for image in images), deps.limits.duplicates)
+
+
+def accepted(deps: Deps) -> Iterator[Image]:
     """Every image that counts as a copy (processing, in review, ready): a full table pass,
     fine for an operator's report, never on a request path."""
     cursor: str | None = None
@@ -33,4 +38,5 @@ def _accepted(deps: Deps) -> Iterator[Image]:
 
 def _hashed(image: Image) -> Hashed:
     sha = image.original.sha256 if image.original else ""
-    return Hashed(image.image_id, image.owner, sha, parse_hex(image.phash) if image.phash else None)
+    phash = parse_hex(image.phash) if image.phash else None
+    return Hashed(image.image_id, image.owner, sha, phash, image.created_at)
