@@ -56,10 +56,12 @@ def sweep(full: bool = False, as_json: bool = False, stream: TextIO = sys.stdout
     return report.repairs
 
 
-def duplicates(as_json: bool = False, hold: bool = False, stream: TextIO = sys.stdout) -> int:
+def duplicates(as_json: bool = False, hold: bool = False, stream: TextIO | None = None) -> int:
     """Print the duplicate groups already in the catalogue and what `--hold` does (or, with
-    `hold`, did) to each member; returns how many groups there are."""
+    `hold`, did) to each member (to stdout unless `stream`); returns how many groups."""
     from chalicelib.services.duplicate_hold import run
+
+    stream = stream or sys.stdout
 
     report = run(bootstrap.services().deps, hold)
     for group in report.groups:
@@ -72,7 +74,7 @@ def duplicates(as_json: bool = False, hold: bool = False, stream: TextIO = sys.s
         for member in group.members:
             print(f"  {member.image_id}  owner {member.owner:<24} {member.status:<10} "
                   f"{member.outcome}", file=stream)
-    print(duplicates_summary(report), file=sys.stderr if as_json else stream)
+    print(duplicates_summary(report), file=sys.stderr if as_json else stream)  # stdout: JSON only
     return len(report.groups)
 
 
