@@ -14,7 +14,7 @@ from chalicelib import bootstrap
 from chalicelib.services import indexing
 
 if TYPE_CHECKING:
-    from chalicelib.services.duplicate_hold import HoldReport
+    from chalicelib.services.duplicate_report import HoldReport
 
 
 def progress_bar(stream: TextIO = sys.stderr, every: int = 500) -> Callable[[int], None]:
@@ -59,7 +59,7 @@ def sweep(full: bool = False, as_json: bool = False, stream: TextIO = sys.stdout
 def duplicates(as_json: bool = False, hold: bool = False, stream: TextIO | None = None) -> int:
     """Print the duplicate groups already in the catalogue and what `--hold` does (or, with
     `hold`, did) to each member (to stdout unless `stream`); returns how many groups."""
-    from chalicelib.services.duplicate_hold import run
+    from chalicelib.services.duplicate_report import run
 
     stream = stream or sys.stdout
 

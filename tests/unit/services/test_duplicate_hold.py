@@ -12,7 +12,7 @@ import pytest
 
 from chalicelib.domain.model import Image, Original, Status
 from chalicelib.services.deps import Deps
-from chalicelib.services.duplicate_hold import run
+from chalicelib.services.duplicate_report import run
 from tests.fakes import make_deps
 
 HASH = 0xAAAA_5555_0F0F_F0F0
