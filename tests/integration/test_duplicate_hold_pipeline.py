@@ -2,7 +2,7 @@
 search engine): photos uploaded with the duplicate check off end up ready, one picture three
 times; the hold sends the two later copies (another contributor's and the owner's own) to the
 review queue naming the first, the stream takes them out of search, and a second run changes
-nothing."""
+nothing, nor sends back a copy the admin approved."""
 
 from __future__ import annotations
 
@@ -113,3 +113,10 @@ def test_hold_sends_the_later_copies_to_review_and_out_of_search(
     decided = client.http.post(f"/review/{copied}", headers=ADMIN,
                                body=json.dumps({"decision": "reject", "reason": "a copy"}))
     assert json.loads(decided.body)["status"] == "rejected"
+    approved = client.http.post(f"/review/{again}", headers=ADMIN,
+                                body=json.dumps({"decision": "approve"}))
+    assert json.loads(approved.body)["status"] == "ready"
+    # AND a later run leaves the approved copy alone (the decision recorded why it was held)
+    (third,) = _hold()
+    assert {m["id"]: m["outcome"] for m in third["images"]} == {
+        first: "original", again: "approved"}
