@@ -70,8 +70,11 @@ redrive: $(STAMP)
 		$(if $(REGION),--region $(REGION))
 
 # The duplicate groups already in the running stack's catalogue: a dry run, changes nothing.
+# `make duplicates HOLD=1` sends every copy but each group's oldest to the review queue;
+# JSON=1 prints one JSON line per group.
 duplicates: $(STAMP)
-	$(PY) -m infra.local.duplicates --data-dir $(DATA_DIR)
+	$(PY) -m infra.local.duplicates --data-dir $(DATA_DIR) $(if $(filter 1,$(HOLD)),--hold) \
+		$(if $(filter 1,$(JSON)),--json)
 
 # One full sweeper pass now over the running stack (it also runs every LOCAL_SWEEP_SECONDS).
 sweep: $(STAMP)

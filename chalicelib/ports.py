@@ -180,6 +180,16 @@ class ImageRepository(Protocol):
         """ready -> in_review with reason `reported`, on the review queue from `now`; of
         concurrent calls exactly one wins."""
 
+    def hold_duplicate(self, image_id: str, original_id: str, now: str) -> bool:
+        """ready -> in_review with reason `possible_duplicate` and `possible_duplicate_of`
+        the original (what ingest writes for an upload it holds), on the review queue from
+        `now`; False when the image is no longer ready (deleted or changed meanwhile)."""
+
+    def mark_possible_duplicate(self, image_id: str, original_id: str, now: str) -> bool:
+        """An image in review that names no original gains the reason `possible_duplicate`
+        and `possible_duplicate_of` the original, keeping its place on the queue; False
+        unless it is in review without one."""
+
     def decide(self, image_id: str, decision: Decision) -> Image | None:
         """in_review -> ready (approve) or -> rejected with reason `moderation` and the
         admin's note (reject), the decision appended to the image's record, off the review

@@ -21,6 +21,7 @@ class Hashed:
     owner: str
     sha256: str
     phash: int | None
+    created_at: str = ""
 
 
 @dataclass(frozen=True)

@@ -62,4 +62,5 @@ def test_the_cli_prints_each_group_and_a_count(monkeypatch) -> None:  # type: ig
     assert cli.duplicates(stream=out) == 1
     text = out.getvalue()
     assert "exact group of 2 (same contributor)" in text and f"{1:032x}" in text
-    assert "1 groups (dry run: nothing changed)" in text
+    assert "duplicates: 1 groups; --hold would send 1 to review" in text
+    assert text.rstrip().endswith("(dry run: nothing changed)")
