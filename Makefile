@@ -17,7 +17,7 @@ STAMP := $(VENV)/.installed
 SCAN_VENV := .venv-scan
 SCAN_STAMP := $(SCAN_VENV)/.installed
 
-.PHONY: scan-install scan run test lint unit token reindex sweep redrive load soak clean-data install lock package layer bench bench-search bench-render bench-full bench-duplicates deploy destroy
+.PHONY: scan-install scan run test lint unit token reindex sweep duplicates redrive load soak clean-data install lock package layer bench bench-search bench-render bench-full bench-duplicates deploy destroy
 
 # Every install reads a hash lock (requirements/*.lock, written by `make lock`): the pinned pip,
 # setuptools and pyvips' build deps first, then the rest, pyvips built by those (no isolation).
@@ -68,6 +68,13 @@ redrive: $(STAMP)
 	$(PY) -m infra.redrive --queue $(QUEUE) --data-dir $(DATA_DIR) $(if $(filter 1,$(DRY_RUN)),--dry-run) \
 		$(if $(LIMIT),--limit $(LIMIT)) $(if $(filter command line environment,$(origin STAGE)),--stage $(STAGE)) \
 		$(if $(REGION),--region $(REGION))
+
+# The duplicate groups already in the running stack's catalogue: a dry run, changes nothing.
+# `make duplicates HOLD=1` sends every copy but each group's oldest to the review queue;
+# JSON=1 prints one JSON line per group.
+duplicates: $(STAMP)
+	$(PY) -m infra.local.duplicates --data-dir $(DATA_DIR) $(if $(filter 1,$(HOLD)),--hold) \
+		$(if $(filter 1,$(JSON)),--json)
 
 # One full sweeper pass now over the running stack (it also runs every LOCAL_SWEEP_SECONDS).
 sweep: $(STAMP)

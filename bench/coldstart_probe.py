@@ -66,6 +66,7 @@ _TEMPLATE_ENV = {
     "IMAGES_STREAM_ARN": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{PREFIX}-images/stream/"
                          "2026-01-01T00:00:00.000",
     "PROFILES_TABLE": f"{PREFIX}-profiles",
+    "DUPLICATES_TABLE": f"{PREFIX}-duplicates",
     "QUOTAS_TABLE": f"{PREFIX}-quotas",
     "INGEST_QUEUE": f"{PREFIX}-ingest",
     "RENDER_QUEUE": f"{PREFIX}-render",

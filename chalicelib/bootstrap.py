@@ -12,6 +12,7 @@ from chalicelib.adapters import aws
 from chalicelib.adapters.clock import SystemClock, new_image_id
 from chalicelib.adapters.cloudfront import CloudFrontCdn, NoCdn
 from chalicelib.adapters.cognito import CognitoDirectory, CognitoGroups
+from chalicelib.adapters.dynamodb.duplicates import DynamoDuplicateIndex
 from chalicelib.adapters.dynamodb.names import DynamoNameRegistry
 from chalicelib.adapters.dynamodb.repository import DynamoImageRepository
 from chalicelib.adapters.dynamodb.stream import image_from_stream
@@ -155,6 +156,7 @@ def build(settings: config.Settings) -> Services:
         originals=S3BlobStore(s3, settings.originals_bucket),
         cdn=_cdn(settings),
         ingest_queue=SqsIngestQueue(sqs, settings.ingest_queue_url, settings.uploads_bucket),
+        duplicates=DynamoDuplicateIndex(settings.duplicates_table, settings.region),
         site_name=settings.site_name,
     )
     deps, injector = with_faults(deps, settings.fault_plan)

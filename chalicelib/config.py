@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Mapping
@@ -50,6 +51,7 @@ class Settings:
     site_name: str = "Stock Images"
     # Who holds which public display name (the photo credit); no stream.
     profiles_table: str = ""
+    duplicates_table: str = ""  # the perceptual hashes' band index (DuplicatesTable)
     endpoint_url: str | None = None
     search_backend: str = "embedded"
     search_index_path: str = ".data/search"
@@ -134,7 +136,11 @@ def _duplicate_policy(env: Mapping[str, str], base: DuplicatePolicy) -> Duplicat
     fewest that cover the distance at that radius)."""
     distance = _int(env, "DUPLICATE_MAX_DISTANCE", base.max_distance)
     radius = _int(env, "DUPLICATE_PROBE_RADIUS", base.probe_radius)
-    return policy(distance, _int(env, "DUPLICATE_BANDS", 0), radius)
+    check = env.get("DUPLICATE_CHECK", "on").strip().lower()
+    if check not in ("on", "off"):
+        raise ValueError(f"DUPLICATE_CHECK must be on or off, not {check!r}")
+    found = policy(distance, _int(env, "DUPLICATE_BANDS", 0), radius)
+    return dataclasses.replace(found, check=check == "on")
 
 
 def _names(raw: str) -> tuple[str, ...]:
@@ -297,6 +303,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         ingest_queue_url=env.get("INGEST_QUEUE_URL", ""),
         site_name=env.get("SITE_NAME", "Stock Images"),
         profiles_table=env.get("PROFILES_TABLE", f"{prefix}-profiles"),
+        duplicates_table=env.get("DUPLICATES_TABLE", f"{prefix}-duplicates"),
         endpoint_url=endpoint,
         search_backend=env.get("SEARCH_BACKEND", "embedded"),
         search_index_path=env.get("SEARCH_INDEX_PATH", ".data/search"),

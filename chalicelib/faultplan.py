@@ -26,6 +26,7 @@ PORT_METHODS: dict[str, tuple[str, ...]] = {
         "delete", "all_ready", "open_since", "mark_repaired", "expire_pending",
         "backfill_stage", "scan_segment", "add_pending", "quota_usage", "release_pending",
         "count_published", "add_report", "hold_reported", "decide", "review_queue",
+        "with_sha256", "hold_duplicate", "mark_possible_duplicate",
     ),
     "queue": ("publish", "renotify", "backlog"),
     "search": ("apply", "search", "suggest", "similar", "rebuild", "versions", "ids_after"),
@@ -37,6 +38,7 @@ LOST_RACE: dict[str, object] = {
     "update_metadata": None, "count_download": None,
     "mark_repaired": False, "expire_pending": False, "backfill_stage": False,
     "add_report": None, "hold_reported": False, "decide": None,
+    "hold_duplicate": False, "mark_possible_duplicate": False,
 }
 # kind -> the port kind it applies to
 KINDS: dict[str, str] = {

@@ -149,10 +149,15 @@ class ImageRepository(Protocol):
 
     def record_facts(
         self, image_id: str, facts: Facts, expected: Sequence[str], now: str,
-        original: Original | None = None,
+        original: Original | None = None, phash: str = "", possible_duplicate_of: str = "",
     ) -> bool:
-        """Store what ingest learned and where it keeps the original; False unless the image
-        is processing."""
+        """Store what ingest learned, where it keeps the original (its SHA-256 goes on the
+        `by_sha256` index), the perceptual hash and the other contributor's photo it may
+        repeat (the finish then holds it for review); False unless the image is processing."""
+
+    def with_sha256(self, sha256: str, limit: int) -> list[str]:
+        """Up to `limit` ids of images whose recorded original has this SHA-256, from an
+        index (never a scan); any status."""
 
     def add_renditions(
         self, image_id: str, renditions: Sequence[Rendition], now: str
@@ -175,6 +180,16 @@ class ImageRepository(Protocol):
         """ready -> in_review with reason `reported`, on the review queue from `now`; of
         concurrent calls exactly one wins."""
 
+    def hold_duplicate(self, image_id: str, original_id: str, now: str) -> bool:
+        """ready -> in_review with reason `possible_duplicate` and `possible_duplicate_of`
+        the original (what ingest writes for an upload it holds), on the review queue from
+        `now`; False when the image is no longer ready (deleted or changed meanwhile)."""
+
+    def mark_possible_duplicate(self, image_id: str, original_id: str, now: str) -> bool:
+        """An image in review that names no original gains the reason `possible_duplicate`
+        and `possible_duplicate_of` the original, keeping its place on the queue; False
+        unless it is in review without one."""
+
     def decide(self, image_id: str, decision: Decision) -> Image | None:
         """in_review -> ready (approve) or -> rejected with reason `moderation` and the
         admin's note (reject), the decision appended to the image's record, off the review
@@ -184,8 +199,9 @@ class ImageRepository(Protocol):
     def review_queue(self, limit: int, cursor: str | None = None) -> Page:
         """Images in review, longest waiting first, from the sparse `by_stage` index."""
 
-    def reject(self, image_id: str, reason: str, now: str) -> bool:
-        """pending|processing -> rejected with a reason."""
+    def reject(self, image_id: str, reason: str, now: str, duplicate_of: str = "") -> bool:
+        """pending|processing -> rejected with a reason (and, for `duplicate`, the image it
+        repeats)."""
 
     def fail(self, image_id: str, reason: str, now: str) -> bool:
         """pending|processing -> failed with a reason."""
@@ -337,6 +353,22 @@ class ImageProcessor(Protocol):
 
     def summarize(self, master: Master) -> tuple[str, str, str]:
         """(palette colour name, "#rrggbb" dominant colour, BlurHash) of a master."""
+
+    def duplicate_hash(self, master: Master) -> int:
+        """The 64-bit perceptual hash near-duplicates are judged by (a pHash of the master)."""
+
+
+class DuplicateIndex(Protocol):
+    """The band index of perceptual hashes: which images hold any of these band keys."""
+
+    def add(self, image_id: str, phash: str, keys: Sequence[str]) -> None:
+        """Index `image_id` (hash `phash`, 16 hex) under each key; adding again changes nothing."""
+
+    def holders(self, keys: Sequence[str]) -> dict[str, str]:
+        """Every image indexed under any of `keys`, as {image id: its phash}."""
+
+    def remove(self, image_id: str, keys: Sequence[str]) -> None:
+        """Forget `image_id` under each key (missing entries are fine)."""
 
 
 class Clock(Protocol):

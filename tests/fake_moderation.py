@@ -58,6 +58,27 @@ class FakeModeration:
         )
         return changed is not None
 
+    def hold_duplicate(self, image_id: str, original_id: str, now: str) -> bool:
+        """ready -> in_review (reason possible_duplicate, naming the original)."""
+        changed = self._change(
+            image_id, (Status.READY,), status=Status.IN_REVIEW, updated_at=now, stage_at=now,
+            review_reasons=(ReviewReason.POSSIBLE_DUPLICATE.value,),
+            possible_duplicate_of=original_id,
+        )
+        return changed is not None
+
+    def mark_possible_duplicate(self, image_id: str, original_id: str, now: str) -> bool:
+        """In review naming no original: gains the reason and the original, keeps its place."""
+        with self._lock:
+            image = self.items.get(image_id)
+            if image is None or image.status is not Status.IN_REVIEW or image.possible_duplicate_of:
+                return False
+            image.review_reasons = (*image.review_reasons, ReviewReason.POSSIBLE_DUPLICATE.value)
+            image.possible_duplicate_of = original_id
+            image.updated_at = now
+            image.version += 1
+            return True
+
     def decide(self, image_id: str, decision: Decision) -> Image | None:
         """in_review -> ready | rejected (reason moderation, the admin's note), recorded;
         checked and written under one lock, as the table's conditional write."""

@@ -123,11 +123,12 @@ class FakeRepo(FakeModeration):
 
     def record_facts(
         self, image_id: str, facts: Facts, expected: Sequence[str], now: str,
-        original: Original | None = None,
+        original: Original | None = None, phash: str = "", possible_duplicate_of: str = "",
     ) -> bool:
         """Store what ingest learned (and where it keeps the original); False unless the
         image is processing."""
-        changes = {"facts": facts, "expected": tuple(expected), "original": original}
+        changes = {"facts": facts, "expected": tuple(expected), "original": original,
+                   "phash": phash, "possible_duplicate_of": possible_duplicate_of}
         changed = self._change(image_id, RECORDING, updated_at=now, stage_at=now, **changes)
         return changed is not None
 
@@ -177,9 +178,20 @@ class FakeRepo(FakeModeration):
             return changed is not None
         return self._transition(image_id, Status.READY, None, now)
 
-    def reject(self, image_id: str, reason: str, now: str) -> bool:
-        """pending|processing -> rejected with a reason."""
-        return self._transition(image_id, Status.REJECTED, reason, now)
+    def with_sha256(self, sha256: str, limit: int) -> list[str]:
+        """Up to `limit` ids of images whose recorded original has this SHA-256."""
+        with self._lock:
+            found = sorted(i.image_id for i in self.items.values()
+                           if i.original is not None and i.original.sha256 == sha256)
+        return found[:limit]
+
+    def reject(self, image_id: str, reason: str, now: str, duplicate_of: str = "") -> bool:
+        """pending|processing -> rejected with a reason (and the image it repeats)."""
+        changed = self._change(
+            image_id, machine_sources(Status.REJECTED), status=Status.REJECTED, reason=reason,
+            updated_at=now, stage_at="", duplicate_of=duplicate_of,
+        )
+        return changed is not None
 
     def fail(self, image_id: str, reason: str, now: str) -> bool:
         """pending|processing -> failed with a reason."""

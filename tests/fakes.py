@@ -180,12 +180,15 @@ class FakeProcessor:
         self.error: Exception | None = None
         self.calls: list[str] = []
         self.formats: list[str] = []  # the loader each decode was told to use
+        self.decoded: list[bytes] = []  # the bytes each make_master decoded
+        self.phashes: dict[bytes, int] = {}  # a test's perceptual hash for given bytes
 
     def make_master(
         self, data: bytes, fmt: str, width: int, budget_seconds: float, store: bool = True
     ) -> Master:
         self.calls.append("master" if store else "master:unstored")
         self.formats.append(fmt)
+        self.decoded.append(data)
         if self.error:
             raise self.error
         w, h = self.size
@@ -207,6 +210,15 @@ class FakeProcessor:
     ) -> list[Encoded]:
         return [self.render(master.data, s.width, s.format, s.quality, budget_seconds)
                 for s in specs]
+
+    def duplicate_hash(self, master: Master) -> int:
+        """`phashes[original bytes]` when a test set one, else a hash of those bytes: the
+        same upload hashes the same, different ones (almost surely) far apart."""
+        self.calls.append("duplicate_hash")
+        data = self.decoded[-1] if self.decoded else b""
+        if data in self.phashes:
+            return self.phashes[data]
+        return int.from_bytes(hashlib.sha256(data).digest()[:8], "big")
 
     def summarize(self, master: Master) -> tuple[str, str, str]:
         self.calls.append("summarize")
@@ -338,7 +350,31 @@ def make_deps(processor: FakeProcessor | None = None, limits: Limits | None = No
         originals=FakeStore("https://never-public.test", versioned=True),
         cdn=FakeCdn(),
         ingest_queue=FakeIngestQueue(),
+        duplicates=FakeDuplicateIndex(),
     )
+
+
+class FakeDuplicateIndex:
+    """The band index in a dict: key -> {image id: phash}."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, dict[str, str]] = {}
+        self.lookups = 0  # keys asked for, as the table would be queried
+
+    def add(self, image_id: str, phash: str, keys: Sequence[str]) -> None:
+        for key in keys:
+            self.entries.setdefault(key, {})[image_id] = phash
+
+    def holders(self, keys: Sequence[str]) -> dict[str, str]:
+        self.lookups += len(keys)
+        found: dict[str, str] = {}
+        for key in keys:
+            found.update(self.entries.get(key, {}))
+        return found
+
+    def remove(self, image_id: str, keys: Sequence[str]) -> None:
+        for key in keys:
+            self.entries.get(key, {}).pop(image_id, None)
 
 
 @dataclass

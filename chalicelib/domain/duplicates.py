@@ -30,13 +30,17 @@ PROBE_RADII = (0, 1)
 @dataclass(frozen=True)
 class DuplicatePolicy:
     """How close two perceptual hashes must be to call the pictures the same, how many bands
-    the hash is indexed by, and how far a lookup probes around each band
-    (DUPLICATE_MAX_DISTANCE, DUPLICATE_BANDS, DUPLICATE_PROBE_RADIUS)."""
+    the hash is indexed by, how far a lookup probes around each band, and whether ingest
+    judges uploads at all (DUPLICATE_MAX_DISTANCE, DUPLICATE_BANDS, DUPLICATE_PROBE_RADIUS,
+    DUPLICATE_CHECK)."""
 
     # docs/decisions/duplicates.md: measured on a labelled set of real photos.
     max_distance: int = 7
     bands: int = 4
     probe_radius: int = 1
+    # DUPLICATE_CHECK=off: uploads are still hashed and indexed, never judged (a trusted
+    # bulk import; the integration suite's repeated test pictures).
+    check: bool = True
 
     def __post_init__(self) -> None:
         if self.bands not in BAND_COUNTS:
@@ -120,6 +124,11 @@ def parse_hex(text: str) -> int:
     if len(text) != HASH_BITS // 4:
         raise ValueError(f"a 64-bit hash is 16 hex characters, not {len(text)}")
     return int(text, 16)
+
+
+def as_hex(value: int) -> str:
+    """A hash as the 16 lowercase hex characters it is stored as."""
+    return f"{value & HASH_MASK:016x}"
 
 
 def nearest(target: int, candidates: Iterable[tuple[str, int]], threshold: int

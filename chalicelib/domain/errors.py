@@ -99,6 +99,7 @@ REJECTION_REASONS = (
     "corrupt_image",
     "animated_not_supported",
     "upload_missing",
+    "duplicate",  # the same contributor's photo again (`duplicate_of` names it)
 )
 FAILURE_REASONS = ("processing_error", "processing_timeout")
 

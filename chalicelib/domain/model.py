@@ -140,8 +140,10 @@ class Image:
     open_reports: int = 0
     decisions: tuple[Decision, ...] = ()
     moderation_note: str = ""
-    # The upright master's 64-bit perceptual hash as 16 hex characters ("" before ingest).
+    # Duplicates (domain/dedupe.py): the 64-bit perceptual hash of the master, 16 hex digits
+    # ("" until ingest hashed it), and for an upload rejected `duplicate`, the image it repeats.
     phash: str = ""
+    duplicate_of: str = ""
 
     @property
     def upload_key(self) -> str:

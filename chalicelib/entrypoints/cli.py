@@ -1,4 +1,5 @@
-"""Operator commands: `python -m chalicelib.entrypoints.cli reindex | sweep [--full] [--json]`."""
+"""Operator commands: `python -m chalicelib.entrypoints.cli reindex | sweep [--full] [--json] |
+duplicates [--json] [--hold]`."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import json
 import sys
 import time
 from collections.abc import Callable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from chalicelib import bootstrap
 from chalicelib.services import indexing
+
+if TYPE_CHECKING:
+    from chalicelib.services.duplicate_report import HoldReport
 
 
 def progress_bar(stream: TextIO = sys.stderr, every: int = 500) -> Callable[[int], None]:
@@ -52,6 +56,44 @@ def sweep(full: bool = False, as_json: bool = False, stream: TextIO = sys.stdout
     return report.repairs
 
 
+def duplicates(as_json: bool = False, hold: bool = False, stream: TextIO | None = None) -> int:
+    """Print the duplicate groups already in the catalogue and what `--hold` does (or, with
+    `hold`, did) to each member (to stdout unless `stream`); returns how many groups."""
+    from chalicelib.services.duplicate_report import run
+
+    stream = stream or sys.stdout
+
+    report = run(bootstrap.services().deps, hold)
+    for group in report.groups:
+        if as_json:
+            print(json.dumps(group.as_json()), file=stream)
+            continue
+        kind = "exact" if group.group.exact else "near"
+        who = "same contributor" if len(group.group.owners) == 1 else "different contributors"
+        print(f"{kind} group of {len(group.members)} ({who}):", file=stream)
+        for member in group.members:
+            print(f"  {member.image_id}  owner {member.owner:<24} {member.status:<10} "
+                  f"{member.outcome}", file=stream)
+    print(duplicates_summary(report), file=sys.stderr if as_json else stream)  # stdout: JSON only
+    return len(report.groups)
+
+
+def duplicates_summary(report: HoldReport) -> str:
+    """The closing line of `duplicates`: what was (or would be) done, and what was left."""
+    counts = report.counts
+    left = (f"{counts['already_held']} already held, {counts['approved']} approved before, "
+            f"{counts['processing']} still processing")
+    head = f"duplicates: {len(report.groups)} groups"
+    if not report.hold:
+        return (f"{head}; --hold would send {counts['would_hold']} to review and name the "
+                f"original on {counts['would_mark']} in review; {left} (dry run: nothing changed)")
+    if not report.changed:
+        return f"{head}; nothing to change ({left}, {counts['skipped']} changed meanwhile)"
+    return (f"{head}; held {counts['held']} for review, named the original on "
+            f"{counts['marked']} in review, {counts['skipped']} skipped (changed meanwhile); "
+            f"{left}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(prog="python -m chalicelib.entrypoints.cli")
@@ -61,11 +103,17 @@ def main(argv: list[str] | None = None) -> int:
     repair = commands.add_parser("sweep", help="repair stuck images, orphans and index drift")
     repair.add_argument("--full", action="store_true", help="every slice and segment")
     repair.add_argument("--json", action="store_true", help="the report as one JSON line")
+    report = commands.add_parser("duplicates", help="report duplicate groups (dry run)")
+    report.add_argument("--json", action="store_true", help="one JSON line per group")
+    report.add_argument("--hold", action="store_true",
+                        help="send every copy but the oldest to review (else a dry run)")
     args = parser.parse_args(argv)
     if args.command == "reindex":
         reindex(args.quiet)
     elif args.command == "sweep":
         sweep(args.full, args.json)
+    elif args.command == "duplicates":
+        duplicates(args.json, args.hold)
     return 0
 
 

@@ -11,6 +11,7 @@ from chalicelib.ports import (
     BlobStore,
     Cdn,
     Clock,
+    DuplicateIndex,
     ImageProcessor,
     ImageRepository,
     IngestQueue,
@@ -39,6 +40,7 @@ class Deps:
     originals: BlobStore  # private: accepted originals and the full-size downloads
     cdn: Cdn
     ingest_queue: IngestQueue  # where the sweeper re-sends an upload's notification
+    duplicates: DuplicateIndex  # the perceptual hashes' band index (near duplicates)
     site_name: str = "Stock Images"
 
     def now(self) -> str:

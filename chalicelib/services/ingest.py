@@ -10,6 +10,8 @@ import hashlib
 from dataclasses import dataclass
 
 from chalicelib.domain import probe as header_probe
+from chalicelib.domain.dedupe import Verdict
+from chalicelib.domain.duplicates import as_hex
 from chalicelib.domain.errors import ClaimNotTaken, NeedMoreData, ProcessingTimeout, Rejected
 from chalicelib.domain.model import (
     Facts,
@@ -33,6 +35,7 @@ from chalicelib.domain.renditions import (
 from chalicelib.logs import child_logger
 from chalicelib.ports import BlobStore, Master, Pin, RenderTask, UploadedObject
 from chalicelib.services.deps import Deps
+from chalicelib.services.duplicates import index_hash, verdict_for
 from chalicelib.services.publishing import fail, finish_if_complete, publish, tidy_ended
 
 log = child_logger(__name__)
@@ -66,7 +69,21 @@ def ingest_object(deps: Deps, upload: UploadedObject) -> Result:
     except ProcessingTimeout:
         fail(deps, image_id, "processing_timeout", master_stored=False)  # its upload goes too
         return failed("processing_timeout")
-    return _accept(deps, image, decoded, pin)
+    # Decided before anything is stored or rendered: a repeat of the owner's own photo costs
+    # no rendition; another contributor's goes on, to wait for review.
+    verdict = verdict_for(deps, image, decoded.sha256, decoded.phash)
+    if verdict.duplicate_of:
+        return _reject_duplicate(deps, image, verdict.duplicate_of, pin)
+    return _accept(deps, image, decoded, pin, verdict)
+
+
+def _reject_duplicate(deps: Deps, image: Image, duplicate_of: str, pin: Pin) -> Result:
+    """The owner's own photo again: rejected `duplicate`, naming the one they already have."""
+    log.info("rejected: duplicate of %s", duplicate_of, extra={"reason": "duplicate"})
+    if not deps.repo.reject(image.image_id, "duplicate", deps.now(), duplicate_of):
+        _unless_ended(deps, image.image_id)
+    _discard_upload(deps, image.upload_key, pin)
+    return rejected("duplicate")
 
 
 def _unless_ended(deps: Deps, image_id: str) -> None:
@@ -104,12 +121,16 @@ def _pin(deps: Deps, upload: UploadedObject) -> Pin:
     return Pin(version, upload.etag)
 
 
-def _accept(deps: Deps, image: Image, decoded: _Decoded, pin: Pin) -> Result:
+def _accept(deps: Deps, image: Image, decoded: _Decoded, pin: Pin, verdict: Verdict) -> Result:
     """Keep the original, record what was learned, fan out, cut inline, drop the upload."""
     image_id = image.image_id
     original = _keep_original(deps, image, decoded.data)
+    if decoded.fanned:  # render invocations read it
+        deps.uploads.put(image.master_key, decoded.master.data, "image/tiff")
     names = deps.rendition_names()
-    if not deps.repo.record_facts(image_id, decoded.facts, names, deps.now(), original):
+    phash = as_hex(decoded.phash)
+    if not deps.repo.record_facts(image_id, decoded.facts, names, deps.now(), original, phash,
+                                  verdict.possible_duplicate_of):
         _unless_ended(deps, image_id)  # still processing: nothing won, try again
         # Deleted or ended meanwhile: nothing this delivery stored may outlive it (a delete
         # removed only what existed when it ran).
@@ -118,6 +139,7 @@ def _accept(deps: Deps, image: Image, decoded: _Decoded, pin: Pin) -> Result:
             deps.uploads.purge([image.master_key])
         _discard_upload(deps, image.upload_key, pin)
         return Result(Outcome.STALE)
+    index_hash(deps, image_id, phash)  # recorded first: a candidate is read back to be judged
     tasks = [RenderTask(image_id, spec.name) for spec in (*decoded.fanned, FULL)]
     deps.queue.publish(tasks)
     result = _cut_inline(deps, image_id, decoded.master, decoded.inline, bool(decoded.fanned))
@@ -135,6 +157,8 @@ def _resume(deps: Deps, image: Image, pin: Pin) -> Result:
     original, facts = image.original, image.facts
     if original is None or facts is None:  # record_facts writes both at once
         return Result(Outcome.DUPLICATE)
+    if image.phash:  # the earlier delivery may have stopped before indexing it
+        index_hash(deps, image.image_id, image.phash)
     shown = Size(facts.width, facts.height)
     width = master_width(deps.profile, shown)
     inline, fanned = split_inline(deps.profile, fit_width(shown, width))
@@ -163,7 +187,11 @@ def _keep_original(deps: Deps, image: Image, data: bytes) -> Original:
     etag = hashlib.md5(data, usedforsecurity=False).hexdigest()
     version = deps.originals.find_version(key, etag) or deps.originals.put(
         key, data, image.content_type)
-    return Original(key, version, len(data), hashlib.sha256(data).hexdigest(), image.content_type)
+    return Original(key, version, len(data), _sha256(data), image.content_type)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _discard_upload(deps: Deps, key: str, pin: Pin) -> None:
@@ -207,6 +235,8 @@ class _Decoded:
     master: Master
     inline: tuple[RenditionSpec, ...]
     fanned: tuple[RenditionSpec, ...]
+    sha256: str  # of the original's bytes: exact duplicates
+    phash: int  # of the master: near duplicates
 
 
 def _cut_inline(
@@ -248,14 +278,13 @@ def _validate_and_master(deps: Deps, image: Image, pin: Pin) -> _Decoded:
     budget = deps.limits.processing_budget_seconds
     master = engine.make_master(data, header.format, width, budget, store=bool(fanned))
     color, color_hex, blurhash = engine.summarize(master)
-    if fanned:
-        deps.uploads.put(image.master_key, master.data, "image/tiff")
+    phash = engine.duplicate_hash(master)
     shown = _as_decoded(shown, master.width, master.height)
     kind = orientation_name(shown)
     facts = Facts(
         shown.width, shown.height, kind, header.format, info.size, color, color_hex, blurhash
     )
-    return _Decoded(data, facts, master, inline, fanned)
+    return _Decoded(data, facts, master, inline, fanned, _sha256(data), phash)
 
 
 def _as_decoded(shown: Size, width: int, height: int) -> Size:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.ports import BlobStore, ImageRepository, NameRegistry, SearchIndex
+from chalicelib.ports import BlobStore, DuplicateIndex, ImageRepository, NameRegistry, SearchIndex
 from tests.contract import moto_backends
-from tests.fakes import FakeNames, FakeRepo, FakeStore
+from tests.fakes import FakeDuplicateIndex, FakeNames, FakeRepo, FakeStore
 
 BASE_URL = "https://cdn.test/renditions/"
 
@@ -113,3 +113,18 @@ def name_registry(
         moto_backends.make_atomic(monkeypatch)
         moto_backends.create_declared_table("ProfilesTable", "contract-profiles")
         yield DynamoNameRegistry("contract-profiles", "us-east-1")
+
+
+@pytest.fixture(params=["fake", "dynamodb"])
+def duplicate_index(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[DuplicateIndex]:
+    """A fresh, empty DuplicateIndex: the fake, or the duplicates table on moto."""
+    if request.param == "fake":
+        yield FakeDuplicateIndex()
+        return
+    from chalicelib.adapters.dynamodb.duplicates import DynamoDuplicateIndex
+
+    with moto_backends.mocked_aws(monkeypatch):
+        moto_backends.create_declared_table("DuplicatesTable", "contract-duplicates")
+        yield DynamoDuplicateIndex("contract-duplicates", "us-east-1")

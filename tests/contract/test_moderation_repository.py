@@ -156,3 +156,49 @@ def test_published_counts_ready_and_in_review_of_that_owner_up_to_the_limit(
     assert image_repo.count_published("sub-a", 5) == 2
     assert image_repo.count_published("sub-a", 1) == 1
     assert image_repo.count_published("sub-b", 5) == 0
+
+
+def test_hold_duplicate_sends_a_ready_image_to_review_naming_its_original(
+    image_repo: ImageRepository,
+) -> None:
+    original = image_in(image_repo, Status.READY)
+    image_id = image_in(image_repo, Status.READY)
+    version = current(image_repo, image_id).version
+    results = race([lambda i: image_repo.hold_duplicate(i, original, "t-hold")] * 2, image_id)
+    assert sorted(results) == [False, True]
+    got = current(image_repo, image_id)
+    assert (got.status, got.review_reasons, got.possible_duplicate_of, got.stage_at) == (
+        Status.IN_REVIEW, ("possible_duplicate",), original, "t-hold")
+    assert got.version > version  # the stream -> indexer takes it out of search
+    assert [i.image_id for i in image_repo.review_queue(10).items] == [image_id]
+    assert current(image_repo, original).status is Status.READY
+
+
+def test_hold_duplicate_never_takes_an_image_that_is_not_ready(
+    image_repo: ImageRepository,
+) -> None:
+    for status in (Status.PENDING, Status.PROCESSING, Status.IN_REVIEW, Status.REJECTED,
+                   Status.DELETED):
+        image_id = image_in(image_repo, status)
+        before = current(image_repo, image_id)
+        assert not image_repo.hold_duplicate(image_id, "orig", "t")
+        assert current(image_repo, image_id) == before
+    assert not image_repo.hold_duplicate("f" * 32, "orig", "t")
+    assert image_repo.get("f" * 32) is None  # a missing image is never written into being
+
+
+def test_mark_possible_duplicate_names_the_original_once_and_keeps_the_queue_place(
+    image_repo: ImageRepository,
+) -> None:
+    image_id = image_in(image_repo, Status.IN_REVIEW)  # held as a new contributor's
+    waiting_since = current(image_repo, image_id).stage_at
+    assert image_repo.mark_possible_duplicate(image_id, "orig-1", "t-mark")
+    got = current(image_repo, image_id)
+    assert (got.status, got.review_reasons, got.possible_duplicate_of, got.stage_at) == (
+        Status.IN_REVIEW, ("new_contributor", "possible_duplicate"), "orig-1", waiting_since)
+    assert not image_repo.mark_possible_duplicate(image_id, "orig-2", "t-again")
+    assert current(image_repo, image_id).possible_duplicate_of == "orig-1"
+    for status in (Status.PROCESSING, Status.READY, Status.DELETED):
+        other = image_in(image_repo, status)
+        assert not image_repo.mark_possible_duplicate(other, "orig-1", "t")
+        assert current(image_repo, other).possible_duplicate_of == ""

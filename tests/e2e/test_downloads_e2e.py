@@ -99,8 +99,10 @@ def test_full_is_clean_original_is_exact_and_the_owners_alone(local_stack: Local
 
 def test_using_a_grant_again_changes_nothing_that_is_served(local_stack: LocalStack) -> None:
     alice = local_stack.token("alice")
-    first, during, after = (factory.photo(640, 480), factory.photo(800, 600),
-                            factory.photo(300, 200))
+    # Different pictures: the same one again would be refused as a duplicate.
+    first, during, after = (factory.fresh_photo(640, 480),
+                            factory.fresh_photo(800, 600),
+                            factory.fresh_photo(300, 200))
     grant = _grant(local_stack, alice, first, "Reused grant")
     image_id = grant["image_id"]
     # WHEN a second POST lands while ingest works on the first, and a third after ready
@@ -124,8 +126,10 @@ def test_twenty_downloads_at_once_all_count_and_popular_sorts_by_them(
     local_stack: LocalStack,
 ) -> None:
     alice = local_stack.token("alice")
-    quiet = _ready(local_stack, alice, factory.photo(400, 300), "Popularity contest quiet")
-    loved = _ready(local_stack, alice, factory.photo(400, 300), "Popularity contest loved")
+    quiet = _ready(local_stack, alice, factory.fresh_photo(400, 300),
+                   "Popularity contest quiet")
+    loved = _ready(local_stack, alice, factory.fresh_photo(400, 300),
+                   "Popularity contest loved")
     with ThreadPoolExecutor(max_workers=20) as pool:
         answers = list(pool.map(lambda _: _download(local_stack, loved, "small"), range(20)))
     assert [a.status_code for a in answers] == [200] * 20
@@ -146,7 +150,7 @@ def test_twenty_downloads_at_once_all_count_and_popular_sorts_by_them(
 
 def test_after_delete_every_url_the_image_had_is_gone(local_stack: LocalStack) -> None:
     alice = local_stack.token("alice")
-    image_id = _ready(local_stack, alice, factory.photo(3000, 2000), "Soon to be removed")
+    image_id = _ready(local_stack, alice, factory.fresh_photo(3000, 2000), "Soon to be removed")
     image = requests.get(f"{local_stack.base_url}/api/images/{image_id}", timeout=10).json()
     urls = [r["url"] for r in image["renditions"].values()]
     signed = [_download(local_stack, image_id, size, alice).json()["url"]

@@ -29,7 +29,9 @@ def _headers(token: str) -> dict[str, str]:
 
 def _photos(batch: int) -> list[tuple[str, bytes, str]]:
     """Five distinct good photos, and (third) one cut-short JPEG that ingest must reject."""
-    good = [(f"b{batch}-{n}.jpg", factory.photo(640 + 16 * n, 480 + 8 * batch), "ready")
+    # Each its own picture: a resized copy would be refused as a duplicate.
+    good = [(f"b{batch}-{n}.jpg",
+             factory.fresh_photo(640 + 16 * n, 480 + 8 * batch), "ready")
             for n in range(5)]
     broken = (f"b{batch}-broken.jpg", factory.truncated(factory.photo(800, 600)), "rejected")
     return [*good[:2], broken, *good[2:]]

@@ -43,7 +43,7 @@ def test_given_a_foreign_no_cors_post_when_sent_then_refused_and_nothing_changes
     local_stack: LocalStack,
 ) -> None:
     # GIVEN a presigned upload form a contributor got, replayed from another site
-    data = factory.photo(64, 48)
+    data = factory.fresh_photo(64, 48)
     grant = _grant(local_stack, local_stack.token("origins-alice"), data)
     upload = dict(grant["upload"])  # type: ignore[call-overload]
     files = {"file": ("o.jpg", data, "image/jpeg")}
@@ -67,7 +67,7 @@ def test_given_the_web_app_s_origin_when_it_uploads_then_allowed_with_its_exact_
     local_stack: LocalStack,
 ) -> None:
     origin = local_stack.base_url.replace("127.0.0.1", "localhost")
-    data = factory.photo(64, 48)
+    data = factory.fresh_photo(64, 48)
     grant = _grant(local_stack, local_stack.token("origins-bob"), data)
     upload = dict(grant["upload"])  # type: ignore[call-overload]
     preflight = requests.options(upload["url"], timeout=10, headers={

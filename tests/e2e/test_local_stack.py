@@ -47,7 +47,7 @@ def _wait_terminal(stack: LocalStack, token: str, image_id: str) -> dict[str, An
         image = requests.get(
             f"{stack.base_url}/api/images/{image_id}", headers=_headers(token), timeout=30
         ).json()
-        if image["status"] in ("ready", "rejected", "failed"):
+        if image["status"] in ("ready", "in_review", "rejected", "failed"):
             return dict(image)
         time.sleep(0.3)
     raise AssertionError(f"image {image_id} still {image['status']} after {WAIT_SECONDS}s")
@@ -105,7 +105,7 @@ def test_visitor_cannot_upload_and_no_token_is_401(local_stack: LocalStack) -> N
 
 def test_owner_deletes_and_the_rendition_is_gone(local_stack: LocalStack) -> None:
     token = local_stack.token("dave")
-    image_id = _upload(local_stack, token, factory.photo(800, 600), "image/jpeg", "p.jpg")
+    image_id = _upload(local_stack, token, factory.fresh_photo(800, 600), "image/jpeg", "p.jpg")
     image = _wait_terminal(local_stack, token, image_id)
     url = image["renditions"]["small"]["url"]
     deleted = requests.delete(

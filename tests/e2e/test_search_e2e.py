@@ -40,7 +40,8 @@ def test_a_ready_image_is_found_filtered_paged_and_gone_after_delete(
     token = local_stack.token("erin")
     made = []
     for n in range(3):
-        image_id = _upload(local_stack, token, factory.photo(640, 480), "image/jpeg", f"f{n}.jpg")
+        data = factory.fresh_photo(640, 480)  # three pictures, not one three times
+        image_id = _upload(local_stack, token, data, "image/jpeg", f"f{n}.jpg")
         requests.patch(
             f"{local_stack.base_url}/api/images/{image_id}",
             headers=_headers(token),

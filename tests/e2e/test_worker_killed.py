@@ -111,7 +111,7 @@ def test_a_worker_killed_mid_render_then_redelivered_ends_ready_once(
     local_stack: LocalStack,
 ) -> None:
     token = local_stack.token("kim")
-    image_id = _upload(local_stack, token, factory.photo(*BIG_PHOTO))
+    image_id = _upload(local_stack, token, factory.fresh_photo(*BIG_PHOTO))
     # WHEN the worker process rendering it is killed with SIGKILL
     killed = _kill_while_rendering(local_stack, token, image_id)
     # THEN that process is gone and the stack saw a worker die

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import random
 from collections.abc import Callable
 from functools import cache
@@ -12,6 +13,9 @@ from PIL import Image
 
 from tests.images import binary
 
+# Scenes 1 .. SCENES - 1 are pairwise far apart by the duplicate hash (tests/images/test_factory.py
+# checks it); fresh_scene() hands them out one by one.
+SCENES = 300
 RED, GREEN, BLUE, WHITE = (255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255)
 # oriented_*(): what a viewer shows once EXIF orientation is applied.
 DISPLAY_WIDTH, DISPLAY_HEIGHT = 300, 200
@@ -44,8 +48,10 @@ def encode(image: pyvips.Image, fmt: str, quality: int = 90, **options: object) 
     return bytes(saver(Q=quality, keep="none", **options))
 
 
-def photo_image(width: int, height: int) -> pyvips.Image:
-    """Smooth gradients, a soft wave and fixed-seed grain: compresses like a photo."""
+def photo_image(width: int, height: int, scene: int = 0) -> pyvips.Image:
+    """Smooth gradients, a soft wave and fixed-seed grain: compresses like a photo. Each
+    `scene` but 0 adds its own broad light and shade, so that scenes are different pictures
+    to the duplicate check (their perceptual hashes lie far apart) at any size."""
     xyz = pyvips.Image.xyz(width, height)
     x, y = xyz[0], xyz[1]
     red = x * (200 / width) + 30
@@ -54,13 +60,41 @@ def photo_image(width: int, height: int) -> pyvips.Image:
     tile = pyvips.Image.new_from_memory(random.Random(7).randbytes(128 * 128), 128, 128, 1, "uchar")
     grain = tile.replicate(width // 128 + 1, height // 128 + 1).crop(0, 0, width, height)
     image = red.bandjoin([green, blue]) + (grain - 128) * 0.15
+    if scene:
+        image = image + _shade(width, height, scene)
     return image.cast("uchar").copy(interpretation="srgb")
 
 
+def _shade(width: int, height: int, scene: int) -> pyvips.Image:
+    """An 8x8 grid of random brightness offsets (+-128), stretched smoothly over the picture:
+    strong enough that it, not the shared gradients, decides the perceptual hash."""
+    cells = random.Random(scene).randbytes(64)
+    small = pyvips.Image.new_from_memory(cells, 8, 8, 1, "uchar").cast("float")
+    return small.resize(width / 8, vscale=height / 8) - 128
+
+
+_unused_scenes = itertools.count(1)
+
+
+def fresh_scene() -> int:
+    """A scene no earlier call in this process returned: a picture the duplicate check takes
+    for a new one, whoever uploads it and at whatever size."""
+    scene = next(_unused_scenes)
+    if scene >= SCENES:
+        raise RuntimeError(f"all {SCENES - 1} scenes are used: raise SCENES (its test checks them)")
+    return scene
+
+
+def fresh_photo(width: int = 640, height: int = 480, fmt: str = "jpeg", quality: int = 90) -> bytes:
+    """photo() of a scene nobody has used yet in this process."""
+    return photo(width, height, fmt, quality, scene=fresh_scene())
+
+
 @cache
-def photo(width: int = 640, height: int = 480, fmt: str = "jpeg", quality: int = 90) -> bytes:
-    """A deterministic photo-like picture as JPEG, PNG or WebP."""
-    return encode(photo_image(width, height), fmt, quality)
+def photo(width: int = 640, height: int = 480, fmt: str = "jpeg", quality: int = 90,
+          scene: int = 0) -> bytes:
+    """A deterministic photo-like picture as JPEG, PNG or WebP (`scene`: a different one)."""
+    return encode(photo_image(width, height, scene), fmt, quality)
 
 
 @cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Callable
 from functools import partial
 
@@ -10,6 +11,8 @@ import pytest
 import pyvips
 from PIL import Image, ImageOps
 
+from chalicelib.adapters.imaging.perceptual import of_image
+from chalicelib.domain.duplicates import DuplicatePolicy, hamming
 from tests.images import factory as f
 
 Maker = Callable[[], bytes]
@@ -184,3 +187,24 @@ OTHER_FORMATS: dict[str, tuple[Maker, str]] = {
 @pytest.mark.parametrize("make, name", OTHER_FORMATS.values(), ids=OTHER_FORMATS.keys())
 def test_given_another_format_fixture_then_pillow_recognises_it(make: Maker, name: str) -> None:
     assert Image.open(io.BytesIO(make())).format == name
+
+
+@pytest.mark.parametrize("size", [(96, 72), (120, 80)], ids=["4:3", "3:2"])
+def test_given_the_numbered_scenes_then_no_two_are_duplicates_to_the_hash_with_a_margin(
+    size: tuple[int, int],
+) -> None:
+    # The end-to-end suites share one stack with the duplicate check on: every upload there
+    # is a fresh_scene(), and that only works if the scenes really are different pictures.
+    margin = 4
+    hashes = {scene: of_image(f.photo_image(*size, scene)).phash for scene in range(1, f.SCENES)}
+    too_close = [
+        (a, b, hamming(hashes[a], hashes[b]))
+        for a, b in itertools.combinations(hashes, 2)
+        if hamming(hashes[a], hashes[b]) <= DuplicatePolicy().max_distance + margin
+    ]
+    assert not too_close
+
+
+def test_given_fresh_scenes_then_each_is_new_and_within_the_checked_range() -> None:
+    scenes = [f.fresh_scene() for _ in range(5)]
+    assert len(set(scenes)) == 5 and all(1 <= scene < f.SCENES for scene in scenes)

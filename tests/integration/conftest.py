@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +85,10 @@ def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
             "RENDITIONS_BUCKET": created["RenditionsBucket"].ref,
             "IMAGES_TABLE": created["ImagesTable"].ref,
             "QUOTAS_TABLE": created["QuotasTable"].ref,
+            "DUPLICATES_TABLE": created["DuplicatesTable"].ref,
+            # Tests here upload one picture many times over (orientations, formats); the
+            # duplicate check has its own test (test_duplicates_pipeline.py) that turns it on.
+            "DUPLICATE_CHECK": os.environ.get("TEST_DUPLICATE_CHECK", "off"),
             "RENDER_QUEUE_URL": created["RenderQueue"].ref,
             "INGEST_QUEUE_URL": created["IngestQueue"].ref,
             "COGNITO_USER_POOL_ID": "us-east-1_TESTPOOL",

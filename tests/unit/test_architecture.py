@@ -31,6 +31,7 @@ HEAVY = {"pyvips", "PIL", "opensearchpy"}
 SHARED_SERVICES = {
     "chalicelib.services.deps", "chalicelib.services.publishing", "chalicelib.services.access",
     "chalicelib.services.indexing", "chalicelib.services.quotas",
+    "chalicelib.services.duplicates",  # the duplicate check ingest asks before it accepts
 }
 
 

@@ -32,3 +32,10 @@ def test_the_band_count_follows_the_distance_and_radius_unless_set() -> None:
 def test_a_policy_that_would_miss_near_pairs_is_refused_at_start(env: dict[str, str]) -> None:
     with pytest.raises(ValueError):
         config.load(env)
+
+
+def test_duplicate_check_is_on_by_default_and_may_be_turned_off() -> None:
+    assert config.load({}).limits.duplicates.check is True
+    assert config.load({"DUPLICATE_CHECK": "off"}).limits.duplicates.check is False
+    with pytest.raises(ValueError):
+        config.load({"DUPLICATE_CHECK": "maybe"})

@@ -22,6 +22,7 @@ SHARED_SERVICES = {
     "chalicelib.services.deps", "chalicelib.services.publishing", "chalicelib.services.access",
     "chalicelib.services.indexing",  # the index's view of an image: indexer's and sweeper's
     "chalicelib.services.quotas",  # upload quotas: the grant (uploads) and the usage view
+    "chalicelib.services.duplicates",  # the duplicate check ingest asks before it accepts
 }
 PROBE = """
 import importlib, json, sys

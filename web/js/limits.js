@@ -31,6 +31,7 @@ export const REASONS = {
   processing_error: 'Something went wrong while processing this photo. Please try again.',
   processing_timeout: 'Processing took too long. Please try again.',
   moderation: 'Not accepted by a moderator.',
+  duplicate: 'You already uploaded this photo.',
 };
 
 /** A reason code in plain words. */

@@ -92,7 +92,6 @@ def as_image(item: Any) -> Image:
         repairs=int(item.repairs or 0),
         expected=tuple(item.expected or ()),
         version=int(item.version),
-        phash=item.phash or "",
         **_moderation_fields(item),
     )
 
@@ -107,6 +106,8 @@ def _moderation_fields(item: Any) -> dict[str, Any]:
         "open_reports": int(item.open_reports or 0),
         "decisions": tuple(Decision.from_json(_plain(d)) for d in item.decisions or ()),
         "moderation_note": item.moderation_note or "",
+        "phash": item.phash or "",
+        "duplicate_of": item.duplicate_of or "",
     }
 
 

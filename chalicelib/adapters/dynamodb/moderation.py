@@ -73,6 +73,30 @@ class Moderation:
         ]
         return self._update(image_id, actions, r.status == Status.READY.value) is not None
 
+    def hold_duplicate(self, image_id: str, original_id: str, now: str) -> bool:
+        """ready -> in_review (reason possible_duplicate, naming the original), on the review
+        queue from `now`: the condition on ready never brings back a deleted image."""
+        r = self.record
+        actions = [
+            r.status.set(Status.IN_REVIEW.value), r.updated_at.set(now), r.version.add(1),
+            r.review_reasons.set([ReviewReason.POSSIBLE_DUPLICATE.value]),
+            r.possible_duplicate_of.set(original_id), *self._review_stage(now),
+        ]
+        return self._update(image_id, actions, r.status == Status.READY.value) is not None
+
+    def mark_possible_duplicate(self, image_id: str, original_id: str, now: str) -> bool:
+        """In review naming no original: the reason appended and the original named; its
+        place on the queue (`stage_at`) stays."""
+        r = self.record
+        actions = [
+            r.updated_at.set(now), r.version.add(1),
+            r.review_reasons.set(
+                (r.review_reasons | []).append([ReviewReason.POSSIBLE_DUPLICATE.value])),
+            r.possible_duplicate_of.set(original_id),
+        ]
+        condition = (r.status == Status.IN_REVIEW.value) & r.possible_duplicate_of.does_not_exist()
+        return self._update(image_id, actions, condition) is not None
+
     def decide(self, image_id: str, decision: Decision) -> Image | None:
         """in_review -> ready (approve) | rejected (reason moderation, the admin's note),
         the decision appended; exactly one of concurrent decisions passes the condition."""

@@ -17,6 +17,7 @@ from pynamodb.models import Model
 
 OWNER_INDEX = "by_owner"
 STAGE_INDEX = "by_stage"
+SHA256_INDEX = "by_sha256"
 
 
 def make_record_class(table_name: str, region: str) -> Any:
@@ -40,6 +41,15 @@ def make_record_class(table_name: str, region: str) -> Any:
 
         stage = UnicodeAttribute(hash_key=True)
         stage_at = UnicodeAttribute(range_key=True)
+
+    class BySha256(GlobalSecondaryIndex[Any]):
+        """Sparse: only images whose original was recorded carry `sha256` (exact duplicates)."""
+
+        class Meta:
+            index_name = SHA256_INDEX
+            projection = KeysOnlyProjection()
+
+        sha256 = UnicodeAttribute(hash_key=True)
 
     class ImageRecord(Model):
         class Meta:
@@ -89,8 +99,13 @@ def make_record_class(table_name: str, region: str) -> Any:
         open_reports = NumberAttribute(null=True)  # reports since the last decision
         decisions: ListAttribute[Any] = ListAttribute(null=True)  # [{by, at, decision, ...}]
         moderation_note = UnicodeAttribute(null=True)
-        phash = UnicodeAttribute(null=True)  # the perceptual hash, 16 hex characters
+        # Duplicates: the original's SHA-256 (top level, for `by_sha256`), the master's
+        # perceptual hash (16 hex), the image a `duplicate` rejection repeats.
+        sha256 = UnicodeAttribute(null=True)
+        phash = UnicodeAttribute(null=True)
+        duplicate_of = UnicodeAttribute(null=True)
         by_owner = ByOwner()
         by_stage = ByStage()
+        by_sha256 = BySha256()
 
     return ImageRecord

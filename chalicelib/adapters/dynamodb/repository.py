@@ -94,13 +94,17 @@ class DynamoImageRepository(Quotas, OpenWork, Moderation):
 
     def record_facts(
         self, image_id: str, facts: Facts, expected: Sequence[str], now: str,
-        original: Original | None = None,
+        original: Original | None = None, phash: str = "", possible_duplicate_of: str = "",
     ) -> bool:
-        """Store what ingest learned (and where it keeps the original); False unless the
-        image is processing."""
+        """Store what ingest learned (and where it keeps the original, its SHA-256 on
+        `by_sha256`); False unless the image is processing."""
         r = self.record
         actions = [
             r.original.set(original.as_json()) if original else r.original.remove(),
+            r.sha256.set(original.sha256) if original else r.sha256.remove(),
+            r.phash.set(phash) if phash else r.phash.remove(),
+            (r.possible_duplicate_of.set(possible_duplicate_of) if possible_duplicate_of
+             else r.possible_duplicate_of.remove()),
             r.width.set(facts.width),
             r.height.set(facts.height),
             r.orientation.set(facts.orientation),
@@ -133,9 +137,15 @@ class DynamoImageRepository(Quotas, OpenWork, Moderation):
             return self._finish_held(image_id, now, review)
         return self._transition(image_id, Status.READY, None, now)
 
-    def reject(self, image_id: str, reason: str, now: str) -> bool:
-        """pending|processing -> rejected with a reason."""
-        return self._transition(image_id, Status.REJECTED, reason, now)
+    def reject(self, image_id: str, reason: str, now: str, duplicate_of: str = "") -> bool:
+        """pending|processing -> rejected with a reason (and the image it repeats)."""
+        extra = [self.record.duplicate_of.set(duplicate_of)] if duplicate_of else []
+        return self._transition(image_id, Status.REJECTED, reason, now, extra)
+
+    def with_sha256(self, sha256: str, limit: int) -> list[str]:
+        """Up to `limit` ids of images whose recorded original has this SHA-256 (`by_sha256`)."""
+        found = self.record.by_sha256.query(sha256, limit=limit)
+        return sorted(item.image_id for item in found)
 
     def fail(self, image_id: str, reason: str, now: str) -> bool:
         """pending|processing -> failed with a reason."""
@@ -176,10 +186,12 @@ class DynamoImageRepository(Quotas, OpenWork, Moderation):
             if not conditional_failure(error):
                 raise
 
-    def _transition(self, image_id: str, to: Status, reason: str | None, now: str) -> bool:
+    def _transition(
+        self, image_id: str, to: Status, reason: str | None, now: str, extra: Sequence[Any] = ()
+    ) -> bool:
         r = self.record
         actions = [r.status.set(to.value), r.updated_at.set(now), r.version.add(1),
-                   r.expires_at.remove(), *self._closed()]  # an ended image is kept
+                   r.expires_at.remove(), *self._closed(), *extra]  # an ended image is kept
         actions.append(r.reason.set(reason) if reason else r.reason.remove())
         sources = machine_sources(to)  # a late task never decides for an admin
         write = self._update_leaving_pending if Status.PENDING in sources else self._update

@@ -116,6 +116,12 @@ class VipsProcessor:
         placeholder = blurhash.encode(hash_sample.width, hash_sample.height, hash_pixels)
         return palette.name_for(*rgb), palette.hex_of(*rgb), placeholder
 
+    def duplicate_hash(self, master: Master) -> int:
+        """The perceptual hash near-duplicates are judged by (pHash of the master)."""
+        from chalicelib.adapters.imaging.perceptual import duplicate_hash
+
+        return duplicate_hash(master)
+
     def _encode_master(self, image: Any) -> bytes:
         return bytes(image.tiffsave_buffer(compression=MASTER_COMPRESSION, keep="none"))
 

@@ -38,6 +38,8 @@ def image_json(image: Image, renditions: BlobStore) -> dict[str, Any]:
     }
     if image.reason:
         body["reason"] = image.reason
+    if image.duplicate_of:  # rejected `duplicate`: the owner's photo it repeats
+        body["duplicate_of"] = image.duplicate_of
     if image.moderation_note:  # the admin's words on a rejected photo, for its owner
         body["moderation_note"] = image.moderation_note
     return body

@@ -29,7 +29,7 @@ WATCH_PROGRESS = """() => {
 
 def _files(tag: str) -> list[dict[str, Any]]:
     def jpeg(name: str, width: int, height: int) -> dict[str, Any]:
-        data = factory.photo(width, height, "jpeg", 97)
+        data = factory.fresh_photo(width, height, "jpeg", 97)  # not refused as a duplicate
         return {"name": name, "mimeType": "image/jpeg", "buffer": data}
 
     return [

@@ -35,7 +35,7 @@ WATCH_SHIFTS = """
 
 def _camera_jpeg(width: int = WIDTH, height: int = HEIGHT) -> bytes:
     """A photo as a camera writes it: a JPEG with an EXIF block the downloads must drop."""
-    return binary.insert_after_soi(factory.photo(width, height),
+    return binary.insert_after_soi(factory.fresh_photo(width, height),
                                    binary.exif_app1(binary.orientation_exif(1)))
 
 
@@ -227,7 +227,7 @@ def test_when_a_download_cannot_start_the_page_says_why_in_words(
 ) -> None:
     page = web.page
     token = local_stack.token("download-leaver")
-    image = _ready_photo(local_stack, token, factory.photo(900, 600), "Soon gone")
+    image = _ready_photo(local_stack, token, factory.fresh_photo(900, 600), "Soon gone")
     # GIVEN a visitor looking at a photo its owner deletes a moment later
     _open(web, image["id"])
     deleted = requests.delete(f"{local_stack.base_url}/api/images/{image['id']}",

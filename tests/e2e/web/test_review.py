@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 import requests
 
-from infra.local.clients import client
-from tests.e2e.conftest import LocalStack, stack_json
+from tests.e2e.conftest import LocalStack
 from tests.e2e.test_local_stack import _upload, _wait_terminal
 from tests.e2e.web.conftest import Browsing, new_email, sign_in, sign_up
 from tests.images import factory
@@ -50,14 +49,24 @@ def _report(stack: LocalStack, token: str, image_id: str, reason: str, note: str
     assert response.status_code == 202, response.text
 
 
-def _ready_photos(stack: LocalStack, token: str, titles: list[str]) -> list[str]:
-    ids = [_upload(stack, token, factory.photo(640 + 16 * i, 480), "image/jpeg", f"p{i}.jpg")
-           for i, _ in enumerate(titles)]
-    for image_id, title in zip(ids, titles, strict=True):
+def _ready_photos(stack: LocalStack, token: str, pictures: dict[str, bytes]) -> list[str]:
+    ids = [_upload(stack, token, data, "image/jpeg", f"p{i}.jpg")
+           for i, data in enumerate(pictures.values())]
+    for image_id, title in zip(ids, pictures, strict=True):
         requests.patch(f"{stack.base_url}/api/images/{image_id}", json={"title": title},
                        headers=_auth(token), timeout=30).raise_for_status()
         assert _wait_terminal(stack, token, image_id)["status"] == "ready"
     return ids
+
+
+def _copied_by_someone_else(stack: LocalStack, run: str, scene: int) -> str:
+    """Another contributor uploads the same picture at another size: ingest holds it for
+    review as a possible duplicate of the original, whatever the moderation setting."""
+    copier = stack.token(f"copier-{run}@example.test")
+    image_id = _upload(stack, copier, factory.photo(800, 600, scene=scene), "image/jpeg",
+                       "mine-honest.jpg")
+    assert _wait_terminal(stack, copier, image_id)["status"] == "in_review"
+    return image_id
 
 
 @pytest.fixture(scope="module")
@@ -68,31 +77,21 @@ def held(local_stack: LocalStack) -> Held:
     admin = local_stack.token(admin_email, group="admins")
     reporters = [local_stack.token(f"reporter{i}-{run}@example.test", group="none")
                  for i in range(3)]
-    titles = [f"Approve me {run}", f"Reject me {run}", f"Contested {run}", f"Nearly {run}",
-              f"Untouched {run}"]
-    ids = _ready_photos(local_stack, owner, titles)
-    for image_id in ids[:3]:
+    untouched_scene = factory.fresh_scene()
+    pictures = {f"Approve me {run}": factory.fresh_photo(640, 480),
+                f"Reject me {run}": factory.fresh_photo(656, 480),
+                f"Nearly {run}": factory.fresh_photo(672, 480),
+                f"Untouched {run}": factory.photo(688, 480, scene=untouched_scene)}
+    approve, reject, nearly, untouched = _ready_photos(local_stack, owner, pictures)
+    for image_id in (approve, reject):
         for token, reason in zip(reporters, ("copyright", "copyright", "spam"), strict=True):
             note = "Seen on another site" if reason == "spam" else ""
             _report(local_stack, token, image_id, reason, note)
     for token in reporters[:2]:
-        _report(local_stack, token, ids[3], "offensive")
-    _mark_possible_duplicate(local_stack, ids[2], ids[4])
-    return Held(run, owner_email, owner, admin_email, admin,
-                dict(zip(titles[:3], ids[:3], strict=True)), ids[3], ids[4], reporters)
-
-
-def _mark_possible_duplicate(stack: LocalStack, image_id: str, original_id: str) -> None:
-    """What ingest writes for a near-duplicate of another contributor's photo, written
-    directly: the shared stack's photos are made by one owner from synthetic pixels."""
-    info = stack_json(stack)
-    table = info["env"]["IMAGES_TABLE"]  # type: ignore[index]
-    client("dynamodb", str(info["moto_endpoint"])).update_item(
-        TableName=table, Key={"image_id": {"S": image_id}},
-        UpdateExpression="SET possible_duplicate_of = :o,"
-                         " review_reasons = list_append(review_reasons, :r)",
-        ExpressionAttributeValues={":o": {"S": original_id},
-                                   ":r": {"L": [{"S": "possible_duplicate"}]}})
+        _report(local_stack, token, nearly, "offensive")
+    contested = _copied_by_someone_else(local_stack, run, untouched_scene)
+    held = {f"Approve me {run}": approve, f"Reject me {run}": reject, "Contested": contested}
+    return Held(run, owner_email, owner, admin_email, admin, held, nearly, untouched, reporters)
 
 
 def _status(stack: LocalStack, token: str, image_id: str) -> dict[str, Any]:

@@ -41,7 +41,7 @@ def test_a_full_pending_quota_is_shown_and_explained_per_file(
     assert (quota.text_content() or "").startswith("You cannot start another upload right now;")
 
     page.set_input_files("#file-input", [{"name": "late.jpg", "mimeType": "image/jpeg",
-                                           "buffer": factory.photo(320, 240, "jpeg", 90)}])
+                                           "buffer": factory.fresh_photo(320, 240, "jpeg", 90)}])
     page.click("#start-upload")
     card = page.locator(".upload-card[data-file='late.jpg']")
     page.wait_for_selector(".upload-card[data-state=limited]")

@@ -39,7 +39,10 @@ def _granted(deps: Deps) -> str:
 
 def _uploaded(deps: Deps) -> str:
     image_id = _granted(deps)
-    deps.uploads.put(f"uploads/{image_id}", factory.photo(4000, 3000), "image/jpeg")
+    # Bytes of its own (a trailer past the JPEG's end): the same photo again would be refused
+    # as the owner's duplicate.
+    photo = factory.photo(4000, 3000) + image_id.encode()
+    deps.uploads.put(f"uploads/{image_id}", photo, "image/jpeg")
     return image_id
 
 

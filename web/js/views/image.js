@@ -75,8 +75,12 @@ function statusNote(image) {
     : image.status === 'in_review' ? 'A moderator reviews this photo before it appears in search.'
       : 'This photo is still being processed. It appears in search once it is ready.';
   const note = image.moderation_note ? ` “${image.moderation_note}”` : '';
-  return h('p', { class: `notice status-${image.status}`, id: 'image-status' },
+  const shown = h('p', { class: `notice status-${image.status}`, id: 'image-status' },
     h('strong', {}, image.status), ' · ', words, note);
+  if (image.duplicate_of) {
+    shown.append(' ', h('a', { class: 'duplicate-of', href: `/images/${encodeURIComponent(image.duplicate_of)}` }, 'See the photo you uploaded'));
+  }
+  return shown;
 }
 
 function editForm(image, done) {

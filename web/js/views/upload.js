@@ -139,10 +139,16 @@ class UploadCard {
       this.say('in_review', 'Waiting for review: it goes public once a moderator approves it.');
     } else if (image.status === 'rejected' || image.status === 'failed') {
       this.say(image.status, `${image.status === 'rejected' ? 'Rejected' : 'Failed'}: ${explain(image.reason)}`);
+      if (image.duplicate_of) this.status.append(' ', duplicateLink(image.duplicate_of));
     } else {
       this.say('processing', 'Processing…');
     }
   }
+}
+
+/** A link to the owner's earlier photo that an upload repeated (rejected `duplicate`). */
+function duplicateLink(id) {
+  return h('a', { class: 'duplicate-of', href: `/images/${encodeURIComponent(id)}` }, 'See the photo you uploaded');
 }
 
 async function runQueue(cards) {

@@ -1,0 +1,73 @@
+"""Duplicates through the real pipeline on moto and pyvips: the same contributor's photo again
+(resized, recompressed) is rejected `duplicate`; another contributor's copy (as PNG) waits for
+review; a different picture goes through."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from chalice.test import Client
+
+from tests.images import pictures
+from tests.integration.conftest import Stack
+from tests.support.tokens import bearer
+
+ALICE = bearer("sub-alice", "alice", "contributors")
+BOB = bearer("sub-bob", "bob", "contributors")
+
+
+@pytest.fixture(autouse=True)
+def _duplicate_check_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before the stack is built (autouse fixtures come first): this suite tests the check."""
+    monkeypatch.setenv("TEST_DUPLICATE_CHECK", "on")
+
+
+@pytest.fixture
+def client(stack: Stack) -> Iterator[Client]:
+    from app import app
+
+    with Client(app) as test_client:
+        yield test_client
+
+
+def _process(stack: Stack, client: Client, who: dict[str, str], data: bytes,
+             content_type: str = "image/jpeg") -> dict[str, Any]:
+    body = {"filename": "photo", "content_type": content_type, "size": len(data), "title": "t"}
+    grant = json.loads(client.http.post("/uploads", headers=who, body=json.dumps(body)).body)
+    stack.s3.put_object(Bucket=stack.services.settings.uploads_bucket,
+                        Key=grant["upload"]["fields"]["key"], Body=data, ContentType=content_type)
+    for _ in range(10):  # play the event-source mappings until both queues are empty
+        ingest, render = stack.drain(stack.ingest_queue_url), []
+        for record in ingest:
+            client.lambda_.invoke("ingest", {"Records": [record]})
+        render = stack.drain(stack.render_queue_url)
+        for record in render:
+            client.lambda_.invoke("render", {"Records": [record]})
+        if not ingest and not render:
+            break
+    shown = client.http.get(f"/images/{grant['image_id']}", headers=who)
+    return dict(json.loads(shown.body))
+
+
+def test_copies_are_caught_by_owner_and_a_different_picture_is_not(
+    stack: Stack, client: Client
+) -> None:
+    first = _process(stack, client, ALICE, pictures.photo(640, 480))
+    assert first["status"] == "ready"
+    # WHEN Alice uploads it again, smaller and recompressed
+    again = _process(stack, client, ALICE, pictures.photo(480, 360, quality=70))
+    # THEN rejected as her duplicate, naming the first, with no rendition cut
+    assert (again["status"], again["reason"], again["duplicate_of"]) == (
+        "rejected", "duplicate", first["id"])
+    assert again["renditions"] == {}
+    # WHEN Bob uploads it converted to PNG THEN it waits for review, naming Alice's
+    copied = _process(stack, client, BOB, pictures.photo(640, 480, fmt="png"), "image/png")
+    assert copied["status"] == "in_review"
+    held = stack.services.deps.repo.get(copied["id"])
+    assert held.possible_duplicate_of == first["id"]
+    # AND a different picture of Alice's goes through
+    other = _process(stack, client, ALICE, pictures.encode(pictures.upright_quadrants(), "jpeg"))
+    assert other["status"] == "ready" and "duplicate_of" not in other
