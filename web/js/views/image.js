@@ -24,6 +24,7 @@ function picture(image) {
     width: `min(100%, ${(82 * aspect).toFixed(2)}vh, ${best?.width || image.width}px)`,
   } });
   placeholder(frame, image);
+  if (!best) return frame; // a rejected photo's renditions are withdrawn: its colours only
   frame.append(h('img', {
     id: 'photo',
     alt: image.title || 'Untitled photo',
