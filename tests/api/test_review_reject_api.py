@@ -39,6 +39,7 @@ def test_a_reject_takes_the_public_renditions_down_and_the_owner_sees_no_link(ap
     mine = _call(api, "GET", f"/images/{image_id}", ALICE)[1]
     assert (mine["status"], mine["moderation_note"], mine["renditions"]) == (
         "rejected", "Not the uploader's photo", {})
+    assert mine["download_sizes"] == []  # no size but the owner's original is served
     assert _call(api, "GET", f"/images/{image_id}", ADMIN)[1]["renditions"] == {}
     assert _code(_call(api, "GET", f"/images/{image_id}", MALLORY)) == (404, "image_not_found")
     assert _code(_call(api, "GET", f"/images/{image_id}", {})) == (404, "image_not_found")

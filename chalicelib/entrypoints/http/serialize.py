@@ -36,7 +36,8 @@ def image_json(image: Image, renditions: BlobStore) -> dict[str, Any]:
         "renditions": {} if image.renditions_withdrawn
         else renditions_json(image.renditions, renditions),
         "downloads": image.downloads,
-        "download_sizes": download_sizes_json(image.renditions),
+        "download_sizes": [] if image.renditions_withdrawn
+        else download_sizes_json(image.renditions),
     }
     if image.reason:
         body["reason"] = image.reason

@@ -10,10 +10,11 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.auth import Principal
+from chalicelib.domain.errors import NotFound
 from chalicelib.domain.limits import Limits
 from chalicelib.domain.model import Facts, Image, Original, Rendition, Status, full_key
 from chalicelib.domain.moderation import Mode, ModerationPolicy
-from chalicelib.services import review
+from chalicelib.services import downloads, review
 from chalicelib.services.deps import Deps
 from chalicelib.services.sweeping import sweep_all
 from tests.fakes import make_deps
@@ -146,3 +147,18 @@ def test_the_sweeper_removes_renditions_a_rejected_record_still_lists_but_keeps_
     assert not set(PUBLIC) & set(deps.renditions.objects)  # type: ignore[attr-defined]
     kept = deps.originals.objects  # type: ignore[attr-defined]
     assert ORIGINAL in kept and full_key(IMAGE_ID) in kept
+
+
+def test_the_owner_still_downloads_the_original_of_a_rejected_photo_and_nothing_else(
+) -> None:
+    deps = _deps()
+    _in_review(deps)
+    review.decide(deps, ADMIN, IMAGE_ID, REJECT)
+    owner = Principal("sub-alice", "alice", frozenset({"contributors"}))
+    mallory = Principal("sub-mallory", "mallory", frozenset({"contributors"}))
+    link = downloads.download(deps, IMAGE_ID, "original", owner)
+    assert ORIGINAL in link.url and link.downloads == 0  # not counted: not in the catalogue
+    assert downloads.download(deps, IMAGE_ID, "original", ADMIN).url
+    for who, size in ((owner, None), (owner, "thumb"), (mallory, "original"), (None, "original")):
+        with pytest.raises(NotFound):
+            downloads.download(deps, IMAGE_ID, size, who)
