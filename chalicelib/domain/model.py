@@ -160,6 +160,12 @@ class Image:
         """True when every expected rendition has landed."""
         return bool(self.expected) and set(self.expected) <= set(self.renditions)
 
+    @property
+    def renditions_withdrawn(self) -> bool:
+        """True when its public renditions must be gone: a rejected image (a moderator's
+        rejection withdraws the renditions cut before review) shows and claims none."""
+        return self.status is Status.REJECTED
+
     def visible_to(self, user_sub: str | None, is_admin: bool) -> bool:
         """Ready images are public; the rest only for the owner and admins; deleted, nobody."""
         if self.status is Status.DELETED:

@@ -120,7 +120,21 @@ def parse_decision(body: Any, policy: ModerationPolicy) -> tuple[str, str]:
     """(decision, note) of a review request; 400 invalid_decision / invalid_note otherwise."""
     if not isinstance(body, dict) or body.get("decision") not in DECISIONS:
         raise InvalidInput("invalid_decision", 'decision must be "approve" or "reject".')
+    if body["decision"] == "reject":
+        return "reject", _rejection_reason(body.get("reason"), policy.decision_note_chars)
     return body["decision"], _note(body.get("reason"), policy.decision_note_chars, "invalid_note")
+
+
+def _rejection_reason(raw: Any, limit: int) -> str:
+    """The words a rejection owes its owner: 1..DECISION_NOTE_CHARS characters once trimmed;
+    400 reason_required otherwise (the owner must never see a bare "rejected")."""
+    words = raw.strip() if isinstance(raw, str) else ""
+    if not 1 <= len(words) <= limit:
+        raise InvalidInput(
+            "reason_required",
+            f"Say why the photo is rejected, in 1 to {limit} characters: the owner reads it.",
+        )
+    return words
 
 
 def _note(raw: Any, limit: int, code: str) -> str:

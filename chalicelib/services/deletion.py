@@ -6,9 +6,9 @@ from chalicelib.auth import Principal
 from chalicelib.domain import deletion
 from chalicelib.domain.errors import Forbidden, InvalidInput
 from chalicelib.domain.model import Image, Status, full_key, is_image_id, original_key
-from chalicelib.domain.renditions import rendition_key
 from chalicelib.services.access import may_change, not_found
 from chalicelib.services.deps import Deps
+from chalicelib.services.publishing import remove_public_renditions
 
 
 def delete_image(deps: Deps, principal: Principal, image_id: str, reason: str | None) -> None:
@@ -32,11 +32,8 @@ def remove_everything(deps: Deps, image: Image) -> None:
     tombstone's stream record."""
     image_id = image.image_id
     deps.originals.purge([original_key(image_id), full_key(image_id)])
-    keys = {r.key for r in image.renditions.values() if r.key != full_key(image_id)}
-    keys |= {rendition_key(image_id, spec) for spec in deps.profile}
-    deps.renditions.delete(sorted(keys))  # public renditions are not versioned
     deps.uploads.purge([image.upload_key, image.master_key])
-    deps.cdn.invalidate([f"/renditions/{image_id}/*"])
+    remove_public_renditions(deps, image)
 
 
 def _may_see(image: Image, principal: Principal) -> bool:

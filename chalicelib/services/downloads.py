@@ -42,17 +42,25 @@ class _File:
 
 def download(deps: Deps, image_id: str, size: str | None, principal: Principal | None) -> Download:
     """A signed link to `size` (a profile name, `full` by default, or `original` for the
-    owner and admins); every request counts one download."""
+    owner and admins, also of a rejected photo); every request counts one download, but the
+    original of a rejected photo (no longer in the catalogue)."""
     image = visible_image(deps, image_id, principal)
+    wanted = size or DEFAULT_SIZE
+    if image.status is Status.REJECTED and wanted == ORIGINAL:
+        # A moderator's reject withdraws the public sizes; the owner's own file stays theirs.
+        return _signed(deps, image, wanted, _original(image, deps, principal), image.downloads)
     if image.status is not Status.READY:
         raise not_found(image_id)
-    wanted = size or DEFAULT_SIZE
     found = _file(deps, image, wanted, principal)
     counted = deps.repo.count_download(image_id)
     if counted is None:  # deleted this very moment
         raise not_found(image_id)
+    return _signed(deps, image, wanted, found, counted)
+
+
+def _signed(deps: Deps, image: Image, wanted: str, found: _File, counted: int) -> Download:
     expires = deps.limits.download_url_seconds
-    name = file_name(image.title, image_id, wanted, found.format)
+    name = file_name(image.title, image.image_id, wanted, found.format)
     url = found.store.presign_get(found.key, name, expires, found.version_id)
     credit = attribution(image.owner_name, deps.site_name)
     return Download(url, expires, name, found.width, found.height, found.bytes, found.format,

@@ -1,5 +1,6 @@
-"""Rendition bookkeeping shared by ingest and render: store and record renditions, finish the
-image exactly once, fail it, and drop the master once the image has ended."""
+"""Rendition bookkeeping shared by ingest, render, deletion and review: store and record
+renditions, finish the image exactly once, fail it, drop the master once the image has
+ended, and withdraw public renditions."""
 
 from __future__ import annotations
 
@@ -125,3 +126,14 @@ def _remove_unrecorded(deps: Deps, image_id: str, keys: Sequence[str]) -> None:
     public = [key for key in orphans if key not in private]
     if public:
         deps.renditions.delete(public)
+
+
+def remove_public_renditions(deps: Deps, image: Image) -> None:
+    """Every public rendition the image has or could have (recorded, or named by the
+    profile), then the CDN's copies; the private full-size download and the original stay.
+    Idempotent: absent keys are no error, a repeated invalidation is harmless."""
+    image_id = image.image_id
+    keys = {r.key for r in image.renditions.values() if r.key != full_key(image_id)}
+    keys |= {rendition_key(image_id, spec) for spec in deps.profile}
+    deps.renditions.delete(sorted(keys))  # public renditions are not versioned
+    deps.cdn.invalidate([f"/renditions/{image_id}/*"])

@@ -8,8 +8,9 @@ problem, so a failing scenario shows all of them at once:
 - the index equal to the table: every ready image indexed at its current version, nothing else;
 - no orphan objects: every object and every noncurrent version in the uploads, originals and
   renditions buckets belongs to a record that needs it (a ready or failed image's recorded
-  original version and recorded renditions; nothing once an image was rejected or deleted,
-  and never an upload or a master once the image has ended);
+  original version and recorded renditions; a rejected image's original version and private
+  full size, never a public rendition; nothing once an image was deleted, and never an upload
+  or a master once the image has ended);
 - no image published twice: exactly one transition to ready per image that was ever ready.
 """
 
@@ -71,11 +72,13 @@ def _index_differences(images: Iterable[Image], indexed: dict[str, int]) -> list
 
 def needed(image: Image, buckets: dict[str, str]) -> set[StoredVersion]:
     """The object versions a record needs kept."""
-    if image.status not in KEEPS_BYTES:
+    if image.status not in KEEPS_BYTES and image.status is not Status.REJECTED:
         return set()
     keep: set[StoredVersion] = set()
     for rendition in image.renditions.values():
         private = rendition.key == full_key(image.image_id)
+        if not private and image.renditions_withdrawn:
+            continue  # a moderator's reject takes the public renditions down
         bucket = buckets["originals"] if private else buckets["renditions"]
         keep.add(StoredVersion(bucket, rendition.key, ""))  # "": whichever single version
     if image.original is not None:

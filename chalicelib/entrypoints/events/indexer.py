@@ -7,7 +7,7 @@ from typing import Any
 from chalicelib.bootstrap import Services
 from chalicelib.domain.model import Image
 from chalicelib.observability import logger
-from chalicelib.services import indexing
+from chalicelib.services import indexing, review
 
 
 def _images(record: dict[str, Any], services: Services) -> tuple[Image | None, Image | None]:
@@ -19,9 +19,12 @@ def _images(record: dict[str, Any], services: Services) -> tuple[Image | None, I
 
 
 def handle(event: dict[str, Any], services: Services) -> dict[str, Any]:
-    """Apply the batch in order; any failure retries the batch (bisected by the mapping)."""
+    """Apply the batch in order, and finish the purge of photos a moderator rejected (the
+    stream is their outbox); any failure retries the batch (bisected by the mapping)."""
     records = [_images(record, services) for record in event.get("Records", [])]
     applied = indexing.apply_stream(services.deps.search_index(), records)
+    withdrawn = review.finish_withdrawals(services.deps, records)
     ids = sorted({image.image_id for pair in records for image in pair if image is not None})
-    logger.info("indexed", extra={"records": len(records), "changes": applied, "image_ids": ids})
+    logger.info("indexed", extra={"records": len(records), "changes": applied,
+                                  "withdrawn": withdrawn, "image_ids": ids})
     return {"batchItemFailures": []}

@@ -32,9 +32,12 @@ def image_json(image: Image, renditions: BlobStore) -> dict[str, Any]:
         "color": facts.color if facts else None,
         "color_hex": facts.color_hex if facts else None,
         "blurhash": facts.blurhash if facts else None,
-        "renditions": renditions_json(image.renditions, renditions),
+        # A rejected image's public renditions are withdrawn (or about to be): no dead links.
+        "renditions": {} if image.renditions_withdrawn
+        else renditions_json(image.renditions, renditions),
         "downloads": image.downloads,
-        "download_sizes": download_sizes_json(image.renditions),
+        "download_sizes": [] if image.renditions_withdrawn
+        else download_sizes_json(image.renditions),
     }
     if image.reason:
         body["reason"] = image.reason

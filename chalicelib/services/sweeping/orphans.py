@@ -68,6 +68,12 @@ def _original_claimed(image: Image | None, key: str) -> bool:
     )
 
 
+def _public_claimed(image: Image | None, key: str) -> bool:
+    """A public rendition: recorded, and not withdrawn (a crash after a moderator's reject and
+    a lost stream record still end here: the last resort, without a CDN invalidation)."""
+    return image is not None and not image.renditions_withdrawn and _recorded(image, key)
+
+
 def _full_claimed(image: Image | None, key: str) -> bool:
     return image is not None and key == full_key(image.image_id) and _recorded(image, key)
 
@@ -77,7 +83,7 @@ KINDS = (
          _upload_claimed, True),
     Kind("masters", lambda d: d.uploads, MASTER_PREFIX, _after(MASTER_PREFIX),
          _master_claimed, True),
-    Kind("renditions", lambda d: d.renditions, "", _after(""), _recorded, False),
+    Kind("renditions", lambda d: d.renditions, "", _after(""), _public_claimed, False),
     Kind("originals", lambda d: d.originals, ORIGINAL_PREFIX, _after(ORIGINAL_PREFIX),
          _original_claimed, True),
     Kind("full", lambda d: d.originals, FULL_PREFIX, _after(FULL_PREFIX), _full_claimed, True),

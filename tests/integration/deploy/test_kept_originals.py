@@ -113,13 +113,20 @@ def test_tombstones_expire_through_the_tables_ttl_on_expires_at(
     assert ttl == {"AttributeName": "expires_at", "Enabled": True}
 
 
-def test_functions_find_the_originals_bucket_and_only_the_api_the_distribution(
+# The functions that invalidate at the CDN: their policy and role
+INVALIDATORS = {
+    "APIHandler": ("ApiInvalidationPolicy", "ApiHandlerRole"),
+    "Indexer": ("IndexerInvalidationPolicy", "IndexerRole"),
+}
+
+
+def test_functions_find_the_originals_bucket_and_only_invalidators_the_distribution(
     template: dict[str, Any],
 ) -> None:
     for name, props in functions(template).items():
         env = props["Environment"]["Variables"]
         assert target(env["ORIGINALS_BUCKET"]) == "${OriginalsBucket}", name
-        if name == "APIHandler":
+        if name in INVALIDATORS:
             assert env["CDN_DISTRIBUTION_ID"] == {"Ref": "DistributionId"}
         else:
             assert "CDN_DISTRIBUTION_ID" not in env, name
@@ -144,7 +151,7 @@ def test_the_api_cannot_name_the_distribution_in_its_environment(packaged: Packa
     assert cycle is not None and {"APIHandler", "Distribution", "RestAPI"} <= set(cycle)
 
 
-def test_only_the_api_may_invalidate_and_only_its_own_distribution(
+def test_only_the_api_and_the_indexer_may_invalidate_and_only_their_own_distribution(
     template: dict[str, Any],
 ) -> None:
     # GIVEN every role's statements WHEN collecting the CloudFront ones
@@ -152,12 +159,15 @@ def test_only_the_api_may_invalidate_and_only_its_own_distribution(
         name: [s for s in role_statements(template, name) if "cloudfront" in str(s["Action"])]
         for name in functions(template)
     }
-    # THEN the API alone holds one, CreateInvalidation on this stack's distribution
-    (statement,) = granted.pop("APIHandler")
-    assert statement["Action"] == "cloudfront:CreateInvalidation"
-    assert target(statement["Resource"]) == THIS_DISTRIBUTION
+    # THEN the API and the indexer (which finishes a moderator's reject) alone hold one,
+    # CreateInvalidation on this stack's distribution
+    for name in INVALIDATORS:
+        (statement,) = granted.pop(name)
+        assert statement["Action"] == "cloudfront:CreateInvalidation"
+        assert target(statement["Resource"]) == THIS_DISTRIBUTION
     assert all(found == [] for found in granted.values())
-    # AND the right hangs off the role in a policy the function doesn't wait for (a cycle)
-    policy = template["Resources"]["ApiInvalidationPolicy"]
-    assert policy["Properties"]["Roles"] == [{"Ref": "ApiHandlerRole"}]
-    assert "ApiInvalidationPolicy" not in template["Resources"]["APIHandler"]["DependsOn"]
+    # AND each right hangs off the role in a policy the function doesn't wait for (a cycle)
+    for name, (policy_name, role) in INVALIDATORS.items():
+        policy = template["Resources"][policy_name]
+        assert policy["Properties"]["Roles"] == [{"Ref": role}]
+        assert policy_name not in template["Resources"][name].get("DependsOn", [])

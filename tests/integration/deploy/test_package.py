@@ -334,7 +334,11 @@ ISSUE_13_SURFACE = {
         ("s3:ListBucketVersions", "${UploadsBucket.Arn}"),
         ("s3:ListBucketVersions", "${OriginalsBucket.Arn}"),
     },
-    "Indexer": set(),
+    # issue 16: the indexer finishes a moderator's reject, the withdrawn renditions included
+    "Indexer": {
+        ("cloudfront:CreateInvalidation",
+         "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Distribution}"),
+    },
     "PostConfirmation": set(),
     # issue 14: orphans in the versioned buckets go with every version
     "Sweeper": {

@@ -142,3 +142,24 @@ export function downloadControl(image, { counted = () => {} } = {}) {
   });
   return control;
 }
+
+/** A rejected photo's one download: its owner's (or an admin's) original, uncounted; null
+ * for anyone else or any other status. The public sizes were withdrawn with the reject. */
+export function keptOriginalControl(image) {
+  const file = image.status === 'rejected' ? originalFile(image) : null;
+  if (!file) return null;
+  const note = h('div', { class: 'note-slot' });
+  const button = h('button', { class: 'button secondary', type: 'button', id: 'download-original' },
+    icon(ARROW), file.label);
+  const control = h('div', { class: 'download kept-original' }, button, note);
+  button.addEventListener('click', async () => {
+    replace(note);
+    try {
+      const found = await api(`/images/${encodeURIComponent(image.id)}/download?size=original`);
+      save(found.url, found.filename);
+    } catch (failure) {
+      replace(note, errorNote(failure.message || 'The download could not start.', () => replace(note)));
+    }
+  });
+  return control;
+}

@@ -6,7 +6,7 @@ import { currentUser } from '../auth.js';
 import { formatDate, h, replace, toast } from '../dom.js';
 import { JustifiedGrid, pick, placeholder, srcset } from '../grid.js';
 import { explain, MAX_TITLE_CHARS } from '../limits.js';
-import { downloadControl, downloadCount } from './download.js';
+import { downloadControl, downloadCount, keptOriginalControl } from './download.js';
 import { reportControl } from './report.js';
 import { searchUrl } from './search.js';
 
@@ -24,6 +24,7 @@ function picture(image) {
     width: `min(100%, ${(82 * aspect).toFixed(2)}vh, ${best?.width || image.width}px)`,
   } });
   placeholder(frame, image);
+  if (!best) return frame; // a rejected photo's renditions are withdrawn: its colours only
   frame.append(h('img', {
     id: 'photo',
     alt: image.title || 'Untitled photo',
@@ -129,7 +130,7 @@ function details(image, root, navigate) {
   const count = image.status === 'ready' ? downloadCount(image) : null;
   const info = h('div', { class: 'photo-info' },
     h('h1', { id: 'image-title' }, image.title || 'Untitled'),
-    count, downloadControl(image, { counted: () => count?.bump() }),
+    count, downloadControl(image, { counted: () => count?.bump() }) || keptOriginalControl(image),
     statusNote(image),
     image.description ? h('p', { class: 'description' }, image.description) : null,
     tagLinks(image.tags), facts(image), owner, reportControl(image));
