@@ -29,7 +29,7 @@ from chalicelib.adapters.search.opensearch.query import (
 )
 from chalicelib.adapters.search.opensearch.security import grant_read, grant_write
 from chalicelib.adapters.search.opensearch.similar import find as find_similar
-from chalicelib.adapters.search.opensearch.upgrade import upgrade_in_place
+from chalicelib.adapters.search.opensearch.upgrade import outdated_body, upgrade_in_place
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery, Sort
 from chalicelib.domain.search.similar import SimilarQuery
 from chalicelib.logs import child_logger
@@ -126,11 +126,7 @@ class OpenSearchIndex:
         if not docs:
             return 0
         self._ensure()
-        ids = sorted({doc.image_id for doc in docs})
-        older = {"range": {"doc_schema": {"gte": self.template_version}}}
-        body = {"query": {"bool": {"filter": [{"ids": {"values": ids}}], "must_not": [older]}},
-                "_source": False, "size": len(ids)}
-        response = self._read(body)
+        response = self._read(outdated_body([d.image_id for d in docs], self.template_version))
         outdated = set() if response is None else {h["_id"] for h in response["hits"]["hits"]}
         changes = [Change(d.image_id, d.version, d) for d in docs if d.image_id in outdated]
         if not changes:

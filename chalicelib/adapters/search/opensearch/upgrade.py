@@ -6,6 +6,10 @@ added (mapping.HISTORY) are put and `_meta` records the new version; a missing v
 is not additive, or a live field that differs from the one we would add, is refused with
 MappingUpgradeRefused: the path is then `reindex`. Several writers may race here: putting
 the same fields twice is a no-op, so the race is harmless.
+
+Documents written before the upgrade lack the new fields; each document records the
+version that wrote it (`doc_schema`), and `outdated_body` finds the older ones for the
+sweeper to rewrite.
 """
 
 from __future__ import annotations
@@ -94,3 +98,11 @@ def upgrade_in_place(client: Any, alias: str, code_version: int = TEMPLATE_VERSI
                  index, step.live_version, code_version, sorted(step.fields))
         upgraded.append(index)
     return upgraded
+
+
+def outdated_body(ids: list[str], code_version: int = TEMPLATE_VERSION) -> dict[str, Any]:
+    """A search for those of `ids` indexed by an older `doc_schema` (or none: before v3)."""
+    unique = sorted(set(ids))
+    older = {"range": {"doc_schema": {"gte": code_version}}}
+    return {"query": {"bool": {"filter": [{"ids": {"values": unique}}], "must_not": [older]}},
+            "_source": False, "size": len(unique)}
