@@ -28,7 +28,8 @@ PORT_METHODS: dict[str, tuple[str, ...]] = {
         "count_published", "add_report", "hold_reported", "decide", "review_queue",
     ),
     "queue": ("publish", "renotify", "backlog"),
-    "search": ("apply", "search", "suggest", "similar", "rebuild", "versions", "ids_after"),
+    "search": ("apply", "search", "suggest", "similar", "rebuild", "versions", "ids_after",
+               "refresh_outdated"),
 }
 # The repository's conditional transitions, and what each returns when it loses the race
 LOST_RACE: dict[str, object] = {
