@@ -42,7 +42,7 @@ def _compare(deps: Deps, index: SearchIndex, images: Sequence[Image], report: Sw
         indexed = held.get(image.image_id)
         if image.status is Status.READY:
             changes += _ready_change(image, indexed, report)
-            if indexed == image.version:
+            if indexed == image.version and image.facts is not None:
                 current.append(to_doc(image))
         elif indexed is not None:
             report.add("index.removed")
