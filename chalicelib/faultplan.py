@@ -29,7 +29,8 @@ PORT_METHODS: dict[str, tuple[str, ...]] = {
         "with_sha256", "hold_duplicate", "mark_possible_duplicate",
     ),
     "queue": ("publish", "renotify", "backlog"),
-    "search": ("apply", "search", "suggest", "similar", "rebuild", "versions", "ids_after"),
+    "search": ("apply", "search", "suggest", "similar", "rebuild", "versions", "ids_after",
+               "refresh_outdated"),
 }
 # The repository's conditional transitions, and what each returns when it loses the race
 LOST_RACE: dict[str, object] = {

@@ -440,3 +440,9 @@ class SearchIndex(Protocol):
 
     def ids_after(self, after: str, limit: int) -> list[str]:
         """Up to `limit` indexed image ids greater than `after`, in order."""
+
+    def refresh_outdated(self, docs: Sequence[SearchDoc]) -> int:
+        """Rewrite those of `docs` (each the current document of its image) whose indexed
+        copy of the same version was written under an older document schema, so documents
+        indexed before an upgrade gain the fields added since; returns how many. Ids not
+        indexed stay absent, and a newer indexed version is kept."""

@@ -264,6 +264,7 @@ class FakeSearchIndex:
         self.held: dict[str, int] = {}  # the version of each id's latest change, delete or not
         self.queries: list[SearchQuery] = []
         self.applied: list[Change] = []
+        self.outdated: set[str] = set()  # ids indexed under an older document schema
 
     def apply(self, changes: Sequence[Change]) -> None:
         for change in changes:
@@ -309,6 +310,15 @@ class FakeSearchIndex:
 
     def ids_after(self, after: str, limit: int) -> list[str]:
         return sorted(i for i in self.docs if i > after)[:limit]
+
+    def refresh_outdated(self, docs: Sequence[SearchDoc]) -> int:
+        fresh = [d for d in docs if d.image_id in self.outdated and d.image_id in self.docs
+                 and d.version >= self.held[d.image_id]]
+        for doc in fresh:
+            self.docs[doc.image_id] = doc
+            self.held[doc.image_id] = doc.version
+            self.outdated.discard(doc.image_id)
+        return len(fresh)
 
     def rebuild(self, docs) -> int:  # type: ignore[no-untyped-def]
         self.docs = {d.image_id: d for d in docs}

@@ -409,6 +409,24 @@ def test_given_many_docs_then_ids_after_pages_through_them_in_order(
     assert search_index.ids_after("1", 10) == [doc(2**124 + 3).image_id, doc(15 * 2**124).image_id]
 
 
+def test_given_docs_of_this_schema_then_none_is_outdated_and_absent_ones_stay_absent(
+    search_index: SearchIndex,
+) -> None:
+    # GIVEN documents this code wrote, one deleted since
+    put(search_index, doc(1), doc(2, version=4), doc(3))
+    search_index.apply([Change(doc(3).image_id, 2, None)])
+    # WHEN the sweeper offers the table's documents for a refresh (one never indexed, one
+    # deleted, one older than the indexed version)
+    offered = [doc(1), doc(2, version=3, title="Older"), doc(3), doc(9, title="Never indexed")]
+    # THEN nothing is rewritten and nothing appears
+    assert search_index.refresh_outdated(offered) == 0
+    assert search_index.refresh_outdated([]) == 0
+    assert sorted(find(search_index)) == sorted([doc(1).image_id, doc(2).image_id])
+    assert search_index.versions([doc(n).image_id for n in (1, 2, 3, 9)]) == {
+        doc(1).image_id: 1, doc(2).image_id: 4}
+    assert not find(search_index, "older") and not find(search_index, "indexed")
+
+
 # Similar photos: known groups. HASH's look-alikes are 1 and 3 bits away; FAR keeps HASH's
 # first band (so the lookup meets it) but is 48 bits away: a chance meeting, not a look-alike.
 HASH = 0x0123456789ABCDEF

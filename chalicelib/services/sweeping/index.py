@@ -1,12 +1,16 @@
 """Phase d: the search index against the table, one parallel-scan segment per run, plus a
-sample of the index's own ids (ghosts: indexed, but absent or not ready in the table)."""
+sample of the index's own ids (ghosts: indexed, but absent or not ready in the table).
+
+Documents indexed at the table's version but under an older document schema (written before
+a mapping upgrade added fields) are rewritten too, so after a deploy every document gains
+the new fields within one pass over the segments, with no operator step."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from chalicelib.domain.model import OPEN, Image, Status
-from chalicelib.domain.search import Change
+from chalicelib.domain.search import Change, SearchDoc
 from chalicelib.ports import SearchIndex
 from chalicelib.services.deps import Deps
 from chalicelib.services.indexing import to_doc
@@ -32,11 +36,14 @@ def sweep_index_segment(deps: Deps, report: SweepReport, budget: Budget, segment
 def _compare(deps: Deps, index: SearchIndex, images: Sequence[Image], report: SweepReport) -> None:
     held = index.versions([image.image_id for image in images])
     changes: list[Change] = []
+    current: list[SearchDoc] = []  # indexed at the table's version: maybe an older schema
     for image in images:
         report.add(f"table.{image.status.value}")
         indexed = held.get(image.image_id)
         if image.status is Status.READY:
             changes += _ready_change(image, indexed, report)
+            if indexed == image.version and image.facts is not None:
+                current.append(to_doc(image))
         elif indexed is not None:
             report.add("index.removed")
             changes.append(Change(image.image_id, max(image.version, indexed + 1), None))
@@ -46,6 +53,8 @@ def _compare(deps: Deps, index: SearchIndex, images: Sequence[Image], report: Sw
                 report.add("index.backfilled")
     if changes:
         index.apply(changes)
+    if current:
+        report.add("index.refreshed", index.refresh_outdated(current))
 
 
 def _ready_change(image: Image, indexed: int | None, report: SweepReport) -> list[Change]:

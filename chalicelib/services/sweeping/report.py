@@ -49,7 +49,7 @@ class SweepReport:
 CHANGES = frozenset({
     "ingest_resent", "renders_resent", "finished", "timed_out", "upload_missing",
     "renotified", "expired", "uploads", "masters", "renditions", "originals", "full",
-    "upserted", "removed", "ghosts_removed", "backfilled",
+    "upserted", "removed", "ghosts_removed", "backfilled", "refreshed",
 })
 
 

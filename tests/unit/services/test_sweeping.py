@@ -276,6 +276,32 @@ def test_index_drift_is_repaired_both_ways() -> None:
     assert (report.counts["table.ready"], report.counts["table.failed"]) == (2, 1)
 
 
+def test_documents_indexed_under_an_older_schema_are_rewritten_once() -> None:
+    # GIVEN two ready images indexed at their table version, one by an older document schema
+    # (before a mapping upgrade added fields), plus one not indexed at all
+    deps = _deps()
+    old_schema, current, missing = _ready(deps), _ready(deps), _ready(deps)
+    index = deps.search_index()
+    index.rebuild([])
+    for image_id in (old_schema, current):
+        image = deps.repo.get(image_id)
+        assert image is not None
+        index.apply([Change(image_id, image.version, replace(search_doc(1), image_id=image_id))])
+    index.outdated = {old_schema}  # type: ignore[attr-defined]
+    # WHEN swept
+    report = sweep_all(deps)
+    # THEN only the outdated one is rewritten (at its own version, with the table's document)
+    # and the missing one upserted as before
+    assert report.counts["index.refreshed"] == 1 and report.counts["index.upserted"] == 1
+    assert not index.outdated  # type: ignore[attr-defined]
+    assert missing in index.docs  # type: ignore[attr-defined]
+    image = deps.repo.get(old_schema)
+    assert index.docs[old_schema].title == image.title  # type: ignore[attr-defined,union-attr]
+    assert index.docs[current].title == search_doc(1).title  # type: ignore[attr-defined]
+    # AND a second run has nothing left to refresh
+    assert sweep_all(deps).counts["index.refreshed"] == 0
+
+
 def test_an_open_image_from_before_the_stage_index_is_backfilled() -> None:
     deps = _deps()
     image_id = _granted(deps)

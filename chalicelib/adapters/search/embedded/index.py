@@ -108,6 +108,11 @@ class EmbeddedSearchIndex:
         """Up to `limit` searchable image ids greater than `after`, in order."""
         return live_ids_after(self._reader.searcher(), after, limit)
 
+    def refresh_outdated(self, docs: Sequence[SearchDoc]) -> int:
+        """None is ever outdated: an index of another schema version is ignored and rebuilt
+        from the table as a whole (schema.SCHEMA_VERSION)."""
+        return 0
+
     def rebuild(self, docs: Iterable[SearchDoc]) -> int:
         """Build a new generation, catch it up with writes made meanwhile, then switch.
 

@@ -29,12 +29,18 @@ def _latest(changes: Sequence[Change]) -> list[Change]:
     return list(kept.values())
 
 
-def bulk_lines(index: str, changes: Sequence[Change]) -> list[dict[str, Any]]:
-    """Bulk API lines for versioned upserts and deletes into `index` (or an alias)."""
+def bulk_lines(
+    index: str, changes: Sequence[Change], version_type: str = "external"
+) -> list[dict[str, Any]]:
+    """Bulk API lines for versioned upserts and deletes into `index` (or an alias).
+
+    `external` writes only a newer version; `external_gte` also rewrites an equal one (a
+    document refreshed to a newer schema: a delete's tombstone is always a version above the
+    last upsert, so it still wins)."""
     lines: list[dict[str, Any]] = []
     for change in _latest(changes):
         meta = {"_index": index, "_id": change.image_id, "version": change.version}
-        meta["version_type"] = "external"
+        meta["version_type"] = version_type
         if change.doc is None:
             lines.append({"delete": meta})
         else:

@@ -29,6 +29,7 @@ from chalicelib.adapters.search.opensearch.query import (
 )
 from chalicelib.adapters.search.opensearch.security import grant_read, grant_write
 from chalicelib.adapters.search.opensearch.similar import find as find_similar
+from chalicelib.adapters.search.opensearch.upgrade import outdated_body, upgrade_in_place
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery, Sort
 from chalicelib.domain.search.similar import SimilarQuery
 from chalicelib.logs import child_logger
@@ -119,6 +120,20 @@ class OpenSearchIndex:
         response = self._read(body)
         return [] if response is None else [str(h["_id"]) for h in response["hits"]["hits"]]
 
+    def refresh_outdated(self, docs: Sequence[SearchDoc]) -> int:
+        """Rewrite those of `docs` whose indexed document, at the same version, was written
+        under an older `doc_schema`; how many were rewritten. Absent ones stay absent."""
+        if not docs:
+            return 0
+        self._ensure()
+        response = self._read(outdated_body([d.image_id for d in docs], self.template_version))
+        outdated = set() if response is None else {h["_id"] for h in response["hits"]["hits"]}
+        changes = [Change(d.image_id, d.version, d) for d in docs if d.image_id in outdated]
+        if not changes:
+            return 0
+        lines = bulk_lines(self.write_alias, changes, version_type="external_gte")
+        return len(changes) - self._bulk(lines, require_alias=True)
+
     def _read(self, body: dict[str, Any], **params: Any) -> dict[str, Any] | None:
         """A _search on the read alias; None before anything was ever indexed."""
         from opensearchpy.exceptions import NotFoundError
@@ -155,12 +170,14 @@ class OpenSearchIndex:
             count += len(chunk)
         return count
 
-    def _bulk(self, lines: list[dict[str, Any]], **params: Any) -> None:
+    def _bulk(self, lines: list[dict[str, Any]], **params: Any) -> int:
+        """Send `lines`; how many were stale (a newer version is indexed)."""
         if self.refresh:
             params["refresh"] = self.refresh
         stale = check_bulk(self.client.bulk(body=lines, **params))
         if stale:
             log.debug("skipped %d stale search change(s): a newer version is indexed", stale)
+        return stale
 
     def _holders(self, alias: str) -> list[str]:
         from opensearchpy.exceptions import NotFoundError
@@ -179,21 +196,31 @@ class OpenSearchIndex:
         self.client.indices.update_aliases(body={"actions": actions})
 
     def _ensure(self) -> None:
-        """Before the first write: create the first index (both aliases) if there is none."""
+        """Before the first write of a cold start: create the first index (both aliases) if
+        there is none, else bring the live one up to this code's mapping version in place
+        (MappingUpgradeRefused if that is not additive: then run `reindex`)."""
         if self._ready:
             return
-        from opensearchpy.exceptions import RequestError
-
-        if not self._holders(self.alias) and not self._holders(self.write_alias):
-            body = index_body(self.template_version)
-            body["aliases"] = {self.alias: {}, self.write_alias: {}}
-            # A fixed name: two cold starts racing here create one index, not two.
-            first = f"{self.alias}-v{self.template_version}-initial"
-            try:
-                self.client.indices.create(index=first, body=body)
-            except RequestError as error:
-                if error.error != "resource_already_exists_exception":
-                    raise
+        if not self._create_first():
+            upgrade_in_place(self.client, self.write_alias, self.template_version)
         grant_read(self.client, self.reader_roles)
         grant_write(self.client, self.writer_roles)
         self._ready = True
+
+    def _create_first(self) -> bool:
+        """Create the first index behind both aliases if there is none; True if we did."""
+        from opensearchpy.exceptions import RequestError
+
+        if self._holders(self.alias) or self._holders(self.write_alias):
+            return False
+        body = index_body(self.template_version)
+        body["aliases"] = {self.alias: {}, self.write_alias: {}}
+        # A fixed name: two cold starts racing here create one index, not two.
+        first = f"{self.alias}-v{self.template_version}-initial"
+        try:
+            self.client.indices.create(index=first, body=body)
+        except RequestError as error:
+            if error.error != "resource_already_exists_exception":
+                raise
+            return False  # another writer's, perhaps of another version: checked like any
+        return True

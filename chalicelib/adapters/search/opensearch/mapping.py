@@ -1,20 +1,23 @@
 """The OpenSearch index definition (settings + mappings) and the document we store.
 
-Every index the adapter creates carries this body itself; a golden file in the unit tests
-keeps each change to it reviewed.
+Every index the adapter creates carries this body itself; a golden file per version in the
+unit tests keeps each change to it reviewed. The mapping is a history of versions, each
+declaring the fields it added (`HISTORY`): the properties of version N are the fields added
+by versions 1..N, so a live index of an older version is brought up to date in place by
+adding the fields of the versions it lacks (upgrade.py). A version that changes an existing
+field or the analysis cannot be applied in place: it says `in_place=False`, and the path
+to it is `reindex`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.search import SearchDoc
 from chalicelib.domain.search.similar import phash_bands
 
-# 2: `phash_bands` (similar photos). The mapping is strict: after deploying a new version,
-# run `reindex` (it builds an index of this version and moves both aliases to it).
-TEMPLATE_VERSION = 2
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # No stop words: a query of "the who" must still find "The Who", and the embedded engine
 # drops none either. porter2 is the Snowball English stemmer (running -> run, foxes -> fox).
@@ -50,7 +53,7 @@ def _words(**subfields: dict[str, Any]) -> dict[str, Any]:
     return {"type": "text", "analyzer": "english_words", "fields": {"plain": _PLAIN, **subfields}}
 
 
-def _properties() -> dict[str, Any]:
+def _first_fields() -> dict[str, Any]:
     return {
         "image_id": _keyword(),
         "version": {"type": "long"},
@@ -60,8 +63,6 @@ def _properties() -> dict[str, Any]:
         "owner": _keyword(),
         "orientation": _keyword(),
         "color": _keyword(),
-        # The perceptual hash's band keys, "b<i>:<hex>" (domain/search/similar.py).
-        "phash_bands": _keyword(),
         "width": {"type": "integer"},
         "height": {"type": "integer"},
         "popularity": {"type": "long"},
@@ -75,6 +76,48 @@ def _properties() -> dict[str, Any]:
         # The whole SearchDoc, stored but not indexed, so a hit rebuilds it exactly.
         "doc": {"type": "object", "enabled": False},
     }
+
+
+@dataclass(frozen=True)
+class MappingVersion:
+    """One version of the mapping: the top-level fields it added to the one before.
+
+    `in_place=False` marks a version that changed an existing field, the analysis or the
+    settings: a live index cannot be upgraded to it by adding fields, only rebuilt."""
+
+    number: int
+    added: dict[str, Any]
+    why: str
+    in_place: bool = True
+
+
+HISTORY: tuple[MappingVersion, ...] = (
+    MappingVersion(1, _first_fields(), "the first mapping"),
+    # The perceptual hash's band keys, "b<i>:<hex>" (domain/search/similar.py).
+    MappingVersion(2, {"phash_bands": _keyword()}, "similar photos"),
+    # The version of to_source that wrote each document: the sweeper rewrites older ones,
+    # so documents indexed before an upgrade gain the fields added since.
+    MappingVersion(3, {"doc_schema": {"type": "short"}}, "each document's schema version"),
+)
+TEMPLATE_VERSION = HISTORY[-1].number
+
+
+def added_since(version: int, upto: int = TEMPLATE_VERSION) -> dict[str, Any]:
+    """The fields versions `version`+1..`upto` added, in order."""
+    fields: dict[str, Any] = {}
+    for step in HISTORY:
+        if version < step.number <= upto:
+            fields.update(step.added)
+    return fields
+
+
+def rebuild_needed(version: int, upto: int = TEMPLATE_VERSION) -> list[MappingVersion]:
+    """The versions after `version` (up to `upto`) that cannot be applied in place."""
+    return [s for s in HISTORY if version < s.number <= upto and not s.in_place]
+
+
+def _properties(template_version: int = TEMPLATE_VERSION) -> dict[str, Any]:
+    return added_since(0, template_version)
 
 
 def index_body(template_version: int = TEMPLATE_VERSION) -> dict[str, Any]:
@@ -94,7 +137,7 @@ def index_body(template_version: int = TEMPLATE_VERSION) -> dict[str, Any]:
         "mappings": {
             "dynamic": "strict",
             "_meta": {"template_version": template_version},
-            "properties": _properties(),
+            "properties": _properties(template_version),
         },
     }
 
@@ -126,6 +169,7 @@ def to_source(doc: SearchDoc) -> dict[str, Any]:
         "created_month": created.month,
         "created_dom": created.day,
         "doc": doc.to_json(),
+        "doc_schema": TEMPLATE_VERSION,
         **_hash_keys(doc),
     }
 

@@ -18,14 +18,16 @@ log = child_logger(__name__)
 
 READ_ONLY_ROLE = "readall"
 MAPPING_PATH = f"/_plugins/_security/api/rolesmapping/{READ_ONLY_ROLE}"
-# The sweeper re-indexes what the stream missed: reads, bulk writes, alias lookups on images*.
+# The sweeper re-indexes what the stream missed: reads, bulk writes, alias lookups on images*;
+# and, when its cold start is the first to meet an older mapping, reads and extends it.
 WRITER_ROLE = "images_writer"
 WRITER_PERMISSIONS = {
     "cluster_permissions": ["cluster_composite_ops"],
     "index_permissions": [{
         "index_patterns": ["images*"],
         "allowed_actions": ["crud", "create_index", "indices:admin/aliases/get",
-                            "indices:admin/aliases"],
+                            "indices:admin/aliases", "indices:admin/mappings/get",
+                            "indices:admin/mapping/put"],
     }],
 }
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
-from opensearchpy.exceptions import NotFoundError
+from opensearchpy.exceptions import NotFoundError, RequestError
+
+from chalicelib.adapters.search.opensearch.mapping import index_body
 
 Reply = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -40,10 +43,42 @@ class FakeIndices:
 
     def create(self, index: str, body: dict[str, Any]) -> dict[str, Any]:
         self.parent.record("create", index=index, body=body)
-        if self.parent.create_error is not None:
-            raise self.parent.create_error
+        error = self.parent.create_error
+        if error is not None and getattr(error, "error", "") != "resource_already_exists_exception":
+            raise error
+        if error is not None:  # another writer won the race: its index is there
+            self.parent.aliases[index] = set(body.get("aliases", {}))
+            self.parent.mappings[index] = copy.deepcopy(body["mappings"])
+            raise error
         self.parent.aliases[index] = set(body.get("aliases", {}))
+        self.parent.mappings[index] = copy.deepcopy(body["mappings"])
         return {"acknowledged": True, "index": index}
+
+    def get_mapping(self, index: str) -> dict[str, Any]:
+        """Each index behind the alias `index` with its mapping (an index made before the
+        fake kept mappings has this code's current one)."""
+        self.parent.record("get_mapping", index=index)
+        held = [name for name, names in self.parent.aliases.items() if index in names]
+        if not held:
+            raise NotFoundError(404, "index_not_found_exception", {"error": index})
+        current = index_body()["mappings"]
+        return {
+            name: {"mappings": copy.deepcopy(self.parent.mappings.get(name, current))}
+            for name in held
+        }
+
+    def put_mapping(self, index: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Adds fields (a changed one is refused, as OpenSearch does) and replaces _meta."""
+        self.parent.record("put_mapping", index=index, body=body)
+        mapping = self.parent.mappings.setdefault(index, copy.deepcopy(index_body()["mappings"]))
+        for name, field in body.get("properties", {}).items():
+            held = mapping["properties"].get(name)
+            if held is not None and held != field:
+                raise RequestError(400, "illegal_argument_exception", {"error": name})
+            mapping["properties"][name] = field
+        if "_meta" in body:
+            mapping["_meta"] = body["_meta"]
+        return {"acknowledged": True}
 
     def refresh(self, index: str) -> dict[str, Any]:
         self.parent.record("refresh", index=index)
@@ -80,6 +115,7 @@ class FakeClient:
     def __init__(self, aliases: dict[str, set[str]] | None = None) -> None:
         self.calls: list[dict[str, Any]] = []
         self.aliases: dict[str, set[str]] = aliases if aliases is not None else {}
+        self.mappings: dict[str, dict[str, Any]] = {}
         self.bulk_reply: Reply = all_ok
         self.search_reply: dict[str, Any] = {}
         self.search_error: Exception | None = None

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from typing import Any
 
+import pytest
+
 from chalicelib.adapters.search.opensearch.mapping import (
+    HISTORY,
     TEMPLATE_VERSION,
+    MappingVersion,
+    added_since,
     from_source,
     index_body,
+    rebuild_needed,
     to_source,
 )
 from chalicelib.domain.model import Rendition
@@ -31,6 +38,40 @@ def _properties() -> dict[str, Any]:
 def test_every_new_index_gets_the_reviewed_body_of_this_version() -> None:
     # GIVEN the body the adapter creates indices with THEN it is the reviewed golden one
     assert_golden(f"index_body_v{TEMPLATE_VERSION}", index_body())
+
+
+@pytest.mark.parametrize("step", HISTORY, ids=lambda step: f"v{step.number}")
+def test_every_past_version_still_builds_the_body_it_was_deployed_with(
+    step: MappingVersion,
+) -> None:
+    # GIVEN a version of the history WHEN its body is built THEN it is the reviewed one of
+    # its day: editing a field of an older version in place (instead of adding a version)
+    # fails here, since live indices of that version hold the old definition
+    assert_golden(f"index_body_v{step.number}", index_body(step.number))
+
+
+def test_each_version_only_adds_fields_to_the_one_before() -> None:
+    # GIVEN consecutive versions THEN every field of the older one is unchanged in the newer
+    # and the newer adds exactly what it declares (no field is added twice)
+    for before, after in itertools.pairwise(HISTORY):
+        old = index_body(before.number)["mappings"]["properties"]
+        new = index_body(after.number)["mappings"]["properties"]
+        assert {name: new[name] for name in old} == old
+        assert set(new) - set(old) == set(after.added)
+        assert not set(after.added) & set(old)
+        assert after.number == before.number + 1
+
+
+def test_the_fields_added_since_a_version_are_those_of_the_later_versions() -> None:
+    assert added_since(1, 3) == {"phash_bands": {"type": "keyword"},
+                                 "doc_schema": {"type": "short"}}
+    assert added_since(2, 3) == {"doc_schema": {"type": "short"}}
+    assert added_since(TEMPLATE_VERSION) == {}
+    assert rebuild_needed(0) == []  # every version so far was additive
+
+
+def test_each_document_records_the_schema_it_was_written_with() -> None:
+    assert to_source(doc("img-0001", 1))["doc_schema"] == TEMPLATE_VERSION
 
 
 def test_text_fields_are_stemmed_in_english_without_stop_words() -> None:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from openmock import FakeOpenSearch
 
 from chalicelib.adapters.search.opensearch import OpenSearchIndex
+from chalicelib.adapters.search.opensearch.mapping import TEMPLATE_VERSION
 from tests.unit.adapters.search.docs import doc
 
 
@@ -27,12 +28,12 @@ def test_two_rebuilds_leave_one_index_behind_both_aliases_with_the_latest_docs()
     # GIVEN a first rebuild with two documents
     client = FakeOpenSearch()
     assert _at(client, 1).rebuild([doc("img-a", 1), doc("img-b", 1)]) == 2
-    first = "images-v2-20250101000000000000"
+    first = f"images-v{TEMPLATE_VERSION}-20250101000000000000"
     assert _ids_behind(client, "images") == ["img-a", "img-b"]
     # WHEN rebuilt again from a table that now holds one other image
     assert _at(client, 2).rebuild([doc("img-c", 4)]) == 1
     # THEN both aliases moved to the new index, the first index is gone, reads see only img-c
-    second = "images-v2-20250102000000000000"
+    second = f"images-v{TEMPLATE_VERSION}-20250102000000000000"
     assert set(client.indices.get_alias(name="images")) == {second}
     assert set(client.indices.get_alias(name="images-write")) == {second}
     assert not client.indices.exists(index=first)

@@ -9,6 +9,7 @@ from opensearchpy.exceptions import AuthorizationException, NotFoundError
 
 from chalicelib.adapters.search.opensearch.security import (
     MAPPING_PATH,
+    WRITER_PERMISSIONS,
     WRITER_ROLE,
     grant_read,
     grant_write,
@@ -84,3 +85,11 @@ def test_given_a_writer_then_the_images_writer_role_is_made_and_it_is_mapped_to_
 def test_given_no_writers_then_no_role_is_made() -> None:
     transport = _Transport({})
     assert grant_write(_Client(transport), []) is True and transport.calls == []
+
+
+def test_the_writer_may_read_and_extend_the_mapping_to_upgrade_it_in_place() -> None:
+    # The sweeper's cold start may be the first to meet an older mapping (upgrade.py)
+    granted: Any = WRITER_PERMISSIONS["index_permissions"]
+    assert len(granted) == 1
+    actions = set(granted[0]["allowed_actions"])
+    assert {"indices:admin/mappings/get", "indices:admin/mapping/put"} <= actions
