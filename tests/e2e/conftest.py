@@ -73,10 +73,11 @@ def _wait_ready(process: subprocess.Popen[str], log: Path) -> None:
 @contextlib.contextmanager
 def running_stack(
     data_dir: Path, seed: bool = False, ports: tuple[int, int] | None = None,
-    visibility_timeout: str | None = "5",
+    visibility_timeout: str | None = "5", settings: dict[str, str] | None = None,
 ) -> Iterator[LocalStack]:
     """`python -m infra.local` on free ports (or the given HTTP and moto ports) until the block
-    ends; seeding only when asked; queues' visibility shrunk unless `visibility_timeout` is None."""
+    ends; seeding only when asked; queues' visibility shrunk unless `visibility_timeout` is None;
+    `settings` as `make run NAME=value` would give them."""
     port, moto_port = ports or (free_port(), free_port())
     log = data_dir / "stack.log"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -84,6 +85,7 @@ def running_stack(
     if visibility_timeout is not None:
         env["LOCAL_VISIBILITY_TIMEOUT"] = visibility_timeout
     env.pop("AWS_ENDPOINT_URL", None)
+    env.update(settings or {})
     command = [
         sys.executable, "-m", "infra.local", "--port", str(port), "--moto-port", str(moto_port),
         "--data-dir", str(data_dir), "--workers", "2", *([] if seed else ["--no-seed"]),

@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,6 +38,7 @@ class Held:
     nearly: str
     ready: str
     reporters: list[str]
+    uploaded: dict[str, bytes]  # id -> the bytes the owner sent
 
 
 def _auth(token: str) -> dict[str, str]:
@@ -91,7 +93,9 @@ def held(local_stack: LocalStack) -> Held:
         _report(local_stack, token, nearly, "offensive")
     contested = _copied_by_someone_else(local_stack, run, untouched_scene)
     held = {f"Approve me {run}": approve, f"Reject me {run}": reject, "Contested": contested}
-    return Held(run, owner_email, owner, admin_email, admin, held, nearly, untouched, reporters)
+    uploaded = dict(zip((approve, reject, nearly, untouched), pictures.values(), strict=True))
+    return Held(run, owner_email, owner, admin_email, admin, held, nearly, untouched, reporters,
+                uploaded)
 
 
 def _status(stack: LocalStack, token: str, image_id: str) -> dict[str, Any]:
@@ -125,7 +129,8 @@ def _eventually_found(stack: LocalStack, word: str, image_id: str) -> None:
 
 
 def test_an_admin_approves_and_rejects_by_keyboard_and_the_owner_sees_the_words(
-    web: Browsing, held: Held, local_stack: LocalStack, shots: Callable[[str], None]
+    web: Browsing, held: Held, local_stack: LocalStack, shots: Callable[[str], None],
+    tmp_path: Path,
 ) -> None:
     page = web.page
     approve, reject, contested = held.held.values()
@@ -178,6 +183,16 @@ def test_an_admin_approves_and_rejects_by_keyboard_and_the_owner_sees_the_words(
     web.go(f"/images/{reject}")
     assert words in page.inner_text("#image-status")
     assert _status(local_stack, held.owner, reject)["reason"] == "moderation"
+    # THEN the photo is no longer shown from its withdrawn renditions, and the owner can
+    # still take back exactly the file they sent
+    assert page.locator(".photo-frame img").count() == 0
+    assert _status(local_stack, held.owner, reject)["renditions"] == {}
+    shots("rejected-owner")
+    with page.expect_download() as started:
+        page.click("#download-original")
+    target = tmp_path / started.value.suggested_filename
+    started.value.save_as(target)
+    assert target.read_bytes() == held.uploaded[reject]
 
 
 def test_someone_who_is_not_an_admin_is_refused_and_their_reports_count(
