@@ -40,14 +40,6 @@ def test_queries_keep_their_exact_text(wanted_store: WantedStore) -> None:
                                                         "a" * 100}
 
 
-def test_a_day_reads_past_one_page(wanted_store: WantedStore) -> None:
-    # Long queries make the day's partition larger than one 1 MB Query page.
-    queries = [f"{n:04d} " + "x" * 990 for n in range(1_100)]
-    for query in queries:
-        wanted_store.add(DayTally(DAY, query, 1, f"{DAY}T10:00:00Z"), TTL)
-    assert len(wanted_store.day(DAY)) == len(queries)
-
-
 def test_concurrent_flushes_lose_no_count(wanted_store: WantedStore) -> None:
     # GIVEN several containers' writers adding to the same pair at once
     def add_five() -> None:

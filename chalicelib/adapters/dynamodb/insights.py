@@ -1,8 +1,8 @@
 """WantedStore on DynamoDB: the insights table, one small item per (day, normalised query).
 
-`pk = "wanted#<YYYY-MM-DD>"`, `sk = <query>`, `count` (`hits` in the model) grows by UpdateItem ADD (no read, no
-condition: concurrent writers from many containers add up), `last_seen` is the latest flush's
-time, `expires_at` the TTL. Reading a day is one Query of its partition.
+`pk = "wanted#<YYYY-MM-DD>"`, `sk = <query>`, `count` (`hits` in the model) grows by UpdateItem
+ADD (no read, no condition: concurrent writers from many containers add up), `last_seen` is the
+latest flush's time, `expires_at` the TTL. Reading a day is one Query of its partition.
 """
 
 from __future__ import annotations
