@@ -148,5 +148,6 @@ def wanted_store(
     from chalicelib.adapters.dynamodb.insights import DynamoWantedStore
 
     with moto_backends.mocked_aws(monkeypatch):
+        moto_backends.make_atomic(monkeypatch)  # ADD is atomic in DynamoDB
         moto_backends.create_declared_table("InsightsTable", "contract-insights")
         yield DynamoWantedStore("contract-insights", "us-east-1")
