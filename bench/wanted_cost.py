@@ -26,7 +26,6 @@ from bench.queries import Probe, mix
 from bench.timing import percentiles, step
 from chalicelib.adapters.search.embedded import EmbeddedSearchIndex
 from chalicelib.adapters.wanted_buffer import BufferedWantedCounter
-from chalicelib.domain.search.limits import SearchLimits
 from chalicelib.domain.wanted import DayTally, WantedPolicy
 from chalicelib.ports import SearchIndex
 from chalicelib.services import insights
@@ -66,8 +65,9 @@ class CountingSearch:
 
     def search(self, params: dict[str, str]) -> Answer:
         answer = search_service.search(self.index, params, BENCH_SECRET)
-        insights.note_search(self.counter, params, answer.page.total, _now(), self.policy,
-                             SearchLimits())
+        if answer.query is not None:
+            insights.note_search(self.counter, answer.query, not params.get("cursor"),
+                                 answer.page.total, _now(), self.policy)
         return Answer(answer.page.total, answer.next_cursor, answer.fuzzy)
 
 

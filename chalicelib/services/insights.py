@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 
 from chalicelib.auth import Principal
 from chalicelib.domain.errors import Forbidden
-from chalicelib.domain.search.limits import SearchLimits
-from chalicelib.domain.search.query import parse_search
+from chalicelib.domain.search import SearchQuery
 from chalicelib.domain.wanted import (
     WantedPolicy,
     WantedQuery,
@@ -24,20 +22,20 @@ from chalicelib.ports import WantedCounter, WantedStore
 
 def note_search(
     counter: WantedCounter,
-    params: Mapping[str, str],
+    query: SearchQuery,
+    first_page: bool,
     total: int,
     now: datetime,
     policy: WantedPolicy,
-    limits: SearchLimits,
 ) -> bool:
     """Count a search that came back (nearly) empty; True when it was counted.
 
-    Only a first page counts (a cursor means the same search again), and only its plain words:
-    the parser has already left out operators, filters, sort, page size and cursor."""
-    if not policy.counting or not counts(total, not params.get("cursor"), policy):
+    Only a first page counts (a cursor means the same search again), and only the plain words
+    of the query as the search parsed it: operators, filters, sort, page size and cursor are
+    already apart from them."""
+    if not policy.counting or not counts(total, first_page, policy):
         return False
-    # The search ran with these very parameters, so they parse again (a few microseconds).
-    key = wanted_key(parse_search(params, limits), policy)
+    key = wanted_key(query, policy)
     if key is None:
         return False
     counter.note(day_of(now), key, now.strftime("%Y-%m-%dT%H:%M:%SZ"))

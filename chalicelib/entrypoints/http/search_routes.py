@@ -36,9 +36,9 @@ def search() -> Response:
     limits = deps.limits.search
     params = _params()
     answer = search_service.search(deps.search_index(), params, deps.cursor_secret(), limits)
-    if services.wanted_counter is not None:
-        insights.note_search(services.wanted_counter, params, answer.page.total,
-                             deps.clock.now(), deps.limits.wanted, limits)
+    if services.wanted_counter is not None and answer.query is not None:
+        insights.note_search(services.wanted_counter, answer.query, not params.get("cursor"),
+                             answer.page.total, deps.clock.now(), deps.limits.wanted)
     body = {
         "total": answer.page.total,
         # "gte": more results match than `total` (totals are exact up to a cap).

@@ -8,7 +8,7 @@ import pytest
 
 from chalicelib.auth import Principal
 from chalicelib.domain.errors import Forbidden, InvalidInput
-from chalicelib.domain.search.limits import SearchLimits
+from chalicelib.domain.search.query import parse_search
 from chalicelib.domain.wanted import DayTally, WantedPolicy, WantedQuery
 from chalicelib.services import insights
 from tests.fakes import FakeWantedCounter, FakeWantedStore
@@ -23,7 +23,8 @@ VISITOR = Principal("v-1", "v", frozenset())
 def note(params: dict[str, str], total: int, policy: WantedPolicy = POLICY
          ) -> FakeWantedCounter:
     counter = FakeWantedCounter()
-    insights.note_search(counter, params, total, NOW, policy, SearchLimits())
+    first_page = not params.pop("cursor", None)
+    insights.note_search(counter, parse_search(params), first_page, total, NOW, policy)
     return counter
 
 
