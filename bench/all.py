@@ -34,8 +34,9 @@ ITEMS = {
     "render": "1-2. Render",
     "e2e": "3. End to end",
     "search_suite": "4. Search",
+    "wanted_cost": "7. Cost of counting searches",
 }
-REPORT_ORDER = ("render", "e2e", "search_suite", "coldstart", "memory")
+REPORT_ORDER = ("render", "e2e", "search_suite", "coldstart", "memory", "wanted_cost")
 CHILD = ("import json, sys; from bench import {module} as item; "
          "json.dump(item.measure(quick={quick}), open(sys.argv[1], 'w'), default=str)")
 

@@ -68,6 +68,7 @@ _TEMPLATE_ENV = {
     "PROFILES_TABLE": f"{PREFIX}-profiles",
     "DUPLICATES_TABLE": f"{PREFIX}-duplicates",
     "QUOTAS_TABLE": f"{PREFIX}-quotas",
+    "INSIGHTS_TABLE": f"{PREFIX}-insights",
     "INGEST_QUEUE": f"{PREFIX}-ingest",
     "RENDER_QUEUE": f"{PREFIX}-render",
     "RENDER_QUEUE_URL": f"https://sqs.{REGION}.amazonaws.com/{ACCOUNT}/{PREFIX}-render",

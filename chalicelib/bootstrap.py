@@ -13,12 +13,14 @@ from chalicelib.adapters.clock import SystemClock, new_image_id
 from chalicelib.adapters.cloudfront import CloudFrontCdn, NoCdn
 from chalicelib.adapters.cognito import CognitoDirectory, CognitoGroups
 from chalicelib.adapters.dynamodb.duplicates import DynamoDuplicateIndex
+from chalicelib.adapters.dynamodb.insights import DynamoWantedStore
 from chalicelib.adapters.dynamodb.names import DynamoNameRegistry
 from chalicelib.adapters.dynamodb.repository import DynamoImageRepository
 from chalicelib.adapters.dynamodb.stream import image_from_stream
 from chalicelib.adapters.s3 import S3BlobStore
 from chalicelib.adapters.secrets import SecretsManagerReader
 from chalicelib.adapters.sqs import SqsIngestQueue, SqsRenderQueue
+from chalicelib.adapters.wanted_buffer import BufferedWantedCounter
 from chalicelib.auth.origin import OriginGuard
 from chalicelib.logs import child_logger
 from chalicelib.services.deps import Deps
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
         NameRegistry,
         SearchIndex,
         UserDirectory,
+        WantedCounter,
+        WantedStore,
     )
 
 
@@ -52,6 +56,9 @@ class Services:
     # Only the API's env names the origin-verify secret; None means every request is admitted.
     origin_guard: OriginGuard | None = None
     names: NameRegistry | None = None  # who holds which public display name
+    # Searches nobody could satisfy: the daily counts, and the in-memory counter in front.
+    wanted_store: WantedStore | None = None
+    wanted_counter: WantedCounter | None = None
 
 
 _current: Services | None = None
@@ -167,10 +174,21 @@ def build(settings: config.Settings) -> Services:
         aws.client, "cognito-idp", settings.region, settings.endpoint_url
     )
     names = DynamoNameRegistry(settings.profiles_table, settings.region)
+    wanted_store = DynamoWantedStore(settings.insights_table, settings.region)
     return Services(
         settings, deps, verifier, CognitoDirectory(cognito), CognitoGroups(cognito), injector,
         _origin_guard(settings, secrets),
         names=names,
+        wanted_store=wanted_store,
+        wanted_counter=wanted_counter(wanted_store, settings),
+    )
+
+
+def wanted_counter(store: WantedStore, settings: config.Settings) -> WantedCounter:
+    """The in-memory counter in front of the store, its writer thread started on first use."""
+    policy = settings.limits.wanted
+    return BufferedWantedCounter(
+        store, policy.keep_days, policy.flush_seconds, policy.flush_entries, policy.max_buffered
     )
 
 

@@ -14,6 +14,7 @@ from chalicelib.domain.model import CONTRIBUTORS
 from chalicelib.domain.moderation import Mode, ModerationPolicy
 from chalicelib.domain.renditions import RenditionSpec, parse_profile
 from chalicelib.domain.search.limits import SearchLimits
+from chalicelib.domain.wanted import WantedPolicy
 from chalicelib.faultplan import FaultPlan, parse_plan
 
 PREFIX_DEFAULT = "stock-images"
@@ -41,6 +42,8 @@ class Settings:
     renditions_base_url: str
     # Upload quota counters (per contributor: open grants, grants per day); no stream.
     quotas_table: str = ""
+    # Daily counts of searches nobody could satisfy (InsightsTable); no stream.
+    insights_table: str = ""
     # Private: the accepted originals (originals/<id>) and the full-size downloads (full/<id>.jpg).
     originals_bucket: str = ""
     # The CloudFront distribution whose /renditions/<id>/* a delete invalidates ("" locally).
@@ -108,7 +111,34 @@ def _limits(env: Mapping[str, str]) -> Limits:
         moderation=_moderation(env),
         **_upload_quotas(env, base),
         duplicates=_duplicate_policy(env, base.duplicates),
+        wanted=_wanted_policy(env),
     )
+
+
+_WANTED_ENV = {
+    "few_results": ("WANTED_FEW_RESULTS", 0),
+    "keep_days": ("WANTED_KEEP_DAYS", 1),
+    "max_query_chars": ("WANTED_MAX_QUERY_CHARS", 1),
+    "flush_seconds": ("WANTED_FLUSH_SECONDS", 1),
+    "flush_entries": ("WANTED_FLUSH_ENTRIES", 1),
+    "max_buffered": ("WANTED_MAX_BUFFERED", 1),
+    "top": ("WANTED_TOP", 1),
+}
+
+
+def _wanted_policy(env: Mapping[str, str]) -> WantedPolicy:
+    """Search counting (domain/wanted.py) from WANTED_* variables; a value below its least
+    stops the start, and so does a WANTED_COUNTING other than on or off."""
+    base = WantedPolicy()
+    values: dict[str, int] = {}
+    for name, (variable, least) in _WANTED_ENV.items():
+        values[name] = _int(env, variable, getattr(base, name))
+        if values[name] < least:
+            raise ValueError(f"{variable} must be at least {least}, not {values[name]}")
+    counting = env.get("WANTED_COUNTING", "on").strip().lower()
+    if counting not in ("on", "off"):
+        raise ValueError(f"WANTED_COUNTING must be on or off, not {counting!r}")
+    return WantedPolicy(**values, counting=counting == "on")
 
 
 def _moderation(env: Mapping[str, str]) -> ModerationPolicy:
@@ -291,6 +321,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         images_table=env.get("IMAGES_TABLE", f"{prefix}-images"),
         images_stream_arn=stream_arn(env),
         quotas_table=env.get("QUOTAS_TABLE", f"{prefix}-quotas"),
+        insights_table=env.get("INSIGHTS_TABLE", f"{prefix}-insights"),
         ingest_queue=ingest,
         render_queue=render,
         render_queue_url=env.get("RENDER_QUEUE_URL", ""),

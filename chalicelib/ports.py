@@ -13,6 +13,7 @@ from chalicelib.domain.quotas import Admission, GrantTerms, QuotaUsage
 from chalicelib.domain.renditions import RenditionSpec
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery
 from chalicelib.domain.search.similar import SimilarQuery
+from chalicelib.domain.wanted import DayTally
 
 
 @dataclass(frozen=True)
@@ -446,3 +447,21 @@ class SearchIndex(Protocol):
         copy of the same version was written under an older document schema, so documents
         indexed before an upgrade gain the fields added since; returns how many. Ids not
         indexed stay absent, and a newer indexed version is kept."""
+
+
+class WantedStore(Protocol):
+    """Counts of searches nobody could satisfy, per UTC day and normalised query."""
+
+    def add(self, tally: DayTally, expires_at: int) -> None:
+        """Add `tally.count` to the day's count of the query (created at 0) and record when it
+        was last seen; the pair may go after `expires_at` (epoch seconds)."""
+
+    def day(self, day: str) -> list[DayTally]:
+        """Every query counted on one day (any order)."""
+
+
+class WantedCounter(Protocol):
+    """Takes note of a search to count, without waiting for any store."""
+
+    def note(self, day: str, query: str, at: str) -> None:
+        """Count one more search of `query` on `day` (seen at `at`), later."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,7 @@ from chalicelib.domain.renditions import RenditionSpec
 from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery
 from chalicelib.domain.search.model import capped_total
 from chalicelib.domain.search.similar import SimilarQuery, phash_bands, probe_terms, rank
+from chalicelib.domain.wanted import DayTally
 from chalicelib.ports import (
     Encoded,
     Listed,
@@ -434,3 +436,37 @@ class FakeNames:
             self.held[owner] = self.held.get(owner, 0) + 1
         self.now_using[owner] = NameClaim(shown, key, now)
         return "claimed"
+
+
+class FakeWantedStore:
+    """WantedStore in a dict: (day, query) -> tally, and the TTL each write set."""
+
+    def __init__(self) -> None:
+        self.tallies: dict[tuple[str, str], DayTally] = {}
+        self.expiry: dict[tuple[str, str], int] = {}
+        self.writes = 0
+        self.days_read: list[str] = []
+        self._lock = threading.Lock()  # ADD is atomic in DynamoDB: so here
+
+    def add(self, tally: DayTally, expires_at: int) -> None:
+        key = (tally.day, tally.query)
+        with self._lock:
+            self.writes += 1
+            held = self.tallies.get(key)
+            count = tally.count + (held.count if held else 0)
+            self.tallies[key] = DayTally(tally.day, tally.query, count, tally.last_seen)
+            self.expiry[key] = expires_at
+
+    def day(self, day: str) -> list[DayTally]:
+        self.days_read.append(day)
+        return [tally for (d, _), tally in self.tallies.items() if d == day]
+
+
+class FakeWantedCounter:
+    """WantedCounter that keeps every note, in order."""
+
+    def __init__(self) -> None:
+        self.notes: list[tuple[str, str, str]] = []
+
+    def note(self, day: str, query: str, at: str) -> None:
+        self.notes.append((day, query, at))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from chalicelib.domain.duplicates import DuplicatePolicy
 from chalicelib.domain.moderation import ModerationPolicy
 from chalicelib.domain.search.limits import SearchLimits
+from chalicelib.domain.wanted import WantedPolicy
 
 
 @dataclass(frozen=True)
@@ -56,3 +57,5 @@ class Limits:
     moderation: ModerationPolicy = field(default_factory=ModerationPolicy)
     # Near-duplicate pictures: the perceptual-hash distance and its band index (domain/duplicates).
     duplicates: DuplicatePolicy = field(default_factory=DuplicatePolicy)
+    # Counting the searches nobody could satisfy (WANTED_* settings, domain/wanted.py).
+    wanted: WantedPolicy = field(default_factory=WantedPolicy)

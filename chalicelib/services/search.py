@@ -22,6 +22,7 @@ class SearchAnswer:
     page: SearchPage
     next_cursor: str | None
     fuzzy: bool
+    query: SearchQuery | None = None  # as parsed (what counting unsatisfied searches reads)
 
 
 def _may_retry(query: SearchQuery, limits: SearchLimits) -> bool:
@@ -53,7 +54,7 @@ def search(
     next_cursor = None
     if page.next_after is not None:
         next_cursor = encode_cursor(secret, key, (int(fuzzy), *page.next_after))
-    return SearchAnswer(page, next_cursor, fuzzy)
+    return SearchAnswer(page, next_cursor, fuzzy, query)
 
 
 def suggest(index: SearchIndex, text: str, limits: SearchLimits | None = None) -> list[str]:

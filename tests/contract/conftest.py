@@ -16,9 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.ports import BlobStore, DuplicateIndex, ImageRepository, NameRegistry, SearchIndex
+from chalicelib.ports import (
+    BlobStore,
+    DuplicateIndex,
+    ImageRepository,
+    NameRegistry,
+    SearchIndex,
+    WantedStore,
+)
 from tests.contract import moto_backends
-from tests.fakes import FakeDuplicateIndex, FakeNames, FakeRepo, FakeStore
+from tests.fakes import FakeDuplicateIndex, FakeNames, FakeRepo, FakeStore, FakeWantedStore
 
 BASE_URL = "https://cdn.test/renditions/"
 
@@ -128,3 +135,19 @@ def duplicate_index(
     with moto_backends.mocked_aws(monkeypatch):
         moto_backends.create_declared_table("DuplicatesTable", "contract-duplicates")
         yield DynamoDuplicateIndex("contract-duplicates", "us-east-1")
+
+
+@pytest.fixture(params=["fake", "dynamodb"])
+def wanted_store(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[WantedStore]:
+    """A fresh, empty WantedStore: the fake, or the insights table on moto."""
+    if request.param == "fake":
+        yield FakeWantedStore()
+        return
+    from chalicelib.adapters.dynamodb.insights import DynamoWantedStore
+
+    with moto_backends.mocked_aws(monkeypatch):
+        moto_backends.make_atomic(monkeypatch)  # ADD is atomic in DynamoDB
+        moto_backends.create_declared_table("InsightsTable", "contract-insights")
+        yield DynamoWantedStore("contract-insights", "us-east-1")

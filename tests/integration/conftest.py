@@ -85,6 +85,7 @@ def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
             "RENDITIONS_BUCKET": created["RenditionsBucket"].ref,
             "IMAGES_TABLE": created["ImagesTable"].ref,
             "QUOTAS_TABLE": created["QuotasTable"].ref,
+            "INSIGHTS_TABLE": created["InsightsTable"].ref,
             "DUPLICATES_TABLE": created["DuplicatesTable"].ref,
             # Tests here upload one picture many times over (orientations, formats); the
             # duplicate check has its own test (test_duplicates_pipeline.py) that turns it on.

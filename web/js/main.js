@@ -12,6 +12,7 @@ import { mineView } from './views/mine.js';
 import { reviewView } from './views/review.js';
 import { searchUrl, searchView, stateFrom } from './views/search.js';
 import { uploadView } from './views/upload.js';
+import { wantedView } from './views/wanted.js';
 
 function accountNav() {
   const nav = document.getElementById('account');
@@ -108,6 +109,7 @@ async function main() {
   route('/images/:id', (ctx) => imageView(ctx, navigate));
   route('/upload', (ctx) => uploadView(ctx, navigate));
   route('/me', (ctx) => mineView(ctx, navigate));
+  route('/wanted', (ctx) => wantedView(ctx, navigate));
   route('/review', (ctx) => reviewView(ctx, navigate));
   route('/account', (ctx) => accountView(ctx, navigate));
   route('/signin', (ctx) => signInView(ctx, navigate));

@@ -8,6 +8,7 @@ from chalicelib import bootstrap
 from chalicelib.entrypoints.http.errors import domain_errors
 from chalicelib.entrypoints.http.routes import api
 from chalicelib.entrypoints.http.serialize import facets_json, summary_json
+from chalicelib.services import insights
 from chalicelib.services import search as search_service
 from chalicelib.services import similar as similar_service
 
@@ -30,9 +31,14 @@ def _params() -> dict[str, str]:
 @domain_errors
 def search() -> Response:
     """Ready images matching words and filters, with facets and a cursor."""
-    deps = bootstrap.services().deps
+    services = bootstrap.services()
+    deps = services.deps
     limits = deps.limits.search
-    answer = search_service.search(deps.search_index(), _params(), deps.cursor_secret(), limits)
+    params = _params()
+    answer = search_service.search(deps.search_index(), params, deps.cursor_secret(), limits)
+    if services.wanted_counter is not None and answer.query is not None:
+        insights.note_search(services.wanted_counter, answer.query, not params.get("cursor"),
+                             answer.page.total, deps.clock.now(), deps.limits.wanted)
     body = {
         "total": answer.page.total,
         # "gte": more results match than `total` (totals are exact up to a cap).

@@ -136,3 +136,17 @@ def test_exactly_the_roles_that_leave_pending_may_update_the_quotas(
     may_read = allowed(statements, "dynamodb:BatchGetItem", quotas)
     assert may_read is (function == "APIHandler")
     assert not allowed(statements, "dynamodb:DeleteItem", quotas)
+
+
+# Only the API counts searches (its background writer) and lists them (one Query per day);
+# no role deletes a count (the table's TTL does), and no other function touches the table.
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_only_the_api_counts_and_reads_unsatisfied_searches(
+    template: dict[str, Any], function: str
+) -> None:
+    statements = role_statements(template, function)
+    insights = "${InsightsTable.Arn}"
+    for action in ("dynamodb:UpdateItem", "dynamodb:Query"):
+        assert allowed(statements, action, insights) is (function == "APIHandler")
+    for action in ("dynamodb:DeleteItem", "dynamodb:Scan", "dynamodb:PutItem"):
+        assert not allowed(statements, action, insights)

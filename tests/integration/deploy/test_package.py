@@ -30,6 +30,7 @@ FROM_STACK = {
     "IMAGES_TABLE": "${ImagesTable}",
     "IMAGES_STREAM_ARN": "${ImagesTable.StreamArn}",
     "QUOTAS_TABLE": "${QuotasTable}",
+    "INSIGHTS_TABLE": "${InsightsTable}",
     "INGEST_QUEUE": "${IngestQueue.QueueName}",
     "RENDER_QUEUE": "${RenderQueue.QueueName}",
     "RENDER_QUEUE_URL": "${RenderQueue}",

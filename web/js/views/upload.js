@@ -206,7 +206,8 @@ export function uploadView({ root }) {
   replace(root, h('section', { class: 'upload-page' },
     h('h1', {}, 'Upload photos'),
     h('p', { class: 'muted' }, 'Each photo is checked, cleaned of metadata and published once it is ready.'),
-    quotaLine, picker, drop, list, h('div', { class: 'actions' }, start, h('a', { class: 'button secondary', href: '/me' }, 'My uploads'))));
+    quotaLine, picker, drop, list, h('div', { class: 'actions' }, start, h('a', { class: 'button secondary', href: '/me' }, 'My uploads')),
+    h('p', {}, h('a', { href: '/wanted', id: 'wanted-link' }, "See what people look for and can't find"))));
   showQuota();
   return () => { alive = false; };
 }
