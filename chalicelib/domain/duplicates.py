@@ -83,10 +83,14 @@ def bands_for(max_distance: int, radius: int = 1) -> int:
     raise ValueError(f"no band count finds pairs {max_distance} bits apart at radius {radius}")
 
 
-def policy(max_distance: int, bands: int = 0, probe_radius: int = 1) -> DuplicatePolicy:
-    """A validated policy; `bands` 0 means the fewest that cover `max_distance`."""
+def policy(max_distance: int, bands: int = 0, probe_radius: int = 1,
+           crops: tuple[str, ...] = DuplicatePolicy.crops, crop_distance: int | None = None
+           ) -> DuplicatePolicy:
+    """A validated policy; `bands` 0 means the fewest that cover `max_distance`; the crop
+    distance defaults to `max_distance`."""
     return DuplicatePolicy(max_distance, bands or bands_for(max_distance, probe_radius),
-                           probe_radius)
+                           probe_radius, crops=crops,
+                           crop_distance=max_distance if crop_distance is None else crop_distance)
 
 
 def crop_match(upload: int, upload_crops: Mapping[str, int], stored_variant: str,

@@ -14,12 +14,13 @@ def test_the_default_is_the_measured_policy() -> None:
 
 
 def test_the_band_count_follows_the_distance_and_radius_unless_set() -> None:
-    assert config.load({"DUPLICATE_MAX_DISTANCE": "3"}).limits.duplicates == DuplicatePolicy(3, 4)
+    assert config.load({"DUPLICATE_MAX_DISTANCE": "3"}).limits.duplicates == DuplicatePolicy(
+        3, 4, crop_distance=3)
     assert config.load({"DUPLICATE_MAX_DISTANCE": "9"}).limits.duplicates.bands == 8
     exact = config.load({"DUPLICATE_MAX_DISTANCE": "5", "DUPLICATE_PROBE_RADIUS": "0"})
-    assert exact.limits.duplicates == DuplicatePolicy(5, 8, 0)
+    assert exact.limits.duplicates == DuplicatePolicy(5, 8, 0, crop_distance=5)
     chosen = config.load({"DUPLICATE_MAX_DISTANCE": "3", "DUPLICATE_BANDS": "16"})
-    assert chosen.limits.duplicates == DuplicatePolicy(3, 16)
+    assert chosen.limits.duplicates == DuplicatePolicy(3, 16, crop_distance=3)
 
 
 @pytest.mark.parametrize("env", [

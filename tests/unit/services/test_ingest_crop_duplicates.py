@@ -1,0 +1,79 @@
+"""Ingest with crop-tolerant duplicate keys: a crop of an indexed photo (or the photo a crop
+was cut from) is judged a duplicate through the inner crops' hashes; taking an image off the
+band index takes its crop entries too."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from chalicelib.domain.duplicates import bands, probe_keys
+from chalicelib.domain.model import Status
+from chalicelib.domain.outcomes import rejected
+from chalicelib.services import duplicates, ingest
+from chalicelib.services.deps import Deps
+from tests.fakes import FakeProcessor, make_deps
+from tests.images import factory
+from tests.unit.services.test_ingest_duplicates import ALICE, _ingested, _upload
+
+PHOTO = factory.photo(4000, 3000)
+CROPPED = factory.photo(3760, 2820)
+OTHER = factory.photo(3000, 2000)
+FULL = 0xF0E1_D2C3_B4A5_9687
+INNER = 0x0F1E_2D3C_4B5A_6978  # the photo's central crop: far from its full hash
+FAR = 0x5555_AAAA_5555_AAAA
+
+
+def _deps() -> Deps:
+    engine = FakeProcessor(size=(4000, 3000))
+    # The cropped copy's full hash is 2 bits from the photo's central crop, far from its full
+    # hash; the other photo's hashes are far from everything.
+    engine.phashes = {PHOTO: FULL, CROPPED: INNER ^ 0b11, OTHER: FAR}
+    engine.crop_phashes = {PHOTO: [INNER, INNER ^ 0xF0], CROPPED: [FULL ^ 0b1, FAR ^ 0xF],
+                           OTHER: [FAR ^ 0xFF00, FAR ^ 0xFF0000]}
+    return make_deps(engine)
+
+
+def test_a_crop_of_the_owners_photo_is_rejected_as_its_duplicate() -> None:
+    deps = _deps()
+    first = _ingested(deps, ALICE, PHOTO)
+    second, note = _upload(deps, ALICE, CROPPED)
+    assert ingest.ingest_object(deps, note) == rejected("duplicate")
+    image = deps.repo.get(second)
+    assert image is not None and image.duplicate_of == first
+
+
+def test_the_photo_a_stored_crop_was_cut_from_is_rejected_as_its_duplicate() -> None:
+    deps = _deps()
+    first = _ingested(deps, ALICE, CROPPED)
+    second, note = _upload(deps, ALICE, PHOTO)
+    assert ingest.ingest_object(deps, note) == rejected("duplicate")
+    image = deps.repo.get(second)
+    assert image is not None and image.duplicate_of == first
+
+
+def test_another_photo_is_not_a_duplicate() -> None:
+    deps = _deps()
+    _ingested(deps, ALICE, PHOTO)
+    other = _ingested(deps, ALICE, OTHER)
+    image = deps.repo.get(other)
+    assert image is not None and image.status is Status.READY and not image.duplicate_of
+
+
+def test_without_crops_a_crop_is_not_caught() -> None:
+    deps = _deps()
+    deps.limits = replace(deps.limits, duplicates=replace(deps.limits.duplicates, crops=()))
+    _ingested(deps, ALICE, PHOTO)
+    second = _ingested(deps, ALICE, CROPPED)
+    image = deps.repo.get(second)
+    assert image is not None and image.status is Status.READY
+
+
+def test_unindexing_takes_the_crop_entries_off_the_band_index() -> None:
+    deps = _deps()
+    first = _ingested(deps, ALICE, PHOTO)
+    keys = [*probe_keys(FULL, 4, 1), *probe_keys(INNER, 4, 1), *bands(INNER ^ 0xF0, 4)]
+    assert set(deps.duplicates.holders(keys)) == {first, f"{first}#c94", f"{first}#c88"}
+    image = deps.repo.get(first)
+    assert image is not None
+    duplicates.unindex(deps, image)
+    assert deps.duplicates.holders([*keys, f"img:{first}"]) == {}
