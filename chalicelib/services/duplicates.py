@@ -75,6 +75,14 @@ def unindex(deps: Deps, image: Image) -> None:
         deps.duplicates.remove(image.image_id, bands(parse_hex(image.phash), count))
 
 
+def indexed_crops(deps: Deps, image_id: str) -> tuple[tuple[str, int], ...]:
+    """The image's crop hashes as the band index holds them, by crop name (none for an image
+    indexed before crops existed)."""
+    held = deps.duplicates.holders([CROPS_KEY + image_id])
+    return tuple(sorted((entry.partition(CROP_SEPARATOR)[2], parse_hex(value))
+                        for entry, value in held.items()))
+
+
 def _candidate(image: Image, exact: bool, near_distance: int | None) -> Candidate:
     phash = parse_hex(image.phash) if image.phash else None
     return Candidate(image.image_id, image.owner, image.status, exact, phash, near_distance)

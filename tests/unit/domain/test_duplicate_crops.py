@@ -46,3 +46,26 @@ def test_an_upload_crop_matches_an_indexed_full_hash_within_the_crop_distance() 
     far = FULL ^ 0xFFFF_FFFF
     assert crop_match(far, {"c94": FULL ^ 0b11, "c88": FULL}, "", FULL, POLICY) == 0
     assert crop_match(far, {"c94": FULL ^ 0b11_1111}, "", FULL, POLICY) is None
+
+
+def test_the_report_groups_a_crop_with_its_photo_through_the_crop_hashes() -> None:
+    from chalicelib.domain.dedupe_groups import Hashed, groups
+
+    inner = 0x0F1E_2D3C_4B5A_6978
+    photo = Hashed("a", "alice", "sha-a", FULL, crops=(("c94", inner),))
+    cropped = Hashed("b", "alice", "sha-b", inner ^ 0b11)
+    other = Hashed("c", "alice", "sha-c", 0x5555_AAAA_5555_AAAA)
+    found = groups([photo, cropped, other], POLICY)
+    assert [[m.image_id for m in g.members] for g in found] == [["a", "b"]]
+    # Without the crop hashes the two are far apart: no group.
+    assert groups([Hashed("a", "alice", "sha-a", FULL), cropped, other], POLICY) == []
+
+
+def test_a_candidate_the_index_matched_by_a_crop_counts_at_that_distance() -> None:
+    from chalicelib.domain.dedupe import Candidate, judge
+    from chalicelib.domain.lifecycle import Status
+
+    far = Candidate("a", "alice", Status.READY, False, FULL ^ 0xFFFF_FFFF, near_distance=4)
+    unmatched = Candidate("b", "alice", Status.READY, False, FULL ^ 0xFFFF_FFFF)
+    assert judge("new", "alice", FULL, [unmatched, far], 7).duplicate_of == "a"
+    assert judge("new", "alice", FULL, [unmatched], 7).duplicate_of == ""
