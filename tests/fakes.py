@@ -223,14 +223,14 @@ class FakeProcessor:
 
     def crop_hashes(self, master: Master, boxes: Sequence[tuple[float, float, float, float]]
                     ) -> list[int]:
-        """`crop_phashes[original bytes]` when a test set them, else hashes of the bytes and
-        each box (far from every other picture's)."""
+        """`crop_phashes[original bytes]` (first boxes) when a test set them, then hashes of
+        the bytes and each box (far from every other picture's)."""
         self.calls.append("crop_hashes")
         data = self.decoded[-1] if self.decoded else b""
-        if data in self.crop_phashes:
-            return list(self.crop_phashes[data])[: len(boxes)]
-        return [int.from_bytes(hashlib.sha256(data + repr(box).encode()).digest()[:8], "big")
-                for box in boxes]
+        given = self.crop_phashes.get(data, [])
+        derived = [int.from_bytes(hashlib.sha256(data + repr(box).encode()).digest()[:8], "big")
+                   for box in boxes]
+        return [*given, *derived[len(given):]][: len(boxes)]
 
     def summarize(self, master: Master) -> tuple[str, str, str]:
         self.calls.append("summarize")

@@ -68,7 +68,9 @@ def _pairs_by_sha(images: Iterable[Hashed]) -> list[tuple[str, str]]:
 
 def _near_pairs(images: Iterable[Hashed], policy: DuplicatePolicy) -> list[tuple[str, str]]:
     """Pairs within the policy as ingest judges them (domain.duplicates.crop_match): each
-    image's full hash and crop hashes stored under their band keys, probed by each image's."""
+    image's full hash and crop hashes stored under their band keys, probed by each image's
+    full hash (and crop hashes when the policy looks up with crops). Every image is probed in
+    turn, so a photo and its crop pair up whichever came first."""
     hashed = [image for image in images if image.phash is not None]
     stored: dict[str, list[tuple[Hashed, str, int]]] = defaultdict(list)
     for image in hashed:
@@ -77,7 +79,7 @@ def _near_pairs(images: Iterable[Hashed], policy: DuplicatePolicy) -> list[tuple
                 stored[key].append((image, variant, value))
     pairs: set[tuple[str, str]] = set()
     for image in hashed:
-        full, crops = image.phash or 0, dict(image.crops)
+        full, crops = image.phash or 0, dict(image.crops) if policy.lookup_crops else {}
         for value in (full, *crops.values()):
             for key in probe_keys(value, policy.bands, policy.probe_radius):
                 for other, variant, held in stored.get(key, ()):

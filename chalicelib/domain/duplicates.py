@@ -41,11 +41,14 @@ class DuplicatePolicy:
     # DUPLICATE_CHECK=off: uploads are still hashed and indexed, never judged (a trusted
     # bulk import; the integration suite's repeated test pictures).
     check: bool = True
-    # DUPLICATE_CROPS, DUPLICATE_CROP_DISTANCE: inner crops hashed and indexed beside the full
-    # picture (crop_box names), and how close a full hash and a crop hash of the other picture
-    # must be (docs/decisions/duplicates.md, "Crops").
-    crops: tuple[str, ...] = ("c94", "c88")
+    # DUPLICATE_CROPS, DUPLICATE_CROP_DISTANCE, DUPLICATE_CROP_LOOKUP: inner crops hashed and
+    # indexed beside the full picture (crop_box names); how close a full hash and a crop hash
+    # of the other picture must be; whether a lookup probes the upload's crops too ("all":
+    # also finds the photo a stored crop was cut from, 68 keys per crop more) or its full hash
+    # only ("full": finds a crop of a stored photo, 68 keys). docs/decisions/duplicates.md.
+    crops: tuple[str, ...] = ("c94", "c88", "l95", "r95")
     crop_distance: int = 7
+    lookup_crops: bool = False
 
     def __post_init__(self) -> None:
         if self.bands not in BAND_COUNTS:
@@ -84,13 +87,14 @@ def bands_for(max_distance: int, radius: int = 1) -> int:
 
 
 def policy(max_distance: int, bands: int = 0, probe_radius: int = 1,
-           crops: tuple[str, ...] = DuplicatePolicy.crops, crop_distance: int | None = None
-           ) -> DuplicatePolicy:
+           crops: tuple[str, ...] = DuplicatePolicy.crops, crop_distance: int | None = None,
+           lookup_crops: bool = False) -> DuplicatePolicy:
     """A validated policy; `bands` 0 means the fewest that cover `max_distance`; the crop
     distance defaults to `max_distance`."""
     return DuplicatePolicy(max_distance, bands or bands_for(max_distance, probe_radius),
                            probe_radius, crops=crops,
-                           crop_distance=max_distance if crop_distance is None else crop_distance)
+                           crop_distance=max_distance if crop_distance is None else crop_distance,
+                           lookup_crops=lookup_crops)
 
 
 def crop_match(upload: int, upload_crops: Mapping[str, int], stored_variant: str,

@@ -31,11 +31,11 @@ CROPS_KEY = "img:"
 def verdict_for(deps: Deps, image: Image, sha256: str, phash: int,
                 crops: Mapping[str, int] | None = None) -> Verdict:
     """The duplicate verdict for `image` (never matching itself: a redelivery is safe);
-    `crops`: the upload's inner-crop hashes by crop name."""
+    `crops`: the upload's inner-crop hashes by crop name (probed when the policy says so)."""
     policy = deps.limits.duplicates
     if not policy.check:
         return Verdict()
-    crops = crops or {}
+    crops = crops if crops and policy.lookup_crops else {}
     exact = set(deps.repo.with_sha256(sha256, MAX_CANDIDATES))
     keys = [key for value in (phash, *crops.values())
             for key in probe_keys(value, policy.bands, policy.probe_radius)]

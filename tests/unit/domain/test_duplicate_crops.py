@@ -57,6 +57,10 @@ def test_the_report_groups_a_crop_with_its_photo_through_the_crop_hashes() -> No
     other = Hashed("c", "alice", "sha-c", 0x5555_AAAA_5555_AAAA)
     found = groups([photo, cropped, other], POLICY)
     assert [[m.image_id for m in g.members] for g in found] == [["a", "b"]]
+    # Probing with crops too finds the same group.
+    both = DuplicatePolicy(max_distance=7, crop_distance=5, lookup_crops=True)
+    assert [[m.image_id for m in g.members] for g in groups([photo, cropped, other], both)] == [
+        ["a", "b"]]
     # Without the crop hashes the two are far apart: no group.
     assert groups([Hashed("a", "alice", "sha-a", FULL), cropped, other], POLICY) == []
 

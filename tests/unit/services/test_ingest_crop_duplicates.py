@@ -28,7 +28,7 @@ def _deps() -> Deps:
     # The cropped copy's full hash is 2 bits from the photo's central crop, far from its full
     # hash; the other photo's hashes are far from everything.
     engine.phashes = {PHOTO: FULL, CROPPED: INNER ^ 0b11, OTHER: FAR}
-    engine.crop_phashes = {PHOTO: [INNER, INNER ^ 0xF0], CROPPED: [FULL ^ 0b1, FAR ^ 0xF],
+    engine.crop_phashes = {PHOTO: [INNER, INNER ^ 0xF0], CROPPED: [FAR ^ 0xF0F0, FAR ^ 0xF],
                            OTHER: [FAR ^ 0xFF00, FAR ^ 0xFF0000]}
     return make_deps(engine)
 
@@ -42,8 +42,16 @@ def test_a_crop_of_the_owners_photo_is_rejected_as_its_duplicate() -> None:
     assert image is not None and image.duplicate_of == first
 
 
-def test_the_photo_a_stored_crop_was_cut_from_is_rejected_as_its_duplicate() -> None:
+def test_the_photo_a_stored_crop_was_cut_from_is_caught_only_when_lookups_probe_crops(
+) -> None:
     deps = _deps()
+    _ingested(deps, ALICE, CROPPED)
+    # By default a lookup probes the upload's full hash only: the source photo goes through.
+    source = deps.repo.get(_ingested(deps, ALICE, PHOTO))
+    assert source is not None and source.status is Status.READY
+    deps = _deps()
+    deps.limits = replace(deps.limits,
+                          duplicates=replace(deps.limits.duplicates, lookup_crops=True))
     first = _ingested(deps, ALICE, CROPPED)
     second, note = _upload(deps, ALICE, PHOTO)
     assert ingest.ingest_object(deps, note) == rejected("duplicate")
