@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from chalicelib.auth import Principal
 from chalicelib.domain.duplicates import bands, probe_keys
 from chalicelib.domain.model import Status
 from chalicelib.domain.outcomes import rejected
-from chalicelib.services import duplicates, ingest
+from chalicelib.services import deletion, duplicates, ingest, review
 from chalicelib.services.deps import Deps
 from tests.fakes import FakeProcessor, make_deps
 from tests.images import factory
-from tests.unit.services.test_ingest_duplicates import ALICE, _ingested, _upload
+from tests.unit.services.test_ingest_duplicates import ALICE, BOB, _ingested, _upload
 
+ADMIN = Principal("sub-admin", "admin", frozenset({"admins"}))
 PHOTO = factory.photo(4000, 3000)
 CROPPED = factory.photo(3760, 2820)
 OTHER = factory.photo(3000, 2000)
@@ -85,3 +87,32 @@ def test_unindexing_takes_the_crop_entries_off_the_band_index() -> None:
     assert image is not None
     duplicates.unindex(deps, image)
     assert deps.duplicates.holders([*keys, f"img:{first}"]) == {}
+
+
+def _entries(image_id: str) -> set[str]:
+    """The band index entries of an image: its full hash and each default crop's."""
+    return {image_id, *(f"{image_id}#{crop}" for crop in ("c94", "c88", "l95", "r95"))}
+
+
+def _indexed(deps: Deps, image_id: str) -> set[str]:
+    keys = [*probe_keys(FULL, 4, 1), *probe_keys(INNER, 4, 1), *bands(INNER ^ 0xF0, 4),
+            f"img:{image_id}"]
+    return set(deps.duplicates.holders(keys))
+
+
+def test_deleting_an_image_takes_it_and_its_crops_off_the_band_index() -> None:
+    deps = _deps()
+    first = _ingested(deps, ALICE, PHOTO)
+    assert _indexed(deps, first) == _entries(first)
+    deletion.delete_image(deps, ALICE, first, None)
+    assert _indexed(deps, first) == set()
+
+
+def test_a_moderators_reject_takes_it_and_its_crops_off_the_band_index() -> None:
+    deps = _deps()
+    first = _ingested(deps, ALICE, PHOTO)
+    held = _ingested(deps, BOB, PHOTO)  # another contributor's copy waits for review
+    assert deps.repo.get(held).status is Status.IN_REVIEW  # type: ignore[union-attr]
+    assert f"{held}#c94" in _indexed(deps, held)
+    review.decide(deps, ADMIN, held, {"decision": "reject", "reason": "a copy"})
+    assert _indexed(deps, held) == {first, f"{first}#c94", f"{first}#c88"}  # not Alice's list
