@@ -162,14 +162,23 @@ def _moderation(env: Mapping[str, str]) -> ModerationPolicy:
 
 
 def _duplicate_policy(env: Mapping[str, str], base: DuplicatePolicy) -> DuplicatePolicy:
-    """DUPLICATE_MAX_DISTANCE, DUPLICATE_PROBE_RADIUS, and DUPLICATE_BANDS (default: the
-    fewest that cover the distance at that radius)."""
+    """DUPLICATE_MAX_DISTANCE, DUPLICATE_PROBE_RADIUS, DUPLICATE_BANDS (default: the
+    fewest that cover the distance at that radius), DUPLICATE_CROPS (comma-separated crop
+    names, "none" for the full picture only), DUPLICATE_CROP_DISTANCE (default: the
+    distance) and DUPLICATE_CROP_LOOKUP (full or all)."""
     distance = _int(env, "DUPLICATE_MAX_DISTANCE", base.max_distance)
     radius = _int(env, "DUPLICATE_PROBE_RADIUS", base.probe_radius)
     check = env.get("DUPLICATE_CHECK", "on").strip().lower()
     if check not in ("on", "off"):
         raise ValueError(f"DUPLICATE_CHECK must be on or off, not {check!r}")
-    found = policy(distance, _int(env, "DUPLICATE_BANDS", 0), radius)
+    crops = env.get("DUPLICATE_CROPS", ",".join(base.crops)).strip().lower()
+    crop_distance = env.get("DUPLICATE_CROP_DISTANCE", "").strip()
+    lookup = env.get("DUPLICATE_CROP_LOOKUP", "full").strip().lower()
+    if lookup not in ("full", "all"):
+        raise ValueError(f"DUPLICATE_CROP_LOOKUP must be full or all, not {lookup!r}")
+    found = policy(distance, _int(env, "DUPLICATE_BANDS", 0), radius,
+                   () if crops == "none" else _names(crops),
+                   int(crop_distance) if crop_distance else None, lookup == "all")
     return dataclasses.replace(found, check=check == "on")
 
 

@@ -358,6 +358,10 @@ class ImageProcessor(Protocol):
     def duplicate_hash(self, master: Master) -> int:
         """The 64-bit perceptual hash near-duplicates are judged by (a pHash of the master)."""
 
+    def crop_hashes(self, master: Master, boxes: Sequence[tuple[float, float, float, float]]
+                    ) -> list[int]:
+        """The same hash of each inner crop (left, top, right, bottom fractions), in order."""
+
 
 class DuplicateIndex(Protocol):
     """The band index of perceptual hashes: which images hold any of these band keys."""

@@ -184,6 +184,7 @@ class FakeProcessor:
         self.formats: list[str] = []  # the loader each decode was told to use
         self.decoded: list[bytes] = []  # the bytes each make_master decoded
         self.phashes: dict[bytes, int] = {}  # a test's perceptual hash for given bytes
+        self.crop_phashes: dict[bytes, list[int]] = {}  # a test's inner-crop hashes
 
     def make_master(
         self, data: bytes, fmt: str, width: int, budget_seconds: float, store: bool = True
@@ -221,6 +222,17 @@ class FakeProcessor:
         if data in self.phashes:
             return self.phashes[data]
         return int.from_bytes(hashlib.sha256(data).digest()[:8], "big")
+
+    def crop_hashes(self, master: Master, boxes: Sequence[tuple[float, float, float, float]]
+                    ) -> list[int]:
+        """`crop_phashes[original bytes]` (first boxes) when a test set them, then hashes of
+        the bytes and each box (far from every other picture's)."""
+        self.calls.append("crop_hashes")
+        data = self.decoded[-1] if self.decoded else b""
+        given = self.crop_phashes.get(data, [])
+        derived = [int.from_bytes(hashlib.sha256(data + repr(box).encode()).digest()[:8], "big")
+                   for box in boxes]
+        return [*given, *derived[len(given):]][: len(boxes)]
 
     def summarize(self, master: Master) -> tuple[str, str, str]:
         self.calls.append("summarize")

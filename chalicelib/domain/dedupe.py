@@ -25,6 +25,9 @@ class Candidate:
     status: Status
     exact: bool  # same SHA-256 of the uploaded bytes
     phash: int | None  # None when not hashed (an exact match found before hashing existed)
+    # Set when the band index already matched it (full hashes, or a full hash against an
+    # inner crop of the other picture: domain.duplicates.crop_match): that distance.
+    near_distance: int | None = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ def judge(
 
 
 def _matches(candidate: Candidate, phash: int, max_distance: int) -> bool:
-    if candidate.exact:
+    if candidate.exact or candidate.near_distance is not None:
         return True
     return candidate.phash is not None and hamming(candidate.phash, phash) <= max_distance
 
@@ -63,5 +66,7 @@ def _matches(candidate: Candidate, phash: int, max_distance: int) -> bool:
 def _rank(candidate: Candidate, phash: int) -> tuple[int, int]:
     if candidate.exact:
         return (0, 0)
-    assert candidate.phash is not None  # filtered by _matches
-    return (1, hamming(candidate.phash, phash))
+    distances = [] if candidate.phash is None else [hamming(candidate.phash, phash)]
+    if candidate.near_distance is not None:
+        distances.append(candidate.near_distance)
+    return (1, min(distances))

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from chalicelib.domain.duplicates import DuplicatePolicy, bands, hamming, probe_keys
+from chalicelib.domain.duplicates import DuplicatePolicy, bands, crop_match, probe_keys
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class Hashed:
     sha256: str
     phash: int | None
     created_at: str = ""
+    crops: tuple[tuple[str, int], ...] = ()  # its inner crops' hashes, by crop name
 
 
 @dataclass(frozen=True)
@@ -66,18 +67,26 @@ def _pairs_by_sha(images: Iterable[Hashed]) -> list[tuple[str, str]]:
 
 
 def _near_pairs(images: Iterable[Hashed], policy: DuplicatePolicy) -> list[tuple[str, str]]:
+    """Pairs within the policy as ingest judges them (domain.duplicates.crop_match): each
+    image's full hash and crop hashes stored under their band keys, probed by each image's
+    full hash (and crop hashes when the policy looks up with crops). Every image is probed in
+    turn, so a photo and its crop pair up whichever came first."""
     hashed = [image for image in images if image.phash is not None]
-    stored: dict[str, list[Hashed]] = defaultdict(list)
+    stored: dict[str, list[tuple[Hashed, str, int]]] = defaultdict(list)
     for image in hashed:
-        for key in bands(image.phash or 0, policy.bands):
-            stored[key].append(image)
-    pairs = set()
+        for variant, value in (("", image.phash or 0), *image.crops):
+            for key in bands(value, policy.bands):
+                stored[key].append((image, variant, value))
+    pairs: set[tuple[str, str]] = set()
     for image in hashed:
-        for key in probe_keys(image.phash or 0, policy.bands, policy.probe_radius):
-            for other in stored.get(key, ()):
-                if other.image_id > image.image_id and hamming(
-                        other.phash or 0, image.phash or 0) <= policy.max_distance:
-                    pairs.add((image.image_id, other.image_id))
+        full, crops = image.phash or 0, dict(image.crops) if policy.lookup_crops else {}
+        for value in (full, *crops.values()):
+            for key in probe_keys(value, policy.bands, policy.probe_radius):
+                for other, variant, held in stored.get(key, ()):
+                    if other.image_id != image.image_id and crop_match(
+                            full, crops, variant, held, policy) is not None:
+                        pair = sorted((image.image_id, other.image_id))
+                        pairs.add((pair[0], pair[1]))
     return sorted(pairs)
 
 

@@ -16,7 +16,7 @@ per lookup). Radius 2 would be 548 keys per lookup: not offered.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 HASH_BITS = 64
@@ -41,6 +41,14 @@ class DuplicatePolicy:
     # DUPLICATE_CHECK=off: uploads are still hashed and indexed, never judged (a trusted
     # bulk import; the integration suite's repeated test pictures).
     check: bool = True
+    # DUPLICATE_CROPS, DUPLICATE_CROP_DISTANCE, DUPLICATE_CROP_LOOKUP: inner crops hashed and
+    # indexed beside the full picture (crop_box names); how close a full hash and a crop hash
+    # of the other picture must be; whether a lookup probes the upload's crops too ("all":
+    # also finds the photo a stored crop was cut from, 68 keys per crop more) or its full hash
+    # only ("full": finds a crop of a stored photo, 68 keys). docs/decisions/duplicates.md.
+    crops: tuple[str, ...] = ("c94", "c88", "l95", "r95")
+    crop_distance: int = 7
+    lookup_crops: bool = False
 
     def __post_init__(self) -> None:
         if self.bands not in BAND_COUNTS:
@@ -52,6 +60,11 @@ class DuplicatePolicy:
                 f"max_distance {self.max_distance} is beyond what {self.bands} bands probed at "
                 f"radius {self.probe_radius} find (at most {self.reach})"
             )
+        if not 0 <= self.crop_distance <= self.reach:
+            raise ValueError(f"crop distance {self.crop_distance} is beyond the reach "
+                             f"{self.reach} of the band index")
+        for name in self.crops:
+            crop_box(name)
 
     @property
     def reach(self) -> int:
@@ -73,10 +86,32 @@ def bands_for(max_distance: int, radius: int = 1) -> int:
     raise ValueError(f"no band count finds pairs {max_distance} bits apart at radius {radius}")
 
 
-def policy(max_distance: int, bands: int = 0, probe_radius: int = 1) -> DuplicatePolicy:
-    """A validated policy; `bands` 0 means the fewest that cover `max_distance`."""
+def policy(max_distance: int, bands: int = 0, probe_radius: int = 1,
+           crops: tuple[str, ...] = DuplicatePolicy.crops, crop_distance: int | None = None,
+           lookup_crops: bool = False) -> DuplicatePolicy:
+    """A validated policy; `bands` 0 means the fewest that cover `max_distance`; the crop
+    distance defaults to `max_distance`."""
     return DuplicatePolicy(max_distance, bands or bands_for(max_distance, probe_radius),
-                           probe_radius)
+                           probe_radius, crops=crops,
+                           crop_distance=max_distance if crop_distance is None else crop_distance,
+                           lookup_crops=lookup_crops)
+
+
+def crop_match(upload: int, upload_crops: Mapping[str, int], stored_variant: str,
+               stored: int, policy: DuplicatePolicy) -> int | None:
+    """The distance by which an upload (its full hash and its crops' hashes) matches one
+    band-index entry (`stored_variant` "" for a full hash, else a crop's name), or None.
+    Full against full counts within `max_distance`; a full hash against a crop of the other
+    picture, either way, within `crop_distance`. Crop against crop does not count."""
+    if stored_variant:
+        found = [hamming(upload, stored)]
+    else:
+        full = hamming(upload, stored)
+        if full <= policy.max_distance:
+            return full
+        found = [hamming(value, stored) for value in upload_crops.values()]
+    near = [distance for distance in found if distance <= policy.crop_distance]
+    return min(near) if near else None
 
 
 def hamming(a: int, b: int) -> int:
@@ -136,3 +171,26 @@ def nearest(target: int, candidates: Iterable[tuple[str, int]], threshold: int
     """(distance, id) of the candidates within `threshold`, nearest first, then by id."""
     found = ((hamming(target, value), key) for key, value in candidates)
     return sorted(pair for pair in found if pair[0] <= threshold)
+
+
+# Inner crops hashed beside the full picture so a cropped copy still meets its original
+# (docs/decisions/duplicates.md, "Crops"): "c94" keeps the central 94% of each side, "l95"
+# the left 95% of the width (cut from the right edge), "r95" the right 95%, "t95" and "b95"
+# the top and bottom 95% of the height.
+CROP_SIDES = "clrtb"
+
+
+def crop_box(name: str) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) as fractions of the picture for a crop variant's name."""
+    side, digits = name[:1], name[1:]
+    if side not in CROP_SIDES or not digits.isdigit() or not 50 <= int(digits) < 100:
+        raise ValueError(f"a crop is c|l|r|t|b and a percentage 50-99 (c94, l95), not {name!r}")
+    keep = int(digits) / 100
+    cut = 1 - keep
+    return {
+        "c": (cut / 2, cut / 2, 1 - cut / 2, 1 - cut / 2),
+        "l": (0.0, 0.0, keep, 1.0),
+        "r": (cut, 0.0, 1.0, 1.0),
+        "t": (0.0, 0.0, 1.0, keep),
+        "b": (0.0, cut, 1.0, 1.0),
+    }[side]

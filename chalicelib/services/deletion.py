@@ -8,6 +8,7 @@ from chalicelib.domain.errors import Forbidden, InvalidInput
 from chalicelib.domain.model import Image, Status, full_key, is_image_id, original_key
 from chalicelib.services.access import may_change, not_found
 from chalicelib.services.deps import Deps
+from chalicelib.services.duplicates import unindex
 from chalicelib.services.publishing import remove_public_renditions
 
 
@@ -34,6 +35,7 @@ def remove_everything(deps: Deps, image: Image) -> None:
     deps.originals.purge([original_key(image_id), full_key(image_id)])
     deps.uploads.purge([image.upload_key, image.master_key])
     remove_public_renditions(deps, image)
+    unindex(deps, image)  # its full and crop hashes leave the band index
 
 
 def _may_see(image: Image, principal: Principal) -> bool:

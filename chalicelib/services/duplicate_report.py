@@ -20,6 +20,7 @@ from chalicelib.domain.duplicates import parse_hex
 from chalicelib.domain.model import Image
 from chalicelib.logs import child_logger
 from chalicelib.services.deps import Deps
+from chalicelib.services.duplicates import indexed_crops
 
 PAGE = 500
 log = child_logger(__name__)
@@ -120,7 +121,7 @@ def duplicate_groups(deps: Deps) -> list[Group]:
 
 def _group_images(deps: Deps, images: Iterable[Image]) -> list[Group]:
     """The duplicate groups among these images, by the configured duplicate policy."""
-    return groups((_hashed(image) for image in images), deps.limits.duplicates)
+    return groups((_hashed(deps, image) for image in images), deps.limits.duplicates)
 
 
 def _accepted(deps: Deps) -> Iterator[Image]:
@@ -135,7 +136,10 @@ def _accepted(deps: Deps) -> Iterator[Image]:
             return
 
 
-def _hashed(image: Image) -> Hashed:
+def _hashed(deps: Deps, image: Image) -> Hashed:
+    """What the report knows of an image; its crops' hashes from the band index (one small
+    query per image: the report already reads every image)."""
     sha = image.original.sha256 if image.original else ""
     phash = parse_hex(image.phash) if image.phash else None
-    return Hashed(image.image_id, image.owner, sha, phash, image.created_at)
+    return Hashed(image.image_id, image.owner, sha, phash, image.created_at,
+                  indexed_crops(deps, image.image_id) if phash is not None else ())

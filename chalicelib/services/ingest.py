@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from chalicelib.domain import probe as header_probe
 from chalicelib.domain.dedupe import Verdict
-from chalicelib.domain.duplicates import as_hex
+from chalicelib.domain.duplicates import as_hex, crop_box
 from chalicelib.domain.errors import ClaimNotTaken, NeedMoreData, ProcessingTimeout, Rejected
 from chalicelib.domain.model import (
     Facts,
@@ -33,7 +33,7 @@ from chalicelib.domain.renditions import (
     split_inline,
 )
 from chalicelib.logs import child_logger
-from chalicelib.ports import BlobStore, Master, Pin, RenderTask, UploadedObject
+from chalicelib.ports import BlobStore, ImageProcessor, Master, Pin, RenderTask, UploadedObject
 from chalicelib.services.deps import Deps
 from chalicelib.services.duplicates import index_hash, verdict_for
 from chalicelib.services.publishing import fail, finish_if_complete, publish, tidy_ended
@@ -71,7 +71,7 @@ def ingest_object(deps: Deps, upload: UploadedObject) -> Result:
         return failed("processing_timeout")
     # Decided before anything is stored or rendered: a repeat of the owner's own photo costs
     # no rendition; another contributor's goes on, to wait for review.
-    verdict = verdict_for(deps, image, decoded.sha256, decoded.phash)
+    verdict = verdict_for(deps, image, decoded.sha256, decoded.phash, decoded.crops)
     if verdict.duplicate_of:
         return _reject_duplicate(deps, image, verdict.duplicate_of, pin)
     return _accept(deps, image, decoded, pin, verdict)
@@ -139,7 +139,8 @@ def _accept(deps: Deps, image: Image, decoded: _Decoded, pin: Pin, verdict: Verd
             deps.uploads.purge([image.master_key])
         _discard_upload(deps, image.upload_key, pin)
         return Result(Outcome.STALE)
-    index_hash(deps, image_id, phash)  # recorded first: a candidate is read back to be judged
+    # Recorded first: a candidate is read back to be judged.
+    index_hash(deps, image_id, phash, decoded.crops)
     tasks = [RenderTask(image_id, spec.name) for spec in (*decoded.fanned, FULL)]
     deps.queue.publish(tasks)
     result = _cut_inline(deps, image_id, decoded.master, decoded.inline, bool(decoded.fanned))
@@ -237,6 +238,7 @@ class _Decoded:
     fanned: tuple[RenditionSpec, ...]
     sha256: str  # of the original's bytes: exact duplicates
     phash: int  # of the master: near duplicates
+    crops: dict[str, int]  # of its inner crops, by crop name (crop-tolerant near duplicates)
 
 
 def _cut_inline(
@@ -279,12 +281,22 @@ def _validate_and_master(deps: Deps, image: Image, pin: Pin) -> _Decoded:
     master = engine.make_master(data, header.format, width, budget, store=bool(fanned))
     color, color_hex, blurhash = engine.summarize(master)
     phash = engine.duplicate_hash(master)
+    crops = _crop_hashes(engine, master, deps.limits.duplicates.crops)
     shown = _as_decoded(shown, master.width, master.height)
     kind = orientation_name(shown)
     facts = Facts(
         shown.width, shown.height, kind, header.format, info.size, color, color_hex, blurhash
     )
-    return _Decoded(data, facts, master, inline, fanned, _sha256(data), phash)
+    return _Decoded(data, facts, master, inline, fanned, _sha256(data), phash, crops)
+
+
+def _crop_hashes(engine: ImageProcessor, master: Master, names: tuple[str, ...]
+                 ) -> dict[str, int]:
+    """The duplicate hash of each configured inner crop of the master, by crop name."""
+    if not names:
+        return {}
+    values = engine.crop_hashes(master, [crop_box(name) for name in names])
+    return dict(zip(names, values, strict=True))
 
 
 def _as_decoded(shown: Size, width: int, height: int) -> Size:

@@ -13,6 +13,7 @@ from chalicelib.logs import child_logger
 from chalicelib.ports import Page
 from chalicelib.services.access import not_found
 from chalicelib.services.deps import Deps
+from chalicelib.services.duplicates import unindex
 from chalicelib.services.publishing import remove_public_renditions
 
 log = child_logger(__name__)
@@ -55,7 +56,19 @@ def decide(deps: Deps, principal: Principal, image_id: str, body: Any) -> Image:
     log.info("review decision", extra={"image_id": image_id, "decision": choice})
     if decided.renditions_withdrawn:
         _withdraw_now(deps, decided)
+    if decided.status is Status.REJECTED:
+        _unindex_now(deps, decided)
     return decided
+
+
+def _unindex_now(deps: Deps, image: Image) -> None:
+    """Best effort: a rejected image no longer matches by its status whatever the band index
+    holds; its entries only cost a candidate read until removed."""
+    try:
+        unindex(deps, image)
+    except Exception:  # the decision stands
+        log.warning("band index entries left", extra={"image_id": image.image_id},
+                    exc_info=True)
 
 
 def _withdraw_now(deps: Deps, image: Image) -> None:

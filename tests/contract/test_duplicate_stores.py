@@ -100,3 +100,19 @@ def test_a_duplicate_rejection_names_the_image_it_repeats(image_repo: ImageRepos
     assert (got.status, got.reason, got.duplicate_of) == (Status.REJECTED, "duplicate", "d" * 32)
     assert not image_repo.reject(image_id, "duplicate", "t", "e" * 32)  # ended: no change
     assert current(image_repo, image_id).duplicate_of == "d" * 32
+
+
+def test_an_image_and_its_crop_entries_are_separate_and_removed_separately(
+    duplicate_index: DuplicateIndex,
+) -> None:
+    # The band index holds a crop's hash under "<image id>#<crop>" beside the full hash (and
+    # lists the crop entries under "img:<image id>"): each entry is found and removed on its own.
+    crop = HASH ^ 0xFFFF
+    image_id = "a" * 32
+    duplicate_index.add(image_id, _hex(HASH), bands(HASH, 4))
+    duplicate_index.add(f"{image_id}#c94", _hex(crop), [*bands(crop, 4), f"img:{image_id}"])
+    assert duplicate_index.holders([f"img:{image_id}"]) == {f"{image_id}#c94": _hex(crop)}
+    assert duplicate_index.holders(bands(HASH, 4)[:3]) == {
+        image_id: _hex(HASH), f"{image_id}#c94": _hex(crop)}
+    duplicate_index.remove(f"{image_id}#c94", [*bands(crop, 4), f"img:{image_id}"])
+    assert duplicate_index.holders([*bands(crop, 4), f"img:{image_id}"]) == {image_id: _hex(HASH)}

@@ -19,6 +19,7 @@ which hash ingest uses and why.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import median
 from typing import Any
@@ -135,3 +136,27 @@ def _pack(bits: Any) -> int:
 def duplicate_hash(master: Master) -> int:
     """The hash near-duplicates are judged by: pHash (docs/decisions/duplicates.md)."""
     return of_master(master).phash
+
+
+def crop_phashes(master: Master, boxes: Sequence[tuple[float, float, float, float]]
+                 ) -> list[int]:
+    """The pHash of each inner crop of a master, in `boxes` order; a box is (left, top,
+    right, bottom) as fractions of the master's width and height. The grey picture is made
+    once; each crop is cut from it."""
+    image = master.pixels
+    if image is None:
+        image = pyvips_module().Image.tiffload_buffer(master.data, fail_on="error")
+    return crop_phashes_of(_grey(image), boxes)
+
+
+def crop_phashes_of(grey: Any, boxes: Sequence[tuple[float, float, float, float]]
+                    ) -> list[int]:
+    """`crop_phashes` of a one-band grey image."""
+    return [phash_of(_cut(grey, box)) for box in boxes]
+
+
+def _cut(grey: Any, box: tuple[float, float, float, float]) -> Any:
+    left, top, right, bottom = box
+    x0, y0 = round(grey.width * left), round(grey.height * top)
+    x1, y1 = round(grey.width * right), round(grey.height * bottom)
+    return grey.crop(x0, y0, max(1, x1 - x0), max(1, y1 - y0))

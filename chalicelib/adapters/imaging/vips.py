@@ -122,6 +122,13 @@ class VipsProcessor:
 
         return duplicate_hash(master)
 
+    def crop_hashes(self, master: Master, boxes: Sequence[tuple[float, float, float, float]]
+                    ) -> list[int]:
+        """The pHash of each inner crop of the master (crop-tolerant duplicate keys)."""
+        from chalicelib.adapters.imaging.perceptual import crop_phashes
+
+        return crop_phashes(master, boxes)
+
     def _encode_master(self, image: Any) -> bytes:
         return bytes(image.tiffsave_buffer(compression=MASTER_COMPRESSION, keep="none"))
 
