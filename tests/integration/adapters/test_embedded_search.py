@@ -79,6 +79,11 @@ def test_given_writes_during_a_rebuild_then_none_is_lost(tmp_path: Path) -> None
         for n in range(100, 160):
             time.sleep(0.005)
             yield doc(n, "Lighthouse")
+        # The scan is not over until the writer has landed a few batches during it: on a
+        # loaded machine the other process may get no CPU for the scan's 0.3 s otherwise.
+        deadline = time.monotonic() + 30
+        while len(set(_versions(index)) - seen[0]) < 4 and time.monotonic() < deadline:
+            time.sleep(0.01)
         seen.append(set(_versions(index)))
 
     # GIVEN another process applying small batches, already under way
