@@ -65,11 +65,19 @@ def _cut(
     except Exception:
         if deps.uploads.head(image.master_key) is not None:
             raise  # the master is there: a real read failure, to be retried
-        data, facts = _original(deps, image)
-        width = master_width(deps.profile, Size(facts.width, facts.height))
-        made = engine.make_master(data, facts.format, width, budget, store=False)
-        return engine.render_many(made, [spec], budget)[0]
+        return cut_from_original(deps, image, spec, engine)
     return engine.render(master, spec.width, spec.format, spec.quality, budget)
+
+
+def cut_from_original(
+    deps: Deps, image: Image, spec: RenditionSpec, engine: ImageProcessor
+) -> Encoded:
+    """One public rendition from the kept original (its master made in memory only)."""
+    budget = deps.limits.processing_budget_seconds
+    data, facts = _original(deps, image)
+    width = master_width(deps.profile, Size(facts.width, facts.height))
+    made = engine.make_master(data, facts.format, width, budget, store=False)
+    return engine.render_many(made, [spec], budget)[0]
 
 
 def _original(deps: Deps, image: Image) -> tuple[bytes, Facts]:
