@@ -319,6 +319,19 @@ class BlobStore(Protocol):
         `start_after`."""
 
 
+class Checkpoint(Protocol):
+    """Where an operator command keeps its place, so a second run resumes after a crash."""
+
+    def load(self) -> dict[str, Any] | None:
+        """The state saved last, or None when there is none."""
+
+    def save(self, state: dict[str, Any]) -> None:
+        """Replace the saved state (whole, never half-written)."""
+
+    def clear(self) -> None:
+        """Forget the state (the run finished); no error when there is none."""
+
+
 class Cdn(Protocol):
     """The content delivery network in front of the public renditions."""
 

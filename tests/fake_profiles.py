@@ -59,3 +59,24 @@ class FakeProfiles:
             found = [copy.deepcopy(self.items[i]) for i in chunk]
         items = [i for i in found if i.status is Status.READY and i.profile_version != version]
         return Page(items, chunk[-1] if len(ids) > limit else None)
+
+
+class FakeCheckpoint:
+    """A checkpoint in memory; `saves` counts the writes."""
+
+    def __init__(self) -> None:
+        self.state: dict[str, object] | None = None
+        self.saves = 0
+
+    def load(self) -> dict[str, object] | None:
+        """The state saved last."""
+        return None if self.state is None else dict(self.state)
+
+    def save(self, state: dict[str, object]) -> None:
+        """Replace it."""
+        self.state = dict(state)
+        self.saves += 1
+
+    def clear(self) -> None:
+        """Forget it."""
+        self.state = None
