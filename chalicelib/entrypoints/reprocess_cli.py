@@ -105,9 +105,9 @@ def closing_line(report: RunReport) -> str:
 def reprocess(deps: Deps, checkpoint_path: Path, dry: bool, limit: int | None, rate: float,
               stream: TextIO) -> int:
     """The command: a dry run, or a paced, resumable run; returns the images counted/sent."""
-    from chalicelib.adapters.checkpoint import FileCheckpoint
+    from chalicelib.bootstrap import checkpoint as make_checkpoint
 
-    checkpoint = FileCheckpoint(checkpoint_path)
+    checkpoint = make_checkpoint(checkpoint_path)
     if dry:
         found = resume_cursor(checkpoint, deps.profile_version) is not None
         return dry_run(deps, found, limit, rate, stream)

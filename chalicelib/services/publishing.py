@@ -1,21 +1,32 @@
-"""Rendition bookkeeping shared by ingest, render, deletion and review: store and record
-renditions, finish the image exactly once, fail it, drop the master once the image has
-ended, and withdraw public renditions."""
+"""Rendition bookkeeping shared by ingest, render, reprocess, deletion and review: store and
+record renditions, finish the image exactly once, fail it, drop the master once the image has
+ended, withdraw and retire public renditions, cut one from the kept original."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from chalicelib.domain.model import Image, Rendition, Status, full_key, master_key, upload_key
+from chalicelib.domain.errors import Rejected
+from chalicelib.domain.model import (
+    Facts,
+    Image,
+    Rendition,
+    Status,
+    full_key,
+    master_key,
+    upload_key,
+)
 from chalicelib.domain.moderation import hold_reasons, needs_owner_history
 from chalicelib.domain.outcomes import Outcome, Result, completed
 from chalicelib.domain.renditions import (
     FULL,
     RenditionSpec,
+    Size,
     image_id_of_rendition_key,
+    master_width,
     rendition_key,
 )
-from chalicelib.ports import Encoded
+from chalicelib.ports import Encoded, ImageProcessor, Pin
 from chalicelib.services.deps import Deps
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -169,3 +180,23 @@ def retire_renditions(deps: Deps, keys: Sequence[str]) -> None:
         # under it only cost a cache miss.
         images = sorted({image_id_of_rendition_key(key) for key in keys})
         deps.cdn.invalidate([f"/renditions/{image_id}/*" for image_id in images])
+
+
+def cut_from_original(
+    deps: Deps, image: Image, spec: RenditionSpec, engine: ImageProcessor
+) -> Encoded:
+    """One public rendition from the kept original (its master made in memory only)."""
+    budget = deps.limits.processing_budget_seconds
+    data, facts = original_of(deps, image)
+    width = master_width(deps.profile, Size(facts.width, facts.height))
+    made = engine.make_master(data, facts.format, width, budget, store=False)
+    return engine.render_many(made, [spec], budget)[0]
+
+
+def original_of(deps: Deps, image: Image) -> tuple[bytes, Facts]:
+    """The kept original's exact bytes, and the facts ingest recorded with it."""
+    original, facts = image.original, image.facts
+    if original is None or facts is None:
+        # Ingest records both in the write that names `full` as expected: not for this image.
+        raise Rejected("no_original", "the image has no kept original to cut from")
+    return deps.originals.read(original.key, pin=Pin(original.version_id)), facts

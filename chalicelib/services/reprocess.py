@@ -17,8 +17,11 @@ from chalicelib.domain.renditions import FULL, RenditionSpec
 from chalicelib.logs import child_logger
 from chalicelib.ports import RenderTask
 from chalicelib.services.deps import Deps
-from chalicelib.services.publishing import retire_renditions, store_rendition
-from chalicelib.services.render import cut_from_original
+from chalicelib.services.publishing import (
+    cut_from_original,
+    retire_renditions,
+    store_rendition,
+)
 
 log = child_logger(__name__)
 
@@ -26,12 +29,6 @@ log = child_logger(__name__)
 def needs_reprocess(image: Image, version: str) -> bool:
     """A ready image whose renditions were cut with another profile version (or none)."""
     return image.status is Status.READY and image.profile_version != version
-
-
-def tasks_for(deps: Deps, image: Image) -> list[RenderTask]:
-    """One render message per public rendition of the deployed profile."""
-    version = deps.profile_version
-    return [RenderTask(image.image_id, spec.name, version) for spec in deps.profile]
 
 
 def rerender_one(deps: Deps, task: RenderTask) -> Result:

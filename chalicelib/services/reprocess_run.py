@@ -10,9 +10,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from chalicelib.ports import Checkpoint
+from chalicelib.domain.model import Image
+from chalicelib.ports import Checkpoint, RenderTask
 from chalicelib.services.deps import Deps
-from chalicelib.services.reprocess import tasks_for
 
 Progress = Callable[[int, int], None]  # (sent so far, to send in all)
 
@@ -56,6 +56,13 @@ class Pacer:
         if due > now:
             self.sleep(due - now)
         self.count += 1
+
+
+def tasks_for(deps: Deps, image: Image) -> list[RenderTask]:
+    """One render message per public rendition of the deployed profile (services.reprocess
+    takes each)."""
+    version = deps.profile_version
+    return [RenderTask(image.image_id, spec.name, version) for spec in deps.profile]
 
 
 def resume_cursor(checkpoint: Checkpoint, version: str) -> str | None:

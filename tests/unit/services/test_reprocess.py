@@ -10,6 +10,7 @@ from chalicelib.ports import RenderTask
 from chalicelib.services import reprocess
 from chalicelib.services.deps import Deps
 from chalicelib.services.publishing import remove_public_renditions
+from chalicelib.services.reprocess_run import tasks_for
 from tests.fakes import make_deps
 
 IMAGE_ID = "ab" * 16
@@ -47,7 +48,7 @@ def _new_key(deps: Deps, name: str) -> str:
 def test_the_image_flips_only_when_every_new_rendition_exists() -> None:
     deps = make_deps()
     before = _ready_on_legacy_profile(deps)
-    assert reprocess.tasks_for(deps, before) == [_task(deps, "thumb"), _task(deps, "large")]
+    assert tasks_for(deps, before) == [_task(deps, "thumb"), _task(deps, "large")]
     # WHEN the first rendition is cut
     assert reprocess.rerender_one(deps, _task(deps, "thumb")) == Result(Outcome.RENDERED)
     # THEN it is stored and recorded as progress, and nothing shown changed
