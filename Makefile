@@ -17,7 +17,7 @@ STAMP := $(VENV)/.installed
 SCAN_VENV := .venv-scan
 SCAN_STAMP := $(SCAN_VENV)/.installed
 
-.PHONY: scan-install scan run test lint unit token reindex sweep duplicates redrive load soak clean-data install lock package layer bench bench-search bench-render bench-full bench-duplicates deploy destroy
+.PHONY: scan-install scan run test lint unit token reindex reprocess sweep duplicates redrive load soak clean-data install lock package layer bench bench-search bench-render bench-full bench-duplicates deploy destroy
 
 # Every install reads a hash lock (requirements/*.lock, written by `make lock`): the pinned pip,
 # setuptools and pyvips' build deps first, then the rest, pyvips built by those (no isolation).
@@ -75,6 +75,13 @@ redrive: $(STAMP)
 duplicates: $(STAMP)
 	$(PY) -m infra.local.duplicates --data-dir $(DATA_DIR) $(if $(filter 1,$(HOLD)),--hold) \
 		$(if $(filter 1,$(JSON)),--json)
+
+# Re-cut the running stack's older images for the current RENDITION_PROFILE through the render
+# queue: `make reprocess DRY_RUN=1` counts them and estimates the cost; LIMIT=n stops after n
+# images, RATE=r sends at most r images a second (default REPROCESS_RATE, 5). Resumable.
+reprocess: $(STAMP)
+	$(PY) -m infra.local.reprocess --data-dir $(DATA_DIR) $(if $(filter 1,$(DRY_RUN)),--dry-run) \
+		$(if $(LIMIT),--limit $(LIMIT)) $(if $(RATE),--rate $(RATE))
 
 # One full sweeper pass now over the running stack (it also runs every LOCAL_SWEEP_SECONDS).
 sweep: $(STAMP)

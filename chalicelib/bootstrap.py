@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chalicelib import config
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from chalicelib.faultplan import FaultPlan
     from chalicelib.ports import (
         Cdn,
+        Checkpoint,
         GroupMembership,
         ImageProcessor,
         NameRegistry,
@@ -226,6 +228,13 @@ def services() -> Services:
         _current = build(config.load())
         log.info("services built", extra={"wiring": wiring(_current.settings)})
     return _current
+
+
+def checkpoint(path: Path) -> Checkpoint:
+    """Where an operator command keeps its place (a JSON file on the operator's machine)."""
+    from chalicelib.adapters.checkpoint import FileCheckpoint
+
+    return FileCheckpoint(path)
 
 
 def wiring(settings: config.Settings) -> dict[str, str]:

@@ -73,6 +73,8 @@ class Settings:
     # A request with a wrong header re-reads the secret at most this often (rotation).
     origin_verify_refresh_seconds: int = 60
     profile: tuple[RenditionSpec, ...] = field(default_factory=tuple)
+    # `reprocess`: at most this many images a second onto the render queue (live uploads first).
+    reprocess_rate: float = 5.0
     limits: Limits = field(default_factory=Limits)
     # Local only (make soak, tests): faults injected around the ports; refused in Lambda.
     fault_plan: FaultPlan | None = None
@@ -360,6 +362,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         origin_verify_secret_arn=env.get("ORIGIN_VERIFY_SECRET_ARN", ""),
         origin_verify_refresh_seconds=_int(env, "ORIGIN_VERIFY_REFRESH_SECONDS", 60),
         profile=parse_profile(json.loads(env.get("RENDITION_PROFILE", DEFAULT_PROFILE))),
+        reprocess_rate=float(env.get("REPROCESS_RATE", "5")),
         limits=_limits(env),
         fault_plan=_fault_plan(env),
         signup_group=_signup_group(env),

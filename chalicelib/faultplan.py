@@ -27,6 +27,7 @@ PORT_METHODS: dict[str, tuple[str, ...]] = {
         "backfill_stage", "scan_segment", "add_pending", "quota_usage", "release_pending",
         "count_published", "add_report", "hold_reported", "decide", "review_queue",
         "with_sha256", "hold_duplicate", "mark_possible_duplicate",
+        "add_next_rendition", "flip_profile", "ready_on_older_profile",
     ),
     "queue": ("publish", "renotify", "backlog"),
     "search": ("apply", "search", "suggest", "similar", "rebuild", "versions", "ids_after",
@@ -40,6 +41,7 @@ LOST_RACE: dict[str, object] = {
     "mark_repaired": False, "expire_pending": False, "backfill_stage": False,
     "add_report": None, "hold_reported": False, "decide": None,
     "hold_duplicate": False, "mark_possible_duplicate": False,
+    "add_next_rendition": None, "flip_profile": None,
 }
 # kind -> the port kind it applies to
 KINDS: dict[str, str] = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -79,10 +79,17 @@ class Encoded:
 
 @dataclass(frozen=True)
 class RenderTask:
-    """One message on the render queue: make `rendition` of `image_id`."""
+    """One message on the render queue: make `rendition` of `image_id` (for a reprocess, of
+    rendition profile version `profile`)."""
 
     image_id: str
     rendition: str
+    profile: str = ""
+
+    def as_json(self) -> dict[str, str]:
+        """The message body's fields (`profile` only on a reprocess's messages)."""
+        body = {"image_id": self.image_id, "rendition": self.rendition}
+        return {**body, "profile": self.profile} if self.profile else body
 
 
 @dataclass(frozen=True)
@@ -161,9 +168,28 @@ class ImageRepository(Protocol):
         index (never a scan); any status."""
 
     def add_renditions(
-        self, image_id: str, renditions: Sequence[Rendition], now: str
+        self, image_id: str, renditions: Sequence[Rendition], now: str, profile_version: str = ""
     ) -> Image | None:
-        """Record finished renditions in one write; None unless the image is processing."""
+        """Record finished renditions in one write (and, when given, the profile version they
+        were cut with); None unless the image is processing."""
+
+    def add_next_rendition(self, image_id: str, version: str, rendition: Rendition) -> Image | None:
+        """Record one rendition a reprocess cut for profile `version` beside the image's shown
+        ones (a newer version's progress replaces an older one's; the record version stays);
+        None unless the image is ready and not already on `version`."""
+
+    def flip_profile(
+        self, image_id: str, version: str, renditions: Mapping[str, Rendition], now: str
+    ) -> Image | None:
+        """In one write: renditions become `renditions`, profile version `version`, the
+        reprocess's progress gone, the record version moved; None unless the image is ready
+        and a reprocess to `version` is under way (of concurrent calls exactly one wins)."""
+
+    def ready_on_older_profile(
+        self, version: str, limit: int, cursor: str | None = None
+    ) -> Page:
+        """Ready images on another profile version than `version` (or none), at most `limit`
+        read per page (a scan: an operator's command); cursor None once through."""
 
     def finish(self, image_id: str, now: str, review: Sequence[str] = ()) -> bool:
         """processing -> ready (or -> in_review with `review` as its reasons, on the review
@@ -292,6 +318,19 @@ class BlobStore(Protocol):
     def listing(self, prefix: str, start_after: str = "", limit: int = 1000) -> list[Listed]:
         """Up to `limit` current objects whose key starts with `prefix`, in key order, after
         `start_after`."""
+
+
+class Checkpoint(Protocol):
+    """Where an operator command keeps its place, so a second run resumes after a crash."""
+
+    def load(self) -> dict[str, Any] | None:
+        """The state saved last, or None when there is none."""
+
+    def save(self, state: dict[str, Any]) -> None:
+        """Replace the saved state (whole, never half-written)."""
+
+    def clear(self) -> None:
+        """Forget the state (the run finished); no error when there is none."""
 
 
 class Cdn(Protocol):

@@ -27,9 +27,10 @@ from chalicelib.domain.model import (
 from chalicelib.domain.quotas import Admission, GrantTerms, QuotaUsage
 from chalicelib.ports import OpenPage, OpenRef, Page
 from tests.fake_moderation import FakeModeration
+from tests.fake_profiles import FakeProfiles
 
 
-class FakeRepo(FakeModeration):
+class FakeRepo(FakeModeration, FakeProfiles):
     """Every write is atomic and allowed only by the domain's lifecycle, as in DynamoDB."""
 
     def __init__(self) -> None:
@@ -149,13 +150,14 @@ class FakeRepo(FakeModeration):
         changed = self._change(
             image_id, sources_of(Status.DELETED), status=Status.DELETED, reason=reason,
             deleted_by=deleted_by, updated_at=now, renditions={}, expected=(), stage_at="",
+            next_profile=None,
         )
         if changed is not None:
             self.expiries[image_id] = expires_at
         return changed
 
     def add_renditions(
-        self, image_id: str, renditions: Sequence[Rendition], now: str
+        self, image_id: str, renditions: Sequence[Rendition], now: str, profile_version: str = ""
     ) -> Image | None:
         """Record finished renditions in one write; None unless the image is processing."""
         with self._lock:
@@ -163,6 +165,8 @@ class FakeRepo(FakeModeration):
             if image is None or image.status not in RECORDING:
                 return None
             image.renditions.update({each.name: each for each in renditions})
+            if profile_version:
+                image.profile_version = profile_version
             # Like the table's write, this one leaves the version as it is.
             image.updated_at = image.stage_at = now
             self.rendition_writes += 1

@@ -23,7 +23,7 @@ class SqsRenderQueue:
             entries = [
                 {
                     "Id": str(i),
-                    "MessageBody": json.dumps({"image_id": t.image_id, "rendition": t.rendition}),
+                    "MessageBody": json.dumps(t.as_json()),
                 }
                 for i, t in enumerate(tasks[start : start + 10])
             ]

@@ -62,6 +62,26 @@ def renditions_from_json(raw: Mapping[str, Mapping[str, Any]] | None) -> dict[st
 
 
 @dataclass(frozen=True)
+class NextProfile:
+    """A reprocess under way: the profile version being cut, and its renditions so far (not
+    shown anywhere until the image flips to that version with all of them)."""
+
+    version: str
+    renditions: dict[str, Rendition] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """The stored form."""
+        return {"version": self.version, "renditions": renditions_json(self.renditions)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> NextProfile | None:
+        """Back from `as_json`; None when no reprocess is under way."""
+        if not data:
+            return None
+        return cls(str(data["version"]), renditions_from_json(data.get("renditions")))
+
+
+@dataclass(frozen=True)
 class Original:
     """The accepted upload, kept privately: exactly these bytes, in this object version."""
 
@@ -144,6 +164,11 @@ class Image:
     # ("" until ingest hashed it), and for an upload rejected `duplicate`, the image it repeats.
     phash: str = ""
     duplicate_of: str = ""
+    # Rendition profiles (domain/renditions.py `profile_version`): the version its public
+    # renditions were cut with ("" before versions: older than any), and a reprocess to a
+    # newer one under way.
+    profile_version: str = ""
+    next_profile: NextProfile | None = None
 
     @property
     def upload_key(self) -> str:
@@ -165,6 +190,14 @@ class Image:
         """True when its public renditions must be gone: a rejected image (a moderator's
         rejection withdraws the renditions cut before review) shows and claims none."""
         return self.status is Status.REJECTED
+
+    @property
+    def claimed_keys(self) -> set[str]:
+        """Every rendition key the record names: those shown, and a reprocess's progress."""
+        keys = {r.key for r in self.renditions.values()}
+        if self.next_profile is not None:
+            keys |= {r.key for r in self.next_profile.renditions.values()}
+        return keys
 
     def visible_to(self, user_sub: str | None, is_admin: bool) -> bool:
         """Ready images are public; the rest only for the owner and admins; deleted, nobody."""

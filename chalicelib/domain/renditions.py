@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 FORMATS = ("webp", "jpeg", "png")
@@ -112,6 +115,47 @@ def orientation_name(size: Size) -> str:
     return "landscape" if size.width > size.height else "portrait"
 
 
-def rendition_key(image_id: str, spec: RenditionSpec) -> str:
-    """Deterministic key of one rendition in the renditions bucket."""
+# What the pixel engine passes to libvips beyond each spec's width, format and quality (the
+# imaging adapter saves and resizes with exactly these): part of a profile's version, so a
+# change of encoder settings is a new version too.
+ENCODER_SETTINGS: Mapping[str, Mapping[str, Any]] = {
+    "webp": {"keep": "none"},
+    "jpeg": {"keep": "none", "optimize_coding": True},
+    "png": {"keep": "none", "compression": 6},
+    "resize": {"kernel": "lanczos3"},
+}
+VERSION_DIGITS = 10
+# Images rendered before profiles had versions record none: an older version than any.
+LEGACY_VERSION = ""
+
+
+@lru_cache(maxsize=8)
+def profile_version(specs: tuple[RenditionSpec, ...]) -> str:
+    """A short, stable hash of the profile's content: names, widths, formats, qualities and
+    encoder settings, in canonical JSON (the order of the profile does not matter)."""
+    canonical = json.dumps(
+        {
+            "renditions": sorted(
+                ({"name": s.name, "width": s.width, "format": s.format, "quality": s.quality}
+                 for s in specs),
+                key=lambda item: str(item["name"]),
+            ),
+            "encoder": {fmt: dict(opts) for fmt, opts in ENCODER_SETTINGS.items()},
+        },
+        sort_keys=True, separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()[:VERSION_DIGITS]
+
+
+def rendition_key(image_id: str, spec: RenditionSpec, version: str = LEGACY_VERSION) -> str:
+    """Deterministic key of one rendition in the renditions bucket: under the profile version
+    it was cut with (a new version never reuses a key the CDN caches as immutable); images
+    from before versions keep their unversioned keys."""
+    if version:
+        return f"{image_id}/{version}/{spec.name}.{spec.extension}"
     return f"{image_id}/{spec.name}.{spec.extension}"
+
+
+def image_id_of_rendition_key(key: str) -> str:
+    """The image a public rendition key belongs to, versioned or not."""
+    return key.split("/", 1)[0]

@@ -1,5 +1,5 @@
 """Operator commands: `python -m chalicelib.entrypoints.cli reindex | sweep [--full] [--json] |
-duplicates [--json] [--hold]`."""
+duplicates [--json] [--hold] | reprocess [--dry-run] [--limit N] [--rate R] [--checkpoint F]`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from chalicelib import bootstrap
@@ -94,6 +95,16 @@ def duplicates_summary(report: HoldReport) -> str:
             f"{left}")
 
 
+def _reprocess(args: argparse.Namespace) -> int:
+    from chalicelib.entrypoints.reprocess_cli import DEFAULT_CHECKPOINT, reprocess
+
+    services = bootstrap.services()
+    rate = args.rate if args.rate is not None else services.settings.reprocess_rate
+    reprocess(services.deps, args.checkpoint or DEFAULT_CHECKPOINT, args.dry_run, args.limit,
+              rate, sys.stdout)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(prog="python -m chalicelib.entrypoints.cli")
@@ -107,7 +118,16 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--json", action="store_true", help="one JSON line per group")
     report.add_argument("--hold", action="store_true",
                         help="send every copy but the oldest to review (else a dry run)")
+    again = commands.add_parser("reprocess", help="re-cut older images for the current profile")
+    again.add_argument("--dry-run", action="store_true", help="count and estimate the cost")
+    again.add_argument("--limit", type=int, default=None, help="at most this many images")
+    again.add_argument("--rate", type=float, default=None,
+                       help="images a second (default REPROCESS_RATE, 5)")
+    again.add_argument("--checkpoint", type=Path, default=None,
+                       help="where a run keeps its place (default .reprocess-checkpoint.json)")
     args = parser.parse_args(argv)
+    if args.command == "reprocess":
+        return _reprocess(args)
     if args.command == "reindex":
         reindex(args.quiet)
     elif args.command == "sweep":

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from chalicelib.domain.limits import Limits
-from chalicelib.domain.renditions import FULL, RenditionSpec
+from chalicelib.domain.renditions import FULL, RenditionSpec, profile_version
 from chalicelib.ports import (
     BlobStore,
     Cdn,
@@ -46,6 +46,11 @@ class Deps:
     def now(self) -> str:
         """Now as a sortable ISO-8601 UTC string with microseconds."""
         return self.clock.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+    @property
+    def profile_version(self) -> str:
+        """The version of the profile deployed now (derived from its content)."""
+        return profile_version(self.profile)
 
     def spec(self, name: str) -> RenditionSpec | None:
         """The rendition called `name` (a profile entry, or the full-size download), if any."""

@@ -1,16 +1,32 @@
-"""Rendition bookkeeping shared by ingest, render, deletion and review: store and record
-renditions, finish the image exactly once, fail it, drop the master once the image has
-ended, and withdraw public renditions."""
+"""Rendition bookkeeping shared by ingest, render, reprocess, deletion and review: store and
+record renditions, finish the image exactly once, fail it, drop the master once the image has
+ended, withdraw and retire public renditions, cut one from the kept original."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from chalicelib.domain.model import Image, Rendition, Status, full_key, master_key, upload_key
+from chalicelib.domain.errors import Rejected
+from chalicelib.domain.model import (
+    Facts,
+    Image,
+    Rendition,
+    Status,
+    full_key,
+    master_key,
+    upload_key,
+)
 from chalicelib.domain.moderation import hold_reasons, needs_owner_history
 from chalicelib.domain.outcomes import Outcome, Result, completed
-from chalicelib.domain.renditions import FULL, RenditionSpec, rendition_key
-from chalicelib.ports import Encoded
+from chalicelib.domain.renditions import (
+    FULL,
+    RenditionSpec,
+    Size,
+    image_id_of_rendition_key,
+    master_width,
+    rendition_key,
+)
+from chalicelib.ports import Encoded, ImageProcessor, Pin
 from chalicelib.services.deps import Deps
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -25,7 +41,7 @@ def publish(
     """Store renditions and record them in one write; whichever write completes the set
     marks the image ready (and drops the master, if one was stored)."""
     renditions = [_store(deps, image_id, spec, encoded) for spec, encoded in made]
-    updated = deps.repo.add_renditions(image_id, renditions, deps.now())
+    updated = deps.repo.add_renditions(image_id, renditions, deps.now(), deps.profile_version)
     if updated is None:
         return _withdraw(deps, image_id, [r.key for r in renditions])
     return finish_if_complete(deps, image_id, updated.complete, master_stored)
@@ -82,8 +98,24 @@ def _clear_failed(deps: Deps, image_id: str, master_stored: bool) -> None:
     if master_stored:
         _drop_master(deps, image_id)
     deps.uploads.purge([upload_key(image_id)])  # never processed now: every version goes
-    made = [rendition_key(image_id, spec) for spec in deps.profile] + [full_key(image_id)]
+    made = [*profile_keys(deps, image_id), full_key(image_id)]
     _remove_unrecorded(deps, image_id, made)
+
+
+def profile_keys(deps: Deps, image_id: str) -> list[str]:
+    """The public keys the deployed profile cuts for an image."""
+    return [rendition_key(image_id, spec, deps.profile_version) for spec in deps.profile]
+
+
+def store_rendition(
+    deps: Deps, image_id: str, spec: RenditionSpec, encoded: Encoded, version: str
+) -> Rendition:
+    """Put one public rendition of profile `version` where the CDN serves it."""
+    key = rendition_key(image_id, spec, version)
+    deps.renditions.put(key, encoded.data, spec.content_type, IMMUTABLE)
+    return Rendition(
+        spec.name, key, encoded.width, encoded.height, encoded.format, len(encoded.data)
+    )
 
 
 def _store(deps: Deps, image_id: str, spec: RenditionSpec, encoded: Encoded) -> Rendition:
@@ -95,8 +127,7 @@ def _store(deps: Deps, image_id: str, spec: RenditionSpec, encoded: Encoded) -> 
         deps.originals.purge([key])
         deps.originals.put(key, encoded.data, spec.content_type)
     else:
-        key = rendition_key(image_id, spec)
-        deps.renditions.put(key, encoded.data, spec.content_type, IMMUTABLE)
+        return store_rendition(deps, image_id, spec, encoded, deps.profile_version)
     return Rendition(
         spec.name, key, encoded.width, encoded.height, encoded.format, len(encoded.data)
     )
@@ -118,7 +149,7 @@ def _withdraw(deps: Deps, image_id: str, keys: Sequence[str]) -> Result:
 def _remove_unrecorded(deps: Deps, image_id: str, keys: Sequence[str]) -> None:
     """Remove those of `keys` the image's record does not name (all of them once it is gone)."""
     current = deps.repo.get(image_id)
-    recorded = set() if current is None else {r.key for r in current.renditions.values()}
+    recorded = set() if current is None else current.claimed_keys
     orphans = [key for key in keys if key not in recorded]
     private = [key for key in orphans if key == full_key(image_id)]
     if private:
@@ -133,7 +164,39 @@ def remove_public_renditions(deps: Deps, image: Image) -> None:
     profile), then the CDN's copies; the private full-size download and the original stay.
     Idempotent: absent keys are no error, a repeated invalidation is harmless."""
     image_id = image.image_id
-    keys = {r.key for r in image.renditions.values() if r.key != full_key(image_id)}
-    keys |= {rendition_key(image_id, spec) for spec in deps.profile}
+    keys = {key for key in image.claimed_keys if key != full_key(image_id)}
+    keys |= set(profile_keys(deps, image_id))
+    keys |= {rendition_key(image_id, spec) for spec in deps.profile}  # before versions
     deps.renditions.delete(sorted(keys))  # public renditions are not versioned
     deps.cdn.invalidate([f"/renditions/{image_id}/*"])
+
+
+def retire_renditions(deps: Deps, keys: Sequence[str]) -> None:
+    """Public renditions no record shows any more (an older profile version's, once the index
+    shows the new ones): gone from the bucket, then from the CDN's caches."""
+    if keys:
+        deps.renditions.delete(sorted(keys))
+        # One wildcard path per image (CloudFront bills per path): the new version's files
+        # under it only cost a cache miss.
+        images = sorted({image_id_of_rendition_key(key) for key in keys})
+        deps.cdn.invalidate([f"/renditions/{image_id}/*" for image_id in images])
+
+
+def cut_from_original(
+    deps: Deps, image: Image, spec: RenditionSpec, engine: ImageProcessor
+) -> Encoded:
+    """One public rendition from the kept original (its master made in memory only)."""
+    budget = deps.limits.processing_budget_seconds
+    data, facts = original_of(deps, image)
+    width = master_width(deps.profile, Size(facts.width, facts.height))
+    made = engine.make_master(data, facts.format, width, budget, store=False)
+    return engine.render_many(made, [spec], budget)[0]
+
+
+def original_of(deps: Deps, image: Image) -> tuple[bytes, Facts]:
+    """The kept original's exact bytes, and the facts ingest recorded with it."""
+    original, facts = image.original, image.facts
+    if original is None or facts is None:
+        # Ingest records both in the write that names `full` as expected: not for this image.
+        raise Rejected("no_original", "the image has no kept original to cut from")
+    return deps.originals.read(original.key, pin=Pin(original.version_id)), facts

@@ -4,13 +4,20 @@ renditions it cuts itself the same way, through services.publishing)."""
 from __future__ import annotations
 
 from chalicelib.domain.errors import ProcessingTimeout, Rejected
-from chalicelib.domain.model import Facts, Image, Status
+from chalicelib.domain.model import Image, Status
 from chalicelib.domain.outcomes import Outcome, Result, failed
-from chalicelib.domain.renditions import FULL, RenditionSpec, Size, master_width
+from chalicelib.domain.renditions import FULL, RenditionSpec
 from chalicelib.logs import child_logger
-from chalicelib.ports import Encoded, ImageProcessor, Pin, RenderTask
+from chalicelib.ports import Encoded, ImageProcessor, RenderTask
 from chalicelib.services.deps import Deps
-from chalicelib.services.publishing import fail, finish_if_complete, publish, tidy_ended
+from chalicelib.services.publishing import (
+    cut_from_original,
+    fail,
+    finish_if_complete,
+    original_of,
+    publish,
+    tidy_ended,
+)
 
 log = child_logger(__name__)
 
@@ -51,7 +58,7 @@ def _encode(deps: Deps, image: Image, spec: RenditionSpec) -> Encoded:
     engine = deps.processor()
     if spec is not FULL:
         return _cut(deps, image, spec, engine, budget)
-    data, facts = _original(deps, image)
+    data, facts = original_of(deps, image)
     return engine.render_full(data, facts.format, spec.quality, budget)
 
 
@@ -65,17 +72,5 @@ def _cut(
     except Exception:
         if deps.uploads.head(image.master_key) is not None:
             raise  # the master is there: a real read failure, to be retried
-        data, facts = _original(deps, image)
-        width = master_width(deps.profile, Size(facts.width, facts.height))
-        made = engine.make_master(data, facts.format, width, budget, store=False)
-        return engine.render_many(made, [spec], budget)[0]
+        return cut_from_original(deps, image, spec, engine)
     return engine.render(master, spec.width, spec.format, spec.quality, budget)
-
-
-def _original(deps: Deps, image: Image) -> tuple[bytes, Facts]:
-    """The kept original's exact bytes, and the facts ingest recorded with it."""
-    original, facts = image.original, image.facts
-    if original is None or facts is None:
-        # Ingest records both in the write that names `full` as expected: not for this image.
-        raise Rejected("no_original", "the image has no kept original to cut from")
-    return deps.originals.read(original.key, pin=Pin(original.version_id)), facts

@@ -68,6 +68,11 @@ def function_env(
     env["MODERATION"] = os.environ.get("MODERATION") or "off"
     # The template says opensearch (AWS); locally the embedded engine in the data folder.
     env.update(search_env(data_dir))
+    # The rendition profile the stack cuts with (`make run RENDITION_PROFILE=...`), recorded
+    # so that `make reprocess` sends messages for the same version the pollers render.
+    for name in ("RENDITION_PROFILE", "REPROCESS_RATE"):
+        if os.environ.get(name):
+            env[name] = os.environ[name]
     return env
 
 

@@ -75,7 +75,8 @@ def needed(image: Image, buckets: dict[str, str]) -> set[StoredVersion]:
     if image.status not in KEEPS_BYTES and image.status is not Status.REJECTED:
         return set()
     keep: set[StoredVersion] = set()
-    for rendition in image.renditions.values():
+    progress = image.next_profile.renditions.values() if image.next_profile else ()
+    for rendition in [*image.renditions.values(), *progress]:  # a reprocess's too
         private = rendition.key == full_key(image.image_id)
         if not private and image.renditions_withdrawn:
             continue  # a moderator's reject takes the public renditions down

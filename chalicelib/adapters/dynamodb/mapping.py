@@ -8,7 +8,14 @@ from typing import Any
 
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.lifecycle import STAGED
-from chalicelib.domain.model import Facts, Image, Original, Status, renditions_from_json
+from chalicelib.domain.model import (
+    Facts,
+    Image,
+    NextProfile,
+    Original,
+    Status,
+    renditions_from_json,
+)
 from chalicelib.domain.moderation import Decision, Report
 
 
@@ -108,6 +115,8 @@ def _moderation_fields(item: Any) -> dict[str, Any]:
         "moderation_note": item.moderation_note or "",
         "phash": item.phash or "",
         "duplicate_of": item.duplicate_of or "",
+        "profile_version": item.profile_version or "",
+        "next_profile": NextProfile.from_json(_plain(item.next_profile)),
     }
 
 

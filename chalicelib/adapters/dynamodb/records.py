@@ -104,6 +104,10 @@ def make_record_class(table_name: str, region: str) -> Any:
         sha256 = UnicodeAttribute(null=True)
         phash = UnicodeAttribute(null=True)
         duplicate_of = UnicodeAttribute(null=True)
+        # Rendition profiles: the version the renditions were cut with (absent: before
+        # versions), and a reprocess under way ({version, renditions}).
+        profile_version = UnicodeAttribute(null=True)
+        next_profile: MapAttribute[str, Any] = MapAttribute(null=True)
         by_owner = ByOwner()
         by_stage = ByStage()
         by_sha256 = BySha256()

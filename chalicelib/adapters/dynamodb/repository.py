@@ -17,6 +17,7 @@ from chalicelib.adapters.dynamodb.mapping import (
 )
 from chalicelib.adapters.dynamodb.moderation import Moderation
 from chalicelib.adapters.dynamodb.open_work import OpenWork, conditional_failure
+from chalicelib.adapters.dynamodb.profiles import Profiles
 from chalicelib.adapters.dynamodb.quotas import Quotas, make_quota_class
 from chalicelib.adapters.dynamodb.records import make_record_class
 from chalicelib.domain.lifecycle import machine_sources
@@ -34,7 +35,7 @@ from chalicelib.domain.model import (
 from chalicelib.ports import Page
 
 
-class DynamoImageRepository(Quotas, OpenWork, Moderation):
+class DynamoImageRepository(Quotas, OpenWork, Moderation, Profiles):
     """The images table (and the quotas table beside it); every state change is a conditional
     update, or a transaction when a pending image's slot is freed with it."""
 
@@ -121,13 +122,15 @@ class DynamoImageRepository(Quotas, OpenWork, Moderation):
         return self._update(image_id, actions, self._status_in(RECORDING)) is not None
 
     def add_renditions(
-        self, image_id: str, renditions: Sequence[Rendition], now: str
+        self, image_id: str, renditions: Sequence[Rendition], now: str, profile_version: str = ""
     ) -> Image | None:
-        """Record finished renditions in one write (one stream record, one write unit per
-        index); None unless the image is processing."""
+        """Record finished renditions (cut with `profile_version`) in one write (one stream
+        record, one write unit per index); None unless the image is processing."""
         r = self.record
         actions = [r.renditions[each.name].set(each.as_json()) for each in renditions]
         actions += [r.updated_at.set(now), *self._progress(now)]
+        if profile_version:
+            actions.append(r.profile_version.set(profile_version))
         return self._update(image_id, actions, self._status_in(RECORDING))
 
     def finish(self, image_id: str, now: str, review: Sequence[str] = ()) -> bool:
@@ -168,7 +171,7 @@ class DynamoImageRepository(Quotas, OpenWork, Moderation):
         actions = [
             r.status.set(Status.DELETED.value), r.reason.set(reason), r.deleted_by.set(deleted_by),
             r.expires_at.set(expires_at), r.updated_at.set(now), r.version.add(1),
-            r.renditions.set({}), r.expected.set([]), *self._closed(),
+            r.renditions.set({}), r.expected.set([]), r.next_profile.remove(), *self._closed(),
         ]
         condition = self._status_in(sources_of(Status.DELETED))
         return self._update_leaving_pending(image_id, actions, condition)

@@ -25,7 +25,7 @@ from typing import Any
 from chalicelib.adapters.imaging import blurhash, palette
 from chalicelib.adapters.imaging.vips_master import decode_master, read_header
 from chalicelib.adapters.imaging.vips_runtime import Budget, pyvips_module
-from chalicelib.domain.renditions import RenditionSpec, Size, fit_width
+from chalicelib.domain.renditions import ENCODER_SETTINGS, RenditionSpec, Size, fit_width
 from chalicelib.ports import Encoded, Master
 
 JPEG_BACKGROUND = [255, 255, 255]
@@ -147,8 +147,10 @@ def _resize(image: Any, target: Size) -> Any:
     hscale = target.width / image.width
     vscale = target.height / image.height
     if not image.hasalpha():
-        return image.resize(hscale, vscale=vscale)
-    smooth = image.premultiply().resize(hscale, vscale=vscale).unpremultiply()
+        return image.resize(hscale, vscale=vscale, **ENCODER_SETTINGS["resize"])
+    smooth = image.premultiply().resize(
+        hscale, vscale=vscale, **ENCODER_SETTINGS["resize"]
+    ).unpremultiply()
     # cast truncates; round first so semi-transparent colours don't drift down a level.
     return smooth.rint().cast("uchar")
 
@@ -156,14 +158,14 @@ def _resize(image: Any, target: Size) -> Any:
 def _encode(image: Any, fmt: str, quality: int) -> bytes:
     """Encode freshly with no metadata: libvips keeps EXIF/XMP/IPTC unless told not to."""
     if fmt == "webp":
-        return bytes(image.webpsave_buffer(Q=quality, keep="none"))
+        return bytes(image.webpsave_buffer(Q=quality, **ENCODER_SETTINGS["webp"]))
     if fmt == "jpeg":
         if image.hasalpha():
             image = image.flatten(background=JPEG_BACKGROUND)
-        return bytes(image.jpegsave_buffer(Q=quality, keep="none", optimize_coding=True))
+        return bytes(image.jpegsave_buffer(Q=quality, **ENCODER_SETTINGS["jpeg"]))
     if fmt == "png":
         # PNG is lossless: quality has no meaning here.
-        return bytes(image.pngsave_buffer(compression=6, keep="none"))
+        return bytes(image.pngsave_buffer(**ENCODER_SETTINGS["png"]))
     raise ValueError(f"unsupported rendition format: {fmt}")
 
 

@@ -11,7 +11,7 @@ from chalicelib.bootstrap import Services
 from chalicelib.entrypoints.events.batch import process_sqs, receive_count, run_counted
 from chalicelib.observability import logger, with_metrics
 from chalicelib.ports import RenderTask
-from chalicelib.services import render
+from chalicelib.services import render, reprocess
 from chalicelib.services.deps import Deps
 
 
@@ -21,9 +21,12 @@ def parse_task(body: str) -> RenderTask:
     if not isinstance(data, dict):
         raise ValueError("render message must be an object")
     image_id, name = data.get("image_id"), data.get("rendition")
+    profile = data.get("profile", "")
     if not isinstance(image_id, str) or not isinstance(name, str):
         raise ValueError("render message needs image_id and rendition")
-    return RenderTask(image_id, name)
+    if not isinstance(profile, str):
+        raise ValueError("a render message's profile is a version string")
+    return RenderTask(image_id, name, profile)
 
 
 @with_metrics
@@ -45,7 +48,8 @@ def _message(record: SQSRecord, deps: Deps) -> None:
 def _render_task(deps: Deps, task: RenderTask, receives: int) -> None:
     run_counted(
         "render",
-        lambda: render.render_one(deps, task),
+        # A reprocess's task re-cuts a ready image for a newer profile version.
+        lambda: (reprocess.rerender_one if task.profile else render.render_one)(deps, task),
         lambda: render.give_up(deps, task),
         last_try=receives >= deps.limits.max_receives,
     )

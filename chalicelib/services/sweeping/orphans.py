@@ -55,7 +55,8 @@ def _master_claimed(image: Image | None, key: str) -> bool:
 
 
 def _recorded(image: Image | None, key: str) -> bool:
-    return image is not None and key in {r.key for r in image.renditions.values()}
+    """Named by the record: shown, or cut by a reprocess under way (not shown yet)."""
+    return image is not None and key in image.claimed_keys
 
 
 def _original_claimed(image: Image | None, key: str) -> bool:

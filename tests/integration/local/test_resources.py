@@ -178,3 +178,16 @@ def test_the_local_stack_holds_nothing_for_review_unless_told(
     monkeypatch.setenv("MODERATION", "all")  # make run MODERATION=all
     env = settings.function_env(parsed, created, 8123, moto_server.endpoint_url, tmp_path)
     assert env["MODERATION"] == "all"
+
+
+def test_the_stack_records_its_rendition_profile_for_make_reprocess(
+    stack: Any, moto_server: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _, created, parsed = stack
+    monkeypatch.delenv("RENDITION_PROFILE", raising=False)
+    env = settings.function_env(parsed, created, 8123, moto_server.endpoint_url, tmp_path)
+    assert "RENDITION_PROFILE" not in env  # the default, in every process
+    profile = '[{"name": "thumb", "width": 300}]'
+    monkeypatch.setenv("RENDITION_PROFILE", profile)  # make run RENDITION_PROFILE=...
+    env = settings.function_env(parsed, created, 8123, moto_server.endpoint_url, tmp_path)
+    assert env["RENDITION_PROFILE"] == profile

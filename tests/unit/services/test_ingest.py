@@ -56,7 +56,7 @@ def test_given_a_big_photo_then_the_big_rendition_is_fanned_out_and_the_small_cu
         (image_id, "large"), (image_id, "full"),
     ]
     assert set(image.renditions) == {"thumb"}
-    assert f"{image_id}/thumb.webp" in deps.renditions.objects
+    assert f"{image_id}/{deps.profile_version}/thumb.webp" in deps.renditions.objects
 
 
 def test_given_a_small_photo_then_ingest_cuts_every_public_size_and_only_full_fans_out() -> None:

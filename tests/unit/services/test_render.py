@@ -35,10 +35,13 @@ def test_given_all_tasks_when_rendered_then_ready_once_with_every_rendition() ->
     image = deps.repo.get(image_id)
     assert image.status is Status.READY
     assert {n: (r.key, r.width) for n, r in image.renditions.items()} == {
-        "thumb": (f"{image_id}/thumb.webp", 200),
-        "large": (f"{image_id}/large.webp", 2048),
+        "thumb": (f"{image_id}/{deps.profile_version}/thumb.webp", 200),
+        "large": (f"{image_id}/{deps.profile_version}/large.webp", 2048),
     }
-    assert deps.renditions.objects[f"{image_id}/thumb.webp"][1] == "image/webp"
+    assert image.profile_version == deps.profile_version  # recorded with its renditions
+    assert deps.renditions.objects[f"{image_id}/{deps.profile_version}/thumb.webp"][1] == (
+        "image/webp"
+    )
 
 
 def test_given_the_master_when_the_image_becomes_ready_then_the_master_goes_not_before() -> None:
@@ -192,13 +195,13 @@ def test_a_rendition_stored_but_never_recorded_goes_when_the_image_fails() -> No
     deps = bootstrap.wrap_ports(plain, FaultInjector(FaultPlan((rule,))))
     with pytest.raises(UpdateError):
         render.render_one(deps, RenderTask(image_id, "large"))
-    assert f"{image_id}/large.webp" in plain.renditions.objects
+    assert f"{image_id}/{plain.profile_version}/large.webp" in plain.renditions.objects
     # WHEN the retries are spent and the image fails
     render.give_up(deps, RenderTask(image_id, "large"))
     # THEN the unrecorded large goes; the recorded thumb stays (the record still shows it)
     assert deps.repo.get(image_id).status is Status.FAILED
-    assert f"{image_id}/large.webp" not in plain.renditions.objects
-    assert f"{image_id}/thumb.webp" in plain.renditions.objects
+    assert f"{image_id}/{plain.profile_version}/large.webp" not in plain.renditions.objects
+    assert f"{image_id}/{plain.profile_version}/thumb.webp" in plain.renditions.objects
 
 
 def test_a_redelivered_task_finishes_the_clean_up_a_dead_finish_left() -> None:
@@ -221,9 +224,10 @@ def test_a_redelivered_task_clears_what_a_dead_failure_left() -> None:
     deps = make_deps()
     image_id = _processing(deps)
     deps.uploads.put(f"uploads/{image_id}", b"UPLOAD", "image/jpeg")
-    deps.renditions.put(f"{image_id}/thumb.webp", b"T", "image/webp")  # stored, never recorded
+    thumb = f"{image_id}/{deps.profile_version}/thumb.webp"
+    deps.renditions.put(thumb, b"T", "image/webp")  # stored, never recorded
     assert deps.repo.fail(image_id, "processing_error", deps.now())  # then the worker died
     assert render.render_one(deps, RenderTask(image_id, "large")) == Result(Outcome.STALE)
     assert f"masters/{image_id}.tif" not in deps.uploads.objects
     assert f"uploads/{image_id}" not in deps.uploads.objects
-    assert f"{image_id}/thumb.webp" not in deps.renditions.objects
+    assert thumb not in deps.renditions.objects

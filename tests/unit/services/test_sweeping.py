@@ -10,7 +10,7 @@ from chalicelib import bootstrap
 from chalicelib.adapters.faults import FaultInjector
 from chalicelib.auth import Principal
 from chalicelib.domain.limits import Limits
-from chalicelib.domain.model import Status
+from chalicelib.domain.model import Rendition, Status
 from chalicelib.domain.search import Change
 from chalicelib.faultplan import FaultPlan, FaultRule
 from chalicelib.ports import RenderTask, UploadedObject
@@ -388,3 +388,25 @@ def test_stuck_images_are_left_alone_while_render_tasks_wait_in_the_queue() -> N
     # THEN once the queue has drained, the next run repairs it
     deps.queue.waiting = 0  # type: ignore[attr-defined]
     assert sweep_all(deps).counts["stuck.renders_resent"] == 1
+
+
+def test_a_reprocess_under_way_keeps_its_new_files_and_a_flip_orphans_the_old() -> None:
+    deps = _deps()
+    image_id = _ready(deps)
+    shown = deps.repo.get(image_id).renditions["thumb"]
+    # GIVEN a reprocess that stored and recorded one rendition of a newer version
+    cut = Rendition("thumb", f"{image_id}/v2/thumb.webp", 200, 150, "webp", 1)
+    deps.renditions.put(cut.key, b"new", "image/webp")
+    assert deps.repo.add_next_rendition(image_id, "v2", cut) is not None
+    _later(deps, 61)
+    sweep_all(deps)
+    # THEN the sweeper leaves both the shown file and the one not shown yet
+    assert {shown.key, cut.key} <= set(deps.renditions.objects)  # type: ignore[attr-defined]
+    # WHEN the image flips and the stream's retirement of the old file was lost
+    renditions = {**deps.repo.get(image_id).renditions, "thumb": cut}
+    assert deps.repo.flip_profile(image_id, "v2", renditions, deps.now()) is not None
+    _later(deps, 61)
+    sweep_all(deps)
+    # THEN the old file is an orphan the sweeper removes; the new one stays
+    assert shown.key not in deps.renditions.objects  # type: ignore[attr-defined]
+    assert cut.key in deps.renditions.objects  # type: ignore[attr-defined]
