@@ -35,8 +35,10 @@ ITEMS = {
     "e2e": "3. End to end",
     "search_suite": "4. Search",
     "wanted_cost": "7. Cost of counting searches",
+    "reprocess": "8. Reprocess throughput",
 }
-REPORT_ORDER = ("render", "e2e", "search_suite", "coldstart", "memory", "wanted_cost")
+REPORT_ORDER = ("render", "e2e", "search_suite", "coldstart", "memory", "wanted_cost",
+                "reprocess")
 CHILD = ("import json, sys; from bench import {module} as item; "
          "json.dump(item.measure(quick={quick}), open(sys.argv[1], 'w'), default=str)")
 
