@@ -357,6 +357,10 @@ class ImageProcessor(Protocol):
     def duplicate_hash(self, master: Master) -> int:
         """The 64-bit perceptual hash near-duplicates are judged by (a pHash of the master)."""
 
+    def camera_tags(self, data: bytes, fmt: str) -> dict[str, str]:
+        """The raw values of the EXIF tags in `domain.camera.TAGS` (header only, no pixels;
+        rationals as "n/d"); {} when there is no EXIF or it cannot be read, never an error."""
+
 
 class DuplicateIndex(Protocol):
     """The band index of perceptual hashes: which images hold any of these band keys."""

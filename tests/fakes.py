@@ -179,6 +179,7 @@ class FakeProcessor:
         self.size = size
         self.error: Exception | None = None
         self.calls: list[str] = []
+        self.exif: dict[bytes, dict[str, str]] = {}
         self.formats: list[str] = []  # the loader each decode was told to use
         self.decoded: list[bytes] = []  # the bytes each make_master decoded
         self.phashes: dict[bytes, int] = {}  # a test's perceptual hash for given bytes
@@ -219,6 +220,11 @@ class FakeProcessor:
         if data in self.phashes:
             return self.phashes[data]
         return int.from_bytes(hashlib.sha256(data).digest()[:8], "big")
+
+    def camera_tags(self, data: bytes, fmt: str) -> dict[str, str]:
+        """`exif[original bytes]` when a test set it, else none (most photos here have none)."""
+        self.calls.append("camera_tags")
+        return dict(self.exif.get(data, {}))
 
     def summarize(self, master: Master) -> tuple[str, str, str]:
         self.calls.append("summarize")
