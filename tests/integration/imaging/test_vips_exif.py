@@ -4,6 +4,7 @@ and hostile EXIF giving no facts (never an error); every published file still st
 from __future__ import annotations
 
 import pytest
+import pyvips
 
 from chalicelib.adapters.imaging.vips import VipsProcessor
 from chalicelib.adapters.imaging.vips_exif import camera_tags, raw_value
@@ -24,6 +25,14 @@ def test_given_a_full_camera_block_then_the_normalised_facts() -> None:
 def test_given_a_big_endian_block_then_the_same_facts() -> None:
     data = camera.with_exif(camera.camera_jpeg_cached(), camera.camera_tiff(big_endian=True))
     found = camera_from_exif(camera_tags(data, "jpeg"))
+    assert found is not None and found.as_json() == camera.EXPECTED
+
+
+@pytest.mark.parametrize("fmt", ["webp", "png"])
+def test_given_webp_or_png_carrying_the_block_then_the_same_facts(fmt: str) -> None:
+    image = pyvips.Image.jpegload_buffer(camera.camera_jpeg_cached())
+    data = getattr(image, f"{fmt}save_buffer")(keep="exif")  # an EXIF chunk / eXIf chunk
+    found = camera_from_exif(camera_tags(data, fmt))
     assert found is not None and found.as_json() == camera.EXPECTED
 
 
