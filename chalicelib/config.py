@@ -108,6 +108,7 @@ def _limits(env: Mapping[str, str]) -> Limits:
         display_name_reserved=_names(env.get("DISPLAY_NAME_RESERVED", "")),
         download_url_seconds=_int(env, "DOWNLOAD_URL_SECONDS", base.download_url_seconds),
         tombstone_days=_int(env, "TOMBSTONE_DAYS", base.tombstone_days),
+        camera_text_chars=_int(env, "CAMERA_TEXT_CHARS", base.camera_text_chars),
         **_sweep_limits(env, base),
         search=_search_limits(env),
         moderation=_moderation(env),

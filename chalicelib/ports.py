@@ -401,6 +401,10 @@ class ImageProcessor(Protocol):
                     ) -> list[int]:
         """The same hash of each inner crop (left, top, right, bottom fractions), in order."""
 
+    def camera_tags(self, data: bytes, fmt: str) -> dict[str, str]:
+        """The raw values of the EXIF tags in `domain.camera.TAGS` (header only, no pixels;
+        rationals as "n/d"); {} when there is no EXIF or it cannot be read, never an error."""
+
 
 class DuplicateIndex(Protocol):
     """The band index of perceptual hashes: which images hold any of these band keys."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -12,8 +13,9 @@ from chalicelib.adapters.dynamodb.stream import image_from_stream
 from chalicelib.domain.limits import Limits
 from chalicelib.domain.model import Rendition
 from chalicelib.domain.renditions import RenditionSpec
-from chalicelib.domain.search import Change, SearchDoc, SearchPage, SearchQuery
+from chalicelib.domain.search import Change, FacetCount, SearchDoc, SearchPage, SearchQuery
 from chalicelib.domain.search.model import capped_total
+from chalicelib.domain.search.operators import camera_words
 from chalicelib.domain.search.similar import SimilarQuery, phash_bands, probe_terms, rank
 from chalicelib.domain.wanted import DayTally
 from chalicelib.ports import (
@@ -181,6 +183,7 @@ class FakeProcessor:
         self.size = size
         self.error: Exception | None = None
         self.calls: list[str] = []
+        self.exif: dict[bytes, dict[str, str]] = {}
         self.formats: list[str] = []  # the loader each decode was told to use
         self.decoded: list[bytes] = []  # the bytes each make_master decoded
         self.phashes: dict[bytes, int] = {}  # a test's perceptual hash for given bytes
@@ -233,6 +236,11 @@ class FakeProcessor:
         derived = [int.from_bytes(hashlib.sha256(data + repr(box).encode()).digest()[:8], "big")
                    for box in boxes]
         return [*given, *derived[len(given):]][: len(boxes)]
+
+    def camera_tags(self, data: bytes, fmt: str) -> dict[str, str]:
+        """`exif[original bytes]` when a test set it, else none (most photos here have none)."""
+        self.calls.append("camera_tags")
+        return dict(self.exif.get(data, {}))
 
     def summarize(self, master: Master) -> tuple[str, str, str]:
         self.calls.append("summarize")
@@ -294,7 +302,9 @@ class FakeSearchIndex:
     def _matches(self, doc: SearchDoc, query: SearchQuery) -> bool:
         text = " ".join((doc.title, doc.description, *doc.tags)).lower()
         words = [w[:-1] if query.fuzzy else w for w in query.words]
-        return all(w in text for w in words) and all(t in doc.tags for t in query.tags)
+        cameras = camera_words(doc.camera)
+        return (all(w in text for w in words) and all(t in doc.tags for t in query.tags)
+                and all(w in cameras for w in query.camera_words))
 
     def search(self, query: SearchQuery) -> SearchPage:
         self.queries.append(query)
@@ -305,7 +315,10 @@ class FakeSearchIndex:
         more = len(rest) > len(page)
         total, exact = capped_total(len(hits), query.count_up_to)
         found = tuple(self.docs[i] for i in page)
-        return SearchPage(total, found, {}, (page[-1],) if more else None, total_exact=exact)
+        cameras = Counter(self.docs[i].camera for i in hits if self.docs[i].camera)
+        facets = {"camera": tuple(FacetCount(v, n) for v, n in sorted(
+            cameras.items(), key=lambda pair: (-pair[1], pair[0])))}
+        return SearchPage(total, found, facets, (page[-1],) if more else None, total_exact=exact)
 
     def suggest(self, prefix: str, limit: int) -> list[str]:
         tags = sorted({t for d in self.docs.values() for t in d.tags if t.startswith(prefix)})

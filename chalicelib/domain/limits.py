@@ -34,6 +34,8 @@ class Limits:
     max_description_chars: int = 2_000
     max_tags: int = 30
     max_tag_chars: int = 50
+    # The longest camera make, model or lens kept from EXIF (longer ones are cut).
+    camera_text_chars: int = 64
     # Public display names (domain/display_names.py): how many one user may ever hold, and
     # names refused besides the built-in ones and the site's name.
     display_names_per_user: int = 5

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from chalicelib.domain.camera import Camera
 from chalicelib.domain.lifecycle import DOWNLOADABLE as DOWNLOADABLE
 from chalicelib.domain.lifecycle import EDITABLE as EDITABLE
 from chalicelib.domain.lifecycle import OPEN as OPEN
@@ -107,7 +108,8 @@ class Original:
 
 @dataclass(frozen=True)
 class Facts:
-    """What ingest learned from the original: display size, format, bytes."""
+    """What ingest learned from the original: display size, format, bytes, and what its
+    EXIF says about the camera (None without EXIF: never GPS, serials or names)."""
 
     width: int
     height: int
@@ -117,6 +119,7 @@ class Facts:
     color: str = ""
     color_hex: str = ""
     blurhash: str = ""
+    camera: Camera | None = None
 
 
 @dataclass

@@ -33,6 +33,7 @@ def to_doc(image: Image) -> SearchDoc:
         popularity=image.downloads,
         renditions={n: r for n, r in image.renditions.items() if n != FULL.name},
         phash=image.phash,
+        camera=facts.camera.name if facts.camera else "",
     )
 
 

@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 
 from chalicelib.domain import probe as header_probe
+from chalicelib.domain.camera import camera_from_exif
 from chalicelib.domain.dedupe import Verdict
 from chalicelib.domain.duplicates import as_hex, crop_box
 from chalicelib.domain.errors import ClaimNotTaken, NeedMoreData, ProcessingTimeout, Rejected
@@ -284,9 +285,10 @@ def _validate_and_master(deps: Deps, image: Image, pin: Pin) -> _Decoded:
     crops = _crop_hashes(engine, master, deps.limits.duplicates.crops)
     shown = _as_decoded(shown, master.width, master.height)
     kind = orientation_name(shown)
-    facts = Facts(
-        shown.width, shown.height, kind, header.format, info.size, color, color_hex, blurhash
-    )
+    camera = camera_from_exif(engine.camera_tags(data, header.format),
+                              deps.limits.camera_text_chars)
+    facts = Facts(shown.width, shown.height, kind, header.format, info.size, color, color_hex,
+                  blurhash, camera)
     return _Decoded(data, facts, master, inline, fanned, _sha256(data), phash, crops)
 
 

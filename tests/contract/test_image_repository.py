@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import pytest
 
+from chalicelib.domain.camera import Camera
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.model import EDITABLE, RECORDING, Facts, Original, Status
 from chalicelib.ports import ImageRepository
@@ -144,6 +145,24 @@ def test_facts_without_colour_read_back_empty(image_repo: ImageRepository) -> No
     plain = Facts(30, 20, "landscape", "png", 99)
     assert image_repo.record_facts(image_id, plain, ["thumb"], "t")
     assert current(image_repo, image_id).facts == plain
+
+
+def test_camera_facts_read_back_exactly_numbers_included(image_repo: ImageRepository) -> None:
+    image_id = image_in(image_repo, Status.PROCESSING)
+    camera = Camera("Canon", "Canon EOS 5D Mark IV", "EF24-70mm f/2.8L II USM", 50.0, 2.8,
+                    "1/200", 0.005, 400, "2024-05-12T14:30:05+02:00")
+    with_camera = Facts(30, 20, "landscape", "jpeg", 99, camera=camera)
+    assert image_repo.record_facts(image_id, with_camera, ["thumb"], "t")
+    got = current(image_repo, image_id).facts
+    assert got is not None and got.camera == camera
+    assert isinstance(got.camera.iso, int) and isinstance(got.camera.f_number, float)
+
+
+def test_some_camera_facts_read_back_as_only_those(image_repo: ImageRepository) -> None:
+    image_id = image_in(image_repo, Status.PROCESSING)
+    partial = Facts(30, 20, "landscape", "jpeg", 99, camera=Camera(make="Canon", iso=100))
+    assert image_repo.record_facts(image_id, partial, ["thumb"], "t")
+    assert current(image_repo, image_id).facts == partial
 
 
 # --- metadata, versions, times ---------------------------------------------------------------

@@ -12,6 +12,7 @@ ASCII, SHORT, LONG, RATIONAL, UNDEFINED = 2, 3, 4, 5, 7
 _TYPE_SIZES = {ASCII: 1, SHORT: 2, LONG: 4, RATIONAL: 8, UNDEFINED: 1}
 ORIENTATION_TAG = 0x0112
 GPS_IFD_TAG = 0x8825
+EXIF_IFD_TAG = 0x8769
 
 # ASCII and UNDEFINED values are bytes; numbers are ints, a RATIONAL being two of them.
 TiffEntry = tuple[int, int, bytes | Sequence[int]]
@@ -98,18 +99,23 @@ def tiff_ifd(entries: Iterable[TiffEntry], offset: int, order: str, next_ifd: in
 
 
 def tiff_block(
-    ifd0: Iterable[TiffEntry], gps: Iterable[TiffEntry] = (), big_endian: bool = False
+    ifd0: Iterable[TiffEntry], gps: Iterable[TiffEntry] = (), big_endian: bool = False,
+    exif: Iterable[TiffEntry] = (),
 ) -> bytes:
-    """A TIFF header with IFD0 and, when given, a GPS IFD linked from tag 0x8825."""
+    """A TIFF header with IFD0 and, when given, an Exif sub-IFD linked from tag 0x8769 and a
+    GPS IFD linked from tag 0x8825 (in that order after IFD0)."""
     order, mark = (">", b"MM\x00*") if big_endian else ("<", b"II*\x00")
-    ifd0, gps = list(ifd0), list(gps)
-    if gps:
-        # The link's value is the GPS IFD offset, known once IFD0's size is known.
-        probe_size = len(tiff_ifd([*ifd0, (GPS_IFD_TAG, LONG, [0])], 8, order))
-        ifd0.append((GPS_IFD_TAG, LONG, [8 + probe_size]))
-    first = tiff_ifd(ifd0, 8, order)
-    second = tiff_ifd(gps, 8 + len(first), order) if gps else b""
-    return mark + struct.pack(order + "I", 8) + first + second
+    ifd0, subs = list(ifd0), [(EXIF_IFD_TAG, list(exif)), (GPS_IFD_TAG, list(gps))]
+    subs = [(tag, entries) for tag, entries in subs if entries]
+    # The links' values are the sub-IFD offsets, known once IFD0's size is known.
+    links = [(tag, LONG, [0]) for tag, _ in subs]
+    at = 8 + len(tiff_ifd([*ifd0, *links], 8, order))
+    blocks = []
+    for tag, entries in subs:
+        ifd0.append((tag, LONG, [at]))
+        blocks.append(tiff_ifd(entries, at, order))
+        at += len(blocks[-1])
+    return mark + struct.pack(order + "I", 8) + tiff_ifd(ifd0, 8, order) + b"".join(blocks)
 
 
 def exif_app1(tiff: bytes) -> bytes:

@@ -6,6 +6,7 @@ import base64
 import json
 from typing import Any
 
+from chalicelib.domain.camera import Camera
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.lifecycle import STAGED
 from chalicelib.domain.model import (
@@ -73,6 +74,7 @@ def as_image(item: Any) -> Image:
             item.color or "",
             item.color_hex or "",
             item.blurhash or "",
+            Camera.from_json(_plain(item.camera)),
         )
     raw = _plain(item.renditions)
     return Image(

@@ -77,6 +77,7 @@ def make_record_class(table_name: str, region: str) -> Any:
         color = UnicodeAttribute(null=True)
         color_hex = UnicodeAttribute(null=True)
         blurhash = UnicodeAttribute(null=True)
+        camera: MapAttribute[str, Any] = MapAttribute(null=True)  # Camera.as_json()
         expected = ListAttribute(of=UnicodeAttribute, default=list)
         renditions: MapAttribute[str, Any] = MapAttribute(default=dict)
         version = NumberAttribute(default=1)

@@ -114,6 +114,7 @@ class DynamoImageRepository(Quotas, OpenWork, Moderation, Profiles):
             r.color.set(facts.color or None),
             r.color_hex.set(facts.color_hex or None),
             r.blurhash.set(facts.blurhash or None),
+            r.camera.set(facts.camera.as_json()) if facts.camera else r.camera.remove(),
             r.expected.set(list(expected)),
             r.updated_at.set(now),
             r.version.add(1),

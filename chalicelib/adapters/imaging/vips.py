@@ -129,6 +129,12 @@ class VipsProcessor:
 
         return crop_phashes(master, boxes)
 
+    def camera_tags(self, data: bytes, fmt: str) -> dict[str, str]:
+        """The allow-listed EXIF tags' raw values (vips_exif.py); {} when none is readable."""
+        from chalicelib.adapters.imaging.vips_exif import camera_tags
+
+        return camera_tags(data, fmt)
+
     def _encode_master(self, image: Any) -> bytes:
         return bytes(image.tiffsave_buffer(compression=MASTER_COMPRESSION, keep="none"))
 

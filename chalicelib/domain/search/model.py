@@ -17,6 +17,7 @@ MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 24
 MAX_QUERY_CHARS = 256
 FACET_TAGS = 20
+FACET_CAMERAS = 20
 # Totals are exact up to this many results; beyond it an engine need not count on.
 TOTAL_HITS_CAP = 10_000
 
@@ -50,6 +51,7 @@ class SearchDoc:
     popularity: int = 0
     renditions: dict[str, Rendition] = field(default_factory=dict)
     phash: str = ""  # the perceptual hash (16 hex characters), "" when the image has none
+    camera: str = ""  # the camera's name (Camera.name), "" when its EXIF named none
 
     def to_json(self) -> dict[str, Any]:
         """The document as engines store it beside their own fields."""
@@ -98,6 +100,7 @@ class SearchQuery:
     words: tuple[str, ...] = ()  # all must match title, tags or description
     prefix_last: bool = True  # the last word also matches as a prefix (search as you type)
     desc_words: tuple[str, ...] = ()  # all must match the description only
+    camera_words: tuple[str, ...] = ()  # all must be words of the camera's name
     tags: tuple[str, ...] = ()  # all must be present (exact, normalised)
     orientation: str | None = None
     color: str | None = None
@@ -128,7 +131,7 @@ class SearchPage:
 
     total: int
     hits: tuple[SearchDoc, ...]
-    facets: dict[str, tuple[FacetCount, ...]]  # tags (top 20), orientation, color
+    facets: dict[str, tuple[FacetCount, ...]]  # tags, camera (top 20), orientation, color
     next_after: tuple[Any, ...] | None  # sort values of the last hit, None on the last page
     approximate: bool = False  # facet counts came from a capped sample
     total_exact: bool = True  # False: more than `total` match (the query's count_up_to)

@@ -1,7 +1,8 @@
 """The text rules of search: words, tags, and the original service's query operators.
 
 `tags:a,b`, `desc:"some words"`, `date:24-12-2020` (also `2016`, `03-2018`, `*-12-2020`),
-`from:01-02-2020` and `to:31-12-2020`. Dates are day-month-year, as that service's users
+`from:01-02-2020` and `to:31-12-2020`; and `camera:nikon` or `camera:"eos 5d"` (every word
+in the camera's name). Dates are day-month-year, as that service's users
 typed them; `from`/`to` also take `03-2018` or `2018` (the first or last day of it).
 Every operator becomes a structured filter; none of this is ever engine syntax.
 """
@@ -17,7 +18,7 @@ from datetime import date
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.search.model import DateParts
 
-OPERATORS = frozenset({"tags", "date", "from", "to", "desc"})
+OPERATORS = frozenset({"tags", "date", "from", "to", "desc", "camera"})
 ANY = "*"
 # An operator starts a whitespace-separated token (so `(tags:a)` stays words); its value
 # is quoted (a missing closing quote runs to the end) or runs to the next whitespace.
@@ -39,6 +40,11 @@ def words_of(text: str) -> list[str]:
     words = (unicodedata.normalize("NFC", w.lower()) for w in spaced.split())
     # A run of combining marks alone is no word.
     return [w for w in words if any(unicodedata.category(c)[0] in "LN" for c in w)]
+
+
+def camera_words(name: str) -> tuple[str, ...]:
+    """The words of a camera's name as both engines index and match them (no stemming)."""
+    return tuple(dict.fromkeys(words_of(name)))
 
 
 def clean_tag(raw: str) -> str:

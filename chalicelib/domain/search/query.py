@@ -72,6 +72,7 @@ class _Text:
     words: tuple[str, ...] = ()
     prefix_last: bool = True
     desc_words: tuple[str, ...] = ()
+    camera_words: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     date: DateParts | None = None
     date_from: str | None = None
@@ -92,6 +93,7 @@ def _parse_text(q: str, limits: SearchLimits) -> _Text:
     split = split_operators(unicodedata.normalize("NFC", q))
     tags: list[str] = []
     desc: list[str] = []
+    camera: list[str] = []
     day: DateParts | None = None
     date_from = date_to = None
     for name, value in split.operators:
@@ -99,6 +101,8 @@ def _parse_text(q: str, limits: SearchLimits) -> _Text:
             tags += split_tags(value)
         elif name == "desc":
             desc += words_of(value)
+        elif name == "camera":
+            camera += words_of(value)
         elif name == "date":
             day = merge_dates(day, parse_date(value))
         elif name == "from":
@@ -108,7 +112,8 @@ def _parse_text(q: str, limits: SearchLimits) -> _Text:
     words, prefix_last = _plain_words(split.pieces)
     desc_words = _distinct(desc)
     check_words(words, desc_words, limits)
-    return _Text(words, prefix_last, desc_words, tuple(tags), day, date_from, date_to)
+    return _Text(words, prefix_last, desc_words, _distinct(camera), tuple(tags), day, date_from,
+                 date_to)
 
 
 def _value(params: Mapping[str, str], name: str) -> str | None:
@@ -152,6 +157,17 @@ def _tags(
     return tags
 
 
+def _camera(params: Mapping[str, str], from_text: tuple[str, ...], limits: SearchLimits
+            ) -> tuple[str, ...]:
+    """`camera=` (a facet's value) and `camera:` words together: all must match."""
+    raw = params.get("camera") or ""
+    check_chars(raw, limits)
+    words = _distinct([*from_text, *words_of(raw)])
+    if len(words) > limits.max_words:
+        raise InvalidInput("invalid_camera", f"A camera can be at most {limits.max_words} words.")
+    return words
+
+
 def _owner(params: Mapping[str, str]) -> str | None:
     owner = _value(params, "owner")
     if owner is not None and not _OWNER.fullmatch(owner):
@@ -183,6 +199,7 @@ def parse_search(params: Mapping[str, str], limits: SearchLimits | None = None) 
         words=text.words,
         prefix_last=text.prefix_last,
         desc_words=text.desc_words,
+        camera_words=_camera(params, text.camera_words, limits),
         tags=_tags(params, text.tags, limits),
         orientation=_choice(params, "orientation", ORIENTATIONS),
         color=_choice(params, "color", COLORS),

@@ -32,6 +32,7 @@ def image_json(image: Image, renditions: BlobStore) -> dict[str, Any]:
         "color": facts.color if facts else None,
         "color_hex": facts.color_hex if facts else None,
         "blurhash": facts.blurhash if facts else None,
+        "camera": facts.camera.as_json() if facts and facts.camera else None,
         # A rejected image's public renditions are withdrawn (or about to be): no dead links.
         "renditions": {} if image.renditions_withdrawn
         else renditions_json(image.renditions, renditions),

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.adapters.dynamodb.stream import image_from_stream
+from chalicelib.domain.camera import Camera
 from chalicelib.domain.model import Facts, Rendition, Status
 
 PAYLOADS = Path(__file__).resolve().parents[2] / "payloads"
@@ -44,3 +45,18 @@ def test_attributes_an_old_item_lacks_decode_as_empty() -> None:
     image = image_from_stream(_change("dynamodb_stream_remove")["OldImage"])
     assert (image.description, image.tags, image.expected, image.reason) == ("", (), (), None)
     assert image.facts == Facts(4000, 3000, "landscape", "jpeg", 5123456)
+
+
+def test_a_camera_map_decodes_with_its_numbers_as_numbers() -> None:
+    raw = _change("dynamodb_stream_ready")["NewImage"]
+    raw["camera"] = {"M": {
+        "make": {"S": "Canon"}, "model": {"S": "Canon EOS 5D Mark IV"},
+        "focal_mm": {"N": "50"}, "f_number": {"N": "2.8"}, "exposure": {"S": "1/200"},
+        "exposure_s": {"N": "0.005"}, "iso": {"N": "400"},
+        "taken_at": {"S": "2024-05-12T14:30:05"},
+    }}
+    facts = image_from_stream(raw).facts
+    assert facts is not None and facts.camera == Camera(
+        "Canon", "Canon EOS 5D Mark IV", "", 50.0, 2.8, "1/200", 0.005, 400,
+        "2024-05-12T14:30:05")
+    assert isinstance(facts.camera.iso, int) and isinstance(facts.camera.focal_mm, float)

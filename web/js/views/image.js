@@ -2,6 +2,7 @@
 // as links; edit and delete for its owner (and admins); photos like it underneath.
 
 import { api } from '../api.js';
+import { cameraFacts, cameraName } from '../camera.js';
 import { currentUser } from '../auth.js';
 import { formatDate, h, replace, toast } from '../dom.js';
 import { JustifiedGrid, pick, placeholder, srcset } from '../grid.js';
@@ -62,6 +63,18 @@ function facts(image) {
       h('a', { href: searchUrl({ color: image.color }) }, image.color),
       image.color_hex ? h('span', { class: 'muted' }, ` ${image.color_hex}`) : null) : null),
     fact('Uploaded', formatDate(image.created_at)));
+}
+
+// A small "Camera" block from the photo's EXIF; photos without it show none.
+function cameraBlock(image) {
+  const name = cameraName(image.camera);
+  const rest = cameraFacts(image.camera);
+  if (!name && !rest.length) return null;
+  const parts = name ? [h('a', { href: searchUrl({ camera: name }), id: 'camera-name' }, name)] : [];
+  for (const text of rest) parts.push(parts.length ? ' · ' : '', text);
+  return h('section', { class: 'camera', id: 'camera', 'aria-labelledby': 'camera-title' },
+    h('h2', { id: 'camera-title', class: 'muted' }, 'Camera'),
+    h('p', { id: 'camera-facts' }, parts));
 }
 
 function tagLinks(tags) {
@@ -133,7 +146,7 @@ function details(image, root, navigate) {
     count, downloadControl(image, { counted: () => count?.bump() }) || keptOriginalControl(image),
     statusNote(image),
     image.description ? h('p', { class: 'description' }, image.description) : null,
-    tagLinks(image.tags), facts(image), owner, reportControl(image));
+    tagLinks(image.tags), facts(image), cameraBlock(image), owner, reportControl(image));
   function show(next) {
     replace(root, page(next, root, navigate));
   }

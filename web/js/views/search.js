@@ -6,7 +6,7 @@ import { formatCount, h, replace } from '../dom.js';
 import { JustifiedGrid } from '../grid.js';
 
 const PER_PAGE = 30;
-const FILTERS = ['q', 'tags', 'orientation', 'color', 'owner', 'sort', 'min_width', 'min_height', 'from', 'to'];
+const FILTERS = ['q', 'tags', 'camera', 'orientation', 'color', 'owner', 'sort', 'min_width', 'min_height', 'from', 'to'];
 const ORIENTATIONS = ['landscape', 'portrait', 'square'];
 export const PALETTE = {
   red: '#e53935', orange: '#fb8c00', yellow: '#fdd835', green: '#43a047', turquoise: '#26c6da',
@@ -92,6 +92,19 @@ function tagChips(state, facets) {
       searchUrl(withTag(state, t.value, true)), false, { dataset: { facet: 'tags', value: t.value } })));
 }
 
+// The camera facet: the chosen camera (a chip that removes it), else the cameras in these results.
+function cameraChips(state, facets) {
+  const others = (facets.camera || []).filter((c) => c.value !== state.camera).slice(0, 20);
+  if (!state.camera && !others.length) return null;
+  return h('div', { class: 'chip-group cameras', role: 'group', 'aria-label': 'Camera' },
+    h('span', { class: 'muted' }, 'Camera'),
+    state.camera ? chip([state.camera, h('span', { class: 'remove', 'aria-hidden': 'true' }, '×')],
+      searchUrl(toggled(state, 'camera', state.camera)), true,
+      { dataset: { facet: 'camera', value: state.camera } }) : null,
+    state.camera ? null : others.map((c) => chip([c.value, h('span', { class: 'count' }, formatCount(c.count))],
+      searchUrl(toggled(state, 'camera', c.value)), false, { dataset: { facet: 'camera', value: c.value } })));
+}
+
 function sortSelect(state, navigate) {
   const current = state.sort || (state.q ? 'relevance' : 'newest');
   const options = state.q ? ['relevance', 'newest', 'popular'] : ['newest', 'popular'];
@@ -128,7 +141,8 @@ function filters(state, page, navigate) {
       orientationChips(state, page.facets), colourChips(state, page.facets), sortSelect(state, navigate), clear),
     state.owner ? h('p', { class: 'muted' }, 'Photos by one contributor · ',
       h('a', { href: searchUrl({ ...state, owner: undefined }) }, 'everyone')) : null,
-    tagChips(state, page.facets));
+    tagChips(state, page.facets),
+    cameraChips(state, page.facets));
 }
 
 function emptyState(state) {

@@ -17,9 +17,11 @@ from typing import Any, Protocol
 from chalicelib.adapters.search.embedded.query import FACETED, build, conjunction
 from chalicelib.adapters.search.embedded.schema import SAMPLE_LEVELS, engine, schema
 from chalicelib.domain.search import FACET_TAGS, FacetCount, SearchQuery, Sort
+from chalicelib.domain.search.model import FACET_CAMERAS
 
 SAMPLE_TARGET = 4_000
-SIZES = {"orientation": 10, "color": 30, "tags": FACET_TAGS}
+SIZES = {"orientation": 10, "color": 30, "tags": FACET_TAGS, "camera": FACET_CAMERAS}
+WITHIN = ("tags", "camera")  # facets counted within the results (their filter applied)
 
 Facets = dict[str, tuple[FacetCount, ...]]
 
@@ -36,11 +38,11 @@ def facets(searcher: Any, query: SearchQuery, main: Any, total: int) -> tuple[Fa
     level = sample_level(total)
     # Facets whose own filter is off count on the main query: one pass for all of them.
     shared = [name for name in FACETED if getattr(query, name) is None]
-    counts = _count(searcher, main, ["tags", *shared], level) if total else {}
+    counts = _count(searcher, main, [*WITHIN, *shared], level) if total else {}
     for name in FACETED:
         if name not in shared:
             counts |= _count(searcher, build(query, searcher, skip=name), [name], level)
-    return {name: counts.get(name, ()) for name in ("tags", *FACETED)}, level > 0
+    return {name: counts.get(name, ()) for name in (*WITHIN, *FACETED)}, level > 0
 
 
 class FacetCounter(Protocol):

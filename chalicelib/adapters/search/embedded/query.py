@@ -8,6 +8,7 @@ from typing import Any
 
 from chalicelib.adapters.search.embedded.schema import (
     BOOSTS,
+    CAMERA_WORDS,
     PREFIXED,
     WORDS,
     analyzer,
@@ -115,6 +116,7 @@ def filter_clauses(query: SearchQuery, skip: str | None = None) -> list[Any]:
     """Exact filters; `skip` names one of FACETED to leave out (for its own facet)."""
     q, tv = engine().Query, engine()
     terms: list[tuple[str, Any]] = [("tags", tag) for tag in query.tags]
+    terms += [(CAMERA_WORDS, word) for word in query.camera_words]
     terms += [(name, getattr(query, name)) for name in (*FACETED, "owner") if name != skip]
     if query.date:
         terms += [(part, getattr(query.date, part)) for part in ("year", "month", "day")]

@@ -13,11 +13,13 @@ from types import ModuleType
 from typing import Any
 
 from chalicelib.domain.search import SearchDoc
+from chalicelib.domain.search.operators import camera_words
 from chalicelib.domain.search.similar import phash_bands
 
 # 2: `phash_bands` (similar photos). A pointer written under another version is ignored: the
 # index starts empty and the start-up (or `make reindex`) rebuild fills it from the table.
-SCHEMA_VERSION = 2
+# 3: `camera` (exact, for its facet) and `camera_words` (for `camera:`).
+SCHEMA_VERSION = 3
 # Word fields and their relevance boosts: title strongest, then tags, then description.
 BOOSTS = {"title": 3.0, "tags_text": 2.0, "description": 1.0}
 # Search as you type completes the last word from titles and tags only: in descriptions a
@@ -30,7 +32,8 @@ SAMPLE_LEVELS = 16
 # Hits with equal BM25 scores are ordered by id through a tiny id-derived weight (at most
 # +0.07% of a score), so score ties stay small groups the pager can sort exactly.
 TIE_WEIGHT_SPAN = 0.001
-_RAW = ("image_id", "tags", "orientation", "color", "owner")
+_RAW = ("image_id", "tags", "orientation", "color", "owner", "camera")
+CAMERA_WORDS = "camera_words"  # one raw term per word of camera_words() (no analysis here)
 KEYS = "phash_bands"  # the perceptual hash's band keys (domain/search/similar.py)
 _INTS = ("live", "version", "written_at", "width", "height", "created_us", "popularity",
          "year", "month", "day", "ymd")
@@ -54,6 +57,7 @@ def schema() -> Any:
         builder.add_text_field(name, stored=name == "image_id", fast=name != "image_id",
                                tokenizer_name="raw", index_option="basic")
     builder.add_text_field(KEYS, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field(CAMERA_WORDS, tokenizer_name="raw", index_option="basic")
     for name in BOOSTS:
         builder.add_text_field(name, tokenizer_name="en_stem", index_option="freq")
         builder.add_text_field(name + WORDS, tokenizer_name="default", index_option="basic")
@@ -125,6 +129,7 @@ def to_document(doc: SearchDoc, version: int, written_at: int) -> Any:
         "live": 1, "orientation": doc.orientation, "color": doc.color, "owner": doc.owner,
         "width": doc.width, "height": doc.height, "popularity": doc.popularity,
         "sample": sample_levels(doc.image_id), KEYS: phash_bands(doc.phash),
+        **_camera(doc.camera),
         "tie_weight": (1.0 - hi / 2.0**64) * TIE_WEIGHT_SPAN,
         "doc": json.dumps(doc.to_json(), separators=(",", ":")).encode(),
     }
@@ -134,6 +139,12 @@ def to_document(doc: SearchDoc, version: int, written_at: int) -> Any:
 def _words(doc: SearchDoc) -> dict[str, Any]:
     texts = {"title": doc.title, "description": doc.description, "tags_text": list(doc.tags)}
     return {"tags": list(doc.tags), **texts, **{name + WORDS: t for name, t in texts.items()}}
+
+
+def _camera(name: str) -> dict[str, Any]:
+    if not name:
+        return {}
+    return {"camera": name, CAMERA_WORDS: list(camera_words(name))}
 
 
 def _day(moment: datetime) -> dict[str, int]:

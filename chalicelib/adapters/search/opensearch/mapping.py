@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.search import SearchDoc
+from chalicelib.domain.search.operators import camera_words
 from chalicelib.domain.search.similar import phash_bands
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -98,6 +99,12 @@ HISTORY: tuple[MappingVersion, ...] = (
     # The version of to_source that wrote each document: the sweeper rewrites older ones,
     # so documents indexed before an upgrade gain the fields added since.
     MappingVersion(3, {"doc_schema": {"type": "short"}}, "each document's schema version"),
+    # The camera's name from EXIF: exact for its facet, its words (camera_words()) for
+    # `camera:` (unstemmed, so "5d" never meets "5ds" by a stem).
+    MappingVersion(4, {
+        "camera": _keyword(ignore_above=256),
+        "camera_words": {"type": "text", "analyzer": "plain_words"},
+    }, "camera facts"),
 )
 TEMPLATE_VERSION = HISTORY[-1].number
 
@@ -171,7 +178,14 @@ def to_source(doc: SearchDoc) -> dict[str, Any]:
         "doc": doc.to_json(),
         "doc_schema": TEMPLATE_VERSION,
         **_hash_keys(doc),
+        **_camera(doc),
     }
+
+
+def _camera(doc: SearchDoc) -> dict[str, Any]:
+    if not doc.camera:
+        return {}
+    return {"camera": doc.camera, "camera_words": " ".join(camera_words(doc.camera))}
 
 
 def _hash_keys(doc: SearchDoc) -> dict[str, Any]:

@@ -11,13 +11,14 @@ from typing import Any
 
 from chalicelib.adapters.search.opensearch.mapping import from_source
 from chalicelib.domain.search import FACET_TAGS, FacetCount, SearchPage, SearchQuery, Sort
-from chalicelib.domain.search.model import TOTAL_HITS_CAP, capped_total
+from chalicelib.domain.search.model import FACET_CAMERAS, TOTAL_HITS_CAP, capped_total
 
 WORD_FIELDS = ["title^3", "tags^2", "description"]
 PREFIX_FIELDS = ["title.plain^3", "tags.plain^2", "description.plain"]
 # Facets list every value (3 orientations, 12 palette colours) with a little headroom.
-FACET_SIZES = {"orientation": 10, "color": 20, "tags": FACET_TAGS}
-FACET_FIELDS = {"orientation": "orientation", "color": "color", "tags": "tags.keyword"}
+FACET_SIZES = {"orientation": 10, "color": 20, "tags": FACET_TAGS, "camera": FACET_CAMERAS}
+FACET_FIELDS = {"orientation": "orientation", "color": "color", "tags": "tags.keyword",
+                "camera": "camera"}
 # Ties in counts break on the value so both engines list facets in the same order.
 TERMS_ORDER = [{"_count": "desc"}, {"_key": "asc"}]
 SORTS: dict[Sort, list[dict[str, str]]] = {
@@ -72,6 +73,9 @@ def _text_clauses(query: SearchQuery) -> list[dict[str, Any]]:
 def _filters(query: SearchQuery) -> list[dict[str, Any]]:
     """Every filter except orientation and colour, which are facets (see post_filter)."""
     found: list[dict[str, Any]] = [{"term": {"tags.keyword": tag}} for tag in query.tags]
+    if query.camera_words:
+        words = {"query": " ".join(query.camera_words), "operator": "and"}
+        found.append({"match": {"camera_words": words}})
     if query.owner is not None:
         found.append({"term": {"owner": query.owner}})
     if query.min_width is not None:

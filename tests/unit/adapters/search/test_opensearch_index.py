@@ -244,7 +244,8 @@ def _empty_response() -> dict[str, object]:
     empty: dict[str, Any] = {"values": {"buckets": []}}
     return {
         "hits": {"total": {"value": 0}, "hits": []},
-        "aggregations": {"orientation": empty, "color": empty, "tags": empty, "titles": empty},
+        "aggregations": {"orientation": empty, "color": empty, "tags": empty, "titles": empty,
+                         "camera": empty},
     }
 
 

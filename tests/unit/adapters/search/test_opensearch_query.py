@@ -46,6 +46,7 @@ CASES = {
     "fuzzy_desc_words": SearchQuery(desc_words=("mountian",), fuzzy=True, prefix_last=False),
     "no_words_newest": SearchQuery(),
     "orientation_only": SearchQuery(orientation="portrait"),
+    "camera_words": SearchQuery(camera_words=("eos", "5d")),
     "date_year_only": SearchQuery(date=DateParts(year=2016)),
     "date_from_only": SearchQuery(date_from="2020-02-01", sort=Sort.NEWEST),
     "sort_popular": SearchQuery(words=("beach",), sort=Sort.POPULAR, per_page=10),
@@ -169,6 +170,7 @@ def _response(hits: list[dict[str, object]], total: int) -> dict[str, object]:
             "orientation": {"doc_count": total, **buckets(("landscape", 2), ("square", 1))},
             "color": {"doc_count": total, **buckets(("orange", 3))},
             "tags": {"doc_count": total, **buckets(("fox", 3), ("winter", 1))},
+            "camera": {"doc_count": total, **buckets(("Canon EOS 5D", 2))},
         },
     }
 
@@ -185,6 +187,7 @@ def test_read_page_keeps_per_page_hits_and_points_after_the_last_one() -> None:
     assert page.total == 3
     assert page.facets["tags"] == (FacetCount("fox", 3), FacetCount("winter", 1))
     assert page.facets["orientation"][0] == FacetCount("landscape", 2)
+    assert page.facets["camera"] == (FacetCount("Canon EOS 5D", 2),)
     assert page.approximate is False
 
 

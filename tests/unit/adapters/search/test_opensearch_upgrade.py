@@ -47,11 +47,15 @@ def test_an_older_index_gets_exactly_the_added_fields_once_then_writes_go_throug
     # WHEN this code writes twice in one cold start
     index.apply([Change("img-0001", 1, doc())])
     index.apply([Change("img-0002", 1, doc("img-0002"))])
-    # THEN one put_mapping on that index with the fields of v2 and v3 only, and the new version
+    # THEN one put_mapping on that index with the fields of v2, v3 and v4 only, and the new
+    # version
     (put,) = _calls(client, "put_mapping")
     assert put["index"] == LIVE
+    camera = {"camera": {"type": "keyword", "ignore_above": 256},
+              "camera_words": {"type": "text", "analyzer": "plain_words"}}
     assert put["body"] == {
-        "properties": {"phash_bands": {"type": "keyword"}, "doc_schema": {"type": "short"}},
+        "properties": {"phash_bands": {"type": "keyword"}, "doc_schema": {"type": "short"},
+                       **camera},
         "_meta": {"template_version": TEMPLATE_VERSION},
     }
     assert client.names() == ["get_alias", "get_mapping", "put_mapping", "bulk", "bulk"]

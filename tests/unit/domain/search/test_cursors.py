@@ -156,6 +156,7 @@ CHANGED: dict[str, Any] = {
     "words": ("red",),
     "prefix_last": False,
     "desc_words": ("red",),
+    "camera_words": ("nikon",),
     "tags": ("red",),
     "orientation": "square",
     "color": "red",
