@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from chalicelib.adapters.search.opensearch.query import FACET_SIZES
+
 # Two dummy key pairs the tests sign with; the endpoint knows their secrets, as IAM would.
 SECRETS = {"AKIDFIRST": "first-secret", "AKIDSECOND": "second-secret"}
 _AUTH = re.compile(
@@ -27,7 +29,7 @@ _AUTH = re.compile(
 )
 _EMPTY_SEARCH = {
     "hits": {"total": {"value": 0}, "hits": []},
-    "aggregations": {n: {"values": {"buckets": []}} for n in ("tags", "orientation", "color")},
+    "aggregations": {n: {"values": {"buckets": []}} for n in FACET_SIZES},  # every facet asked
 }
 
 

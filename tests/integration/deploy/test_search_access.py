@@ -12,6 +12,7 @@ from opensearchpy import OpenSearch
 from opensearchpy.connection import Connection
 
 from chalicelib.adapters.search.opensearch import OpenSearchIndex
+from chalicelib.adapters.search.opensearch.query import FACET_SIZES
 from chalicelib.domain.search import Change, SearchDoc
 from chalicelib.services import search as search_service
 from tests.integration.deploy.sam_reading import allowed, functions, role_statements
@@ -25,7 +26,8 @@ EMPTY_AGGREGATION: dict[str, Any] = {"values": {"buckets": []}}
 EMPTY_SEARCH = {
     "hits": {"total": {"value": 0}, "hits": []},
     "aggregations": {
-        name: EMPTY_AGGREGATION for name in ("tags", "titles", "orientation", "color")
+        # every facet the adapter asks for (query.FACET_SIZES), and the suggest's titles
+        name: EMPTY_AGGREGATION for name in ("titles", *FACET_SIZES)
     },
 }
 
