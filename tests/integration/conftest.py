@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,26 @@ class Stack:
             for message in got:
                 self.sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
                 records.append(_lambda_record(message, queue_url))
+
+
+    def play(self, lambda_client: Any, rounds: int = 10,
+             after_render: Callable[[], None] | None = None) -> int:
+        """Play the ingest and render event-source mappings until both queues are empty (at most
+        `rounds` passes), one message per invocation; how many render messages ran."""
+        ran = 0
+        for _ in range(rounds):
+            ingest = self.drain(self.ingest_queue_url)
+            for record in ingest:
+                lambda_client.invoke("ingest", {"Records": [record]})
+            render = self.drain(self.render_queue_url)
+            for record in render:
+                lambda_client.invoke("render", {"Records": [record]})
+                ran += 1
+                if after_render is not None:
+                    after_render()
+            if not ingest and not render:
+                return ran
+        return ran
 
 
 def _lambda_record(message: dict[str, Any], queue_url: str) -> dict[str, Any]:

@@ -39,15 +39,7 @@ def _process(stack: Stack, client: Client, who: dict[str, str], data: bytes,
     grant = json.loads(client.http.post("/uploads", headers=who, body=json.dumps(body)).body)
     stack.s3.put_object(Bucket=stack.services.settings.uploads_bucket,
                         Key=grant["upload"]["fields"]["key"], Body=data, ContentType=content_type)
-    for _ in range(10):  # play the event-source mappings until both queues are empty
-        ingest, render = stack.drain(stack.ingest_queue_url), []
-        for record in ingest:
-            client.lambda_.invoke("ingest", {"Records": [record]})
-        render = stack.drain(stack.render_queue_url)
-        for record in render:
-            client.lambda_.invoke("render", {"Records": [record]})
-        if not ingest and not render:
-            break
+    stack.play(client.lambda_)  # the event-source mappings, until both queues are empty
     shown = client.http.get(f"/images/{grant['image_id']}", headers=who)
     return dict(json.loads(shown.body))
 

@@ -48,15 +48,7 @@ def _upload(stack: Stack, client: Client, data: bytes, content_type: str = "imag
 
 def _drive(stack: Stack, client: Client) -> None:
     """Play the event-source mappings until both queues are empty."""
-    for _ in range(10):
-        ingest = stack.drain(stack.ingest_queue_url)
-        for record in ingest:
-            client.lambda_.invoke("ingest", {"Records": [record]})
-        render = stack.drain(stack.render_queue_url)
-        for record in render:
-            client.lambda_.invoke("render", {"Records": [record]})
-        if not ingest and not render:
-            return
+    stack.play(client.lambda_)
 
 
 def _image(client: Client, image_id: str) -> dict[str, Any]:

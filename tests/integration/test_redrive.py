@@ -86,10 +86,7 @@ def _play(stack: Stack, client: Client, queue_url: str, function: str) -> int:
 
 def _drive(stack: Stack, client: Client) -> None:
     """Play both event-source mappings until both queues are empty."""
-    for _ in range(10):
-        if not (_play(stack, client, stack.ingest_queue_url, "ingest")
-                + _play(stack, client, stack.render_queue_url, "render")):
-            return
+    stack.play(client.lambda_)
 
 
 def _status(client: Client, image_id: str) -> Any:

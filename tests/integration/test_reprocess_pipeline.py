@@ -66,20 +66,7 @@ class _Stream:
 
 def _drive(stack: Stack, client: Client, after_each: Any = None) -> int:
     """Play the queues until empty, one message at a time; how many render messages ran."""
-    ran = 0
-    for _ in range(50):
-        ingest = stack.drain(stack.ingest_queue_url)
-        for record in ingest:
-            client.lambda_.invoke("ingest", {"Records": [record]})
-        render = stack.drain(stack.render_queue_url)
-        for record in render:
-            client.lambda_.invoke("render", {"Records": [record]})
-            ran += 1
-            if after_each is not None:
-                after_each()
-        if not ingest and not render:
-            return ran
-    raise AssertionError("the queues never emptied")
+    return stack.play(client.lambda_, rounds=50, after_render=after_each)
 
 
 def _upload(stack: Stack, client: Client, data: bytes) -> str:
