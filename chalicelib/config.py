@@ -110,12 +110,21 @@ def _limits(env: Mapping[str, str]) -> Limits:
         tombstone_days=_int(env, "TOMBSTONE_DAYS", base.tombstone_days),
         camera_text_chars=_int(env, "CAMERA_TEXT_CHARS", base.camera_text_chars),
         **_sweep_limits(env, base),
+        retire_grace_hours=_retire_grace_hours(env, base.retire_grace_hours),
         search=_search_limits(env),
         moderation=_moderation(env),
         **_upload_quotas(env, base),
         duplicates=_duplicate_policy(env, base.duplicates),
         wanted=_wanted_policy(env),
     )
+
+
+def _retire_grace_hours(env: Mapping[str, str], default: int) -> int:
+    """RETIRE_GRACE_HOURS: how long a profile flip's old renditions stay; 0 or more."""
+    hours = _int(env, "RETIRE_GRACE_HOURS", default)
+    if hours < 0:
+        raise ValueError(f"RETIRE_GRACE_HOURS must be 0 or more, not {hours}")
+    return hours
 
 
 _WANTED_ENV = {

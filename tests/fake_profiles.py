@@ -7,7 +7,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import replace
 
-from chalicelib.domain.model import Image, NextProfile, Rendition, Status
+from chalicelib.domain.model import Image, NextProfile, Rendition, Status, retired_by_flip
 from chalicelib.ports import Page
 
 
@@ -42,9 +42,11 @@ class FakeProfiles:
                 return None
             if image.next_profile is None or image.next_profile.version != version:
                 return None
+            retiring = retired_by_flip(image, renditions)
             flipped = replace(
                 image, renditions=dict(renditions), profile_version=version, next_profile=None,
-                updated_at=now, version=image.version + 1,
+                updated_at=now, version=image.version + 1, retiring=retiring,
+                retiring_since=now if retiring else "",
             )
             self.items[image_id] = flipped
             return copy.deepcopy(flipped)

@@ -48,6 +48,9 @@ class Limits:
     sweep_backlog_defer: int = 20
     sweep_pending_grace_minutes: int = 60  # past the upload grant's expiry
     sweep_orphan_grace_minutes: int = 60
+    # How long a profile flip's replaced renditions stay (pages and search results loaded
+    # before it still name them); then the sweeper removes them (RETIRE_GRACE_HOURS).
+    retire_grace_hours: int = 24
     sweep_batch: int = 200  # items per phase and run
     sweep_segments: int = 16  # parallel-scan segments of the index comparison
     sweep_budget_seconds: int = 240  # one run stops starting new work after this

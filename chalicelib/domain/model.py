@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.camera import Camera
@@ -172,6 +173,11 @@ class Image:
     # newer one under way.
     profile_version: str = ""
     next_profile: NextProfile | None = None
+    # The public keys the last profile flip replaced, and when (ISO time): pages and search
+    # results loaded before the flip still name them, so they stay for a grace period
+    # (`claimed_keys_at`), then the sweeper removes them as orphans.
+    retiring: tuple[str, ...] = ()
+    retiring_since: str = ""
 
     @property
     def upload_key(self) -> str:
@@ -196,17 +202,55 @@ class Image:
 
     @property
     def claimed_keys(self) -> set[str]:
-        """Every rendition key the record names: those shown, and a reprocess's progress."""
+        """Every rendition key the record names: those shown, a reprocess's progress, and
+        those a flip retired (whose grace may be over: what removes files one by one asks
+        this; the sweeper asks `claimed_keys_at`)."""
+        return self._current_keys() | set(self.retiring)
+
+    def claimed_keys_at(self, now: datetime, grace: timedelta) -> set[str]:
+        """The keys the record claims at `now`: those shown, a reprocess's progress, and
+        the ones a flip retired while `now` is within `grace` of the flip (after it no page
+        still open names them; a deleted or withdrawn image claims no retired key)."""
+        keys = self._current_keys()
+        if self.retiring and self._retiring_held(now, grace):
+            keys |= set(self.retiring)
+        return keys
+
+    def _current_keys(self) -> set[str]:
         keys = {r.key for r in self.renditions.values()}
         if self.next_profile is not None:
             keys |= {r.key for r in self.next_profile.renditions.values()}
         return keys
+
+    def _retiring_held(self, now: datetime, grace: timedelta) -> bool:
+        if self.status is Status.DELETED or self.renditions_withdrawn:
+            return False
+        since = parse_time(self.retiring_since)
+        return since is None or now - since < grace  # no time recorded: keep them
 
     def visible_to(self, user_sub: str | None, is_admin: bool) -> bool:
         """Ready images are public; the rest only for the owner and admins; deleted, nobody."""
         if self.status is Status.DELETED:
             return False
         return self.status is Status.READY or is_admin or user_sub == self.owner
+
+
+def retired_by_flip(image: Image, renditions: Mapping[str, Rendition]) -> tuple[str, ...]:
+    """The public keys an image flipping to `renditions` retires: those it shows now and
+    those an earlier flip retired (their grace starts again: flips are rare, one per profile
+    change, and a second within the grace must not cut the first one's short), less any the
+    new renditions name (a profile changed back re-cuts the same keys)."""
+    shown = {r.key for r in renditions.values()}
+    replaced = {r.key for r in image.renditions.values()} | set(image.retiring)
+    return tuple(sorted(replaced - shown))
+
+
+def parse_time(value: str) -> datetime | None:
+    """A stored ISO time (`Deps.now`'s form, trailing Z) as an aware datetime; None if blank."""
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 UPLOAD_PREFIX = "uploads/"

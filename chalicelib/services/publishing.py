@@ -1,6 +1,6 @@
 """Rendition bookkeeping shared by ingest, render, reprocess, deletion and review: store and
 record renditions, finish the image exactly once, fail it, drop the master once the image has
-ended, withdraw and retire public renditions, cut one from the kept original."""
+ended, withdraw public renditions, cut one from the kept original."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ from chalicelib.domain.renditions import (
     FULL,
     RenditionSpec,
     Size,
-    image_id_of_rendition_key,
     master_width,
     rendition_key,
 )
@@ -169,17 +168,6 @@ def remove_public_renditions(deps: Deps, image: Image) -> None:
     keys |= {rendition_key(image_id, spec) for spec in deps.profile}  # before versions
     deps.renditions.delete(sorted(keys))  # public renditions are not versioned
     deps.cdn.invalidate([f"/renditions/{image_id}/*"])
-
-
-def retire_renditions(deps: Deps, keys: Sequence[str]) -> None:
-    """Public renditions no record shows any more (an older profile version's, once the index
-    shows the new ones): gone from the bucket, then from the CDN's caches."""
-    if keys:
-        deps.renditions.delete(sorted(keys))
-        # One wildcard path per image (CloudFront bills per path): the new version's files
-        # under it only cost a cache miss.
-        images = sorted({image_id_of_rendition_key(key) for key in keys})
-        deps.cdn.invalidate([f"/renditions/{image_id}/*" for image_id in images])
 
 
 def cut_from_original(

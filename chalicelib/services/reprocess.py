@@ -1,14 +1,17 @@
-"""Use case: re-cut a ready image's public renditions for the deployed profile version, flip
-the image to them in one write once all exist, and retire the old ones after the index
-shows the new (the images table's stream is the outbox).
+"""Use case: re-cut a ready image's public renditions for the deployed profile version, and
+flip the image to them in one write once all exist.
 
 Nothing shown ever names a missing file: the new files are stored (under the new version's
 keys) before any record names them, the flip swaps every rendition at once, and the old files
-go only once the search document that named them has been replaced."""
+stay for RETIRE_GRACE_HOURS after it: the flip records them as retiring, and the sweeper's
+orphan phase removes them once the grace is over. Readers hold old URLs for a while after the
+flip (the search engine's readers see it a little later, pages and search results already
+loaded keep their srcset for lazy images, CDN edges keep cached HTML), so the files must
+outlive the index's update, not just follow it. Retired keys are versioned and immutable, and
+no page names them after the grace, so no CDN invalidation is sent for them: an edge's cached
+copy of a gone file is simply never asked for."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 from chalicelib.domain.errors import ProcessingTimeout, Rejected
 from chalicelib.domain.model import Image, Rendition, Status
@@ -17,11 +20,7 @@ from chalicelib.domain.renditions import FULL, RenditionSpec
 from chalicelib.logs import child_logger
 from chalicelib.ports import RenderTask
 from chalicelib.services.deps import Deps
-from chalicelib.services.publishing import (
-    cut_from_original,
-    retire_renditions,
-    store_rendition,
-)
+from chalicelib.services.publishing import cut_from_original, store_rendition
 
 log = child_logger(__name__)
 
@@ -88,20 +87,3 @@ def _withdraw_unclaimed(deps: Deps, image_id: str, rendition: Rendition) -> None
     current = deps.repo.get(image_id)
     if current is None or rendition.key not in current.claimed_keys:
         deps.renditions.delete([rendition.key])
-
-
-def retire_replaced(deps: Deps, records: Sequence[tuple[Image | None, Image | None]]) -> int:
-    """After the index applied a batch of stream records: the public renditions a profile
-    flip replaced (named by the old image, not by the new) are deleted and invalidated.
-    Idempotent: a retried batch deletes what is already gone."""
-    retired: list[str] = []
-    for old, new in records:
-        if old is None or new is None or old.profile_version == new.profile_version:
-            continue
-        if new.status is not Status.READY:
-            continue  # deletion and rejection withdraw renditions their own way
-        shown = {r.key for r in new.renditions.values()}
-        retired += [r.key for n, r in old.renditions.items()
-                    if n != FULL.name and r.key not in shown]
-    retire_renditions(deps, retired)
-    return len(retired)

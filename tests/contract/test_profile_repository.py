@@ -116,3 +116,44 @@ def test_ready_images_on_older_versions_are_found_page_by_page(
             break
         assert pages < 10, "the scan never ends"
     assert sorted(found) == sorted([legacy, other])
+
+
+def _flip(repo: ImageRepository, image_id: str, version: str, now: str) -> Rendition:
+    new = _versioned(image_id, "thumb", version)
+    repo.add_next_rendition(image_id, version, new)
+    full = current(repo, image_id).renditions["full"]
+    assert repo.flip_profile(image_id, version, {"thumb": new, "full": full}, now) is not None
+    return new
+
+
+def test_the_flip_records_the_keys_it_retires_and_when(image_repo: ImageRepository) -> None:
+    image_id = _ready_with_legacy(image_repo)
+    legacy = current(image_repo, image_id).renditions["thumb"].key
+    new = _flip(image_repo, image_id, "v2", "2026-12-07T10:00:00.000000Z")
+    after = current(image_repo, image_id)
+    assert after.retiring == (legacy,)  # the full-size download stays shown: not retired
+    assert after.retiring_since == "2026-12-07T10:00:00.000000Z"
+    assert after.claimed_keys == {new.key, legacy, f"{image_id}/full.webp"}
+
+
+def test_a_later_flip_adds_to_the_retiring_keys_less_those_shown_again(
+    image_repo: ImageRepository,
+) -> None:
+    image_id = _ready_with_legacy(image_repo)
+    legacy = current(image_repo, image_id).renditions["thumb"].key
+    v2 = _flip(image_repo, image_id, "v2", "2026-12-07T10:00:00.000000Z")
+    v3 = _flip(image_repo, image_id, "v3", "2026-12-07T11:00:00.000000Z")
+    after = current(image_repo, image_id)
+    assert set(after.retiring) == {legacy, v2.key}
+    assert after.retiring_since == "2026-12-07T11:00:00.000000Z"
+    _flip(image_repo, image_id, "v2", "2026-12-07T12:00:00.000000Z")  # the profile reverted
+    assert set(current(image_repo, image_id).retiring) == {legacy, v3.key}
+
+
+def test_a_tombstone_keeps_naming_the_retiring_keys(image_repo: ImageRepository) -> None:
+    image_id = _ready_with_legacy(image_repo)
+    legacy = current(image_repo, image_id).renditions["thumb"].key
+    _flip(image_repo, image_id, "v2", "2026-12-07T10:00:00.000000Z")
+    assert move(image_repo, image_id, Status.DELETED)
+    tombstone = current(image_repo, image_id)
+    assert tombstone.claimed_keys == {legacy}  # a repeated delete still removes them

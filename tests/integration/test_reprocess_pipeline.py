@@ -1,7 +1,9 @@
 """Issue 17 part 1 on the real pipeline (moto, pyvips, the table's stream, the embedded search
 engine): photos cut with one rendition profile, the profile changed, `reprocess` run, killed
 half-way and resumed; at every step each page and each search result names only renditions
-that exist, and at the end every image is on the new version with its old files gone."""
+that exist, and at the end every image is on the new version; its old files stay for the
+grace after the flip (pages loaded before it name them) and a sweep after the grace removes
+them."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,7 @@ from chalice.test import Client
 from chalicelib.adapters import aws
 from chalicelib.ports import RenderTask
 from chalicelib.services.reprocess_run import Pacer, RunOptions, run
+from chalicelib.services.sweeping import sweep_all
 from tests.fake_profiles import FakeCheckpoint
 from tests.images import pictures
 from tests.integration.conftest import Stack
@@ -62,6 +66,16 @@ class _Stream:
                     fresh.append(record)
         if fresh:
             indexer.handle({"Records": fresh}, self.stack.services)
+
+
+class _Later:
+    """The real clock, moved on: what a sweep that many hours from now would see."""
+
+    def __init__(self, hours: float) -> None:
+        self.offset = timedelta(hours=hours)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
 
 
 def _drive(stack: Stack, client: Client, after_each: Any = None) -> int:
@@ -159,6 +173,22 @@ def test_a_profile_change_reprocessed_with_a_crash_never_shows_a_missing_renditi
         assert image.profile_version == second and image.next_profile is None
         assert after[image_id] == after[f"search:{image_id}"]
         assert all(f"/{second}/" in key for key in after[image_id])
-        assert not [k for k in before[image_id] if _exists(stack, k)], "old renditions left"
+    # AND the old files stay for the grace: pages and results loaded before the flip name them
+    old = {key for image_id in ids for key in before[image_id]}
+    assert all(_exists(stack, key) for key in old), "old renditions gone before the grace"
     # AND a second run finds nothing to do
     assert run(deps, FakeCheckpoint(), RunOptions(rate=0), Pacer(0)).sent == 0
+    # WHEN the sweeper runs within the grace (past the orphan grace of the files themselves)
+    grace, real_clock = deps.limits.retire_grace_hours, deps.clock
+    deps.clock = _Later(grace - 1)
+    sweep_all(deps)
+    assert all(_exists(stack, key) for key in old), "old renditions swept within the grace"
+    # WHEN it runs after the grace
+    deps.clock = _Later(grace + 1)
+    try:
+        sweep_all(deps)
+    finally:
+        deps.clock = real_clock
+    # THEN the old files are gone, and every page and search result is still whole
+    assert not [key for key in old if _exists(stack, key)], "old renditions left"
+    assert _shown(stack, client, ids) == after

@@ -119,6 +119,8 @@ def _moderation_fields(item: Any) -> dict[str, Any]:
         "duplicate_of": item.duplicate_of or "",
         "profile_version": item.profile_version or "",
         "next_profile": NextProfile.from_json(_plain(item.next_profile)),
+        "retiring": tuple(item.retiring or ()),
+        "retiring_since": item.retiring_since or "",
     }
 
 

@@ -9,7 +9,14 @@ from typing import Any
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.adapters.dynamodb.mapping import as_image, decode_key, encode_cursor
-from chalicelib.domain.model import Image, NextProfile, Rendition, Status, renditions_json
+from chalicelib.domain.model import (
+    Image,
+    NextProfile,
+    Rendition,
+    Status,
+    renditions_json,
+    retired_by_flip,
+)
 from chalicelib.ports import Page
 
 _TABLE_KEY = {"image_id"}
@@ -53,13 +60,29 @@ class Profiles:
         self, image_id: str, version: str, renditions: Mapping[str, Rendition], now: str
     ) -> Image | None:
         """The one write that moves a ready image to profile `version`: its renditions become
-        `renditions`, the reprocess's progress goes, the record version moves (so the index
-        takes the new renditions); None unless it is ready and that reprocess is under way."""
+        `renditions`, the ones they replace are recorded as retiring since `now` (removed by
+        the sweeper after the grace), the reprocess's progress goes, the record version moves
+        (so the index takes the new renditions); None unless it is ready and that reprocess
+        is under way. The retiring keys come from the record read just before, so the write
+        is conditional on its version (another write meanwhile: read again)."""
         r = self.record
-        actions = [r.renditions.set(renditions_json(renditions)), r.profile_version.set(version),
-                   r.next_profile.remove(), r.updated_at.set(now), r.version.add(1)]
-        condition = (r.status == Status.READY.value) & (r.next_profile["version"] == version)
-        return self._update(image_id, actions, condition)
+        for _ in range(_ATTEMPTS):
+            image = self.get(image_id)
+            if image is None or image.next_profile is None:
+                return None
+            retiring = list(retired_by_flip(image, renditions))
+            actions = [
+                r.renditions.set(renditions_json(renditions)), r.profile_version.set(version),
+                r.next_profile.remove(), r.updated_at.set(now), r.version.add(1),
+                r.retiring.set(retiring) if retiring else r.retiring.remove(),
+                r.retiring_since.set(now) if retiring else r.retiring_since.remove(),
+            ]
+            condition = ((r.status == Status.READY.value)
+                         & (r.next_profile["version"] == version))
+            flipped = self._update(image_id, actions, condition & (r.version == image.version))
+            if flipped is not None:
+                return flipped
+        return None
 
     def ready_on_older_profile(
         self, version: str, limit: int, cursor: str | None = None

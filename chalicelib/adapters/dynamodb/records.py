@@ -109,6 +109,9 @@ def make_record_class(table_name: str, region: str) -> Any:
         # versions), and a reprocess under way ({version, renditions}).
         profile_version = UnicodeAttribute(null=True)
         next_profile: MapAttribute[str, Any] = MapAttribute(null=True)
+        # The keys the last flip replaced, and when (they stay for RETIRE_GRACE_HOURS).
+        retiring = ListAttribute(of=UnicodeAttribute, null=True)
+        retiring_since = UnicodeAttribute(null=True)
         by_owner = ByOwner()
         by_stage = ByStage()
         by_sha256 = BySha256()

@@ -7,7 +7,7 @@ from typing import Any
 from chalicelib.bootstrap import Services
 from chalicelib.domain.model import Image
 from chalicelib.observability import logger
-from chalicelib.services import indexing, reprocess, review
+from chalicelib.services import indexing, review
 
 
 def _images(record: dict[str, Any], services: Services) -> tuple[Image | None, Image | None]:
@@ -24,10 +24,10 @@ def handle(event: dict[str, Any], services: Services) -> dict[str, Any]:
     records = [_images(record, services) for record in event.get("Records", [])]
     applied = indexing.apply_stream(services.deps.search_index(), records)
     withdrawn = review.finish_withdrawals(services.deps, records)
-    # Only now that the index names a flipped image's new renditions may its old ones go.
-    retired = reprocess.retire_replaced(services.deps, records)
+    # A profile flip's old renditions are not removed here: readers still name them for a
+    # while (RETIRE_GRACE_HOURS); the sweeper removes them after (services/reprocess.py).
     ids = sorted({image.image_id for pair in records for image in pair if image is not None})
     logger.info("indexed", extra={"records": len(records), "changes": applied,
-                                  "withdrawn": withdrawn, "retired": retired,
+                                  "withdrawn": withdrawn,
                                   "image_ids": ids})
     return {"batchItemFailures": []}

@@ -27,7 +27,16 @@ from chalicelib.ports import BlobStore, Listed
 from chalicelib.services.deps import Deps
 from chalicelib.services.sweeping.report import Budget, SweepReport
 
-Claims = Callable[[Image | None, str], bool]
+
+@dataclass(frozen=True)
+class Moment:
+    """When the sweep looks, and how long a profile flip's retired renditions stay claimed."""
+
+    now: datetime
+    retire_grace: timedelta
+
+
+Claims = Callable[[Image | None, str, Moment], bool]
 
 
 @dataclass(frozen=True)
@@ -46,20 +55,21 @@ def _after(prefix: str) -> Callable[[str], str]:
     return lambda key: key[len(prefix):][:32]
 
 
-def _upload_claimed(image: Image | None, key: str) -> bool:
+def _upload_claimed(image: Image | None, key: str, at: Moment) -> bool:
     return image is not None and image.status in OPEN
 
 
-def _master_claimed(image: Image | None, key: str) -> bool:
+def _master_claimed(image: Image | None, key: str, at: Moment) -> bool:
     return image is not None and image.status is Status.PROCESSING
 
 
-def _recorded(image: Image | None, key: str) -> bool:
-    """Named by the record: shown, or cut by a reprocess under way (not shown yet)."""
-    return image is not None and key in image.claimed_keys
+def _recorded(image: Image | None, key: str, at: Moment) -> bool:
+    """Named by the record: shown, cut by a reprocess under way (not shown yet), or replaced
+    by a profile flip less than the grace ago (pages loaded before it still name it)."""
+    return image is not None and key in image.claimed_keys_at(at.now, at.retire_grace)
 
 
-def _original_claimed(image: Image | None, key: str) -> bool:
+def _original_claimed(image: Image | None, key: str, at: Moment) -> bool:
     if image is None or image.status is Status.DELETED:
         return False
     # Ingest keeps the original just before it records it: a processing image may own one
@@ -69,14 +79,16 @@ def _original_claimed(image: Image | None, key: str) -> bool:
     )
 
 
-def _public_claimed(image: Image | None, key: str) -> bool:
+def _public_claimed(image: Image | None, key: str, at: Moment) -> bool:
     """A public rendition: recorded, and not withdrawn (a crash after a moderator's reject and
-    a lost stream record still end here: the last resort, without a CDN invalidation)."""
-    return image is not None and not image.renditions_withdrawn and _recorded(image, key)
+    a lost stream record still end here: the last resort, without a CDN invalidation). A
+    profile flip's old renditions end here too once the grace is over, also without an
+    invalidation: their keys are versioned, and no page names them any more."""
+    return image is not None and not image.renditions_withdrawn and _recorded(image, key, at)
 
 
-def _full_claimed(image: Image | None, key: str) -> bool:
-    return image is not None and key == full_key(image.image_id) and _recorded(image, key)
+def _full_claimed(image: Image | None, key: str, at: Moment) -> bool:
+    return image is not None and key == full_key(image.image_id) and _recorded(image, key, at)
 
 
 KINDS = (
@@ -95,14 +107,16 @@ def sweep_orphans(
     deps: Deps, report: SweepReport, budget: Budget, segment: int, window: int
 ) -> None:
     """Remove unclaimed objects older than the grace in slice `segment` (0-15) of each kind."""
-    cutoff = deps.clock.now() - timedelta(minutes=deps.limits.sweep_orphan_grace_minutes)
+    now = deps.clock.now()
+    cutoff = now - timedelta(minutes=deps.limits.sweep_orphan_grace_minutes)
+    at = Moment(now, timedelta(hours=deps.limits.retire_grace_hours))
     for kind in KINDS:
         if budget.spent():
             report.out_of_time = True
             return
         listed = _window(kind.store(deps), kind.prefix + f"{segment:x}", window,
                          deps.limits.sweep_batch)
-        doomed = _unclaimed(deps, kind, listed, cutoff, report)
+        doomed = _unclaimed(deps, kind, listed, cutoff, at, report)
         report.add(f"orphans.{kind.name}", len(doomed))
         if doomed and kind.versioned:
             kind.store(deps).purge(doomed)  # every version: nothing of it may linger
@@ -121,7 +135,8 @@ def _window(store: BlobStore, prefix: str, window: int, limit: int) -> list[List
 
 
 def _unclaimed(
-    deps: Deps, kind: Kind, listed: list[Listed], cutoff: datetime, report: SweepReport
+    deps: Deps, kind: Kind, listed: list[Listed], cutoff: datetime, at: Moment,
+    report: SweepReport,
 ) -> list[str]:
     doomed: list[str] = []
     images: dict[str, Image | None] = {}
@@ -135,6 +150,6 @@ def _unclaimed(
             continue
         if image_id not in images:
             images[image_id] = deps.repo.get(image_id)
-        if not kind.claimed(images[image_id], found.key):
+        if not kind.claimed(images[image_id], found.key, at):
             doomed.append(found.key)
     return doomed

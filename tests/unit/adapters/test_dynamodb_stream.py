@@ -60,3 +60,14 @@ def test_a_camera_map_decodes_with_its_numbers_as_numbers() -> None:
         "Canon", "Canon EOS 5D Mark IV", "", 50.0, 2.8, "1/200", 0.005, 400,
         "2024-05-12T14:30:05")
     assert isinstance(facts.camera.iso, int) and isinstance(facts.camera.focal_mm, float)
+
+
+def test_a_flip_s_retiring_keys_decode_and_an_old_item_has_none() -> None:
+    raw = dict(_change("dynamodb_stream_ready")["NewImage"])
+    raw["retiring"] = {"L": [{"S": f"{IMAGE_ID}/v1/thumb.webp"}]}
+    raw["retiring_since"] = {"S": "2026-12-07T10:00:00.000000Z"}
+    image = image_from_stream(raw)
+    assert image.retiring == (f"{IMAGE_ID}/v1/thumb.webp",)
+    assert image.retiring_since == "2026-12-07T10:00:00.000000Z"
+    old = image_from_stream(_change("dynamodb_stream_ready")["NewImage"])
+    assert (old.retiring, old.retiring_since) == ((), "")

@@ -1,16 +1,20 @@
 """Reprocess: a ready image is re-cut for the deployed profile version, flips in one write
-once every new rendition exists, and loses its old renditions only after the index moved."""
+once every new rendition exists, and keeps its old renditions for a grace after the flip."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from chalicelib.domain.model import Facts, Image, Original, Rendition, Status
 from chalicelib.domain.outcomes import Outcome, Result
 from chalicelib.domain.renditions import FULL
 from chalicelib.ports import RenderTask
 from chalicelib.services import reprocess
+from chalicelib.services.deletion import remove_everything
 from chalicelib.services.deps import Deps
 from chalicelib.services.publishing import remove_public_renditions
 from chalicelib.services.reprocess_run import tasks_for
+from chalicelib.services.sweeping import sweep_all
 from tests.fakes import make_deps
 
 IMAGE_ID = "ab" * 16
@@ -69,25 +73,53 @@ def test_the_image_flips_only_when_every_new_rendition_exists() -> None:
         "thumb": _new_key(deps, "thumb"), "large": _new_key(deps, "large"),
         "full": f"full/{IMAGE_ID}.jpg",
     }
-    # AND the old files stay until the index shows the new ones (the stream retires them)
+    # AND the old files stay (pages loaded before the flip name them), recorded as retiring
     assert OLD["thumb"].key in deps.renditions.objects
+    assert set(after.retiring) == {OLD["thumb"].key, OLD["large"].key}
 
 
-def test_the_stream_record_of_the_flip_retires_the_old_renditions_and_invalidates() -> None:
-    deps = make_deps()
-    before = _ready_on_legacy_profile(deps)
+def _flipped(deps: Deps) -> Image:
+    """GIVEN a legacy image reprocessed to the deployed profile."""
+    _ready_on_legacy_profile(deps)
     for name in ("thumb", "large"):
         reprocess.rerender_one(deps, _task(deps, name))
-    after = deps.repo.get(IMAGE_ID)
-    assert reprocess.retire_replaced(deps, [(before, after)]) == 2
-    assert OLD["thumb"].key not in deps.renditions.objects
-    assert OLD["large"].key not in deps.renditions.objects
-    assert _new_key(deps, "thumb") in deps.renditions.objects
-    assert deps.cdn.invalidated == [f"/renditions/{IMAGE_ID}/*"]
-    # a retried batch changes nothing more; an unrelated record retires nothing
-    assert reprocess.retire_replaced(deps, [(before, after)]) == 2
-    assert reprocess.retire_replaced(deps, [(after, after), (None, after)]) == 0
-    assert _new_key(deps, "large") in deps.renditions.objects
+    image = deps.repo.get(IMAGE_ID)
+    assert image is not None and image.profile_version == deps.profile_version
+    return image
+
+
+def _later(deps: Deps, hours: float) -> None:
+    deps.clock.current += timedelta(hours=hours)  # type: ignore[attr-defined]
+
+
+def test_the_flip_retires_the_old_renditions_for_the_grace_then_the_sweeper_removes_them() -> None:
+    deps = make_deps()  # RETIRE_GRACE_HOURS at its default, 24
+    after = _flipped(deps)
+    old = {OLD["thumb"].key, OLD["large"].key}
+    assert set(after.retiring) == old and after.retiring_since
+    # WHEN the sweeper runs within the grace (past the orphan grace of the files themselves)
+    _later(deps, 23)
+    sweep_all(deps)
+    # THEN pages loaded before the flip still find every file they name
+    assert old <= set(deps.renditions.objects)  # type: ignore[attr-defined]
+    # WHEN it runs after the grace
+    _later(deps, 2)
+    report = sweep_all(deps)
+    # THEN the old files are orphans and go; the new ones stay; no invalidation is sent
+    assert not old & set(deps.renditions.objects)  # type: ignore[attr-defined]
+    assert report.counts["orphans.renditions"] == 2
+    assert {_new_key(deps, "thumb"), _new_key(deps, "large")} <= set(deps.renditions.objects)  # type: ignore[attr-defined]
+    assert deps.cdn.invalidated == []  # type: ignore[attr-defined]
+
+
+def test_deleting_a_flipped_image_removes_its_retiring_renditions_too() -> None:
+    deps = make_deps()
+    _flipped(deps)
+    assert deps.repo.mark_deleted(IMAGE_ID, "sub-a", "owner", deps.now(), 1) is not None
+    tombstone = deps.repo.get(IMAGE_ID)
+    assert tombstone is not None
+    remove_everything(deps, tombstone)  # a delete asked again: the tombstone is all it reads
+    assert not [k for k in deps.renditions.objects if k.startswith(IMAGE_ID)]  # type: ignore[attr-defined]
 
 
 def test_redelivered_tasks_neither_cut_twice_nor_flip_twice() -> None:

@@ -390,7 +390,8 @@ def test_stuck_images_are_left_alone_while_render_tasks_wait_in_the_queue() -> N
     assert sweep_all(deps).counts["stuck.renders_resent"] == 1
 
 
-def test_a_reprocess_under_way_keeps_its_new_files_and_a_flip_orphans_the_old() -> None:
+def test_a_reprocess_under_way_keeps_its_new_files_and_a_flip_orphans_the_old_after_grace(
+) -> None:
     deps = _deps()
     image_id = _ready(deps)
     shown = deps.repo.get(image_id).renditions["thumb"]
@@ -402,10 +403,14 @@ def test_a_reprocess_under_way_keeps_its_new_files_and_a_flip_orphans_the_old() 
     sweep_all(deps)
     # THEN the sweeper leaves both the shown file and the one not shown yet
     assert {shown.key, cut.key} <= set(deps.renditions.objects)  # type: ignore[attr-defined]
-    # WHEN the image flips and the stream's retirement of the old file was lost
+    # WHEN the image flips: the old file is retiring, still named by pages loaded before
     renditions = {**deps.repo.get(image_id).renditions, "thumb": cut}
     assert deps.repo.flip_profile(image_id, "v2", renditions, deps.now()) is not None
     _later(deps, 61)
+    sweep_all(deps)
+    assert shown.key in deps.renditions.objects  # type: ignore[attr-defined]
+    # AND the grace (RETIRE_GRACE_HOURS, 24 by default) passes
+    _later(deps, 24 * 60)
     sweep_all(deps)
     # THEN the old file is an orphan the sweeper removes; the new one stays
     assert shown.key not in deps.renditions.objects  # type: ignore[attr-defined]
