@@ -12,6 +12,7 @@ from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.limits import Limits
 from chalicelib.domain.model import ACCEPTED_CONTENT_TYPES
 from chalicelib.domain.search.query import hashtags
+from chalicelib.domain.text import valid_text
 
 MAX_FILENAME = 255
 MEBIBYTE = 1024 * 1024
@@ -48,7 +49,7 @@ def _clean_text(value: Any, field: str, limit: int, multiline: bool = False) -> 
         return ""
     if not isinstance(value, str):
         raise InvalidInput(f"invalid_{field}", f"`{field}` must be a string.")
-    text = unicodedata.normalize("NFC", value).strip()
+    text = unicodedata.normalize("NFC", valid_text(value, field)).strip()
     allowed = "\n\t" if multiline else ""
     if any(unicodedata.category(c) == "Cc" and c not in allowed for c in text):
         raise InvalidInput(f"invalid_{field}", f"`{field}` contains control characters.")

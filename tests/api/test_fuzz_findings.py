@@ -47,3 +47,63 @@ def test_given_an_integer_parameter_that_is_no_plain_number_then_400(
 ) -> None:
     response = api.client.http.get(f"{path}?{name}={raw}", headers=headers)
     assert _error(response) == (400, code)
+
+
+LONE_SURROGATE = "\ud800"
+UPLOAD = {"filename": "beach.jpg", "content_type": "image/jpeg", "size": 2048, "title": "Beach"}
+
+
+def _send(api: Api, method: str, path: str, body: object, headers: dict[str, str] = ALICE
+          ):  # type: ignore[no-untyped-def]
+    sent = {**headers, "content-type": "application/json"}
+    return api.client.http.request(method, path, headers=sent, body=json.dumps(body).encode())
+
+
+def _uploaded(api: Api) -> str:
+    return str(json.loads(_send(api, "POST", "/uploads", UPLOAD).body)["image_id"])
+
+
+TEXT_FIELDS = {
+    "title": {"title": f"Sun{LONE_SURROGATE}set"},
+    "description": {"description": LONE_SURROGATE},
+    "tags": {"tags": ["sea", f"x{LONE_SURROGATE}"]},
+}
+
+
+@pytest.mark.parametrize(("field", "change"), [*TEXT_FIELDS.items(),
+                                               ("filename", {"filename": f"{LONE_SURROGATE}.jpg"})])
+def test_given_a_lone_surrogate_in_an_upload_then_400_naming_the_field(
+    api: Api, field: str, change: dict[str, object]
+) -> None:
+    response = _send(api, "POST", "/uploads", {**UPLOAD, **change})
+    assert _error(response) == (400, "invalid_text")
+    assert field in json.loads(response.body)["error"]["message"]
+
+
+@pytest.mark.parametrize(("field", "change"), TEXT_FIELDS.items())
+def test_given_a_lone_surrogate_in_an_edit_then_400_naming_the_field(
+    api: Api, field: str, change: dict[str, object]
+) -> None:
+    response = _send(api, "PATCH", f"/images/{_uploaded(api)}", change)
+    assert _error(response) == (400, "invalid_text")
+    assert field in json.loads(response.body)["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "headers", "field"),
+    [
+        ("POST", "/images/{id}/report", {"reason": "spam", "note": LONE_SURROGATE},
+         bearer("sub-3", "three"), "note"),
+        ("POST", "/review/{id}", {"decision": "reject", "reason": LONE_SURROGATE}, ADMIN,
+         "reason"),
+        ("POST", "/review/{id}", {"decision": "approve", "reason": LONE_SURROGATE}, ADMIN,
+         "reason"),
+        ("PUT", "/me/profile", {"display_name": f"Al{LONE_SURROGATE}ice"}, ALICE, "name"),
+    ],
+)
+def test_given_a_lone_surrogate_in_any_other_text_then_400_naming_it(
+    api: Api, method: str, path: str, body: object, headers: dict[str, str], field: str
+) -> None:
+    response = _send(api, method, path.format(id=_uploaded(api)), body, headers)
+    assert _error(response) == (400, "invalid_text")
+    assert field in json.loads(response.body)["error"]["message"]
