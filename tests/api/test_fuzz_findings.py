@@ -107,3 +107,51 @@ def test_given_a_lone_surrogate_in_any_other_text_then_400_naming_it(
     response = _send(api, method, path.format(id=_uploaded(api)), body, headers)
     assert _error(response) == (400, "invalid_text")
     assert field in json.loads(response.body)["error"]["message"]
+
+
+SMILE = "\U0001f600"  # 12 bytes as a JSON escape (a surrogate pair): the costliest character
+
+
+def _largest_legitimate(api: Api) -> dict[str, object]:
+    limits = api.deps.limits
+    return {
+        "title": SMILE * limits.max_title_chars,
+        "description": SMILE * limits.max_description_chars,
+        "tags": [f"{n:02d}" + SMILE * (limits.max_tag_chars - 2) for n in range(limits.max_tags)],
+    }
+
+
+def test_the_largest_legitimate_edit_and_upload_fit_under_the_body_limit(api: Api) -> None:
+    largest = _largest_legitimate(api)
+    edit = _send(api, "PATCH", f"/images/{_uploaded(api)}", largest)
+    assert edit.status_code == 200, edit.body
+    upload = {**UPLOAD, **largest, "filename": SMILE * 251 + ".jpg"}
+    assert len(json.dumps(upload)) < api.deps.limits.max_body_bytes
+    assert _send(api, "POST", "/uploads", upload).status_code == 201
+
+
+def test_given_a_body_past_the_limit_then_413_before_it_is_parsed(api: Api) -> None:
+    image_id = _uploaded(api)
+    tags = {"tags": [f"t{n}" for n in range(32_000)]}
+    assert _error(_send(api, "PATCH", f"/images/{image_id}", tags)) == (413, "body_too_large")
+    not_json = b"[" * (api.deps.limits.max_body_bytes + 1)
+    response = api.client.http.request(
+        "POST", "/uploads", headers={**ALICE, "content-type": "application/json"}, body=not_json)
+    assert _error(response) == (413, "body_too_large")
+
+
+def test_given_more_tags_than_allowed_then_400_before_any_is_cleaned(api: Api) -> None:
+    too_many = ["sea"] * api.deps.limits.max_tags + [LONE_SURROGATE]
+    response = _send(api, "PATCH", f"/images/{_uploaded(api)}", {"tags": too_many})
+    assert _error(response) == (400, "invalid_tags")
+
+
+def test_duplicate_tags_are_dropped_keeping_the_first_order(api: Api) -> None:
+    response = _send(api, "PATCH", f"/images/{_uploaded(api)}", {"tags": ["Sea", "dune", "sea"]})
+    assert json.loads(response.body)["tags"] == ["sea", "dune"]
+
+
+def test_given_a_tag_with_a_comma_then_400_as_no_search_could_find_it(api: Api) -> None:
+    response = _send(api, "PATCH", f"/images/{_uploaded(api)}", {"tags": ["new york, usa"]})
+    assert _error(response) == (400, "invalid_tags")
+    assert "comma" in json.loads(response.body)["error"]["message"]
