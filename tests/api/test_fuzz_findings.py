@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from urllib.parse import quote
 
@@ -155,3 +156,34 @@ def test_given_a_tag_with_a_comma_then_400_as_no_search_could_find_it(api: Api) 
     response = _send(api, "PATCH", f"/images/{_uploaded(api)}", {"tags": ["new york, usa"]})
     assert _error(response) == (400, "invalid_tags")
     assert "comma" in json.loads(response.body)["error"]["message"]
+
+
+DEEP_CURSOR = base64.urlsafe_b64encode(b"[" * 3000).decode()
+MALLORY = bearer("sub-mallory", "mallory", "contributors")
+
+
+def _unsigned_cursor(owner: str) -> str:
+    """A cursor in the old, unsigned form: base64 of the table's key as JSON."""
+    key = {"created_at": {"S": "2026-01-01T00:00:00Z"}, "image_id": {"S": "x"},
+           "owner": {"S": owner}}
+    return base64.urlsafe_b64encode(json.dumps(key, sort_keys=True).encode()).decode()
+
+
+@pytest.mark.parametrize(("path", "headers"), [("/me/images", ALICE), ("/review", ADMIN)])
+@pytest.mark.parametrize("cursor", [DEEP_CURSOR, _unsigned_cursor("sub-alice"), "%E2%98%83", "="])
+def test_given_a_cursor_we_did_not_sign_then_400_invalid_cursor(
+    api: Api, path: str, headers: dict[str, str], cursor: str
+) -> None:
+    response = api.client.http.get(f"{path}?cursor={cursor}", headers=headers)
+    assert _error(response) == (400, "invalid_cursor")
+
+
+def test_a_listing_cursor_works_for_its_owner_only(api: Api) -> None:
+    for _ in range(3):
+        _uploaded(api)
+    first = json.loads(api.client.http.get("/me/images?per_page=2", headers=ALICE).body)
+    cursor = first["next_cursor"]
+    mine = api.client.http.get(f"/me/images?per_page=2&cursor={cursor}", headers=ALICE)
+    assert mine.status_code == 200 and len(json.loads(mine.body)["results"]) == 1
+    theirs = api.client.http.get(f"/me/images?per_page=2&cursor={cursor}", headers=MALLORY)
+    assert _error(theirs) == (400, "invalid_cursor")
