@@ -4,7 +4,7 @@ The fuzz run saw an 8 MB master left in the uploads bucket after a DELETE sent 0
 after the upload. Here the owner's delete runs just before each call ingest makes to the
 repository or to a blob store, in turn; then ingest (and a redelivery when it asks for one)
 and every render it sent are played to the end. (With the master purge of the lost
-record_facts write removed, moments 7 and 8 leave `masters/<id>.tif`.)
+record_facts write removed, moments 2 and 3 leave `masters/<id>.tif`.)
 """
 
 from __future__ import annotations
