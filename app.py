@@ -8,7 +8,7 @@ from chalice import Chalice, Rate
 from chalice.app import CloudWatchEvent, DynamoDBEvent, SQSEvent
 
 from chalicelib import bootstrap, config
-from chalicelib.entrypoints.http import api, errors, origin
+from chalicelib.entrypoints.http import api, body_limit, errors, origin
 
 # Each event function imports its own body on its first call: every function loads this
 # module, and none should pay at cold start for the other functions' code.
@@ -16,6 +16,7 @@ from chalicelib.entrypoints.http import api, errors, origin
 app = Chalice(app_name="stock-images")
 app.register_middleware(errors.json_errors, "http")
 app.register_middleware(origin.verify_origin, "http")
+app.register_middleware(body_limit.refuse_large_bodies, "http")
 app.register_blueprint(api)
 
 INGEST_QUEUE, RENDER_QUEUE = config.queue_names()

@@ -97,6 +97,7 @@ def _limits(env: Mapping[str, str]) -> Limits:
     base = Limits()
     return Limits(
         max_upload_bytes=_int(env, "MAX_UPLOAD_BYTES", base.max_upload_bytes),
+        max_body_bytes=_int(env, "MAX_BODY_BYTES", base.max_body_bytes),
         max_pixels=_int(env, "MAX_PIXELS", base.max_pixels),
         max_side=_int(env, "MAX_SIDE", base.max_side),
         upload_expires_seconds=_int(env, "UPLOAD_EXPIRES_SECONDS", base.upload_expires_seconds),

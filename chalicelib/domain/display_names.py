@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.text import valid_text
 
 MAX_DISPLAY_NAME_CHARS = 80
 RESERVED_NAMES: tuple[str, ...] = (
@@ -86,7 +87,7 @@ def parse_display_name(raw: object, site_name: str, extra: Iterable[str] = ()) -
     """A name the user may ask for, or InvalidInput saying in plain words why not."""
     if not isinstance(raw, str):
         raise InvalidInput("invalid_display_name", "Send your public name as text.")
-    shown = shown_form(raw)
+    shown = shown_form(valid_text(raw, "public name"))
     key = name_key(shown)
     if not key:
         raise InvalidInput("invalid_display_name",

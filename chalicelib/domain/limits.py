@@ -34,6 +34,10 @@ class Limits:
     max_description_chars: int = 2_000
     max_tags: int = 30
     max_tag_chars: int = 50
+    # The largest request body the API reads (413 past it, before any JSON parsing). The
+    # largest legitimate one, an upload or edit at every text limit written as \u escapes of
+    # astral characters (12 bytes each), is about 48 KB: 64 KiB leaves a third to spare.
+    max_body_bytes: int = 65_536
     # The longest camera make, model or lens kept from EXIF (longer ones are cut).
     camera_text_chars: int = 64
     # Public display names (domain/display_names.py): how many one user may ever hold, and

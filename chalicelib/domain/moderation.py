@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.text import valid_text
 
 
 class Mode(StrEnum):
@@ -122,13 +123,14 @@ def parse_decision(body: Any, policy: ModerationPolicy) -> tuple[str, str]:
         raise InvalidInput("invalid_decision", 'decision must be "approve" or "reject".')
     if body["decision"] == "reject":
         return "reject", _rejection_reason(body.get("reason"), policy.decision_note_chars)
-    return body["decision"], _note(body.get("reason"), policy.decision_note_chars, "invalid_note")
+    reason = _note(body.get("reason"), policy.decision_note_chars, "invalid_note", "reason")
+    return body["decision"], reason
 
 
 def _rejection_reason(raw: Any, limit: int) -> str:
     """The words a rejection owes its owner: 1..DECISION_NOTE_CHARS characters once trimmed;
     400 reason_required otherwise (the owner must never see a bare "rejected")."""
-    words = raw.strip() if isinstance(raw, str) else ""
+    words = valid_text(raw, "reason").strip() if isinstance(raw, str) else ""
     if not 1 <= len(words) <= limit:
         raise InvalidInput(
             "reason_required",
@@ -137,9 +139,9 @@ def _rejection_reason(raw: Any, limit: int) -> str:
     return words
 
 
-def _note(raw: Any, limit: int, code: str) -> str:
+def _note(raw: Any, limit: int, code: str, field: str = "note") -> str:
     if raw is None:
         return ""
     if not isinstance(raw, str) or len(raw.strip()) > limit:
-        raise InvalidInput(code, f"The note must be text of at most {limit} characters.")
-    return raw.strip()
+        raise InvalidInput(code, f"The {field} must be text of at most {limit} characters.")
+    return valid_text(raw, field).strip()

@@ -12,6 +12,7 @@ from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.limits import Limits
 from chalicelib.domain.model import ACCEPTED_CONTENT_TYPES
 from chalicelib.domain.search.query import hashtags
+from chalicelib.domain.text import valid_text
 
 MAX_FILENAME = 255
 MEBIBYTE = 1024 * 1024
@@ -48,7 +49,7 @@ def _clean_text(value: Any, field: str, limit: int, multiline: bool = False) -> 
         return ""
     if not isinstance(value, str):
         raise InvalidInput(f"invalid_{field}", f"`{field}` must be a string.")
-    text = unicodedata.normalize("NFC", value).strip()
+    text = unicodedata.normalize("NFC", valid_text(value, field)).strip()
     allowed = "\n\t" if multiline else ""
     if any(unicodedata.category(c) == "Cc" and c not in allowed for c in text):
         raise InvalidInput(f"invalid_{field}", f"`{field}` contains control characters.")
@@ -62,14 +63,19 @@ def _clean_tags(value: Any, max_tags: int, max_chars: int) -> tuple[str, ...]:
         return ()
     if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
         raise InvalidInput("invalid_tags", "`tags` must be a list of strings.")
-    tags: list[str] = []
-    for raw in value:
-        tag = _SPACES.sub(" ", _clean_text(raw, "tags", max_chars).lower())
-        if tag and tag not in tags:
-            tags.append(tag)
-    if len(tags) > max_tags:
+    if len(value) > max_tags:  # before any work per tag: the count bounds the cost
         raise InvalidInput("invalid_tags", f"At most {max_tags} tags are allowed.")
-    return tuple(tags)
+    cleaned = (_clean_tag(raw, max_chars) for raw in value)
+    return tuple(dict.fromkeys(tag for tag in cleaned if tag))  # first spelling's order kept
+
+
+def _clean_tag(raw: str, max_chars: int) -> str:
+    tag = _SPACES.sub(" ", _clean_text(raw, "tags", max_chars).lower())
+    if "," in tag:
+        # Searches split `tags=` and `tags:` on commas, so such a tag could never be found;
+        # refused rather than split, so that what is stored is what the contributor typed.
+        raise InvalidInput("invalid_tags", "A tag cannot contain a comma: send separate tags.")
+    return tag
 
 
 def parse_metadata(body: Any, limits: Limits, current: Metadata | None = None) -> Metadata:
@@ -78,9 +84,8 @@ def parse_metadata(body: Any, limits: Limits, current: Metadata | None = None) -
     Hashtags written in the description (#sunset) join the tags.
     """
     metadata = _metadata(_require_object(body), limits, current or Metadata("", "", ()))
-    tags = list(metadata.tags)
-    tags += [t for t in hashtags(metadata.description) if t not in tags]
-    return Metadata(metadata.title, metadata.description, tuple(tags[: limits.max_tags]))
+    tags = dict.fromkeys((*metadata.tags, *hashtags(metadata.description)))
+    return Metadata(metadata.title, metadata.description, tuple(tags)[: limits.max_tags])
 
 
 def _metadata(data: Mapping[str, Any], limits: Limits, base: Metadata) -> Metadata:

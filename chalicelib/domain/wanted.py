@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.numbers import whole_number
 from chalicelib.domain.search.model import SearchQuery
 
 
@@ -87,10 +87,7 @@ def parse_days(raw: str | None, policy: WantedPolicy, default: int = 30) -> int:
     """The `days` parameter: a whole number from 1 to keep_days."""
     if raw is None or raw == "":
         return min(default, policy.keep_days)
-    high = policy.keep_days
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 3 and 1 <= int(raw) <= high):
-        raise InvalidInput("invalid_days", f"`days` must be a whole number from 1 to {high}.")
-    return int(raw)
+    return whole_number(raw, "days", 1, policy.keep_days)
 
 
 def top_wanted(tallies: Iterable[DayTally], top: int) -> list[WantedQuery]:

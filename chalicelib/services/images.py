@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.auth import Principal
+from chalicelib.domain.listing_cursors import seal, unseal
 from chalicelib.domain.model import Image, Status
 from chalicelib.domain.requests import Metadata, parse_metadata
 from chalicelib.ports import Page
@@ -27,9 +28,11 @@ def _owned(deps: Deps, image_id: str, principal: Principal) -> Image:
 
 def list_mine(deps: Deps, principal: Principal, cursor: str | None, limit: int) -> Page:
     """The caller's images, newest first, any status but deleted (a page may come short)."""
-    page = deps.repo.list_by_owner(principal.sub, max(1, min(limit, MAX_PAGE)), cursor)
+    secret, owner = deps.cursor_secret(), principal.sub
+    after = unseal(secret, "owner", owner, cursor)
+    page = deps.repo.list_by_owner(owner, max(1, min(limit, MAX_PAGE)), after)
     kept = [image for image in page.items if image.status is not Status.DELETED]
-    return Page(kept, page.next_cursor)
+    return Page(kept, seal(secret, "owner", owner, page.next_cursor))
 
 
 def update_image(deps: Deps, principal: Principal, image_id: str, body: Any) -> Image:

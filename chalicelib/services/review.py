@@ -7,6 +7,7 @@ from typing import Any
 
 from chalicelib.auth import Principal
 from chalicelib.domain.errors import Conflict, Forbidden
+from chalicelib.domain.listing_cursors import seal, unseal
 from chalicelib.domain.model import Image, Status, is_image_id
 from chalicelib.domain.moderation import Decision, parse_decision
 from chalicelib.logs import child_logger
@@ -28,7 +29,10 @@ def _admin(principal: Principal) -> None:
 def review_queue(deps: Deps, principal: Principal, cursor: str | None, limit: int) -> Page:
     """Photos waiting for review, longest waiting first (admins only)."""
     _admin(principal)
-    return deps.repo.review_queue(limit, cursor)
+    secret = deps.cursor_secret()
+    # One queue shared by every admin: a cursor is bound to the listing, not to who asked.
+    page = deps.repo.review_queue(limit, unseal(secret, "review", "admins", cursor))
+    return Page(page.items, seal(secret, "review", "admins", page.next_cursor))
 
 
 def decide(deps: Deps, principal: Principal, image_id: str, body: Any) -> Image:

@@ -59,7 +59,8 @@ def test_a_per_page_out_of_1_to_48_is_400(api: Api, per_page: str) -> None:
     response = _get(api, f"/images/{image_id}/similar?per_page={per_page}")
     body = json.loads(response.body)
     assert response.status_code == 400
-    assert body["error"] == {"code": "invalid_per_page", "message": "per_page must be 1-48."}
+    assert body["error"] == {"code": "invalid_per_page",
+                             "message": "`per_page` must be a whole number from 1 to 48."}
 
 
 def test_an_unknown_or_unready_image_is_404_even_for_its_owner(api: Api) -> None:

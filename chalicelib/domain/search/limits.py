@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.numbers import whole_number
 from chalicelib.domain.search.model import MAX_QUERY_CHARS, TOTAL_HITS_CAP
 from chalicelib.domain.search.similar import (
     DEFAULT_SIMILAR_PER_PAGE,
@@ -93,7 +94,4 @@ def similar_per_page(raw: str | None, limits: SearchLimits) -> int:
     """The `per_page` of a similar-photos request: absent means the default; 400 otherwise."""
     if raw is None or raw == "":
         return limits.similar_per_page
-    if not raw.isdigit() or not 1 <= int(raw) <= limits.similar_max_per_page:
-        raise InvalidInput("invalid_per_page",
-                           f"per_page must be 1-{limits.similar_max_per_page}.")
-    return int(raw)
+    return whole_number(raw, "per_page", 1, limits.similar_max_per_page)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.numbers import whole_number
 from chalicelib.domain.search.limits import SearchLimits, check_chars, check_words
 from chalicelib.domain.search.model import (
     DEFAULT_PER_PAGE,
@@ -135,9 +136,7 @@ def _whole(params: Mapping[str, str], name: str, high: int) -> int | None:
     raw = _value(params, name)
     if raw is None:
         return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and 1 <= int(raw) <= high):
-        raise InvalidInput(f"invalid_{name}", f"`{name}` must be a whole number from 1 to {high}.")
-    return int(raw)
+    return whole_number(raw, name, 1, high)
 
 
 def _tags(

@@ -22,8 +22,9 @@ from chalicelib.services import reports, review
 def review_queue() -> dict[str, Any]:
     """Photos waiting for review, longest waiting first, each with why (admins; 403)."""
     services = bootstrap.services()
+    principal = _signed_in()  # before parsing: a stranger learns nothing from a 400
     page = review.review_queue(
-        services.deps, _signed_in(), _query("cursor"), _page_size(_query("per_page"))
+        services.deps, principal, _query("cursor"), _page_size(_query("per_page"))
     )
     store = services.deps.renditions
     return {"results": [review_json(i, store) for i in page.items],

@@ -11,6 +11,7 @@ from chalicelib import bootstrap
 from chalicelib.auth import Principal
 from chalicelib.auth.tokens import bearer_token
 from chalicelib.domain.errors import InvalidInput, Unauthenticated
+from chalicelib.domain.numbers import whole_number
 from chalicelib.entrypoints.http.errors import domain_errors
 from chalicelib.entrypoints.http.serialize import image_json
 from chalicelib.services import deletion, images, profiles, quotas, uploads
@@ -121,8 +122,9 @@ def delete_image(image_id: str) -> Response:
 def my_images() -> dict[str, Any]:
     """The caller's images, newest first, any status."""
     services = bootstrap.services()
-    limit = _page_size(_query("per_page"))
-    page = images.list_mine(services.deps, _signed_in(), _query("cursor"), limit)
+    principal = _signed_in()  # before parsing: a stranger learns nothing from a 400
+    page = images.list_mine(services.deps, principal, _query("cursor"),
+                            _page_size(_query("per_page")))
     return {
         "results": [image_json(i, services.deps.renditions) for i in page.items],
         "next_cursor": page.next_cursor,
@@ -146,6 +148,4 @@ def my_quota() -> dict[str, Any]:
 def _page_size(raw: str | None) -> int:
     if raw is None:
         return DEFAULT_PAGE
-    if not raw.isdigit() or not 1 <= int(raw) <= images.MAX_PAGE:
-        raise InvalidInput("invalid_per_page", f"per_page must be 1-{images.MAX_PAGE}.")
-    return int(raw)
+    return whole_number(raw, "per_page", 1, images.MAX_PAGE)
