@@ -69,7 +69,7 @@ def test_the_camera_facet_filters_the_search_and_stays_in_the_url(
     shots("facet")
     # WHEN the visitor picks the first camera
     page.click(f"[data-facet=camera][data-value='{cameras['first']}']")
-    page.wait_for_function("document.querySelectorAll('.tile').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('.tile').length === 1")
     # THEN only its photo is left, the choice is in the URL and survives a reload
     assert page.locator(".tile .tile-title").all_inner_texts() == ["Quay one"]
     assert parse_qs(urlparse(page.url).query)["camera"] == [cameras["first"]]
