@@ -18,6 +18,7 @@ from chalice.test import Client
 from chalicelib.adapters import aws
 from tests.images import pictures
 from tests.integration.conftest import Stack
+from tests.support.audit import stream_records
 from tests.support.tokens import bearer
 
 ALICE = bearer("sub-alice", "alice", "contributors")
@@ -51,16 +52,9 @@ def _index_the_stream(stack: Stack) -> None:
     """Hand the table's whole stream so far to the indexer (versions make replays harmless)."""
     from chalicelib.entrypoints.events import indexer
 
-    table = stack.services.settings.images_table
-    arn = aws.client("dynamodb", "us-east-1").describe_table(TableName=table)["Table"][
-        "LatestStreamArn"]
-    streams = aws.client("dynamodbstreams", "us-east-1")
-    records: list[dict[str, Any]] = []
-    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
-        iterator = streams.get_shard_iterator(
-            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-        )["ShardIterator"]
-        records.extend(streams.get_records(ShardIterator=iterator)["Records"])
+    records = stream_records(aws.client("dynamodb", "us-east-1"),
+                             aws.client("dynamodbstreams", "us-east-1"),
+                             stack.services.settings.images_table)
     indexer.handle({"Records": records}, stack.services)
 
 

@@ -25,6 +25,7 @@ from chalicelib.services.sweeping import sweep_all
 from tests.fake_profiles import FakeCheckpoint
 from tests.images import pictures
 from tests.integration.conftest import Stack
+from tests.support.audit import stream_records
 from tests.support.tokens import bearer
 
 ALICE = bearer("sub-alice", "alice", "contributors")
@@ -46,24 +47,15 @@ class _Stream:
 
     def __init__(self, stack: Stack) -> None:
         self.stack, self.seen = stack, set[str]()
-        table = stack.services.settings.images_table
-        self.arn = aws.client("dynamodb", "us-east-1").describe_table(TableName=table)[
-            "Table"]["LatestStreamArn"]
 
     def index(self) -> None:
         from chalicelib.entrypoints.events import indexer
 
-        streams = aws.client("dynamodbstreams", "us-east-1")
-        fresh: list[dict[str, Any]] = []
-        for shard in streams.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"]:
-            iterator = streams.get_shard_iterator(
-                StreamArn=self.arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-            )["ShardIterator"]
-            for record in streams.get_records(ShardIterator=iterator, Limit=1000)["Records"]:
-                number = record["dynamodb"]["SequenceNumber"]
-                if number not in self.seen:
-                    self.seen.add(number)
-                    fresh.append(record)
+        every = stream_records(aws.client("dynamodb", "us-east-1"),
+                               aws.client("dynamodbstreams", "us-east-1"),
+                               self.stack.services.settings.images_table)
+        fresh = [r for r in every if r["dynamodb"]["SequenceNumber"] not in self.seen]
+        self.seen.update(r["dynamodb"]["SequenceNumber"] for r in fresh)
         if fresh:
             indexer.handle({"Records": fresh}, self.stack.services)
 
