@@ -37,7 +37,7 @@ ALLOWED_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 # before closing: closing with unread input makes the kernel send a reset that can destroy
 # the answer before the client reads it.
 _LINGER_SECONDS = 1.0
-_LINGER_BYTES = 1024 * 1024
+_LINGER_BYTES = 64 * 1024 * 1024  # a body refused with 413 is read to its end
 # What Python's http.server refuses (send_error), as (status, code): the stdlib's 501 for a
 # method it has no do_* for becomes 405 with Allow (the resource exists, the method is not
 # one of ours: a client error), and HTTP/2+ on a text request line is a malformed request.

@@ -194,3 +194,13 @@ def test_given_no_settings_then_api_gateway_limits_and_env_overrides() -> None:
     assert FrontLimits.from_env(custom) == FrontLimits(100, 7)
     with pytest.raises(ValueError, match="LOCAL_FRONT_MAX_BODY_BYTES"):
         FrontLimits.from_env({"LOCAL_FRONT_MAX_BODY_BYTES": "0"})
+
+
+def test_given_a_large_body_over_the_limit_when_posted_then_the_client_reads_the_413(
+    address: tuple[str, int],
+) -> None:
+    # GIVEN a client that sends all of a 16 MB body before it reads (as requests does)
+    body = b"x" * (16 * 1024 * 1024)
+    request = post(f"Content-Length: {len(body)}\r\n", body)
+    # THEN the front reads what it refused, and the answer is not lost to a reset
+    assert_refused(exchange(address, request), 413, "payload_too_large")
