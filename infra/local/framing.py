@@ -71,8 +71,12 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-def read_body(method: str, headers: Message, rfile: Reader, limits: FrontLimits) -> bytes | None:
-    """The request's body per its framing headers; raises Refused when the framing is bad."""
+CHUNKED = -1
+
+
+def body_length(method: str, headers: Message, limits: FrontLimits) -> int | None:
+    """The body's declared length, CHUNKED, or None for no body; raises Refused when the
+    framing is bad or the body is over the limit (checked before any of it is read)."""
     codings = _transfer_codings(headers)
     lengths = headers.get_all("Content-Length") or []
     if codings and lengths:
@@ -81,7 +85,7 @@ def read_body(method: str, headers: Message, rfile: Reader, limits: FrontLimits)
         if codings != ["chunked"]:
             raise Refused(400, "unsupported_transfer_encoding",
                           f"only chunked is supported, not {excerpt(', '.join(codings))}")
-        return _read_chunked(rfile, limits.max_body_bytes)
+        return CHUNKED
     if not lengths:
         if method in BODY_METHODS:
             raise Refused(411, "length_required", f"{method} needs a Content-Length")
@@ -90,6 +94,14 @@ def read_body(method: str, headers: Message, rfile: Reader, limits: FrontLimits)
     if length > limits.max_body_bytes:
         raise Refused(413, "payload_too_large",
                       f"the body may be at most {limits.max_body_bytes} bytes")
+    return length
+
+
+def read_body(method: str, headers: Message, rfile: Reader, limits: FrontLimits) -> bytes | None:
+    """The request's body per its framing headers; raises Refused when the framing is bad."""
+    length = body_length(method, headers, limits)
+    if length == CHUNKED:
+        return _read_chunked(rfile, limits.max_body_bytes)
     return _read_exactly(rfile, length) if length else None
 
 

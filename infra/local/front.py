@@ -21,7 +21,7 @@ from urllib.parse import unquote
 
 from chalice import Chalice
 
-from infra.local.framing import FrontLimits, Refused, excerpt, read_body
+from infra.local.framing import FrontLimits, Refused, body_length, excerpt, read_body
 from infra.local.gateway import ApiGateway, Reply
 from infra.local.origins import LOOPBACK, advertised_host, host_allowed, host_names
 from infra.local.renditions import RenditionStore
@@ -138,6 +138,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(505, "HTTP/0.9 is not supported")
             return False
         return True
+
+    def handle_expect_100(self) -> bool:
+        """Refuse a body we would not take before the client sends it, not after."""
+        try:
+            body_length(self.command, self.headers, self.limits)
+        except Refused as refused:
+            self._refuse(refused)
+            return False
+        return bool(super().handle_expect_100())
 
     def send_error(self, code: int, message: str | None = None,
                    explain: str | None = None) -> None:

@@ -204,3 +204,14 @@ def test_given_a_large_body_over_the_limit_when_posted_then_the_client_reads_the
     request = post(f"Content-Length: {len(body)}\r\n", body)
     # THEN the front reads what it refused, and the answer is not lost to a reset
     assert_refused(exchange(address, request), 413, "payload_too_large")
+
+
+def test_given_expect_continue_with_a_body_over_the_limit_then_413_and_no_100_continue(
+    address: tuple[str, int],
+) -> None:
+    # GIVEN a client that waits for 100 Continue before it sends its body
+    request = post(f"Expect: 100-continue\r\nContent-Length: {MAX_BODY + 1}\r\n")
+    raw = exchange(address, request)
+    # THEN it is told at once that the body is too large, and never invited to send it
+    assert not raw.startswith(b"HTTP/1.1 100")
+    assert_refused(raw, 413, "payload_too_large")
