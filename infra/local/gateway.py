@@ -11,6 +11,8 @@ from chalice import Chalice
 from chalice.config import Config
 from chalice.local import LocalChalice, LocalGateway, LocalGatewayException, RouteMatcher
 
+from infra.local.framing import excerpt
+
 API_TIMEOUT_SECONDS = 30  # API Gateway's integration limit is 29 s
 API_MEMORY_MB = 1024
 
@@ -42,7 +44,7 @@ class ApiGateway:
         """Answer one request; `path` is what follows the `/api` stage prefix."""
         path = path if path.startswith("/") else f"/{path}"
         if not self._has_route(path):
-            message = f"no API route for {method} /api{path.split('?', 1)[0]}"
+            message = f"no API route for {method} /api{excerpt(path.split('?', 1)[0])}"
             return 404, {"Content-Type": "application/json"}, json.dumps(
                 {"error": {"code": "not_found", "message": message}}).encode("utf-8")
         # Lower-case names: Chalice matches binary content types on 'content-type' only.
