@@ -4,6 +4,7 @@ from chalicelib.entrypoints.http import (
     download_routes,
     errors,
     insights_routes,
+    openapi_routes,
     origin,
     profile_routes,
     review_routes,
@@ -11,5 +12,5 @@ from chalicelib.entrypoints.http import (
 )
 from chalicelib.entrypoints.http.routes import api
 
-__all__ = ["api", "download_routes", "errors", "insights_routes", "origin", "profile_routes",
-           "review_routes", "search_routes"]
+__all__ = ["api", "download_routes", "errors", "insights_routes", "openapi_routes", "origin",
+           "profile_routes", "review_routes", "search_routes"]
