@@ -1,0 +1,67 @@
+"""The model's answers as markdown tables, one section per size."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bench.scale import arrivals
+from bench.scale.params import Model, Traffic
+from bench.scale.saturation import Load, needed_concurrency, peak_views_per_second
+from bench.scale.summary import Latency, Outcome
+
+
+def seconds(value: float | None) -> str:
+    """A duration as people read it."""
+    if value is None:
+        return "-"
+    if value < 120:
+        return f"{value:.1f} s"
+    if value < 7200:
+        return f"{value / 60:.1f} min"
+    return f"{value / 3600:.1f} h"
+
+
+def latency_cells(value: Latency | None) -> str:
+    """p50 / p95 / p99 of a latency, or a dash."""
+    if value is None or value.count == 0:
+        return "- | - | -"
+    return f"{seconds(value.p50)} | {seconds(value.p95)} | {seconds(value.p99)}"
+
+
+def traffic_lines(model: Model, traffic: Traffic) -> list[str]:
+    """The size's arrival rates and the concurrency Little's law says it needs."""
+    need = needed_concurrency(model, traffic)
+    return [
+        f"{traffic.uploads_per_day:,.0f} uploads a day (peak {arrivals.peak_rate(traffic):.2f}/s, "
+        f"{traffic.peak_to_mean:g}x the mean), {traffic.views_per_day:,.0f} image views a day "
+        f"(peak {peak_views_per_second(traffic):,.0f}/s). Busy instances needed at the peak: "
+        + ", ".join(f"{name} {value:.1f}" for name, value in need.items()) + ".",
+    ]
+
+
+def runs_table(rows: Sequence[tuple[str, Outcome]]) -> list[str]:
+    """One row per simulated run."""
+    lines = ["| run | uploads | searchable p50 | p95 | p99 | deepest ingest / render queue "
+             "| burst drained in | others during the burst p50 / p95 / p99 "
+             "| most busy ingest / render / indexer | cold starts |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for name, out in rows:
+        busy, cold, deep = out.busiest, out.cold_starts, out.deepest
+        lines.append(
+            f"| {name} | {out.latency.count:,} | {latency_cells(out.latency)} "
+            f"| {deep['ingest']:,} / {deep['render']:,} | {seconds(out.burst_drain_seconds)} "
+            f"| {latency_cells(out.others_during_burst).replace(' | ', ' / ')} "
+            f"| {busy['ingest']} / {busy['render']} / {busy['indexer']} "
+            f"| {sum(cold.values())} |")
+    return lines
+
+
+def loads_table(loads: Sequence[Load], shown: int = 8) -> list[str]:
+    """The most loaded resources at the peak, the first one first."""
+    lines = ["| resource at the peak | demand | limit | use | setting that moves it |",
+             "|---|---|---|---|---|"]
+    for load in loads[:shown]:
+        mark = " **saturated**" if load.utilisation >= 1 else ""
+        lines.append(f"| {load.resource} | {load.demand:,.1f} {load.unit} | {load.capacity:,.0f} "
+                     f"| {load.utilisation:.0%}{mark} | `{load.setting}` |")
+    return lines
