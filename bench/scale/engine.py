@@ -205,7 +205,7 @@ class StreamFunction:
         queue = self.waiting[lane]
         if self.busy[lane] or not queue or queue[0].visible > self.clock.now:
             return
-        batch = []
+        batch: list[Record] = []
         while queue and len(batch) < self.stream.batch_size and queue[0].visible <= self.clock.now:
             batch.append(queue.popleft())
         self._invoke(lane, batch)
