@@ -100,6 +100,7 @@ class SqsFunction:
         self._level = float(scaling.initial)
         self._backlog_since: float | None = None
         self._ticking = False
+        self._polling = False
         self._instances = Instances(scaling.idle_reclaim_seconds)
 
     def send(self, message: Message) -> None:
@@ -117,12 +118,30 @@ class SqsFunction:
         return max(1, min(self.function.max_concurrency, math.floor(level)))
 
     def _start_what_fits(self) -> None:
+        if not self.queue:
+            self._backlog_over()
+        elif self.running >= self.limit():
+            self._backlog_begins()
+        elif not self._polling:
+            self._polling = True  # a poller receives what is visible after its pickup time
+            self.clock.at(self.clock.now + self.scaling.pickup_seconds, self._poll)
+
+    def _poll(self) -> None:
+        self._polling = False
         while self.queue and self.running < self.limit():
             self._start(self._take_batch())
-        if self.queue and self._backlog_since is None:
+        if self.queue:
+            self._backlog_begins()
+        else:
+            self._backlog_over()
+
+    def _backlog_begins(self) -> None:
+        if self._backlog_since is None:
             self._backlog_since = self.clock.now
             self._tick()
-        elif not self.queue and self._backlog_since is not None:
+
+    def _backlog_over(self) -> None:
+        if self._backlog_since is not None:
             self._level, self._backlog_since = float(self.limit()), None
 
     def _take_batch(self) -> list[Message]:
@@ -136,7 +155,7 @@ class SqsFunction:
         self.tally.invocations += 1
         warm = self._instances.take(now)
         self.tally.cold_starts += 0 if warm else 1
-        elapsed = self.scaling.pickup_seconds + (0.0 if warm else self.function.cold_start_seconds)
+        elapsed = 0.0 if warm else self.function.cold_start_seconds
         finished: list[tuple[float, Message]] = []
         for message in batch:  # the handler works through its batch in order
             elapsed += noisy(self.function.seconds(message.megapixels), self.spread, self.rng)
@@ -160,7 +179,7 @@ class SqsFunction:
     def _on_tick(self) -> None:
         self._ticking = False
         self.tally.depth_over_time.append((self.clock.now, len(self.queue)))
-        self._start_what_fits()
+        self._poll()
         if self._backlog_since is not None:
             self._tick()
 
