@@ -132,8 +132,13 @@ def main(argv: list[str] | None = None) -> int:
     """Measure and print JSON."""
     parser = argparse.ArgumentParser(prog="python -m bench.page_weight", description=__doc__)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--save", type=Path, help="also write the JSON here (the scale model "
+                        "reads bench/scale/page_weight.json)")
     args = parser.parse_args(argv)
-    print(json.dumps({"machine": machine.describe(), **measure(args.quick)}, indent=1))
+    text = json.dumps({"machine": machine.describe(), **measure(args.quick)}, indent=1)
+    if args.save:
+        args.save.write_text(text + "\n")
+    print(text)
     return 0
 
 

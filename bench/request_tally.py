@@ -56,10 +56,10 @@ class Tally:
         self._lock = threading.Lock()
         self.url = ""
 
-    def add(self, key: str) -> None:
-        """Count one request."""
+    def add(self, key: str, count: int = 1) -> None:
+        """Count one request (or `count` items)."""
         with self._lock:
-            self.counts[key] += 1
+            self.counts[key] += count
 
     def snapshot(self) -> Counter[str]:
         """The counts so far."""
@@ -88,6 +88,7 @@ def _handler(tally: Tally) -> type[BaseHTTPRequestHandler]:
             table = _table_of(key, body)
             if table:
                 tally.add(f"{key}@{table}")
+                tally.add(f"{key}@{table}#items", _items_of(key, body))
             upstream = http.client.HTTPConnection(tally.upstream_host, tally.upstream_port,
                                                   timeout=120)
             sent = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}
@@ -130,6 +131,23 @@ def _table_of(key: str, body: bytes) -> str:
     for table in payload.get("RequestItems", {}):
         return str(table)
     return ""
+
+
+def _items_of(key: str, body: bytes) -> int:
+    """Items a DynamoDB request writes or asks for: one, or every item of a batch or a
+    transaction (capacity is per item)."""
+    try:
+        payload = json.loads(body or b"{}")
+    except ValueError:
+        return 1
+    if "TransactItems" in payload:
+        return len(payload["TransactItems"])
+    if "RequestItems" in payload:
+        total = 0
+        for entry in payload["RequestItems"].values():
+            total += len(entry) if isinstance(entry, list) else len(entry.get("Keys", []))
+        return total
+    return 1
 
 
 @contextmanager

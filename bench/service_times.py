@@ -98,7 +98,9 @@ def one_size(bench: Bench, tally: Tally, label: str, photos: list[dict[str, Any]
     """Uploads of one size through ingest and render; their times and requests."""
     driver, settings = bench.driver, bench.driver.services.settings
     repeats, item = len(photos), photos[0]
+    before = tally.snapshot()
     ids = [driver.upload(p["data"], p["type"], f"scale {label} {i}") for i, p in enumerate(photos)]
+    grant_requests = tally.since(before)  # the API's grant (the browser's POST goes to moto)
     ingest_records = _received(driver, settings.ingest_queue, repeats)
     before = tally.snapshot()
     ingest = bench.child("ingest", [{"Records": [r]} for r in ingest_records], {})
@@ -118,6 +120,7 @@ def one_size(bench: Bench, tally: Tally, label: str, photos: list[dict[str, Any]
             "statuses": statuses,
             "ingest": timings(ingest), "render": render,
             "renders_per_upload": round(len(render_records) / repeats, 2),
+            "grant_requests": per_invocation(grant_requests, repeats),
             "ingest_requests": per_invocation(ingest_requests, repeats),
             "render_requests": per_invocation(render_requests, max(1, len(render_records)))}
 
@@ -179,10 +182,9 @@ def measure(quick: bool = False, repeats: int = 4) -> dict[str, Any]:
         folder = Path(scratch)
         made = inputs(quick, repeats, folder)
         with moto_server(folder / "moto.log") as endpoint, forwarding(endpoint) as tally:
-            env = provision(endpoint, folder)
-            with applied(env):
-                bench = Bench(folder, {**env, "AWS_ENDPOINT_URL": tally.url}, Driver(endpoint),
-                              configured_memory_mb())
+            env = {**provision(endpoint, folder), "AWS_ENDPOINT_URL": tally.url}
+            with applied(env):  # the driver's grant goes through the tally too, its upload not
+                bench = Bench(folder, env, Driver(endpoint), configured_memory_mb())
                 sizes = [one_size(bench, tally, label, photos) for label, photos in made.items()]
                 index = indexing(bench, tally, endpoint, [i for s in sizes for i in s["ids"]])
     return {"config": {"quick": quick, "repeats": repeats, "bytes_per_mp": BYTES_PER_MP},
@@ -194,9 +196,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.service_times", description=__doc__)
     parser.add_argument("--repeats", type=int, default=4)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--save", type=Path, help="also write the JSON here (the scale model "
+                        "reads bench/scale/service_times.json)")
     args = parser.parse_args(argv)
-    print(json.dumps({"machine": machine.describe(), **measure(args.quick, args.repeats)},
-                     indent=1, default=str))
+    text = json.dumps({"machine": machine.describe(), **measure(args.quick, args.repeats)},
+                      indent=1, default=str)
+    if args.save:
+        args.save.write_text(text + "\n")
+    print(text)
     return 0
 
 

@@ -9,7 +9,7 @@ import json
 import time
 from typing import Any
 
-from bench.scale import params, report, saturation
+from bench.scale import measured, params, report, saturation
 from bench.scale.pipeline import shards_for, simulate
 from bench.scale.summary import Outcome, outcome
 
@@ -37,9 +37,23 @@ def size_runs(model: params.Model, traffic: params.Traffic) -> dict[str, Any]:
             "loads": saturation.loads(model, traffic, shards), "sizing": sizing}
 
 
-def markdown(model: params.Model, results: dict[str, dict[str, Any]]) -> str:
-    """Every size's section."""
-    lines: list[str] = []
+def measured_model() -> tuple[params.Model, str]:
+    """The template's settings with the committed measurements, where they exist."""
+    model, sources = params.aws_defaults(), []
+    if measured.MEASURED.exists():
+        numbers = measured.load(measured.MEASURED)
+        model = measured.model_from(numbers, model)
+        sources.append(f"bench/scale/{measured.MEASURED.name} ({numbers['machine']['date']})")
+    if measured.PAGE_WEIGHT.exists():
+        pages = measured.load(measured.PAGE_WEIGHT)
+        model = dataclasses.replace(model, views=measured.views_from(pages, model.views))
+        sources.append(f"bench/scale/{measured.PAGE_WEIGHT.name} ({pages['machine']['date']})")
+    return model, " and ".join(sources) or "the defaults in bench/scale/params.py (no measurement)"
+
+
+def markdown(model: params.Model, results: dict[str, dict[str, Any]], source: str) -> str:
+    """The parameters, then every size's section."""
+    lines: list[str] = [*report.parameter_lines(model, source), ""]
     for name, result in results.items():
         traffic = result["traffic"]
         lines += [f"## {name}", "", *report.traffic_lines(model, traffic), "",
@@ -50,7 +64,7 @@ def markdown(model: params.Model, results: dict[str, dict[str, Any]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen sizes and print what they answer."""
     args = arguments(argv)
-    model = params.aws_defaults()
+    model, source = measured_model()
     started = time.perf_counter()
     chosen = [s for s in params.SIZES if args.size in ("all", s.name)]
     results = {size.name: size_runs(model, size) for size in chosen}
@@ -61,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
                                            for x in r["loads"]]}
                           for name, r in results.items()}, indent=1, default=str))
     else:
-        print(markdown(model, results))
+        print(markdown(model, results, source))
         print(f"\n(model run in {time.perf_counter() - started:.1f} s)")
     return 0
 

@@ -239,10 +239,12 @@ class StreamFunction:
         start = now + (0.0 if warm else self.function.cold_start_seconds)
         work = noisy(self.function.base_seconds + self.stream.seconds_per_record * len(batch),
                      self.spread, self.rng)
-        docs = sum(1 for record in batch if record.ready)
+        # Every record is a bulk action (a versioned upsert when ready, else a delete), one
+        # per image in a batch (the indexer keeps only each image's latest).
+        docs = len({record.upload for record in batch})
         cluster_start = max(start + work, self.cluster_free_at)
         self.cluster_free_at = cluster_start + docs / self.docs_per_second
-        end = self.cluster_free_at if docs else start + work
+        end = self.cluster_free_at
         self.tally.busy_seconds += end - now
         self.clock.at(end, self._finish, lane, batch)
 

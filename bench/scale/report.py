@@ -65,3 +65,30 @@ def loads_table(loads: Sequence[Load], shown: int = 8) -> list[str]:
         lines.append(f"| {load.resource} | {load.demand:,.1f} {load.unit} | {load.capacity:,.0f} "
                      f"| {load.utilisation:.0%}{mark} | `{load.setting}` |")
     return lines
+
+
+def parameter_lines(model: Model, measured_from: str) -> list[str]:
+    """The service times and counts the runs used, and where they came from."""
+    ingest, render, indexer, stream = model.ingest, model.render, model.indexer, model.stream
+    return [
+        f"Service times and counts: {measured_from}.", "",
+        "| parameter | value |", "|---|---|",
+        f"| ingest, one warm message | {ingest.base_seconds:.3f} s + {ingest.seconds_per_mp:.4f} s"
+        f" per MP; cold start {ingest.cold_start_seconds:.2f} s; batch {ingest.batch_size} |",
+        f"| render, one warm message | {render.base_seconds:.3f} s + {render.seconds_per_mp:.4f} s"
+        f" per MP; cold start {render.cold_start_seconds:.2f} s; batch {render.batch_size} |",
+        f"| render messages per upload | {model.renders_per_upload} |",
+        f"| indexer, one batch | {indexer.base_seconds:.3f} s + {stream.seconds_per_record:.4f} s "
+        f"per record; cold start {indexer.cold_start_seconds:.2f} s; up to {stream.batch_size} |",
+        f"| stream records per upload | {stream.records_per_upload} |",
+        f"| DynamoDB write units per upload | {model.write_units_per_upload:.0f} |",
+        f"| S3 writes per upload | {model.s3_puts_per_upload:.1f} |",
+        f"| SQS scaling | {model.sqs.initial} pollers, +{model.sqs.added_per_minute} a minute, "
+        f"idle environments kept {model.sqs.idle_reclaim_seconds:.0f} s |",
+        f"| search cluster | {model.search.index_docs_per_second_per_node:.0f} docs/s and "
+        f"{model.search.queries_per_second_per_node:.0f} queries/s a node, refresh "
+        f"{model.search.refresh_seconds:g} s |",
+        f"| an image view | {model.views.api_calls_per_view:g} API calls, "
+        f"{model.views.edge_requests_per_view:.1f} edge requests, "
+        f"{model.views.bytes_per_view / 1000:.0f} KB from the edge |",
+    ]
