@@ -33,8 +33,8 @@ def size(megapixels: float, ingest_cpu: float, render_cpu: float) -> dict[str, A
 
 
 SIZES = [size(1.0, 0.2, 0.1), size(10.0, 0.2, 1.0)]
-NUMBERS: dict[str, Any] = {"sizes": SIZES,
-                           "indexer": {"cpu_s": 0.2, "records": 100, "records_per_upload": 6.6, "init_s": 1.0}}
+INDEXER = {"cpu_s": 0.2, "records": 100, "records_per_upload": 6.6, "init_s": 1.0}
+NUMBERS: dict[str, Any] = {"sizes": SIZES, "indexer": INDEXER}
 
 
 def test_given_requests_then_their_latencies_add_up_and_breakdowns_are_not_counted_twice(
