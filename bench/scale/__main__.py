@@ -9,7 +9,7 @@ import json
 import time
 from typing import Any
 
-from bench.scale import measured, params, report, saturation
+from bench.scale import costs, measured, params, report, saturation
 from bench.scale.pipeline import shards_for, simulate
 from bench.scale.summary import Outcome, outcome
 
@@ -33,8 +33,10 @@ def size_runs(model: params.Model, traffic: params.Traffic) -> dict[str, Any]:
         for burst in (False, True):
             name = f"{label}, {'peak + burst' if burst else 'peak'}"
             runs.append((name, outcome(simulate(candidate, traffic, burst))))
+    bill, cheaper = costs.monthly(model, traffic)
     return {"traffic": traffic, "runs": runs,
-            "loads": saturation.loads(model, traffic, shards), "sizing": sizing}
+            "loads": saturation.loads(model, traffic, shards), "sizing": sizing,
+            "costs": bill, "options": cheaper}
 
 
 def measured_model() -> tuple[params.Model, str]:
@@ -57,7 +59,8 @@ def markdown(model: params.Model, results: dict[str, dict[str, Any]], source: st
     for name, result in results.items():
         traffic = result["traffic"]
         lines += [f"## {name}", "", *report.traffic_lines(model, traffic), "",
-                  *report.runs_table(result["runs"]), "", *report.loads_table(result["loads"]), ""]
+                  *report.runs_table(result["runs"]), "", *report.loads_table(result["loads"]), "",
+                  *report.cost_lines(result["costs"], result["options"]), ""]
     return "\n".join(lines)
 
 
@@ -72,7 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({name: {**r, "traffic": dataclasses.asdict(r["traffic"]),
                                  "runs": [(n, dataclasses.asdict(o)) for n, o in r["runs"]],
                                  "loads": [dataclasses.asdict(x) | {"utilisation": x.utilisation}
-                                           for x in r["loads"]]}
+                                           for x in r["loads"]],
+                                 "sizing": dataclasses.asdict(r["sizing"]),
+                                 "costs": [dataclasses.asdict(x) for x in r["costs"]],
+                                 "options": [dataclasses.asdict(x) for x in r["options"]]}
                           for name, r in results.items()}, indent=1, default=str))
     else:
         print(markdown(model, results, source))

@@ -179,6 +179,7 @@ def views_from(pages: Mapping[str, Any], base: Views, views_per_visit: float = 5
         per_view_bytes.append(own + shell / views_per_visit)
         per_view_requests.append(own_requests + shell_requests / views_per_visit)
     api_calls = sum(first["requests_by_kind"].get("api", 0) for first in photo) / len(photo)
+    images = sum(first["requests_by_kind"].get("image", 0) for first in photo) / len(photo)
     return replace(base, bytes_per_view=sum(per_view_bytes) / len(photo),
                    edge_requests_per_view=sum(per_view_requests) / len(photo),
-                   api_calls_per_view=api_calls)
+                   api_calls_per_view=api_calls, image_requests_per_view=images)

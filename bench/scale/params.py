@@ -104,6 +104,7 @@ class Views:
     # are not: every one reaches the API.
     api_edge_hit_ratio: float = 0.0
     edge_requests_per_view: float = 25.0  # the page, its API call, 24 thumbnails (or 1 large)
+    image_requests_per_view: float = 7.0  # renditions: the photo and its similar photos
     bytes_per_view: float = 250_000.0
     search_share: float = 0.5  # of API calls that reach the search cluster (similar photos)
     table_read_units_per_view: float = 0.5  # one eventually consistent GetItem of the image

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bench.scale import arrivals
+from bench.scale.costs import Line, Option
 from bench.scale.params import Model, Traffic
 from bench.scale.saturation import Load, needed_concurrency, peak_views_per_second
 from bench.scale.summary import Latency, Outcome
@@ -92,3 +93,14 @@ def parameter_lines(model: Model, measured_from: str) -> list[str]:
         f"{model.views.edge_requests_per_view:.1f} edge requests, "
         f"{model.views.bytes_per_view / 1000:.0f} KB from the edge |",
     ]
+
+
+def cost_lines(lines: Sequence[Line], options: Sequence[Option]) -> list[str]:
+    """The month's bill by service and the cheaper settings."""
+    total = sum(line.usd for line in lines)
+    table = ["| service, a month | USD | from |", "|---|---|---|"]
+    table += [f"| {line.service} | {line.usd:,.2f} | {line.how} |" for line in lines]
+    table.append(f"| **total** | **{total:,.0f}** | |")
+    table += ["", *[f"- {option.setting}: {option.usd:,.2f} in place of {option.replaces}"
+                    f" ({option.note})" for option in options]]
+    return table
