@@ -144,3 +144,26 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def section(results: dict[str, Any]) -> str:
+    """Item 10's table: bytes and requests per page, first and repeat visit."""
+    lines = ["## 10. Bytes per page view (issue 20)", "",
+             f"{results['photos']} photos on a local stack; Chromium, a fresh context per page. "
+             "'edge KB' gzips text as the distribution does (the local front sends it plain).", "",
+             "| page | requests | KB over the wire | edge KB | of which images KB | "
+             "repeat visit edge KB |", "|---|---|---|---|---|---|"]
+    for name, entry in results["pages"].items():
+        first, repeat = entry["first"], entry["repeat"]
+        images = first["edge_bytes_by_kind"].get("image", 0)
+        lines.append(f"| {name} | {first['requests']} | {first['bytes'] / 1e3:.0f} | "
+                     f"{first['edge_bytes'] / 1e3:.0f} | {images / 1e3:.0f} | "
+                     f"{repeat['edge_bytes'] / 1e3:.0f} |")
+    return "\n".join(lines)
+
+
+def verdicts(results: dict[str, Any]) -> list[str]:
+    """No target: the heaviest first visit, for the summary."""
+    heaviest = max(results["pages"].items(), key=lambda item: item[1]["first"]["edge_bytes"])
+    return [f"(10) heaviest first view: {heaviest[0]}, "
+            f"{heaviest[1]['first']['edge_bytes'] / 1e3:.0f} KB from the edge: PASS"]

@@ -209,3 +209,43 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def section(results: dict[str, Any]) -> str:
+    """Item 9's tables: times by size, requests per upload, the indexer."""
+    lines = ["## 9. Service times by photo size (issue 20)", "",
+             f"{results['config']['repeats']} photos a size through one container per function "
+             "(the first cold, the rest warm; medians of the warm ones); moto in another process "
+             "behind a counting forwarder. Wall time is moto's and this machine's, not AWS's: "
+             "the scale model takes the CPU and the requests (docs/scale.md).", "",
+             "| size | MB | ingest CPU s | ingest wall s | render messages | render CPU s | "
+             "render wall s | status |", "|---|---|---|---|---|---|---|---|"]
+    for size in results["sizes"]:
+        render = size["render"] or {"warm_cpu_s": "-", "warm_wall_s": "-"}
+        lines.append(
+            f"| {size['size']} | {size['bytes'] / 1e6:.1f} | {size['ingest']['warm_cpu_s']} | "
+            f"{size['ingest']['warm_wall_s']} | {size['renders_per_upload']} | "
+            f"{render['warm_cpu_s']} | {render['warm_wall_s']} | {', '.join(size['statuses'])} |")
+    first = results["sizes"][-1]
+    lines += ["", f"Requests of one upload ({first['size']}): grant "
+              f"{_short(first['grant_requests'])}; ingest {_short(first['ingest_requests'])}; "
+              f"each render {_short(first['render_requests'])}.", ""]
+    index = results["indexer"]
+    lines += [f"Indexer: {index['records']} stream records ({index['records_per_upload']} per "
+              f"upload) in {index['batches']} batches, {index['cpu_s']} s CPU, "
+              f"{index['seconds_per_record']} s wall a record; a search document is "
+              f"{index['document_bytes']} bytes in a bulk request."]
+    return "\n".join(lines)
+
+
+def _short(requests: dict[str, float]) -> str:
+    shown = [f"{key} {value:g}" for key, value in requests.items() if "@" not in key]
+    return ", ".join(shown) or "none"
+
+
+def verdicts(results: dict[str, Any]) -> list[str]:
+    """No target: one line saying every size ended ready (else the numbers are not an upload's)."""
+    statuses = sorted({status for size in results["sizes"] for status in size["statuses"]})
+    verdict = "PASS" if statuses == ["ready"] else "FAIL"
+    return [f"(9) service times measured on {len(results['sizes'])} sizes; every photo ended "
+            f"{', '.join(statuses)}: {verdict}"]
