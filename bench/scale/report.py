@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bench.scale import arrivals
 from bench.scale.costs import Line, Option
 from bench.scale.params import Model, Traffic
-from bench.scale.saturation import Load, needed_concurrency, peak_views_per_second
+from bench.scale.saturation import Load, Sizing, needed_concurrency, peak_views_per_second
 from bench.scale.summary import Latency, Outcome
 
 
@@ -104,3 +104,25 @@ def cost_lines(lines: Sequence[Line], options: Sequence[Option]) -> list[str]:
     table += ["", *[f"- {option.setting}: {option.usd:,.2f} in place of {option.replaces}"
                     f" ({option.note})" for option in options]]
     return table
+
+
+def sizing_table(rows: Sequence[tuple[str, Sizing, int]]) -> list[str]:
+    """The template's settings per size, as docs/scale.md and the README show them: each size's
+    name, the model's sizing and the search nodes it needs."""
+    def cells(pick: Callable[[Sizing, int], str]) -> str:
+        return " | ".join(pick(sizing, nodes) for _, sizing, nodes in rows)
+
+    lines = ["| parameter | " + " | ".join(name for name, _, _ in rows) + " |",
+             "|---|" + "---|" * len(rows)]
+    lines += [
+        f"| `IngestMaximumConcurrency` | {cells(lambda s, n: str(s.ingest_cap))} |",
+        f"| `RenderMaximumConcurrency` | {cells(lambda s, n: str(s.render_cap))} |",
+        f"| `IndexerParallelization` | {cells(lambda s, n: str(s.parallelization))} |",
+        f"| `ApiThrottleRate` / `ApiThrottleBurst` | "
+        f"{cells(lambda s, n: f'{s.api_rate:,} / {s.api_burst:,}')} |",
+        f"| `SearchInstanceCount` x `SearchInstanceType` | "
+        f"{cells(lambda s, n: '1 x t3.small.search' if n == 1 else f'{n} x r7g.large.search')} |",
+        f"| Lambda concurrency of the account (Service Quotas) | "
+        f"{cells(lambda s, n: f'{s.account_concurrency:,}')} |",
+    ]
+    return lines

@@ -10,6 +10,8 @@ from bench.scale import arrivals
 from bench.scale.params import DAY, Model, Traffic
 
 MAX_PARALLELIZATION = 10  # ParallelizationFactor's upper bound (AWS)
+API_GATEWAY_ACCOUNT_BURST = 5_000  # the account's default burst per region (AWS)
+TEMPLATE_CAP = 10  # IngestMaximumConcurrency's and RenderMaximumConcurrency's default
 
 
 @dataclass(frozen=True)
@@ -115,11 +117,15 @@ def loads(model: Model, traffic: Traffic, shards: int) -> list[Load]:
 
 @dataclass(frozen=True)
 class Sizing:
-    """The pipeline settings the model suggests for one size."""
+    """The settings the model suggests for one size: the pipeline's caps, the API's throttle
+    and the account's Lambda concurrency (the search nodes are costs.search_nodes)."""
 
     ingest_cap: int
     render_cap: int
     parallelization: int
+    api_rate: int = 50
+    api_burst: int = 100
+    account_concurrency: int = 1_000
 
     def label(self) -> str:
         """How the report names these settings."""
@@ -129,12 +135,25 @@ class Sizing:
 
 def suggested(model: Model, traffic: Traffic, shards: int, headroom: float = 1.5) -> Sizing:
     """Caps that keep the peak plus a burst at 1/headroom of them (never below the template's
-    minimum of 2), and the stream parallelization that keeps the indexer lanes as loaded."""
+    defaults), the stream parallelization that keeps the indexer lanes as loaded, the API
+    throttle 30% above the peak's requests (within the account's limits) and the account
+    concurrency the peak needs with 15% to spare."""
     need = needed_concurrency(model, traffic, with_burst=True)
     lanes = math.ceil(need["indexer"] * headroom)
     parallel = min(MAX_PARALLELIZATION, max(1, math.ceil(lanes / max(1, shards))))
-    return Sizing(max(2, math.ceil(need["ingest"] * headroom)),
-                  max(2, math.ceil(need["render"] * headroom)), parallel)
+    limits = model.limits
+    rate = min(limits.api_gateway_account_rps, _round_up(api_rate(model, traffic) * 1.3, 50))
+    rate = max(limits.api_throttle_rate, rate)
+    burst = min(API_GATEWAY_ACCOUNT_BURST, 2 * rate)
+    concurrency = max(limits.account_concurrency, _round_up(sum(need.values()) * 1.15, 1_000))
+    # Never below the template's defaults: where those already carry the size, keep them.
+    return Sizing(max(TEMPLATE_CAP, math.ceil(need["ingest"] * headroom)),
+                  max(TEMPLATE_CAP, math.ceil(need["render"] * headroom)), parallel,
+                  int(rate), int(burst), int(concurrency))
+
+
+def _round_up(value: float, step: int) -> float:
+    return math.ceil(value / step) * step
 
 
 def apply(model: Model, sizing: Sizing) -> Model:
