@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.scale.params import Model, Views
+from chalicelib.adapters.dynamodb.duplicates import LOOKUP_THREADS
 
 MEASURED = Path(__file__).with_name("service_times.json")
 MASTER_LONG_SIDE = 2048  # ingest's master: an uncompressed TIFF this wide, 3 bytes a pixel
@@ -35,14 +36,25 @@ class Latency:
     bulk_request: float = 0.030  # one bulk request to the search cluster
 
 
+# Requests the code makes several at a time: the near-duplicate lookup's band queries run on
+# LOOKUP_THREADS threads (chalicelib/adapters/dynamodb/duplicates.py).
+CONCURRENT = {"dynamodb:Query@": ("-duplicates", LOOKUP_THREADS)}
+
+
 def request_seconds(requests: Mapping[str, float], latency: Latency) -> float:
-    """Time spent waiting on the requests of one invocation (sequential, as the code makes them)."""
+    """Time spent waiting on the requests of one invocation: one after another as the code
+    makes them, except the band queries, `LOOKUP_THREADS` at a time."""
     total = 0.0
     for key, count in requests.items():
         if "@" in key:  # per-table and per-item breakdowns of a request already counted
             continue
         service, _, action = key.partition(":")
         total += count * _one(service, action, latency)
+    for key, count in requests.items():
+        for prefix, (table_suffix, threads) in CONCURRENT.items():
+            if key.startswith(prefix) and key.endswith(table_suffix):
+                service, _, action = prefix.rstrip("@").partition(":")
+                total -= count * _one(service, action, latency) * (1 - 1 / threads)
     return total
 
 

@@ -82,3 +82,13 @@ def test_given_page_weights_then_a_view_is_the_photo_pages_own_bytes_and_a_share
     assert view.bytes_per_view == pytest.approx(102_000 + 55_000 / 5)
     assert view.edge_requests_per_view == pytest.approx(3 + 22 / 5)
     assert view.api_calls_per_view == 2
+
+
+def test_given_band_queries_then_they_wait_as_many_at_a_time_as_the_lookup_threads() -> None:
+    from chalicelib.adapters.dynamodb.duplicates import LOOKUP_THREADS
+
+    requests = {"dynamodb:Query": 68, "dynamodb:Query@stock-images-duplicates": 68,
+                "dynamodb:Query@stock-images-duplicates#items": 68}
+    assert measured.request_seconds(requests, FLAT) == pytest.approx(68 * 0.01 / LOOKUP_THREADS)
+    other = {"dynamodb:Query": 2, "dynamodb:Query@stock-images-images": 2}
+    assert measured.request_seconds(other, FLAT) == pytest.approx(0.02)
