@@ -17,7 +17,7 @@ STAMP := $(VENV)/.installed
 SCAN_VENV := .venv-scan
 SCAN_STAMP := $(SCAN_VENV)/.installed
 
-.PHONY: scan-install scan run test lint unit token reindex reprocess sweep duplicates redrive load soak clean-data install lock package layer bench bench-search bench-render bench-full bench-duplicates deploy destroy
+.PHONY: scan-install scan run test lint unit token reindex reprocess sweep duplicates redrive load soak scale clean-data install lock package layer bench bench-search bench-render bench-full bench-duplicates deploy destroy
 
 # Every install reads a hash lock (requirements/*.lock, written by `make lock`): the pinned pip,
 # setuptools and pyvips' build deps first, then the rest, pyvips built by those (no isolation).
@@ -134,6 +134,12 @@ $(BENCH_STAMP): $(STAMP) requirements/bench.lock
 # sharp is installed with npm into bench/node when node is present. BENCH_ARGS="--quick".
 bench: $(BENCH_STAMP)
 	$(PY) -m bench.all $(BENCH_ARGS)
+
+# The scale model (issue 20, docs/scale.md): every size's pipeline simulated around the day's
+# peak, each limit's use, the month's bill; seconds, no AWS. SIZE=small|medium|large|all.
+SIZE ?= all
+scale: $(STAMP)
+	$(PY) -m bench.scale --size $(SIZE)
 
 # The local stack under faults (issue 14): N uploads over HTTP (good photos, broken files, bombs,
 # one file again and again, deletes while processing) with fault injection on in the functions,

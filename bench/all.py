@@ -36,9 +36,11 @@ ITEMS = {
     "search_suite": "4. Search",
     "wanted_cost": "7. Cost of counting searches",
     "reprocess": "8. Reprocess throughput",
+    "service_times": "9. Service times",
+    "page_weight": "10. Bytes per page view",
 }
 REPORT_ORDER = ("render", "e2e", "search_suite", "coldstart", "memory", "wanted_cost",
-                "reprocess")
+                "reprocess", "service_times", "page_weight")
 CHILD = ("import json, sys; from bench import {module} as item; "
          "json.dump(item.measure(quick={quick}), open(sys.argv[1], 'w'), default=str)")
 
@@ -134,9 +136,11 @@ def _module(name: str) -> Any:
     return importlib.import_module(f"bench.{name}")
 
 
-def _target_number(line: str) -> str:
-    """Sort key: the "(N)" a verdict line starts with, so targets read in the issue's order."""
-    return line[2:5]
+def _target_number(line: str) -> tuple[int, str]:
+    """Sort key: the "(N)" a verdict line starts with, so targets read in the issue's order
+    ((10) after (9)); a line without one goes last."""
+    digits = line[3:].split(")", 1)[0] if line.startswith("- (") else ""
+    return (int(digits), line) if digits.isdigit() else (1_000, line)
 
 
 if __name__ == "__main__":

@@ -143,8 +143,9 @@ def test_every_mapping_reports_batch_item_failures_and_sqs_ones_are_capped(
         assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
         if event["Type"] == "SQS":
             limit = event["Properties"]["ScalingConfig"]["MaximumConcurrency"]
-            assert limit == {"Ref": "QueueMaximumConcurrency"}
-    assert template["Parameters"]["QueueMaximumConcurrency"]["MinValue"] >= 2  # Lambda's floor
+            assert limit["Ref"] in ("IngestMaximumConcurrency", "RenderMaximumConcurrency")
+    for cap in ("IngestMaximumConcurrency", "RenderMaximumConcurrency"):
+        assert template["Parameters"][cap]["MinValue"] >= 2  # Lambda's floor
 
 
 def test_prod_protects_the_table_and_every_stage_keeps_backups(template: dict[str, Any]) -> None:

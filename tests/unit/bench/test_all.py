@@ -69,3 +69,9 @@ def test_only_limits_the_items_and_keeps_the_run_order() -> None:
 def test_an_unknown_item_name_stops_before_anything_runs() -> None:
     with pytest.raises(SystemExit, match="unknown item"):
         bench_all.chosen_items("render,rendr")
+
+
+def test_given_ten_or_more_targets_then_they_sort_by_number_not_by_text() -> None:
+    lines = ["- (10) weight: PASS", "- (9) times: PASS", "- (2) render: FAIL", "- other"]
+    assert sorted(lines, key=bench_all._target_number) == [
+        "- (2) render: FAIL", "- (9) times: PASS", "- (10) weight: PASS", "- other"]

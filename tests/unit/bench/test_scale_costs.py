@@ -1,0 +1,51 @@
+"""The month's bill at a size: tiers, one line checked by hand, and the options."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bench.scale import costs, prices
+from bench.scale.params import Traffic, Views, aws_defaults
+
+SIZE = Traffic("t", uploads_per_day=1_000, views_per_day=100_000)
+
+
+def test_given_an_amount_over_tiers_then_each_part_pays_its_own_price() -> None:
+    tiers = ((10.0, 2.0), (30.0, 1.0), (float("inf"), 0.5))
+    assert prices.tiered(5, tiers) == 10.0
+    assert prices.tiered(40, tiers) == 10 * 2.0 + 20 * 1.0 + 10 * 0.5
+    assert prices.tiered(3e6, ((1e6, 3.5), (float("inf"), 2.8)), unit=1e6) == 3.5 + 2 * 2.8
+
+
+def test_given_a_size_then_sqs_is_three_requests_per_message_at_its_price() -> None:
+    model = aws_defaults()
+    line = {line.service: line for line in costs.bill(model, SIZE)}["SQS"]
+    messages = 30 * 1_000 * (1 + model.renders_per_upload)
+    assert line.usd == pytest.approx(messages * 3 * prices.SQS_PER_MILLION / 1e6)
+
+
+def test_given_more_views_then_only_view_driven_lines_grow() -> None:
+    model = aws_defaults()
+    base = {line.service: line.usd for line in costs.bill(model, SIZE)}
+    busier = {line.service: line.usd
+              for line in costs.bill(model, replace(SIZE, views_per_day=1_000_000))}
+    assert busier["CloudFront"] == pytest.approx(base["CloudFront"] * 10)
+    assert busier["SQS"] == base["SQS"] and busier["S3 storage"] == base["S3 storage"]
+
+
+def test_given_edge_cached_photo_answers_then_the_option_costs_less_than_what_it_replaces(
+) -> None:
+    model = replace(aws_defaults(), views=Views(api_edge_hit_ratio=0.0))
+    lines, options = costs.monthly(model, replace(SIZE, views_per_day=1e7))
+    by_service = {line.service: line.usd for line in lines}
+    cached = next(o for o in options if "cached at the edge" in o.setting)
+    replaced = sum(by_service[name] for name in cached.replaces.split(" + "))
+    assert 0 < cached.usd < replaced
+
+
+def test_given_a_trial_size_then_one_small_search_node_else_at_least_two() -> None:
+    model = aws_defaults()
+    assert costs.search_nodes(model, SIZE) == 1
+    assert costs.search_nodes(model, replace(SIZE, views_per_day=1e8)) >= 2
