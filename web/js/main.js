@@ -70,7 +70,13 @@ document.addEventListener('click', (event) => {
   if (chip) refocusAfterRender(`[data-facet="${CSS.escape(chip.dataset.facet)}"][data-value="${CSS.escape(chip.dataset.value)}"]`);
 }, true);
 
+let firstRender = true;
+
 function placeFocus() {
+  if (firstRender) { // a page just opened: the browser's own start (Tab reaches the skip link first)
+    firstRender = false;
+    return;
+  }
   // Back on the control the user was using when it is drawn again; else, when the render took
   // the focused element away (a link to a new page, a search), on the new content's heading,
   // which screen readers announce. Focus the user still has (typing in the search box) stays.

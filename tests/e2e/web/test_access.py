@@ -133,3 +133,159 @@ def test_axe_finds_no_wcag_violation_on_any_page(
     found |= _audit(axe_web, [("/review", "#review-detail")])
     assert found == {}, "\n".join(f"{path}\n  " + "\n  ".join(lines)
                                   for path, lines in found.items())
+
+
+# What the focused element looks like: on screen, not transparent, and the colours of its ring.
+FOCUSED = """() => {
+  const el = document.activeElement;
+  if (el === document.body) return null;
+  const box = el.getBoundingClientRect();
+  let shown = box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0
+    && box.left < innerWidth && box.top < innerHeight;
+  for (let node = el; node; node = node.parentElement) {
+    const style = getComputedStyle(node);
+    if (style.opacity === '0' || style.visibility === 'hidden') shown = false;
+  }
+  const style = getComputedStyle(el);
+  const ring = style.boxShadow + ' ' + (style.outlineStyle === 'none' ? '' : style.outlineColor);
+  return { name: el.id || el.getAttribute('aria-label') || el.textContent.trim().slice(0, 30)
+             || el.tagName, shown, colours: ring.match(/rgba?\\([^)]*\\)/g) || [] };
+}"""
+
+
+def _contrast_on_white(colour: str) -> float:
+    """WCAG contrast of a CSS rgb()/rgba() colour drawn over white, against white."""
+    parts = [float(p) for p in colour[colour.index("(") + 1:-1].split(",")]
+    alpha = parts[3] if len(parts) == 4 else 1.0
+    channels = [c * alpha + 255 * (1 - alpha) for c in parts[:3]]
+    linear = [(c / 255 / 12.92) if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4
+              for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+def _tab_through(web: Browsing, presses: int) -> list[str]:
+    """Tab `presses` times; what was wrong with each focused element (hidden, no 3:1 ring)."""
+    wrong = []
+    for _ in range(presses):
+        web.page.keyboard.press("Tab")
+        focused = web.page.evaluate(FOCUSED)
+        if focused is None:  # past the last stop, in the browser's own controls
+            break
+        if not focused["shown"]:
+            wrong.append(f"{focused['name']}: focused but not visible")
+        best = max((_contrast_on_white(c) for c in focused["colours"]), default=0.0)
+        if best < 3:
+            wrong.append(f"{focused['name']}: focus ring {focused['colours']} is {best:.1f}:1")
+    return wrong
+
+
+def _active(web: Browsing) -> str:
+    return str(web.page.evaluate("() => document.activeElement.id"))
+
+
+def _results_drawn(web: Browsing) -> None:
+    web.page.wait_for_selector("#results .tile")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_every_focus_stop_is_visible_with_a_ring_of_three_to_one(
+    web: Browsing, site: Site, viewport: str
+) -> None:
+    web.page.set_viewport_size(VIEWPORTS[viewport])
+    for path in ("/", f"/images/{site.photos[0]}", "/signup"):
+        web.go(path)
+        _settled(web, "h1")
+        assert _tab_through(web, 30) == [], path
+
+
+def test_keyboard_only_skip_link_search_sort_and_filters(
+    web: Browsing, site: Site, shots: Callable[[str], None]
+) -> None:
+    page = web.page
+    web.go(f"/?tags={site.run}")
+    _results_drawn(web)
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert _active(web) == "results"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.classList.contains('tile')")
+
+    # The sort moves with the arrow keys without reloading; Enter applies it, focus stays on it.
+    page.evaluate("() => { window.drawn = document.getElementById('results'); }")
+    page.focus("#sort")
+    page.keyboard.press("ArrowDown")
+    assert page.input_value("#sort") == "popular"
+    assert "sort=" not in page.url
+    assert page.evaluate("() => window.drawn === document.getElementById('results')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "sort=popular" in url)
+    page.wait_for_function("() => window.drawn !== document.getElementById('results')")
+    _results_drawn(web)
+    assert _active(web) == "sort"
+
+    # A chip chosen by keyboard keeps the focus; a search puts it on the results heading.
+    page.focus("[data-facet=orientation][data-value=portrait]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "orientation=portrait" in url)
+    page.wait_for_selector("[data-value=portrait][aria-current=true]")
+    assert page.evaluate("() => document.activeElement.dataset.value") == "portrait"
+    page.focus("#q")
+    page.keyboard.type(f"tower {site.run}")  # the portrait filter stays
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('h1')?.textContent.includes('tower')")
+    _results_drawn(web)
+    assert page.evaluate("() => document.activeElement.tagName") == "H1"
+    shots("keyboard-search")
+
+
+def test_keyboard_only_edit_menus_delete_and_upload(
+    web: Browsing, site: Site, local_stack: LocalStack
+) -> None:
+    page = web.page
+    doomed = _publish(local_stack, site.owner, factory.fresh_photo(600, 400), f"Doomed {site.run}",
+                      ["doomed"])
+    assert _wait_terminal(local_stack, site.owner, doomed)["status"] == "ready"
+    sign_in(web, site.owner_email, LOCAL_PASSWORD)
+    web.go(f"/images/{doomed}")
+    page.wait_for_selector("#edit")
+
+    # Edit: focus in the title; Escape closes the form and returns to Edit.
+    page.focus("#edit")
+    page.keyboard.press("Enter")
+    assert _active(web) == "edit-title"
+    page.keyboard.press("Escape")
+    assert page.locator(".edit-form").count() == 0
+    assert _active(web) == "edit"
+    # Save: the new title shown, focus back on Edit.
+    page.keyboard.press("Enter")
+    page.fill("#edit-title", f"Renamed {site.run}")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('#image-title')?.textContent.startsWith('Renamed')")
+    assert _active(web) == "edit"
+
+    # The sizes menu: Enter opens it into the list, Escape closes it onto its button.
+    page.focus("#download-more")
+    page.keyboard.press("Enter")
+    assert page.get_attribute("#download-more", "aria-expanded") == "true"
+    page.keyboard.press("Escape")
+    assert page.get_attribute("#download-more", "aria-expanded") == "false"
+    assert _active(web) == "download-more"
+
+    # Delete: confirmed, the person lands on the heading of My uploads.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.focus("#delete")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: url.endswith("/me"))
+    page.wait_for_function("() => document.activeElement.tagName === 'H1'")
+    assert page.inner_text("h1") == "My uploads"
+
+    # Upload: files chosen, focus on Upload; Upload pressed, focus on the list of files.
+    web.go("/upload")
+    page.set_input_files("#file-input", files=[{"name": "kb.jpg", "mimeType": "image/jpeg",
+                                                "buffer": factory.fresh_photo(500, 400)}])
+    assert _active(web) == "start-upload"
+    page.keyboard.press("Enter")
+    assert _active(web) == "upload-list"
+    page.wait_for_selector("#upload-list [data-state=ready]")
