@@ -289,3 +289,112 @@ def test_keyboard_only_edit_menus_delete_and_upload(
     page.keyboard.press("Enter")
     assert _active(web) == "upload-list"
     page.wait_for_selector("#upload-list [data-state=ready]")
+
+
+# First tile's top on 390x844 with no filter chosen. Measured here: 357 px before the filters
+# folded (42% of the screen), BEFORE_AFTER below after. The bound leaves room for a longer title
+# or count wrapping onto a second line, and stays under a third of the screen.
+FIRST_TILE_BOUND = 281
+# Interactive elements at least this big on phones (WCAG 2.5.5, Apple's and Google's guides).
+TARGET_PX = 44
+# Exceptions, each with its reason: a link inside a sentence (WCAG 2.5.5 exempts inline
+# targets: growing it would break the line of text), and the file input the drop zone labels
+# (visually hidden on purpose; the 44 px drop zone is its target).
+INLINE_OR_LABELLED = "p a, dd a, li > a:not([class]), figcaption a, #file-input"
+
+SMALL_TARGETS = """([least, exempt]) => [...document.querySelectorAll(
+    'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])')]
+  .filter((el) => !el.matches(exempt) && !el.closest('.skip-link:not(:focus)'))
+  .map((el) => [el, el.getBoundingClientRect()])
+  .filter(([el, box]) => box.width > 0 && box.height > 0)
+  .filter(([el, box]) => box.width < least - 0.5 || box.height < least - 0.5)
+  .map(([el, box]) => `${el.id || el.getAttribute('aria-label') || el.textContent.trim().slice(0, 30)
+    || el.outerHTML.slice(0, 60)}: ${Math.round(box.width)}x${Math.round(box.height)}`)"""
+
+
+def _first_tile_top(web: Browsing) -> float:
+    return float(web.page.evaluate(
+        "() => document.querySelector('#results .tile').getBoundingClientRect().top"))
+
+
+def test_on_a_phone_photos_come_first_and_filters_fold_behind_a_button(
+    web: Browsing, site: Site, shots: Callable[[str], None]
+) -> None:
+    page = web.page
+    page.set_viewport_size(PHONE)
+    web.go(f"/?q=harbour+{site.run}")
+    _results_drawn(web)
+    top = _first_tile_top(web)
+    print(f"first tile top at 390x844: {top:.0f} px")
+    assert top < FIRST_TILE_BOUND
+    assert page.get_attribute("#filters-toggle", "aria-expanded") == "false"
+    assert not page.is_visible("#filter-panel")
+
+    page.click("#filters-toggle")
+    assert page.get_attribute("#filters-toggle", "aria-expanded") == "true"
+    assert page.is_visible("#filter-panel")
+    names = page.eval_on_selector_all(".swatch", "all => all.map(s => s.getAttribute('aria-label'))")
+    assert [name.split(",")[0] for name in names] == [
+        "Red", "Orange", "Yellow", "Green", "Turquoise", "Blue", "Violet", "Pink", "Brown", "Black",
+        "Gray", "White"]
+    assert all(name.endswith(("photo", "photos")) for name in names)
+    shots("phone-filters-open")
+    page.set_viewport_size(PHONE)
+    page.focus("[data-facet=orientation][data-value=landscape]")
+    page.keyboard.press("Escape")
+    assert page.get_attribute("#filters-toggle", "aria-expanded") == "false"
+    assert _active(web) == "filters-toggle"
+
+    # Titles and contributors are on the tiles without hovering.
+    assert page.eval_on_selector("#results .tile .tile-caption",
+                                 "c => getComputedStyle(c).opacity") == "1"
+
+
+def test_on_a_phone_the_chosen_filters_are_chips_that_remove_them(
+    web: Browsing, site: Site, shots: Callable[[str], None]
+) -> None:
+    page = web.page
+    page.set_viewport_size(PHONE)
+    web.go(f"/?tags={site.run}&orientation=landscape&color=green")
+    _results_drawn(web)
+    labels = page.eval_on_selector_all(".active-filters a",
+                                       "all => all.map(a => a.getAttribute('aria-label'))")
+    assert labels == ["Remove filter: Landscape", "Remove filter: Green",
+                      f"Remove filter: #{site.run}"]
+    assert " ".join(page.text_content("#filters-toggle").split()) == "Filters (3)"
+    shots("phone-chosen-filters")
+    page.set_viewport_size(PHONE)
+    page.click("[aria-label='Remove filter: Green']")
+    page.wait_for_url(lambda url: "color=" not in url)
+    assert "orientation=landscape" in page.url and f"tags={site.run}" in page.url
+    page.wait_for_function("() => document.querySelectorAll('.active-filters a').length === 2")
+    assert _active(web) == "filters-toggle"
+
+
+def test_on_a_phone_every_target_is_at_least_44_px(web: Browsing, site: Site) -> None:
+    page = web.page
+    page.set_viewport_size(PHONE)
+    small: dict[str, list[str]] = {}
+
+    def measure(path: str, ready: str, before: Callable[[], None] = lambda: None) -> None:
+        web.go(path)
+        _settled(web, ready)
+        before()
+        found = page.evaluate(SMALL_TARGETS, [TARGET_PX, INLINE_OR_LABELLED])
+        if found:
+            small[path] = found
+
+    measure("/", "#results .tile", lambda: page.click("#filters-toggle"))
+    measure(f"/images/{site.photos[0]}", "#image-title")
+    measure("/signin", ".account-form")
+    measure("/signup", ".account-form")
+    sign_in(web, site.owner_email, LOCAL_PASSWORD)
+    measure(f"/images/{site.photos[1]}", "#edit", lambda: page.click("#edit"))
+    measure("/upload", ".dropzone")
+    measure("/me", ".mine-card")
+    assert small == {}
+    # The measure itself finds small targets: the desktop's chips are smaller than 44 px.
+    page.set_viewport_size(DESKTOP)
+    web.go("/")
+    _settled(web, "#results .tile")
+    assert page.evaluate(SMALL_TARGETS, [TARGET_PX, INLINE_OR_LABELLED])
