@@ -262,7 +262,8 @@ def test_keyboard_only_edit_menus_delete_and_upload(
     page.keyboard.press("Enter")
     page.fill("#edit-title", f"Renamed {site.run}")
     page.keyboard.press("Enter")
-    page.wait_for_function("() => document.querySelector('#image-title')?.textContent.startsWith('Renamed')")
+    page.wait_for_function(
+        "() => document.querySelector('#image-title')?.textContent.startsWith('Renamed')")
     assert _active(web) == "edit"
 
     # The sizes menu: Enter opens it into the list, Escape closes it onto its button.
@@ -291,9 +292,10 @@ def test_keyboard_only_edit_menus_delete_and_upload(
     page.wait_for_selector("#upload-list [data-state=ready]")
 
 
-# First tile's top on 390x844 with no filter chosen. Measured here: 357 px before the filters
-# folded (42% of the screen), BEFORE_AFTER below after. The bound leaves room for a longer title
-# or count wrapping onto a second line, and stays under a third of the screen.
+# First tile's top on 390x844 for a search with no filter chosen: 355 px before the filters
+# folded (42% of the screen), 247 px after (29%: the two-row header, the title and count, the
+# Filters button). The bound is a third of the screen: room for a title wrapping onto a second
+# line, and far below where the filters used to push the photos.
 FIRST_TILE_BOUND = 281
 # Interactive elements at least this big on phones (WCAG 2.5.5, Apple's and Google's guides).
 TARGET_PX = 44
@@ -308,8 +310,9 @@ SMALL_TARGETS = """([least, exempt]) => [...document.querySelectorAll(
   .map((el) => [el, el.getBoundingClientRect()])
   .filter(([el, box]) => box.width > 0 && box.height > 0)
   .filter(([el, box]) => box.width < least - 0.5 || box.height < least - 0.5)
-  .map(([el, box]) => `${el.id || el.getAttribute('aria-label') || el.textContent.trim().slice(0, 30)
-    || el.outerHTML.slice(0, 60)}: ${Math.round(box.width)}x${Math.round(box.height)}`)"""
+  .map(([el, box]) => `${el.id || el.getAttribute('aria-label')
+    || el.textContent.trim().slice(0, 30) || el.outerHTML.slice(0, 60)}:`
+    + ` ${Math.round(box.width)}x${Math.round(box.height)}`)"""
 
 
 def _first_tile_top(web: Browsing) -> float:
@@ -333,7 +336,8 @@ def test_on_a_phone_photos_come_first_and_filters_fold_behind_a_button(
     page.click("#filters-toggle")
     assert page.get_attribute("#filters-toggle", "aria-expanded") == "true"
     assert page.is_visible("#filter-panel")
-    names = page.eval_on_selector_all(".swatch", "all => all.map(s => s.getAttribute('aria-label'))")
+    names = page.eval_on_selector_all(".swatch",
+                                      "all => all.map(s => s.getAttribute('aria-label'))")
     assert [name.split(",")[0] for name in names] == [
         "Red", "Orange", "Yellow", "Green", "Turquoise", "Blue", "Violet", "Pink", "Brown", "Black",
         "Gray", "White"]
