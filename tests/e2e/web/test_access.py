@@ -28,7 +28,8 @@ VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
 
 @dataclass
 class Site:
-    """A contributor with published photos, one photo held for review, and an admin."""
+    """A contributor with published photos (the third one is deleted by a test), someone
+    else's copy of the first held for review, and an admin."""
 
     run: str
     owner_email: str
@@ -54,18 +55,22 @@ def site(local_stack: LocalStack) -> Site:
     run = uuid.uuid4().hex[:8]
     owner_email, admin_email = f"access-{run}@example.test", f"access-admin-{run}@example.test"
     owner = local_stack.token(owner_email)
+    copier = local_stack.token(f"access-copier-{run}@example.test")
     local_stack.token(admin_email, group="admins")
     scene = factory.fresh_scene()
+    # Sent together, then awaited: the stack's workers process them side by side.
     photos = [
         _publish(local_stack, owner, factory.photo(720, 480, scene=scene), f"Harbour {run}",
                  ["harbour", run]),
         _publish(local_stack, owner, factory.fresh_photo(480, 720), f"Tower {run}", ["tower", run]),
+        _publish(local_stack, owner, factory.fresh_photo(600, 400), f"Doomed {run}", ["doomed"]),
     ]
-    for image_id in photos:
-        assert _wait_terminal(local_stack, owner, image_id)["status"] == "ready"
-    copier = local_stack.token(f"access-copier-{run}@example.test")
+    assert _wait_terminal(local_stack, owner, photos[0])["status"] == "ready"
+    # The copy only after its original is published, or there is nothing to be a copy of yet.
     held = _upload(local_stack, copier, factory.photo(800, 533, scene=scene), "image/jpeg",
                    "copy.jpg")
+    for image_id in photos[1:]:
+        assert _wait_terminal(local_stack, owner, image_id)["status"] == "ready"
     assert _wait_terminal(local_stack, copier, held)["status"] == "in_review"
     return Site(run, owner_email, owner, admin_email, photos, held)
 
@@ -240,13 +245,9 @@ def test_keyboard_only_skip_link_search_sort_and_filters(
     shots("keyboard-search")
 
 
-def test_keyboard_only_edit_menus_delete_and_upload(
-    web: Browsing, site: Site, local_stack: LocalStack
-) -> None:
+def test_keyboard_only_edit_menus_delete_and_upload(web: Browsing, site: Site) -> None:
     page = web.page
-    doomed = _publish(local_stack, site.owner, factory.fresh_photo(600, 400), f"Doomed {site.run}",
-                      ["doomed"])
-    assert _wait_terminal(local_stack, site.owner, doomed)["status"] == "ready"
+    doomed = site.photos[2]
     sign_in(web, site.owner_email, LOCAL_PASSWORD)
     web.go(f"/images/{doomed}")
     page.wait_for_selector("#edit")
