@@ -189,7 +189,8 @@ export function uploadView({ root }) {
       quotaLine.textContent = ''; // the page works without it; the next grant tries again
     }
   }
-  const picker = h('input', { type: 'file', id: 'file-input', multiple: true, accept: 'image/jpeg,image/png,image/webp', class: 'visually-hidden' });
+  // Hidden and out of the Tab order: the drop zone is the one control (Enter or Space opens it).
+  const picker = h('input', { type: 'file', id: 'file-input', multiple: true, accept: 'image/jpeg,image/png,image/webp', class: 'visually-hidden', tabindex: '-1' });
   const start = h('button', { class: 'button', type: 'button', id: 'start-upload', disabled: true }, 'Upload');
   const drop = h('label', { class: 'dropzone', for: 'file-input', tabindex: 0 },
     h('strong', {}, 'Drop photos here'), h('span', {}, 'or choose files · JPEG, PNG or WebP, up to 50 MB each'));
