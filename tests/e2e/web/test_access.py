@@ -242,6 +242,12 @@ def test_keyboard_only_skip_link_search_sort_and_filters(
     page.wait_for_function("() => window.drawn !== document.getElementById('results')")
     _results_drawn(web)
     assert _active(web) == "sort"
+    # Leaving it with Tab after an arrow applies the choice too, and Tab is not sent back to it.
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Tab")
+    page.wait_for_url(lambda url: "sort=newest" in url)
+    _results_drawn(web)
+    assert _active(web) != "sort"
 
     # A chip chosen by keyboard keeps the focus; a search puts it on the results heading.
     page.focus("[data-facet=orientation][data-value=portrait]")

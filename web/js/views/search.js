@@ -125,9 +125,10 @@ function sortSelect(state, navigate) {
   const select = h('select', { id: 'sort', name: 'sort' },
     options.map((value) => h('option', { value, selected: value === current }, capitalised(value))));
   let byPointer = false;
-  const apply = () => {
+  // Focus comes back to the control, except when the person left it with Tab (no trap).
+  const apply = ({ refocus = true } = {}) => {
     if (select.value === current || !select.isConnected) return;
-    refocusAfterRender('#sort');
+    if (refocus) refocusAfterRender('#sort');
     navigate(searchUrl({ ...state, sort: select.value }));
   };
   select.addEventListener('pointerdown', () => { byPointer = true; });
@@ -136,7 +137,7 @@ function sortSelect(state, navigate) {
     if (event.key === 'Enter') apply();
   });
   select.addEventListener('change', () => { if (byPointer) apply(); });
-  select.addEventListener('blur', apply);
+  select.addEventListener('blur', () => apply({ refocus: false }));
   return h('label', { class: 'sort' }, 'Sort ', select);
 }
 
