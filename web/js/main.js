@@ -3,6 +3,7 @@
 import { canUpload, currentUser, onSessionChange, signOut, startSession } from './auth.js';
 import { loadConfig } from './config.js';
 import { h, replace, toast } from './dom.js';
+import { focusHeading, focusLost, focusQuietly, refocusAfterRender, restoreWantedFocus } from './focus.js';
 import { navigate, notFound, route, start } from './router.js';
 import { reviewLink } from './reviewcount.js';
 import { attachSuggestions } from './suggest.js';
@@ -63,34 +64,32 @@ function missingPage({ root }) {
     h('a', { class: 'button', href: '/' }, 'Back to search')));
 }
 
-let shownPath = location.pathname;
-let lastChip = null;
-
 // Filter chips are links that re-render the page: keep keyboard focus on the same chip.
 document.addEventListener('click', (event) => {
   const chip = event.target.closest?.('[data-facet]');
-  lastChip = chip ? { facet: chip.dataset.facet, value: chip.dataset.value } : null;
+  if (chip) refocusAfterRender(`[data-facet="${CSS.escape(chip.dataset.facet)}"][data-value="${CSS.escape(chip.dataset.value)}"]`);
 }, true);
 
-function restoreChipFocus() {
-  if (!lastChip) return;
-  const selector = `[data-facet="${CSS.escape(lastChip.facet)}"][data-value="${CSS.escape(lastChip.value)}"]`;
-  document.querySelector(selector)?.focus({ preventScroll: true });
-  lastChip = null;
-}
+let firstRender = true;
 
-function focusMain() {
-  // A new page moves focus to its content (screen readers announce it); a new filter on the
-  // same page leaves focus where the user is.
-  if (location.pathname === shownPath) {
-    restoreChipFocus();
+function placeFocus() {
+  if (firstRender) { // a page just opened: the browser's own start (Tab reaches the skip link first)
+    firstRender = false;
     return;
   }
-  shownPath = location.pathname;
-  const active = document.activeElement;
-  if (!active || active === document.body || !document.contains(active)) {
-    document.getElementById('view').focus({ preventScroll: true });
-  }
+  // Back on the control the user was using when it is drawn again; else, when the render took
+  // the focused element away (a link to a new page, a search), on the new content's heading,
+  // which screen readers announce. Focus the user still has (typing in the search box) stays.
+  if (restoreWantedFocus()) return;
+  if (focusLost()) focusHeading();
+}
+
+// The skip link lands on the results when there are some (the router must not take it).
+function skipLink() {
+  document.querySelector('.skip-link').addEventListener('click', (event) => {
+    event.preventDefault();
+    focusQuietly(document.getElementById('results') || document.getElementById('view'), { scroll: true });
+  });
 }
 
 async function main() {
@@ -115,7 +114,8 @@ async function main() {
   route('/signin', (ctx) => signInView(ctx, navigate));
   route('/signup', (ctx) => signUpView(ctx, navigate));
   notFound(missingPage);
-  document.addEventListener('routechange', focusMain);
+  document.addEventListener('routechange', placeFocus);
+  skipLink();
   await start(view);
   document.body.dataset.ready = 'true';
 }

@@ -55,7 +55,7 @@ def test_a_shared_link_restores_the_search_and_history_moves_through_filters(
     assert page.input_value("#q") == "mossy"
     assert page.locator(".tile .tile-title").all_inner_texts() == ["Mossy meadow"]
     assert page.get_attribute("[data-facet=orientation][data-value=landscape]",
-                              "aria-pressed") == "true"
+                              "aria-current") == "true"
     # WHEN the visitor drops the filter, goes back, then forward
     page.click("[data-facet=orientation][data-value=landscape]")
     page.wait_for_function("() => !location.search.includes('orientation')")

@@ -77,7 +77,7 @@ def test_the_camera_facet_filters_the_search_and_stays_in_the_url(
     page.wait_for_selector("body[data-ready=true]")
     page.wait_for_selector(".tile")
     assert page.locator(".tile .tile-title").all_inner_texts() == ["Quay one"]
-    assert page.get_attribute("[data-facet=camera]", "aria-pressed") == "true"
+    assert page.get_attribute("[data-facet=camera]", "aria-current") == "true"
     # AND `camera:` typed in the query finds the second camera alone
     web.go(f"/?q=camera:{cameras['second'].split()[1]}&tags={cameras['tag']}")
     page.wait_for_selector(".tile")

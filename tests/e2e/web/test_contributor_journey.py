@@ -123,7 +123,7 @@ def test_a_contributor_uploads_finds_edits_and_deletes_a_photo(
     assert page.locator(".tile").count() == 3
     page.click("[data-facet=orientation][data-value=portrait]")
     page.wait_for_url("**orientation=portrait**")
-    page.wait_for_selector("[data-facet=orientation][data-value=portrait][aria-pressed=true]")
+    page.wait_for_selector("[data-facet=orientation][data-value=portrait][aria-current=true]")
     assert page.locator(".tile .tile-title").all_inner_texts() == ["Lighthouse tower"]
     shots("filtered-portrait")
 

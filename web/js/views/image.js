@@ -5,6 +5,7 @@ import { api } from '../api.js';
 import { cameraFacts, cameraName } from '../camera.js';
 import { currentUser } from '../auth.js';
 import { formatDate, h, replace, toast } from '../dom.js';
+import { focusQuietly } from '../focus.js';
 import { JustifiedGrid, pick, placeholder, srcset } from '../grid.js';
 import { explain, MAX_TITLE_CHARS } from '../limits.js';
 import { downloadControl, downloadCount, keptOriginalControl } from './download.js';
@@ -108,6 +109,11 @@ function editForm(image, done) {
     h('div', { class: 'actions' },
       h('button', { class: 'button', type: 'submit' }, 'Save'),
       h('button', { class: 'button secondary', type: 'button', onclick: () => done(null) }, 'Cancel')));
+  form.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || event.defaultPrevented) return;
+    event.preventDefault();
+    done(null);
+  });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const body = { title: title.value, description: description.value,
@@ -137,7 +143,7 @@ async function remove(image, navigate) {
 function details(image, root, navigate) {
   const owner = canEdit(image) ? h('div', { class: 'actions owner-actions' },
     h('button', { class: 'button secondary', type: 'button', id: 'edit',
-      onclick: () => info.replaceWith(editForm(image, (updated) => show(updated || image))) }, 'Edit'),
+      onclick: () => openEditor() }, 'Edit'),
     h('button', { class: 'button danger', type: 'button', id: 'delete',
       onclick: () => remove(image, navigate) }, 'Delete')) : null;
   const count = image.status === 'ready' ? downloadCount(image) : null;
@@ -147,8 +153,16 @@ function details(image, root, navigate) {
     statusNote(image),
     image.description ? h('p', { class: 'description' }, image.description) : null,
     tagLinks(image.tags), facts(image), cameraBlock(image), owner, reportControl(image));
+  // The form takes the details' place with focus in its first field; Save, Cancel and Escape
+  // bring the details back with focus on Edit.
+  function openEditor() {
+    const form = editForm(image, (updated) => show(updated || image));
+    info.replaceWith(form);
+    form.querySelector('input')?.focus();
+  }
   function show(next) {
     replace(root, page(next, root, navigate));
+    focusQuietly(document.getElementById('edit'));
   }
   return info;
 }

@@ -25,10 +25,17 @@ function form(image, box) {
   const note = h('textarea', { id: 'report-note', name: 'note', rows: 2, maxlength: NOTE_CHARS });
   const error = h('p', { class: 'notice error', role: 'alert', hidden: true });
   const send = h('button', { class: 'button', type: 'submit', id: 'report-send' }, 'Send report');
+  const cancel = () => {
+    replace(box, opener(image, box));
+    box.querySelector('#report-open').focus();
+  };
   const el = h('form', { class: 'report', id: 'report-form', 'aria-label': 'Report this photo' },
     reasonChoice(), h('label', {}, 'Anything we should know? (optional)', note), error,
     h('div', { class: 'actions' }, send,
-      h('button', { class: 'button secondary', type: 'button', onclick: () => replace(box, opener(image, box)) }, 'Cancel')));
+      h('button', { class: 'button secondary', type: 'button', onclick: cancel }, 'Cancel')));
+  el.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && !event.defaultPrevented) cancel();
+  });
   el.addEventListener('submit', async (event) => {
     event.preventDefault();
     const reason = el.querySelector('input[name=report-reason]:checked')?.value;

@@ -3,6 +3,7 @@
 
 import { api, ApiError, queryString } from '../api.js';
 import { formatCount, h, replace } from '../dom.js';
+import { refocusAfterRender } from '../focus.js';
 import { JustifiedGrid } from '../grid.js';
 
 const PER_PAGE = 30;
@@ -48,8 +49,18 @@ function withTag(state, tag, on) {
   return next;
 }
 
+// Chips are links (each is a URL to share); a link has no pressed state, so the chosen one says
+// aria-current and its name says that following it removes the filter.
 function chip(label, href, active, extra = {}) {
-  return h('a', { class: active ? 'chip active' : 'chip', href, 'aria-pressed': String(active), ...extra }, label);
+  return h('a', { class: active ? 'chip active' : 'chip', href, 'aria-current': active ? 'true' : null, ...extra }, label);
+}
+
+function capitalised(word) {
+  return word[0].toUpperCase() + word.slice(1);
+}
+
+function photos(count) {
+  return `${formatCount(count)} ${count === 1 ? 'photo' : 'photos'}`;
 }
 
 function countOf(facet, value) {
@@ -59,7 +70,7 @@ function countOf(facet, value) {
 function orientationChips(state, facets) {
   return h('div', { class: 'chip-group', role: 'group', 'aria-label': 'Orientation' },
     ORIENTATIONS.map((value) => chip(
-      [value[0].toUpperCase() + value.slice(1), h('span', { class: 'count' }, formatCount(countOf(facets.orientation, value)))],
+      [capitalised(value), h('span', { class: 'count' }, formatCount(countOf(facets.orientation, value)))],
       searchUrl(toggled(state, 'orientation', value)), state.orientation === value,
       { dataset: { facet: 'orientation', value } })));
 }
@@ -72,9 +83,9 @@ function colourChips(state, facets) {
       return h('a', {
         class: `swatch${active ? ' active' : ''}${count || active ? '' : ' empty'}`,
         href: searchUrl(toggled(state, 'color', name)),
-        'aria-pressed': String(active),
-        'aria-label': `${name} (${count})`,
-        title: `${name[0].toUpperCase()}${name.slice(1)}: ${formatCount(count)}`,
+        'aria-current': active ? 'true' : null,
+        'aria-label': active ? `${capitalised(name)}, chosen: remove` : `${capitalised(name)}, ${photos(count)}`,
+        title: `${capitalised(name)}: ${formatCount(count)}`,
         style: { '--swatch': hex },
         dataset: { facet: 'color', value: name },
       });
@@ -105,13 +116,28 @@ function cameraChips(state, facets) {
       searchUrl(toggled(state, 'camera', c.value)), false, { dataset: { facet: 'camera', value: c.value } })));
 }
 
+// The sort applies when a choice is made: a pick with the pointer (the list closes on it), or
+// Enter or leaving the control after arrow keys. A <select> fires "change" on every arrow key,
+// so navigating on change alone would reload the results at each step through the options.
 function sortSelect(state, navigate) {
   const current = state.sort || (state.q ? 'relevance' : 'newest');
   const options = state.q ? ['relevance', 'newest', 'popular'] : ['newest', 'popular'];
   const select = h('select', { id: 'sort', name: 'sort' },
-    options.map((value) => h('option', { value, selected: value === current },
-      value[0].toUpperCase() + value.slice(1))));
-  select.addEventListener('change', () => navigate(searchUrl({ ...state, sort: select.value })));
+    options.map((value) => h('option', { value, selected: value === current }, capitalised(value))));
+  let byPointer = false;
+  // Focus comes back to the control, except when the person left it with Tab (no trap).
+  const apply = ({ refocus = true } = {}) => {
+    if (select.value === current || !select.isConnected) return;
+    if (refocus) refocusAfterRender('#sort');
+    navigate(searchUrl({ ...state, sort: select.value }));
+  };
+  select.addEventListener('pointerdown', () => { byPointer = true; });
+  select.addEventListener('keydown', (event) => {
+    byPointer = false;
+    if (event.key === 'Enter') apply();
+  });
+  select.addEventListener('change', () => { if (byPointer) apply(); });
+  select.addEventListener('blur', () => apply({ refocus: false }));
   return h('label', { class: 'sort' }, 'Sort ', select);
 }
 
@@ -133,16 +159,71 @@ function heading(state, page) {
       `No exact matches for “${state.q}”: showing similar words.`) : null);
 }
 
+// What each chosen filter is called on its removable chip.
+const FILTER_LABELS = {
+  orientation: capitalised, color: capitalised, camera: (v) => v, owner: () => 'One contributor',
+  min_width: (v) => `Wider than ${v} px`, min_height: (v) => `Taller than ${v} px`,
+  from: (v) => `From ${v}`, to: (v) => `Until ${v}`,
+};
+
+function withoutFilter(state, name, value) {
+  return name === 'tags' ? withTag(state, value, false) : { ...state, [name]: undefined };
+}
+
+/** The chosen filters, each a chip that removes it (phones show these while the rest fold). */
+function activeFilters(state) {
+  const chosen = Object.keys(FILTER_LABELS).filter((name) => state[name])
+    .map((name) => [name, state[name], FILTER_LABELS[name](state[name])])
+    .concat(tagsOf(state).map((tag) => ['tags', tag, `#${tag}`]));
+  if (!chosen.length) return null;
+  return h('ul', { class: 'active-filters', 'aria-label': 'Chosen filters' }, chosen.map(([name, value, label]) =>
+    h('li', {}, h('a', {
+      class: 'chip active', href: searchUrl(withoutFilter(state, name, value)),
+      'aria-label': `Remove filter: ${label}`, onclick: () => refocusAfterRender('#filters-toggle'),
+    }, name === 'color' ? h('span', { class: 'dot', style: { background: PALETTE[value] || '' } }) : null,
+    label, h('span', { class: 'remove', 'aria-hidden': 'true' }, '×')))));
+}
+
+// On phones the filters fold behind a button (the results come first); wider screens show them.
+let filtersOpen = false;
+
+function foldable(panel, count) {
+  const toggle = h('button', { class: 'button secondary filters-toggle', type: 'button', id: 'filters-toggle',
+    'aria-expanded': String(filtersOpen), 'aria-controls': 'filter-panel' },
+  'Filters', count ? h('span', { class: 'filter-count' }, ` (${count})`) : null);
+  const show = (open) => {
+    filtersOpen = open;
+    toggle.setAttribute('aria-expanded', String(open));
+    panel.classList.toggle('open', open);
+  };
+  show(filtersOpen);
+  toggle.addEventListener('click', () => show(!filtersOpen));
+  const onKey = (event) => {
+    if (event.key !== 'Escape' || !filtersOpen || getComputedStyle(toggle).display === 'none') return;
+    event.preventDefault();
+    show(false);
+    toggle.focus();
+  };
+  toggle.addEventListener('keydown', onKey);
+  panel.addEventListener('keydown', onKey);
+  return toggle;
+}
+
 function filters(state, page, navigate) {
-  const clear = Object.keys(state).some((k) => k !== 'q' && k !== 'sort')
+  const chosen = Object.keys(state).filter((k) => k !== 'q' && k !== 'sort');
+  const clear = chosen.length
     ? h('a', { class: 'clear', href: searchUrl(state.q ? { q: state.q } : {}) }, 'Clear filters') : null;
-  return h('div', { class: 'filters' },
+  const panel = h('div', { class: 'filter-panel', id: 'filter-panel' },
     h('div', { class: 'filter-row' },
-      orientationChips(state, page.facets), colourChips(state, page.facets), sortSelect(state, navigate), clear),
+      orientationChips(state, page.facets), colourChips(state, page.facets), clear),
     state.owner ? h('p', { class: 'muted' }, 'Photos by one contributor · ',
       h('a', { href: searchUrl({ ...state, owner: undefined }) }, 'everyone')) : null,
     tagChips(state, page.facets),
     cameraChips(state, page.facets));
+  const count = chosen.length + Math.max(0, tagsOf(state).length - 1);
+  return h('div', { class: 'filters' },
+    h('div', { class: 'filters-bar' }, foldable(panel, count), sortSelect(state, navigate), activeFilters(state)),
+    panel);
 }
 
 function emptyState(state) {
@@ -205,7 +286,7 @@ export async function searchView({ query, root, isCurrent }, navigate) {
     return null;
   }
   if (!isCurrent()) return null;
-  const gridEl = h('div', { class: 'grid', id: 'results' });
+  const gridEl = h('section', { class: 'grid', id: 'results', 'aria-label': 'Photos' });
   replace(root, heading(state, page), filters(state, page, navigate), gridEl);
   if (!page.results.length) {
     gridEl.replaceWith(emptyState(state));

@@ -179,7 +179,7 @@ export function uploadView({ root }) {
   }
   let alive = true;
   const cards = [];
-  const list = h('ul', { class: 'upload-list', id: 'upload-list' });
+  const list = h('ul', { class: 'upload-list', id: 'upload-list', 'aria-label': 'Your files', tabindex: '-1' });
   const quotaLine = h('p', { class: 'upload-quota', id: 'upload-quota', 'aria-live': 'polite' });
   async function showQuota() {
     try {
@@ -189,20 +189,22 @@ export function uploadView({ root }) {
       quotaLine.textContent = ''; // the page works without it; the next grant tries again
     }
   }
-  const picker = h('input', { type: 'file', id: 'file-input', multiple: true, accept: 'image/jpeg,image/png,image/webp', class: 'visually-hidden' });
+  // Hidden and out of the Tab order: the drop zone is the one control (Enter or Space opens it).
+  const picker = h('input', { type: 'file', id: 'file-input', multiple: true, accept: 'image/jpeg,image/png,image/webp', class: 'visually-hidden', tabindex: '-1' });
   const start = h('button', { class: 'button', type: 'button', id: 'start-upload', disabled: true }, 'Upload');
   const drop = h('label', { class: 'dropzone', for: 'file-input', tabindex: 0 },
     h('strong', {}, 'Drop photos here'), h('span', {}, 'or choose files · JPEG, PNG or WebP, up to 50 MB each'));
   function add(files) {
     for (const file of files) cards.push(new UploadCard(file, list, () => alive, showQuota));
     start.disabled = !cards.some((c) => c.state === 'queued');
+    if (!start.disabled) start.focus(); // chosen: the next step is Upload
   }
   picker.addEventListener('change', () => { add(picker.files); picker.value = ''; });
   drop.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); picker.click(); } });
   drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
   drop.addEventListener('dragleave', () => drop.classList.remove('over'));
   drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); add(e.dataTransfer.files); });
-  start.addEventListener('click', () => { start.disabled = true; runQueue(cards); });
+  start.addEventListener('click', () => { start.disabled = true; list.focus(); runQueue(cards); });
   replace(root, h('section', { class: 'upload-page' },
     h('h1', {}, 'Upload photos'),
     h('p', { class: 'muted' }, 'Each photo is checked, cleaned of metadata and published once it is ready.'),
