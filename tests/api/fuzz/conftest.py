@@ -1,5 +1,5 @@
 """The fuzz tests' app: the real Chalice app over fakes, images of three users in several
-states, a real cursor, and the hypothesis profile `make test` runs (FUZZ_EXAMPLES raises it)."""
+states, a real cursor (made afresh for each operation), and the hypothesis profile `make test` runs (FUZZ_EXAMPLES raises it)."""
 
 from __future__ import annotations
 
@@ -48,27 +48,29 @@ def _upload(client: Client, token: str) -> str:
     return str(json.loads(answer.body)["image_id"])
 
 
-def _make_ready(deps: Deps, image_id: str) -> None:
+def _processed(deps: Deps, image_id: str, review: tuple[str, ...] = ()) -> None:
     deps.repo.start_processing(image_id, "t")
     deps.repo.add_renditions(
         image_id, [Rendition("thumb", f"{image_id}/thumb.webp", 200, 150, "webp", 7)], "t")
-    deps.repo.finish(image_id, "t")
+    deps.repo.finish(image_id, "t", review)
 
 
 def _seed(client: Client, deps: Deps, forge: Forge) -> Context:
-    """Per user a ready image and a pending one; a real /me/images cursor."""
+    """Per user two ready images, one in review, one pending; a real /me/images cursor."""
     ctx = Context(forge)
     for role in USERS:
-        ready, pending = _upload(client, forge.token(role)), _upload(client, forge.token(role))
-        _make_ready(deps, ready)
-        ctx.image_ids += [ready, pending]
+        ids = [_upload(client, forge.token(role)) for _ in range(4)]
+        _processed(deps, ids[0])
+        _processed(deps, ids[1])
+        _processed(deps, ids[2], ("new_contributor",))
+        ctx.image_ids += ids
     headers = {"Authorization": f"Bearer {forge.token('contributor')}"}
     page = json.loads(client.http.get("/me/images?per_page=1", headers=headers).body)
     ctx.cursors.append(page["next_cursor"])
     return ctx
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def fuzz_api() -> Iterator[FuzzApi]:
     from app import app
 
