@@ -65,13 +65,13 @@ class Forge:
             raised = {**claims, "cognito:groups": ["admins"]}
             return f"{header}.{_b64(json.dumps(raised).encode())}.{signature}"
         now = int(time.time())
-        changed = {
+        changed: dict[str, dict[str, Any]] = {
             "expired": {"iat": now - 7200, "exp": now - 3600},
             "wrong_client": {"client_id": "someone-else"},
             "wrong_issuer": {"iss": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_X"},
             "id_token": {"token_use": "id"},
-        }[kind]
-        return self._sign({**claims, **changed})
+        }
+        return self._sign({**claims, **changed[kind]})
 
     def token(self, kind: str) -> str:
         """A valid role's token, or a forgery of that kind (made once, then reused)."""

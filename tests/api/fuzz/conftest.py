@@ -1,5 +1,6 @@
-"""The fuzz tests' app: the real Chalice app over fakes, images of three users in several
-states, a real cursor (made afresh for each operation), and the hypothesis profile `make test` runs (FUZZ_EXAMPLES raises it)."""
+"""The fuzz tests' app (made afresh for each operation): the real Chalice app over fakes,
+images of three users in several states, a real cursor; and the hypothesis profile `make test`
+runs (FUZZ_EXAMPLES raises it)."""
 
 from __future__ import annotations
 

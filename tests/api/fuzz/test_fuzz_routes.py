@@ -13,6 +13,7 @@ from infra.fuzz.tokens import claims_of
 from infra.fuzz.verdict import judge
 from tests.api.fuzz.conftest import FuzzApi
 from tests.api.fuzz.invariants import snapshot, state_problems
+from tests.fake_repo import FakeRepo
 
 VALID_ROLES = ("contributor", "other", "admin")
 
@@ -37,10 +38,12 @@ def test_any_request_gets_a_listed_answer_and_leaves_valid_state(
     fuzz_api: FuzzApi, op: Operation, data: st.DataObject
 ) -> None:
     request = data.draw(request_for(op, fuzz_api.ctx), label="request")
-    before = snapshot(fuzz_api.deps.repo)
+    repo = fuzz_api.deps.repo
+    assert isinstance(repo, FakeRepo)
+    before = snapshot(repo)
     answer = _send(fuzz_api, request)
     verdict = judge(op, answer.status_code, answer.body)
     assert verdict.failure is None, f"{verdict.failure}: {answer.body[:300]!r}"
     caller, admin = _caller(fuzz_api, request)
-    problems = state_problems(fuzz_api.deps.repo, fuzz_api.deps.limits, before, caller, admin)
+    problems = state_problems(repo, fuzz_api.deps.limits, before, caller, admin)
     assert problems == [], problems
