@@ -21,6 +21,9 @@ from infra.fuzz.strategies import Context, FuzzRequest, request_for
 from infra.fuzz.verdict import Verdict, judge
 
 TIMEOUT_SECONDS = 30
+# Shrinking one failure over HTTP sends a few hundred requests; past this, stop sending and
+# report the smallest failing request seen so far.
+SHRINK_SECONDS = 60.0
 ROUND = settings(max_examples=10, database=None, deadline=None, derandomize=False,
                  suppress_health_check=list(HealthCheck), report_multiple_bugs=False)
 
@@ -68,46 +71,80 @@ class Runner:
     tally: Tally = field(default_factory=Tally)
     session: requests.Session = field(default_factory=requests.Session)
     seen: set[tuple[str, str, str]] = field(default_factory=set)
+    shrink_seconds: float = SHRINK_SECONDS
+    clock: Callable[[], float] = time.monotonic
+    failing: list[tuple[FuzzRequest, Verdict]] = field(default_factory=list)
+    _shrink_until: float = 0.0
+    _strategies: dict[tuple[str, str], st.SearchStrategy[FuzzRequest]] = field(
+        default_factory=dict)
+    # (operation, request) -> verdict; None: over HTTP to base_url (tests pass their own)
+    transport: Callable[[Operation, FuzzRequest], Verdict] | None = None
+
+    def _exchange(self, op: Operation, request: FuzzRequest) -> Verdict:
+        if self.transport is not None:
+            return self.transport(op, request)
+        return exchange(self.session, self.base_url, op, request)
 
     def _check(self, op: Operation, request: FuzzRequest) -> None:
-        verdict = exchange(self.session, self.base_url, op, request)
+        if self.failing and self.clock() > self._shrink_until:
+            return  # out of shrinking time: the smallest failure so far is reported
+        verdict = self._exchange(op, request)
         if verdict.status == 0 and verdict.failure is None:
             return
         self.tally.requests += 1
         self.tally.statuses[verdict.status] += 1
         self.log.write(dumps(record(request, verdict, verdict.failure)) + "\n")
         if verdict.failure:
-            self.last = (request, verdict)
+            if not self.failing:
+                self._shrink_until = self.clock() + self.shrink_seconds
+            self.failing.append((request, verdict))
             raise Failed(verdict.failure)
+
+    def strategy(self, op: Operation) -> st.SearchStrategy[FuzzRequest]:
+        """The operation's strategy, built once (hypothesis validates each new one: slow)."""
+        if op.key not in self._strategies:
+            self._strategies[op.key] = request_for(op, self.ctx, server_prefix())
+        return self._strategies[op.key]
 
     def round(self, op: Operation) -> None:
         """One hypothesis round over `op`; a failure is shrunk, then recorded once."""
-        prefixed = server_prefix()
 
         @ROUND
-        @given(st.data())
-        def fuzz(data: st.DataObject) -> None:
-            self._check(op, data.draw(request_for(op, self.ctx, prefixed)))
+        @given(self.strategy(op))
+        def fuzz(request: FuzzRequest) -> None:
+            self._check(op, request)
 
+        self.failing = []
         try:
             fuzz()
-        except Failed:
-            request, verdict = self.last  # hypothesis replays the minimal example last
-            key = (*op.key, str(verdict.failure))
-            if key not in self.seen:
-                self.seen.add(key)
-                entry = failure_entry(request, verdict, str(verdict.failure), self.base_url)
-                self.tally.failures.append(entry)
+        except Exception:  # Failed, or Flaky when shrinking ran out of time
+            if not self.failing:
+                raise
+            self._record(op, min(self.failing, key=lambda seen: _size(seen[0])))
 
-    def run(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> Tally:
+    def _record(self, op: Operation, smallest: tuple[FuzzRequest, Verdict]) -> None:
+        request, verdict = smallest
+        key = (*op.key, str(verdict.failure))
+        if key not in self.seen:
+            self.seen.add(key)
+            entry = failure_entry(request, verdict, str(verdict.failure), self.base_url)
+            self.tally.failures.append(entry)
+
+    def run(self, seconds: float) -> Tally:
         """Round-robin over every operation of the document until `seconds` have passed."""
-        deadline = clock() + seconds
-        while clock() < deadline:
+        deadline = self.clock() + seconds
+        while self.clock() < deadline:
             for op in operations():
-                if clock() >= deadline:
+                if self.clock() >= deadline:
                     break
                 self.round(op)
         return self.tally
+
+
+def _size(request: FuzzRequest) -> int:
+    """How big a request is: the smaller of two failing ones is the better reproducer."""
+    headers = sum(len(name) + len(value) for name, value in request.headers.items())
+    return len(request.target) + len(request.body or b"") + headers
 
 
 def write_failures(path: Path, failures: list[dict[str, Any]]) -> None:

@@ -124,10 +124,12 @@ def query_value(name: str, schema: dict[str, Any], ctx: Context) -> st.SearchStr
 
 def query(op: Operation, ctx: Context) -> st.SearchStrategy[tuple[tuple[str, str], ...]]:
     """Some documented parameters (some repeated), sometimes an unknown one."""
-    names = [name for name, _ in op.query] + ["unknown", "per_page", _encoded("\ud800")]
     schemas = dict(op.query)
-    pair = st.sampled_from(names).flatmap(
-        lambda n: st.tuples(st.just(n), query_value(n, schemas.get(n, {}), ctx)))
+    names = [*schemas, "unknown", "per_page", _encoded("\ud800")]
+    # Built once per name: a strategy made inside flatmap is validated again at every draw.
+    pairs = {name: st.tuples(st.just(name), query_value(name, schemas.get(name, {}), ctx))
+             for name in names}
+    pair = st.sampled_from(names).flatmap(pairs.__getitem__)
     return st.lists(pair, max_size=4).map(tuple)
 
 

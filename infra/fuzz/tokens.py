@@ -109,4 +109,5 @@ def _authorization(forge: Forge, kind: str) -> st.SearchStrategy[tuple[str, str 
 
 def authorizations(forge: Forge) -> st.SearchStrategy[tuple[str, str | None]]:
     """(kind, Authorization header or None): no token, a role's, a forgery or garbage."""
-    return st.sampled_from(_KINDS).flatmap(lambda kind: _authorization(forge, kind))
+    built = {kind: _authorization(forge, kind) for kind in set(_KINDS)}
+    return st.sampled_from(_KINDS).flatmap(built.__getitem__)

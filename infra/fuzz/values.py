@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 # combining characters, digits Python's isdigit() takes but int() refuses, a comma in a tag.
 ODD_CHARS = ("\ud800", "\udfff", "\x00", "\u202e", "\u200b", "\u200d", "\ufeff", "\u0301",
              "\u0663", "²", "\U0001f600", ",", "%", "\\", '"', "\n", "\t", "<", "&", "#")
-HUGE_DIGITS = "9" * 5000
 ODD_NUMBERS = ("0", "-1", "1e309", "-0", "NaN", "Infinity", "-Infinity", "1.5", "0x10",
-               "1_000", "+2", " 3", "²", "\u0661\u0662", "01", "9" * 20, HUGE_DIGITS, "")
+               "1_000", "+2", " 3", "²", "\u0661\u0662", "01", "9" * 20, "")
+# Built, not listed: a strategy's repr shows its values, and 5,000 digits make it useless.
+huge_digits = st.sampled_from((5000,)).map(lambda n: "9" * n)
 
 odd_char = st.sampled_from(ODD_CHARS)
 plain_text = st.text(alphabet=st.characters(codec="utf-8"), max_size=12)
@@ -29,7 +30,7 @@ odd_text = st.one_of(
 header_text = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF,
                                              exclude_characters="\x7f"), max_size=40
                       ).map(str.lstrip)  # a client cannot send a value that starts blank
-odd_number_text = st.one_of(st.sampled_from(ODD_NUMBERS), st.integers().map(str))
+odd_number_text = st.one_of(st.sampled_from(ODD_NUMBERS), st.integers().map(str), huge_digits)
 
 
 def deep_json(depth: int) -> str:
@@ -39,7 +40,7 @@ def deep_json(depth: int) -> str:
 
 json_scalars = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
-    odd_text, st.sampled_from((2**64, -(2**63) - 1, 10**400)),
+    odd_text, st.sampled_from((64, 400)).map(lambda n: 10**n), st.just(-(2**63) - 1),
 )
 json_values = st.recursive(
     json_scalars,
@@ -56,13 +57,14 @@ def to_json(value: Any) -> str:
 
 # JSON text no encoder would write: the parser must refuse or accept it, never crash.
 RAW_JSON = (
-    "NaN", "[NaN]", '{"size": Infinity}', '{"size": ' + HUGE_DIGITS + "}", '{"size": 1e999}',
+    "NaN", "[NaN]", '{"size": Infinity}', '{"size": 1e999}',
     '{"title": "a", "title": "b"}', '{"tags": ["a"], "tags": "x"}', '"\\ud800"',
     '{"title": "\\ud800"}', "{", "", "null", "[]", '{"a":1}garbage', "\ufeff{}",
     '{"title": "\x00"}',
 )
 raw_json = st.one_of(
     st.sampled_from(RAW_JSON),
+    huge_digits.map(lambda digits: '{"size": ' + digits + "}"),
     st.sampled_from((50, 1000, 5000)).map(deep_json),
     st.sampled_from((50, 3000)).map(lambda n: '{"a":' * n + "1" + "}" * n),
 )

@@ -7,17 +7,19 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 from chalice.test import Client
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 
 from chalicelib import bootstrap, config
 from chalicelib.auth.tokens import TokenVerifier
 from chalicelib.domain.model import Rendition
 from chalicelib.services.deps import Deps
-from infra.fuzz.strategies import Context
+from infra.fuzz.contract import Operation
+from infra.fuzz.strategies import Context, FuzzRequest, request_for
 from infra.fuzz.tokens import Forge, Signer
 from tests.fakes import FakeNames, make_deps
 from tests.support.tokens import CLIENT_ID, ISSUER, KID, StaticJwks, access_token, private_key
@@ -41,6 +43,13 @@ class FuzzApi:
     client: Client
     deps: Deps
     ctx: Context
+    built: dict[tuple[str, str], st.SearchStrategy[FuzzRequest]] = field(default_factory=dict)
+
+    def strategy(self, op: Operation) -> st.SearchStrategy[FuzzRequest]:
+        """The operation's strategy, built once (hypothesis validates each new one: slow)."""
+        if op.key not in self.built:
+            self.built[op.key] = request_for(op, self.ctx)
+        return self.built[op.key]
 
 
 def _upload(client: Client, token: str) -> str:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infra.fuzz.contract import Operation, operations
-from infra.fuzz.strategies import FuzzRequest, request_for
+from infra.fuzz.strategies import FuzzRequest
 from infra.fuzz.tokens import claims_of
 from infra.fuzz.verdict import judge
 from tests.api.fuzz.conftest import FuzzApi
@@ -37,7 +37,7 @@ def _send(fuzz_api: FuzzApi, request: FuzzRequest):  # type: ignore[no-untyped-d
 def test_any_request_gets_a_listed_answer_and_leaves_valid_state(
     fuzz_api: FuzzApi, op: Operation, data: st.DataObject
 ) -> None:
-    request = data.draw(request_for(op, fuzz_api.ctx), label="request")
+    request = data.draw(fuzz_api.strategy(op), label="request")
     repo = fuzz_api.deps.repo
     assert isinstance(repo, FakeRepo)
     before = snapshot(repo)
