@@ -48,15 +48,16 @@ def _call(base: str, method: str, path: str, token: str = "", body: Any = None) 
         "application/json") else None
 
 
-def context(base_url: str, forged: Forge) -> Context:
-    """Upload grants (pending images) per user, the ready images search finds, real cursors."""
+def context(base_url: str, forged: Forge, others: bool = True) -> Context:
+    """Upload grants (pending images) per user, real cursors, and unless `others` is False
+    the ready images search finds (the admin token may then delete or decide on them)."""
     base = base_url + server_prefix()
     ctx = Context(forged)
     for role in USERS:
         for _ in range(UPLOADS_PER_USER):
             made = _call(base, "POST", "/uploads", forged.token(role), UPLOAD) or {}
             ctx.image_ids += [made["image_id"]] if "image_id" in made else []
-    found = _call(base, "GET", "/search?per_page=5") or {}
+    found = (_call(base, "GET", "/search?per_page=5") or {}) if others else {}
     ctx.image_ids += [hit["id"] for hit in found.get("results", []) if "id" in hit]
     pages = [("/me/images?per_page=1", "contributor"), ("/search?per_page=1", ""),
              ("/review?per_page=1", "admin")]

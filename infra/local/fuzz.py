@@ -22,6 +22,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, default=Path(".data"))
     parser.add_argument("--port", type=int, help="the stack's HTTP port, if not in stack.json")
     parser.add_argument("--moto-port", type=int, help="moto's port (default: port + 1)")
+    parser.add_argument("--own-images-only", action="store_true",
+                        help="fuzz only the images the run makes (a stack shared with tests)")
     parser.add_argument("--out", type=Path, default=ROOT / "artifacts" / "fuzz",
                         help="where each run's directory goes (artifacts/fuzz, not committed)")
     return parser.parse_args(argv)
@@ -43,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         port = _port(args)
         endpoint, pool_id, client_id = _locate(args.data_dir, port, args.moto_port)
         base_url = f"http://127.0.0.1:{port}"
-        ctx = setup.context(base_url, setup.forge(endpoint, pool_id, client_id))
+        forged = setup.forge(endpoint, pool_id, client_id)
+        ctx = setup.context(base_url, forged, others=not args.own_images_only)
     except StackNotRunning as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
