@@ -3,7 +3,6 @@ every failure shrunk by hypothesis to a minimal reproducer."""
 
 from __future__ import annotations
 
-import json
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -162,10 +161,3 @@ def summary(tally: Tally) -> str:
                   *(f"    {line}" for line in entry["python"].splitlines())]
     return "\n".join(lines)
 
-
-def parse_json(body: bytes) -> Any:
-    """JSON or None."""
-    try:
-        return json.loads(body)
-    except ValueError:
-        return None
