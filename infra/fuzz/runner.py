@@ -93,7 +93,8 @@ class Runner:
         self.tally.requests += 1
         self.tally.statuses[verdict.status] += 1
         self.log.write(dumps(record(request, verdict, verdict.failure)) + "\n")
-        if verdict.failure:
+        if verdict.failure and (*op.key, verdict.failure) not in self.seen:
+            # a failure already reported for this operation is logged, not shrunk again
             if not self.failing:
                 self._shrink_until = self.clock() + self.shrink_seconds
             self.failing.append((request, verdict))
