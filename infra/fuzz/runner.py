@@ -117,7 +117,9 @@ class Runner:
         self.failing = []
         try:
             fuzz()
-        except Exception:  # Failed, or Flaky when shrinking ran out of time
+        except Failed:  # hypothesis replays its minimal example last
+            self._record(op, self.failing[-1])
+        except Exception:  # Flaky: shrinking ran out of time, the replay was not sent
             if not self.failing:
                 raise
             self._record(op, min(self.failing, key=lambda seen: _size(seen[0])))
