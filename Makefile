@@ -17,7 +17,7 @@ STAMP := $(VENV)/.installed
 SCAN_VENV := .venv-scan
 SCAN_STAMP := $(SCAN_VENV)/.installed
 
-.PHONY: scan-install scan run test lint unit token reindex reprocess sweep duplicates redrive load soak scale clean-data install lock package layer bench bench-search bench-render bench-full bench-duplicates deploy destroy
+.PHONY: scan-install scan run test lint unit token reindex reprocess sweep duplicates redrive fuzz load soak scale clean-data install lock package layer bench bench-search bench-render bench-full bench-duplicates deploy destroy
 
 # Every install reads a hash lock (requirements/*.lock, written by `make lock`): the pinned pip,
 # setuptools and pyvips' build deps first, then the rest, pyvips built by those (no isolation).
@@ -86,6 +86,13 @@ reprocess: $(STAMP)
 # One full sweeper pass now over the running stack (it also runs every LOCAL_SWEEP_SECONDS).
 sweep: $(STAMP)
 	$(PY) -m infra.local.sweep --data-dir $(DATA_DIR)
+
+# The fuzz suite's strategies over HTTP against the running stack (`make run` first) for SECONDS:
+# every request and each failure (shrunk, with curl and Python reproducers) under
+# artifacts/fuzz/<UTC time>/; exits 1 on any failure. PORT only when not the stack.json one.
+SECONDS ?= 60
+fuzz: $(STAMP)
+	$(PY) -m infra.local.fuzz --seconds $(SECONDS) --data-dir $(DATA_DIR) $(TOKEN_PORT)
 
 clean-data:
 	rm -rf $(DATA_DIR)
