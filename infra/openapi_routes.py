@@ -181,7 +181,8 @@ ROUTES = (
                 "properties": {"decision": enum_of(DECISIONS),
                                "reason": _text(MODERATION.decision_note_chars)}}),
     Route("GET", "/search", "Ready images matching words and filters, with facets.", "none",
-          {200: "A page of results with facets and a cursor."}, SEARCH_CODES,
+          {200: "A page of results with facets and a cursor; `match` is `all` when every"
+               " word matched, `most` when none had them all and these have most."}, SEARCH_CODES,
           params=SEARCH_PARAMS),
     Route("GET", "/suggest", "Completions for what the user is typing.", "none",
           {200: "Suggestions."}, ("query_too_long",),

@@ -47,6 +47,8 @@ def search() -> Response:
         "facets": facets_json(answer.page.facets),
         "next_cursor": answer.next_cursor,
         "fuzzy": answer.fuzzy,
+        # "most": no photo had every word; these have most of them, the most matched first.
+        "match": answer.match,
         "approximate_facets": answer.page.approximate,
     }
     return Response(body=body, headers={"Cache-Control": _cache_control()})
