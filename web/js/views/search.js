@@ -9,6 +9,7 @@ import { JustifiedGrid } from '../grid.js';
 import { keepResults, keptResults, restoreScroll, savedScroll } from '../place.js';
 
 const PER_PAGE = 30;
+const AHEAD_PX = 800; // the next page loads when the end of the grid is this close
 // A filter value the API refuses (by its error code) is dropped from the link with a notice.
 const BAD_FILTERS = {
   invalid_sort: ['sort'], invalid_orientation: ['orientation'], invalid_color: ['color'],
@@ -211,16 +212,20 @@ function pager(grid, state, firstPage, root, kept) {
       if (!cursor) replace(footer, h('p', { class: 'muted end-note' }, 'That is everything.'));
     } catch (error) {
       replace(footer, h('p', { class: 'notice error' }, error.message), more);
+      return; // "Load more" tries again; no loop of failing requests
     } finally {
       loading = false;
       more.disabled = false;
       more.textContent = 'Load more';
     }
+    // A page that did not push the footer out of reach (a tall screen, a small page) loads
+    // the next one: the observer only speaks when the footer enters or leaves its margin.
+    if (cursor && footer.isConnected && footer.getBoundingClientRect().top < innerHeight + AHEAD_PX) next();
   }
   more.addEventListener('click', next);
   const watcher = new IntersectionObserver((entries) => {
     if (entries.some((e) => e.isIntersecting)) next();
-  }, { rootMargin: '800px 0px' });
+  }, { rootMargin: `${AHEAD_PX}px 0px` });
   watcher.observe(footer);
   root.append(footer);
   return () => watcher.disconnect();
