@@ -184,6 +184,10 @@ ROUTES = (
           {200: "A page of results with facets and a cursor; `match` is `all` when every"
                " word matched, `most` when none had them all and these have most."}, SEARCH_CODES,
           params=SEARCH_PARAMS),
+    Route("GET", "/share/images/{image_id}",
+          "A photo's link preview for crawlers (HTML with Open Graph and Twitter card tags).",
+          "none", {200: "HTML with the tags.", 404: "HTML without tags: no such ready photo."},
+          ()),
     Route("GET", "/suggest", "Completions for what the user is typing.", "none",
           {200: "Suggestions."}, ("query_too_long",),
           params=(Param("q", _text(SEARCH.max_query_chars), "What was typed so far."),)),

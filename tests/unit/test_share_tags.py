@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from chalicelib.entrypoints.http.share_tags import (
+    crawler_page,
     preview_rendition,
     share_tags,
     with_share_tags,
@@ -93,3 +94,13 @@ def test_tags_go_at_the_end_of_the_head_and_nothing_changes_without_them() -> No
     assert with_share_tags(page, '<meta name="a" content="b">\n') == (
         '<html><head><title>x</title><meta name="a" content="b">\n</head><body></body></html>')
     assert with_share_tags(page, "") == page
+
+
+def test_the_crawler_page_escapes_its_title_and_link_and_has_tags_only_when_ready() -> None:
+    hostile = image(title="<b>Fox</b> & co")
+    page = crawler_page(hostile, 'https://stock.example/images/a"b')
+    assert "<title>&lt;b&gt;Fox&lt;/b&gt; &amp; co</title>" in page
+    assert 'href="https://stock.example/images/a&quot;b"' in page
+    assert "og:title" in page
+    bare = crawler_page(None, PAGE)
+    assert "og:" not in bare and "<title>Stock images</title>" in bare

@@ -71,3 +71,16 @@ def with_share_tags(page: str, tags: str) -> str:
         return page
     at = page.index(HEAD_END)
     return page[:at] + tags + page[at:]
+
+
+def crawler_page(image: Mapping[str, Any] | None, page_url: str) -> str:
+    """A small HTML page for link-preview crawlers: the tags, a title and a link to the photo's
+    page (people get the web app itself); no tags when `image` is None or not ready."""
+    tags = share_tags(image, page_url) if image is not None else ""
+    title = str(image.get("title") or "Untitled photo") if tags and image else SITE_NAME
+    link = escape(page_url, quote=True)
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">\n'
+        f"<title>{escape(title)}</title>\n{tags}</head>\n"
+        f'<body><p><a href="{link}">{escape(title)}</a></p></body></html>\n'
+    )
