@@ -33,7 +33,8 @@ def share_image(image_id: str) -> Response:
     services = bootstrap.services()
     page_url = f"{site_origin(services.settings.renditions_base_url)}/images/{quote(image_id)}"
     try:
-        found = image_json(images.get_image(services.deps, image_id, None), services.deps.renditions)
+        image = images.get_image(services.deps, image_id, None)  # as an anonymous visitor
+        found = image_json(image, services.deps.renditions)
     except DomainError:
         found = None
     status = 200 if found is not None else 404
