@@ -38,5 +38,6 @@ def share_image(image_id: str) -> Response:
     except DomainError:
         found = None
     status = 200 if found is not None else 404
-    headers = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": SHARE_CACHE}
+    headers: dict[str, str | list[str]] = {
+        "Content-Type": "text/html; charset=utf-8", "Cache-Control": SHARE_CACHE}
     return Response(body=crawler_page(found, page_url), status_code=status, headers=headers)
