@@ -243,6 +243,7 @@ _SEARCH_ENV = {
     "fuzzy_max_words": "SEARCH_FUZZY_MAX_WORDS",
     "fuzzy_max_word_chars": "SEARCH_FUZZY_MAX_WORD_CHARS",
     "total_hits_cap": "SEARCH_TOTAL_HITS_CAP",
+    "most_words_percent": "SEARCH_MOST_WORDS_PERCENT",
     "similar_per_page": "SIMILAR_PER_PAGE",
     "similar_max_per_page": "SIMILAR_MAX_PER_PAGE",
     "similar_candidates": "SIMILAR_CANDIDATES",

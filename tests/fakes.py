@@ -303,7 +303,8 @@ class FakeSearchIndex:
         text = " ".join((doc.title, doc.description, *doc.tags)).lower()
         words = [w[:-1] if query.fuzzy else w for w in query.words]
         cameras = camera_words(doc.camera)
-        return (all(w in text for w in words) and all(t in doc.tags for t in query.tags)
+        needed = len(words) if query.min_words is None else query.min_words
+        return (sum(w in text for w in words) >= needed and all(t in doc.tags for t in query.tags)
                 and all(w in cameras for w in query.camera_words))
 
     def search(self, query: SearchQuery) -> SearchPage:

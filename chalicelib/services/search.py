@@ -7,12 +7,15 @@ from dataclasses import dataclass, replace
 
 from chalicelib.domain.search import SearchPage, SearchQuery
 from chalicelib.domain.search.cursors import decode_cursor, encode_cursor, fingerprint
-from chalicelib.domain.search.limits import SearchLimits, check_chars, fuzzy_allowed
+from chalicelib.domain.search.limits import SearchLimits, check_chars, fuzzy_allowed, most_words
 from chalicelib.domain.search.query import parse_search
 from chalicelib.ports import SearchIndex
 
 SUGGESTIONS = 10
 MIN_PREFIX = 2
+# The cursor's first value: which retry made this result set (bits, so old cursors stay valid).
+FUZZY_FLAG = 1
+MOST_FLAG = 2
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class SearchAnswer:
     next_cursor: str | None
     fuzzy: bool
     query: SearchQuery | None = None  # as parsed (what counting unsatisfied searches reads)
+    match: str = "all"  # "most": no photo had every word, these have most of them
 
 
 def _may_retry(query: SearchQuery, limits: SearchLimits) -> bool:
@@ -35,26 +39,54 @@ def search(
     secret: bytes,
     limits: SearchLimits | None = None,
 ) -> SearchAnswer:
-    """Parse, run, and when nothing matches a short query retry once with typo tolerance."""
+    """Parse and run; when nothing matches, retry with typo tolerance, then with most words."""
     limits = limits or SearchLimits()
-    query = parse_search(params, limits)
-    key = fingerprint(query)
-    fuzzy = False
+    parsed = parse_search(params, limits)
+    key = fingerprint(parsed)
     cursor = params.get("cursor")
     if cursor:
-        # The first value says whether the pages of this result set are the fuzzy retry's;
-        # a cursor signed before the limits were lowered gets no fuzziness they now forbid.
+        # The first value says which retry these pages belong to; a cursor signed before the
+        # limits were lowered gets no fuzziness they now forbid.
         flag, *after = decode_cursor(secret, key, cursor)
-        fuzzy = bool(flag) and _may_retry(query, limits)
-        query = replace(query, search_after=tuple(after), fuzzy=fuzzy)
-    page = index.search(query)
-    if page.total == 0 and not cursor and _may_retry(query, limits):
-        fuzzy = True
-        page = index.search(replace(query, fuzzy=True))
+        query = _retry(parsed, limits, int(flag) & FUZZY_FLAG, int(flag) & MOST_FLAG)
+        query = replace(query, search_after=tuple(after))
+        page = index.search(query)
+    else:
+        query, page = _first_page(index, parsed, limits)
+    flag = FUZZY_FLAG * query.fuzzy + MOST_FLAG * (query.min_words is not None)
     next_cursor = None
     if page.next_after is not None:
-        next_cursor = encode_cursor(secret, key, (int(fuzzy), *page.next_after))
-    return SearchAnswer(page, next_cursor, fuzzy, query)
+        next_cursor = encode_cursor(secret, key, (flag, *page.next_after))
+    match = "most" if query.min_words is not None else "all"
+    return SearchAnswer(page, next_cursor, query.fuzzy, parsed, match)
+
+
+def _retry(query: SearchQuery, limits: SearchLimits, fuzzy: int, most: int) -> SearchQuery:
+    """The query with the retries a cursor or a fallback asks for, as far as limits allow."""
+    return replace(
+        query,
+        fuzzy=bool(fuzzy) and _may_retry(query, limits),
+        min_words=most_words(query.words, limits) if most else None,
+    )
+
+
+def _first_page(
+    index: SearchIndex, query: SearchQuery, limits: SearchLimits
+) -> tuple[SearchQuery, SearchPage]:
+    """All words as typed; else all words forgiving typos; else most of the words."""
+    page = index.search(query)
+    if page.total or not query.words:
+        return query, page
+    if _may_retry(query, limits):
+        query = _retry(query, limits, fuzzy=1, most=0)
+        page = index.search(query)
+        if page.total:
+            return query, page
+    most = _retry(query, limits, fuzzy=int(query.fuzzy), most=1)
+    if most.min_words is None:
+        return query, page
+    found = index.search(most)
+    return (most, found) if found.total else (query, page)
 
 
 def suggest(index: SearchIndex, text: str, limits: SearchLimits | None = None) -> list[str]:

@@ -25,6 +25,7 @@ from infra.local.framing import FrontLimits, Refused, body_length, excerpt, read
 from infra.local.gateway import ApiGateway, Reply
 from infra.local.origins import LOOPBACK, advertised_host, host_allowed, host_names
 from infra.local.renditions import RenditionStore
+from infra.local.sharing import shared_page
 
 log = logging.getLogger(__name__)
 
@@ -222,6 +223,9 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {"Content-Type": content_type, "Cache-Control": "no-cache"}
         if content_type.startswith("text/html") and self.page_policy:
             headers["Content-Security-Policy"] = self.page_policy
+        if target == root / "index.html":  # a photo's page previews in chat and social apps
+            origin = f"http://{self.headers.get('Host', '')}"
+            return 200, headers, shared_page(self.api, path, origin, target.read_bytes())
         return 200, headers, target.read_bytes()
 
     def _reply(self, status: int, headers: dict[str, Any], body: Any) -> None:

@@ -181,7 +181,7 @@ def test_search_answers_results_facets_cursor_and_caches_briefly(api: Api) -> No
     body = json.loads(response.body)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "public, max-age=10"
-    assert set(body) >= {"total", "results", "facets", "next_cursor", "fuzzy"}
+    assert set(body) >= {"total", "results", "facets", "next_cursor", "fuzzy", "match"}
     hit = body["results"][0]
     assert (hit["id"], hit["color"], hit["blurhash"]) == (image_id, "red", "LKO")
     assert hit["renditions"]["thumb"]["url"] == f"https://cdn.test/r/{image_id}/thumb.webp"

@@ -59,6 +59,20 @@ def test_empty_searches_are_listed_with_count_and_day(wanted: Wanted) -> None:
     ]}
 
 
+def test_a_search_only_most_words_could_answer_is_still_wanted(wanted: Wanted) -> None:
+    from chalicelib.domain.search import Change
+    from tests.fakes import search_doc
+
+    index = wanted.api.deps.search_index()
+    foxes = [search_doc(n, "Red fox") for n in range(1, 6)]  # more than WANTED_FEW_RESULTS
+    index.apply([Change(fox.image_id, 1, fox) for fox in foxes])
+    # GIVEN a search whose words no photo has all of, answered with most of them
+    answer = wanted.api.client.http.get("/search?q=red+fox+okapi")
+    assert json.loads(answer.body)["match"] == "most"
+    # THEN contributors still see it asked for
+    assert json.loads(wanted.listed(ALICE).body)["queries"][0]["query"] == "red fox okapi"
+
+
 def test_admins_see_the_list_too_empty_before_any_search(
     wanted: Wanted,
 ) -> None:

@@ -491,3 +491,34 @@ def test_given_a_deleted_or_unknown_image_when_similar_then_nothing_and_never_it
     assert similar_ids(search_index, 42) == []
     assert 3 not in similar_ids(search_index, 1)
     assert similar_ids(search_index, 1)[0] == 2
+
+
+# --- most words (the fallback when no photo has every word) ---------------------------------
+
+
+def test_given_min_words_when_searching_then_photos_with_most_words_match_best_first(
+    search_index: SearchIndex,
+) -> None:
+    put(search_index, doc(1, "Red barn at dusk"), doc(2, "Barn in snow"), doc(3, "Red car"))
+    put(search_index, doc(4, "Calm lake"))
+    words = ("red", "barn", "snow", "dusk")
+    assert find(search_index, *words, sort=Sort.RELEVANCE, **WORDS_OFF) == []
+    found = find(search_index, *words, min_words=2, sort=Sort.RELEVANCE, **WORDS_OFF)
+    assert found == [doc(1).image_id, doc(2).image_id]  # three of the words, then two
+    anyone = find(search_index, *words, min_words=1, sort=Sort.RELEVANCE, **WORDS_OFF)
+    assert anyone == [doc(n).image_id for n in (1, 2, 3)]
+
+
+def test_given_min_words_then_filters_and_desc_words_still_all_apply(
+    search_index: SearchIndex,
+) -> None:
+    put(search_index, doc(1, "Red barn", description="winter"), doc(2, "Red car", color="red"))
+    put(search_index, doc(3, "Red barn", description="summer", color="red"))
+    most = {"min_words": 1, **WORDS_OFF}
+    assert find(search_index, "red", "barn", color="red", **most) == ids_of(2, 3)
+    assert find(search_index, "red", "boat", desc_words=("winter",), **most) == ids_of(1)
+
+
+def ids_of(*numbers: int) -> list[str]:
+    """Ids of doc(n) in the order the NEWEST sort lists them (newer day first)."""
+    return [doc(n).image_id for n in sorted(numbers, key=lambda n: -(n % 28))]

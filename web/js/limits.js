@@ -4,6 +4,13 @@
 export const ACCEPTED_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 export const MAX_UPLOAD_BYTES = 52428800;
 export const MAX_TITLE_CHARS = 200;
+export const MAX_QUERY_CHARS = 256;
+
+/** The API's own refusal of a search this long (never cut short silently), or null. */
+export function queryRefusal(text) {
+  if (text.length <= MAX_QUERY_CHARS) return null;
+  return `A search can be at most ${MAX_QUERY_CHARS} characters long; this one has ${text.length}.`;
+}
 
 /** The API's own message for a file it would refuse, or null when the file looks fine. */
 export function refusal(file) {

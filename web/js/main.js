@@ -4,6 +4,7 @@ import { canUpload, currentUser, onSessionChange, signOut, startSession } from '
 import { loadConfig } from './config.js';
 import { h, replace, toast } from './dom.js';
 import { focusHeading, focusLost, focusQuietly, refocusAfterRender, restoreWantedFocus } from './focus.js';
+import { queryRefusal } from './limits.js';
 import { navigate, notFound, route, start } from './router.js';
 import { reviewLink } from './reviewcount.js';
 import { attachSuggestions } from './suggest.js';
@@ -42,6 +43,14 @@ function searchBox() {
   const form = document.getElementById('search-form');
   const input = document.getElementById('q');
   const go = (text) => {
+    // Too long: refused with the limit, the text left as typed (the input has no maxlength,
+    // which would cut a pasted search silently).
+    const refusal = queryRefusal(text.trim());
+    input.setAttribute('aria-invalid', String(Boolean(refusal)));
+    if (refusal) {
+      toast(refusal, 'error');
+      return;
+    }
     const here = location.pathname === '/' ? stateFrom(new URLSearchParams(location.search)) : {};
     const next = { q: text.trim() || undefined, orientation: here.orientation, color: here.color };
     input.blur();

@@ -1,5 +1,8 @@
 // Client-side routes over the History API: links stay real links (open in new tab, copy),
-// plain clicks change the view without reloading, and back/forward/reload all work.
+// plain clicks change the view without reloading, and back/forward/reload all work, returning
+// to the place the visitor had (place.js).
+
+import { settleScroll, watchScroll } from './place.js';
 
 const routes = [];
 let outlet = null;
@@ -14,12 +17,14 @@ export function route(pattern, view) {
 
 /** Go to `url` inside the app. */
 export function navigate(url, { replace = false } = {}) {
+  if (!replace) settleScroll(); // the entry we leave keeps its scroll position
   history[replace ? 'replaceState' : 'pushState'](null, '', url);
   render({ scroll: true });
 }
 
-/** Render the view for the current location. */
-export async function render({ scroll = false } = {}) {
+/** Render the view for the current location; `returning` to an entry seen before (back,
+ * forward, reload) lets the view restore what it showed. */
+export async function render({ scroll = false, returning = false } = {}) {
   const count = ++renderCount;
   if (typeof cleanup === 'function') cleanup();
   cleanup = null;
@@ -29,6 +34,7 @@ export async function render({ scroll = false } = {}) {
     query: new URLSearchParams(location.search),
     root: outlet,
     isCurrent: () => count === renderCount,
+    returning,
   };
   if (scroll) window.scrollTo(0, 0);
   const result = await match.view(context);
@@ -70,7 +76,8 @@ function internalLink(event) {
 export function start(element) {
   outlet = element;
   history.scrollRestoration = 'manual';
+  watchScroll();
   document.addEventListener('click', internalLink);
-  window.addEventListener('popstate', () => render());
-  return render();
+  window.addEventListener('popstate', () => render({ returning: true }));
+  return render({ returning: true });
 }

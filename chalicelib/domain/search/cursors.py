@@ -23,8 +23,9 @@ from chalicelib.domain.search.model import SearchQuery
 TAG_BYTES = 16
 MAX_CURSOR_CHARS = 1024
 _PURPOSE = b"search-cursor/v1\n"  # a key reused elsewhere can never mint a cursor
-# Where a page starts and how far totals are counted, not what the query asks.
-_PAGE_FIELDS = ("search_after", "fuzzy", "count_up_to")
+# Where a page starts, how far totals are counted and which retry (fuzzy, most words) made
+# the result set (the cursor's first value says that), not what the query asks.
+_PAGE_FIELDS = ("search_after", "fuzzy", "count_up_to", "min_words")
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]+")
 
 

@@ -42,11 +42,16 @@ class SearchLimits:
     similar_max_per_page: int = MAX_SIMILAR_PER_PAGE
     similar_candidates: int = SIMILAR_CANDIDATES
     similar_max_distance: int = SIMILAR_MAX_DISTANCE
+    # When no photo has every word, a retry asks for this share (percent, rounded up) of the
+    # distinct words: "most of them". 100 turns the fallback off.
+    most_words_percent: int = 50
 
     def __post_init__(self) -> None:
         for name, value in vars(self).items():
             if value < 1:
                 raise ValueError(f"search limit {name} must be at least 1, not {value}")
+        if self.most_words_percent > 100:
+            raise ValueError("most_words_percent is a share: at most 100")
         if self.similar_per_page > self.similar_max_per_page:
             raise ValueError("similar_per_page must not exceed similar_max_per_page")
 
@@ -88,6 +93,13 @@ def fuzzy_allowed(
     if not every or len(every) > limits.fuzzy_max_words:
         return False
     return all(len(word) <= limits.fuzzy_max_word_chars for word in every)
+
+
+def most_words(words: tuple[str, ...], limits: SearchLimits) -> int | None:
+    """How many of `words` the "most words" retry needs, or None when it cannot help."""
+    distinct = len(set(words))
+    needed = max(1, -(-distinct * limits.most_words_percent // 100))
+    return needed if needed < distinct else None
 
 
 def similar_per_page(raw: str | None, limits: SearchLimits) -> int:

@@ -97,7 +97,10 @@ class DateParts:
 class SearchQuery:
     """A fully parsed search: words, filters, sort and where the page starts."""
 
-    words: tuple[str, ...] = ()  # all must match title, tags or description
+    words: tuple[str, ...] = ()  # all must match title, tags or description...
+    # ... or, when set, at least this many of them (the "most words" fallback), ranked by
+    # how many match; desc: words, tags and every filter still all apply.
+    min_words: int | None = None
     prefix_last: bool = True  # the last word also matches as a prefix (search as you type)
     desc_words: tuple[str, ...] = ()  # all must match the description only
     camera_words: tuple[str, ...] = ()  # all must be words of the camera's name

@@ -9,8 +9,9 @@ from chalicelib.entrypoints.http import (
     profile_routes,
     review_routes,
     search_routes,
+    share_routes,
 )
 from chalicelib.entrypoints.http.routes import api
 
 __all__ = ["api", "download_routes", "errors", "insights_routes", "openapi_routes", "origin",
-           "profile_routes", "review_routes", "search_routes"]
+           "profile_routes", "review_routes", "search_routes", "share_routes"]

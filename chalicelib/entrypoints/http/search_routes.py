@@ -37,8 +37,10 @@ def search() -> Response:
     params = _params()
     answer = search_service.search(deps.search_index(), params, deps.cursor_secret(), limits)
     if services.wanted_counter is not None and answer.query is not None:
+        # A search no photo matched in full is still wanted, whatever "most words" found.
+        found = answer.page.total if answer.match == "all" else 0
         insights.note_search(services.wanted_counter, answer.query, not params.get("cursor"),
-                             answer.page.total, deps.clock.now(), deps.limits.wanted)
+                             found, deps.clock.now(), deps.limits.wanted)
     body = {
         "total": answer.page.total,
         # "gte": more results match than `total` (totals are exact up to a cap).
@@ -47,6 +49,8 @@ def search() -> Response:
         "facets": facets_json(answer.page.facets),
         "next_cursor": answer.next_cursor,
         "fuzzy": answer.fuzzy,
+        # "most": no photo had every word; these have most of them, the most matched first.
+        "match": answer.match,
         "approximate_facets": answer.page.approximate,
     }
     return Response(body=body, headers={"Cache-Control": _cache_control()})

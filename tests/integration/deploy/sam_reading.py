@@ -223,18 +223,35 @@ def lifecycle(bucket: Mapping[str, Any], key: str) -> dict[str, list[Any]]:
     return found
 
 
+# CloudFront's `cloudfront` module, as far as our functions use it: which origin was chosen.
+_FAKE_CF = (
+    "const cf = { chosen: null, selectRequestOriginById(id) { cf.chosen = id; } };\n"
+)
+_CF_IMPORT = "import cf from 'cloudfront';"
+
+
+def run_viewer_requests(
+    code: str, requests: list[tuple[str, str]], workdir: Path
+) -> list[tuple[Any, str | None]]:
+    """Run CloudFront Function `code` under node on each (uri, user agent); for each, the URI
+    it forwards (or the status it answers with) and the origin id it chose, if any."""
+    harness = workdir / "viewer_function.js"
+    harness.write_text(
+        _FAKE_CF + code.replace(_CF_IMPORT, "")
+        + "\nconst asked = JSON.parse(process.argv[2]);\n"
+        + "console.log(JSON.stringify(asked.map(([uri, agent]) => {\n"
+        + "  cf.chosen = null;\n"
+        + "  const headers = agent ? { 'user-agent': { value: agent } } : {};\n"
+        + "  const out = handler({ request: { uri: uri, headers: headers } });\n"
+        + "  return [out.statusCode || out.uri, cf.chosen];\n})));\n"
+    )
+    result = subprocess.run(
+        ["node", str(harness), json.dumps(requests)], capture_output=True, text=True, check=True
+    )
+    return [(out, chosen) for out, chosen in json.loads(result.stdout)]
+
+
 def run_viewer_function(code: str, uris: list[str], workdir: Path) -> list[Any]:
     """Run CloudFront Function `code` under node on each viewer URI; the URI it forwards, or
     the status code when it answers itself."""
-    harness = workdir / "viewer_function.js"
-    harness.write_text(
-        code
-        + "\nconst uris = JSON.parse(process.argv[2]);\n"
-        + "console.log(JSON.stringify(uris.map((uri) => {\n"
-        + "  const out = handler({ request: { uri: uri, headers: {} } });\n"
-        + "  return out.statusCode || out.uri;\n})));\n"
-    )
-    result = subprocess.run(
-        ["node", str(harness), json.dumps(uris)], capture_output=True, text=True, check=True
-    )
-    return list(json.loads(result.stdout))
+    return [out for out, _ in run_viewer_requests(code, [(uri, "") for uri in uris], workdir)]

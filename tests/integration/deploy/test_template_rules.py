@@ -15,6 +15,7 @@ from tests.integration.deploy.sam_reading import (
     conditions,
     functions,
     run_viewer_function,
+    run_viewer_requests,
     target,
 )
 
@@ -245,6 +246,26 @@ def test_client_side_routes_get_the_app_and_files_keep_their_path(
     assert run_viewer_function(code, uris, tmp_path) == [
         "/index.html", "/index.html", "/index.html", "/js/app.js", "/styles.css", "/config.json"
     ]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the CloudFront code")
+def test_preview_crawlers_of_a_photo_page_go_to_the_api_and_people_get_the_app(
+    resources: dict[str, Any], tmp_path: Path
+) -> None:
+    code = resources["WebPathFunction"]["Properties"]["FunctionCode"]
+    slack = "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)"
+    chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
+    asked = [("/images/abc123", slack), ("/images/abc123/", "facebookexternalhit/1.1"),
+             ("/images/abc123", chrome), ("/images/abc123", ""), ("/upload", slack),
+             ("/images/abc.png", slack), ("/images/a/b", slack)]
+    assert run_viewer_requests(code, asked, tmp_path) == [
+        ("/api/share/images/abc123", "api"), ("/api/share/images/abc123", "api"),
+        ("/index.html", None), ("/index.html", None), ("/index.html", None),
+        ("/images/abc.png", None), ("/index.html", None),
+    ]
+    origins = {o["Id"] for o in resources["Distribution"]["Properties"]["DistributionConfig"][
+        "Origins"]}
+    assert "api" in origins  # the id the function selects
 
 
 def test_every_dead_letter_queue_has_an_alarm_on_its_depth(resources: dict[str, Any]) -> None:

@@ -120,14 +120,15 @@ def test_given_no_exact_match_then_the_fuzzy_retry_only_for_a_few_short_words(
 ) -> None:
     index = _recording(_doc(1))
     answer = search.search(index, {"q": q}, SECRET)
-    assert [query.fuzzy for query in index.searches] == ([False, True] if retried else [False])
+    every_word = [query.fuzzy for query in index.searches if query.min_words is None]
+    assert every_word == ([False, True] if retried else [False])
     assert answer.fuzzy is retried
 
 
 def test_given_a_configured_fuzzy_word_limit_then_it_decides() -> None:
     index = _recording(_doc(1))
     search.search(index, {"q": "zzz qqq"}, SECRET, SearchLimits(fuzzy_max_words=1))
-    assert len(index.searches) == 1
+    assert not any(query.fuzzy for query in index.searches)
 
 
 def test_given_a_fuzzy_cursor_when_the_limits_now_forbid_fuzzy_then_pages_are_exact() -> None:
@@ -170,3 +171,40 @@ def test_suggest_past_the_word_limit_asks_the_engine_nothing() -> None:
     with pytest.raises(InvalidInput) as refused:
         search.suggest(index, "fo", SearchLimits(max_query_chars=1))
     assert refused.value.code == "query_too_long"
+
+
+def test_no_photo_has_every_word_then_most_words_after_the_fuzzy_retry() -> None:
+    index = _index(_doc(1, "Red barn"), _doc(2, "Blue sea"))
+    answer = search.search(index, {"q": "red barn snow"}, SECRET)
+    assert answer.match == "most" and [d.image_id for d in answer.page.hits] == [_doc(1).image_id]
+    assert [(q.fuzzy, q.min_words) for q in index.queries] == [
+        (False, None), (True, None), (True, 2)]
+
+
+def test_every_word_matching_says_all_and_never_asks_for_most() -> None:
+    index = _index(_doc(1, "Red barn snow"))
+    answer = search.search(index, {"q": "red barn snow"}, SECRET)
+    assert answer.match == "all" and [q.min_words for q in index.queries] == [None]
+
+
+def test_one_word_or_nothing_found_by_most_words_stays_all() -> None:
+    index = _index(_doc(1, "Calm lake"))
+    assert search.search(index, {"q": "zebra"}, SECRET).match == "all"
+    assert search.search(index, {"q": "zebra okapi"}, SECRET).match == "all"
+
+
+def test_most_words_pages_keep_most_words_through_the_cursor() -> None:
+    index = _index(*(_doc(n, f"Red barn {n}") for n in range(1, 6)))
+    params = {"q": "red barn snow", "per_page": "2"}
+    first = search.search(index, params, SECRET)
+    assert first.match == "most" and first.next_cursor
+    second = search.search(index, {**params, "cursor": first.next_cursor}, SECRET)
+    assert second.match == "most" and len(second.page.hits) == 2
+    assert index.queries[-1].min_words == 2
+
+
+def test_most_words_share_is_a_limit() -> None:
+    index = _index(_doc(1, "Red"))
+    strict = SearchLimits(most_words_percent=100)
+    assert search.search(index, {"q": "red barn"}, SECRET, strict).match == "all"
+    assert search.search(index, {"q": "red barn"}, SECRET).match == "most"

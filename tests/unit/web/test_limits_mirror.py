@@ -11,6 +11,7 @@ from chalicelib.domain.errors import FAILURE_REASONS, REJECTION_REASONS, Invalid
 from chalicelib.domain.limits import Limits
 from chalicelib.domain.model import ACCEPTED_CONTENT_TYPES
 from chalicelib.domain.requests import parse_upload
+from chalicelib.domain.search.limits import SearchLimits, check_chars
 
 LIMITS_JS = Path(__file__).resolve().parents[3] / "web" / "js" / "limits.js"
 
@@ -67,3 +68,15 @@ def test_given_a_refused_file_then_browser_and_api_say_the_same_words(
 def test_every_reason_an_image_can_end_with_has_plain_words_in_the_browser() -> None:
     explained = set(re.findall(r"^\s+(\w+): '", _source(), flags=re.MULTILINE))
     assert set(REJECTION_REASONS) | set(FAILURE_REASONS) <= explained
+
+
+def test_given_a_long_search_then_the_browser_refuses_it_with_the_api_limit_and_words() -> None:
+    limit = int(_constant("MAX_QUERY_CHARS"))
+    assert limit == SearchLimits().max_query_chars
+    found = re.search(r"return `(A search can be at most .+?)`;", _source())
+    assert found, "no query refusal in limits.js"
+    browser = found.group(1).replace("${MAX_QUERY_CHARS}", str(limit))
+    browser = browser.replace("${text.length}", str(limit + 1))
+    with pytest.raises(InvalidInput) as caught:
+        check_chars("x" * (limit + 1), SearchLimits())
+    assert browser == caught.value.message

@@ -210,9 +210,13 @@ export async function imageView({ params, root, isCurrent }, navigate) {
     return endSimilar;
   } catch (error) {
     if (!isCurrent()) return;
-    document.title = 'Not found · Stock images';
-    replace(root, h('div', { class: 'empty-state' },
-      h('h1', {}, error.status === 404 ? 'This photo is not here' : 'Could not load this photo'),
-      h('p', {}, error.message), h('a', { class: 'button', href: '/' }, 'Back to search')));
+    const missing = error.status === 404;
+    document.title = missing ? 'Photo not found · Stock images' : 'Photo unavailable · Stock images';
+    // The API's message names the id from the link: not repeated to the visitor.
+    replace(root, h('div', { class: 'empty-state', id: missing ? 'photo-not-found' : 'photo-error' },
+      h('h1', {}, missing ? 'Photo not found' : 'Could not load this photo'),
+      h('p', {}, missing ? 'This photo does not exist or was removed. The link may be mistyped.'
+        : error.message),
+      h('a', { class: 'button', href: '/' }, 'Back to search')));
   }
 }

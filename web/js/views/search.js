@@ -1,12 +1,27 @@
 // Home page: search results with facet chips, sort, and a justified grid that loads the next
-// page by cursor as you scroll. Everything a visitor chose lives in the URL.
+// page by cursor as you scroll. Everything a visitor chose lives in the URL; the pages loaded
+// and the scroll position are kept per history entry (place.js) for back and reload.
 
 import { api, ApiError, queryString } from '../api.js';
+import { getConfig } from '../config.js';
 import { formatCount, h, replace } from '../dom.js';
 import { refocusAfterRender } from '../focus.js';
 import { JustifiedGrid } from '../grid.js';
+import { keepResults, keptResults, restoreScroll, savedScroll } from '../place.js';
 
 const PER_PAGE = 30;
+const AHEAD_PX = 800; // the next page loads when the end of the grid is this close
+// A filter value the API refuses (by its error code) is dropped from the link with a notice.
+const BAD_FILTERS = {
+  invalid_sort: ['sort'], invalid_orientation: ['orientation'], invalid_color: ['color'],
+  invalid_min_width: ['min_width'], invalid_min_height: ['min_height'], invalid_date: ['from', 'to'],
+  invalid_camera: ['camera'], invalid_owner: ['owner'], invalid_tags: ['tags'],
+};
+const FILTER_NAMES = {
+  sort: 'sort order', orientation: 'orientation', color: 'colour', min_width: 'minimum width',
+  min_height: 'minimum height', from: 'date', to: 'date', camera: 'camera', owner: 'contributor',
+  tags: 'tags',
+};
 const FILTERS = ['q', 'tags', 'camera', 'orientation', 'color', 'owner', 'sort', 'min_width', 'min_height', 'from', 'to'];
 const ORIENTATIONS = ['landscape', 'portrait', 'square'];
 export const PALETTE = {
@@ -148,15 +163,40 @@ export function countLabel(page) {
   return `${formatCount(page.total)}${atLeast ? '+' : ''} ${noun}`;
 }
 
-function heading(state, page) {
-  const title = state.q ? `“${state.q}”` : 'Free stock photos';
+// The contributor's public name, from their photos (every result of ?owner= is theirs).
+function ownerName(page) {
+  return page.results.find((image) => image.owner_name)?.owner_name || 'this contributor';
+}
+
+function titleOf(state, page) {
+  if (state.q) return `“${state.q}”`;
+  return state.owner ? `Photos by ${ownerName(page)}` : 'Free stock photos';
+}
+
+function matchNote(state, page) {
+  if (page.match === 'most') {
+    return h('p', { class: 'notice', id: 'most-note' },
+      `No photo matches all of “${state.q}”; showing photos that match most of them.`);
+  }
+  if (!page.fuzzy || !page.total) return null;
+  return h('p', { class: 'notice', id: 'fuzzy-note' },
+    `No exact matches for “${state.q}”: showing similar words.`);
+}
+
+function droppedNote(dropped) {
+  if (!dropped.length) return null;
+  const names = [...new Set(dropped.map((name) => FILTER_NAMES[name] || name))];
+  return h('p', { class: 'notice', id: 'filter-notice', role: 'status' },
+    `The link had a ${names.join(', ')} filter we could not use; it was left out.`);
+}
+
+function heading(state, page, dropped = []) {
   return h('div', { class: 'result-head' },
-    h('h1', {}, title),
+    h('h1', { id: 'result-title' }, titleOf(state, page)),
     h('p', { class: 'muted', id: 'result-count', 'aria-live': 'polite' },
       countLabel(page),
       page.approximate_facets ? ' · counts are approximate' : ''),
-    page.fuzzy ? h('p', { class: 'notice', id: 'fuzzy-note' },
-      `No exact matches for “${state.q}”: showing similar words.`) : null);
+    matchNote(state, page), droppedNote(dropped));
 }
 
 // What each chosen filter is called on its removable chip.
@@ -216,7 +256,7 @@ function filters(state, page, navigate) {
   const panel = h('div', { class: 'filter-panel', id: 'filter-panel' },
     h('div', { class: 'filter-row' },
       orientationChips(state, page.facets), colourChips(state, page.facets), clear),
-    state.owner ? h('p', { class: 'muted' }, 'Photos by one contributor · ',
+    state.owner && state.q ? h('p', { class: 'muted', id: 'owner-line' }, `Photos by ${ownerName(page)} · `,
       h('a', { href: searchUrl({ ...state, owner: undefined }) }, 'everyone')) : null,
     tagChips(state, page.facets),
     cameraChips(state, page.facets));
@@ -233,7 +273,7 @@ function emptyState(state) {
     h('a', { class: 'button', href: '/' }, 'Browse everything'));
 }
 
-function pager(grid, state, firstPage, root) {
+function pager(grid, state, firstPage, root, kept) {
   let cursor = firstPage.next_cursor;
   let loading = false;
   const more = h('button', { class: 'button secondary', type: 'button', id: 'load-more' }, 'Load more');
@@ -246,54 +286,103 @@ function pager(grid, state, firstPage, root) {
     more.disabled = true;
     more.textContent = 'Loading…';
     try {
-      const page = await api(`/search${queryString({ ...state, per_page: PER_PAGE, cursor })}`);
+      const page = await api(`/search${queryString({ ...state, per_page: pageSize(), cursor })}`);
       grid.add(page.results);
       cursor = page.next_cursor;
+      kept(page);
       if (!cursor) replace(footer, h('p', { class: 'muted end-note' }, 'That is everything.'));
     } catch (error) {
       replace(footer, h('p', { class: 'notice error' }, error.message), more);
+      return; // "Load more" tries again; no loop of failing requests
     } finally {
       loading = false;
       more.disabled = false;
       more.textContent = 'Load more';
     }
+    // A page that did not push the footer out of reach (a tall screen, a small page) loads
+    // the next one: the observer only speaks when the footer enters or leaves its margin.
+    if (cursor && footer.isConnected && footer.getBoundingClientRect().top < innerHeight + AHEAD_PX) next();
   }
   more.addEventListener('click', next);
   const watcher = new IntersectionObserver((entries) => {
     if (entries.some((e) => e.isIntersecting)) next();
-  }, { rootMargin: '800px 0px' });
+  }, { rootMargin: `${AHEAD_PX}px 0px` });
   watcher.observe(footer);
   root.append(footer);
   return () => watcher.disconnect();
 }
 
+/** Results per page: the deployment's `searchPageSize` (config.json), else 30. */
+function pageSize() {
+  const size = Number(getConfig().searchPageSize);
+  return Number.isInteger(size) && size > 0 ? Math.min(size, 100) : PER_PAGE;
+}
+
+// The first page; a filter value the API refuses is dropped (and named) and the search asked
+// again, so a hand-edited or outdated link still shows photos. Each retry drops one at least.
+async function firstPage(state) {
+  const dropped = [];
+  for (;;) {
+    try {
+      return { page: await api(`/search${queryString({ ...state, per_page: pageSize() })}`), state, dropped };
+    } catch (error) {
+      const names = (BAD_FILTERS[error.code] || []).filter((name) => name in state);
+      if (!names.length) throw error;
+      state = Object.fromEntries(Object.entries(state).filter(([name]) => !names.includes(name)));
+      dropped.push(...names);
+    }
+  }
+}
+
+function failed(root, error) {
+  const detail = error instanceof ApiError ? error.message : String(error);
+  replace(root, h('div', { class: 'empty-state' }, h('h1', {}, 'That search did not work'),
+    h('p', { class: 'notice error', id: 'search-error', dataset: { code: error.code || '' } }, detail),
+    h('a', { class: 'button', href: '/' }, 'Start again')));
+}
+
+// What this history entry showed (every page loaded so far), when coming back to it.
+function restored(returning) {
+  const kept = returning ? keptResults() : null;
+  return kept && Array.isArray(kept.results) ? kept : null;
+}
+
 /** Render the search page for the current URL. */
-export async function searchView({ query, root, isCurrent }, navigate) {
-  const state = stateFrom(query);
+export async function searchView({ query, root, isCurrent, returning }, navigate) {
+  let state = stateFrom(query);
   document.title = state.q ? `${state.q} · Stock images` : 'Stock images: free photos';
   const input = document.getElementById('q');
   if (input && document.activeElement !== input) input.value = state.q || '';
-  replace(root, h('div', { class: 'loading', 'aria-busy': 'true' }, 'Loading photos…'));
-  let page;
-  try {
-    page = await api(`/search${queryString({ ...state, per_page: PER_PAGE })}`);
-  } catch (error) {
+  const scrollY = returning ? savedScroll() : null;
+  let page = restored(returning);
+  let dropped = [];
+  if (!page) {
+    replace(root, h('div', { class: 'loading', 'aria-busy': 'true' }, 'Loading photos…'));
+    try {
+      ({ page, state, dropped } = await firstPage(state));
+    } catch (error) {
+      if (isCurrent()) failed(root, error);
+      return null;
+    }
     if (!isCurrent()) return null;
-    const detail = error instanceof ApiError ? error.message : String(error);
-    replace(root, h('div', { class: 'empty-state' }, h('h1', {}, 'That search did not work'),
-      h('p', { class: 'notice error', dataset: { code: error.code || '' } }, detail),
-      h('a', { class: 'button', href: '/' }, 'Start again')));
-    return null;
+    if (dropped.length) history.replaceState(history.state, '', searchUrl(state));
   }
   if (!isCurrent()) return null;
   const gridEl = h('section', { class: 'grid', id: 'results', 'aria-label': 'Photos' });
-  replace(root, heading(state, page), filters(state, page, navigate), gridEl);
+  replace(root, heading(state, page, dropped), filters(state, page, navigate), gridEl);
   if (!page.results.length) {
     gridEl.replaceWith(emptyState(state));
     return null;
   }
   const grid = new JustifiedGrid(gridEl);
   grid.add(page.results);
-  const stopPaging = pager(grid, state, page, root);
+  const all = { ...page, results: [...page.results] };
+  keepResults(all);
+  const stopPaging = pager(grid, state, page, root, (next) => {
+    all.results.push(...next.results);
+    all.next_cursor = next.next_cursor;
+    keepResults(all);
+  });
+  restoreScroll(scrollY);
   return () => { stopPaging(); grid.destroy(); };
 }

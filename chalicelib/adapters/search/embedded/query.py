@@ -64,12 +64,21 @@ def text_clauses(query: SearchQuery, searcher: Any) -> list[Any]:
         clauses = [_word(s, r, BOOSTS, query.fuzzy) for s, r in dict.fromkeys(rest)]
         expanded = completions(searcher, last[1], PREFIX_FIELDS) if query.prefix_last else []
         clauses.append(_word(*last, BOOSTS, query.fuzzy, expanded))
+        if query.min_words is not None:
+            clauses = [at_least(clauses, query.min_words)]
     if query.desc_words:
         found = tokens(query.desc_words)
         if not found:
             return [engine().Query.empty_query()]
         clauses += [_word(s, r, {"description": 1.0}, query.fuzzy) for s, r in found]
     return clauses
+
+
+def at_least(clauses: list[Any], needed: int) -> Any:
+    """Documents matching `needed` of `clauses` or more; scores add up, so more rank higher."""
+    tv = engine()
+    should = [(tv.Occur.Should, clause) for clause in clauses]
+    return tv.Query.boolean_query(should, min(max(needed, 1), len(clauses)))
 
 
 def completions(searcher: Any, raw: str, fields: list[str]) -> list[tuple[str, str]]:

@@ -64,6 +64,10 @@ def _text_clauses(query: SearchQuery) -> list[dict[str, Any]]:
         # The last word matches as typed (stemmed, maybe fuzzy) or as the start of a word.
         either = [clauses[-1], _prefix(words[-1])]
         clauses[-1] = {"bool": {"should": either, "minimum_should_match": 1}}
+    if clauses and query.min_words is not None:
+        # "Most words": any `min_words` of them; scores add up, so more matched rank higher.
+        needed = min(max(query.min_words, 1), len(clauses))
+        clauses = [{"bool": {"should": clauses, "minimum_should_match": needed}}]
     for word in _distinct(query.desc_words):
         match = {"query": word, "operator": "and", **_fuzz(query.fuzzy)}
         clauses.append({"match": {"description": match}})

@@ -43,6 +43,7 @@ CASES = {
     "words_prefix_last": SearchQuery(words=("running", "fo"), sort=Sort.RELEVANCE),
     "words_every_filter": EVERY_FILTER,
     "fuzzy": SearchQuery(words=("sunst", "bech"), fuzzy=True, sort=Sort.RELEVANCE),
+    "most_words": SearchQuery(words=("red", "barn", "snow"), min_words=2, sort=Sort.RELEVANCE),
     "fuzzy_desc_words": SearchQuery(desc_words=("mountian",), fuzzy=True, prefix_last=False),
     "no_words_newest": SearchQuery(),
     "orientation_only": SearchQuery(orientation="portrait"),
@@ -98,6 +99,18 @@ def test_one_extra_hit_is_asked_for_and_totals_are_exact_only_up_to_the_cap() ->
     # Never `true` (count every match): exact up to the query's cap, a lower bound beyond.
     assert body["track_total_hits"] == 10_000
     assert search_body(SearchQuery(count_up_to=500))["track_total_hits"] == 500
+
+
+def test_most_words_wraps_every_word_clause_in_one_should_with_a_minimum() -> None:
+    body = search_body(SearchQuery(words=("red", "barn", "snow"), min_words=2, desc_words=("x",)))
+    must = body["query"]["bool"]["must"]
+    most, desc = must
+    assert most["bool"]["minimum_should_match"] == 2 and len(most["bool"]["should"]) == 3
+    assert desc == {"match": {"description": {"query": "x", "operator": "and"}}}
+    every = search_body(SearchQuery(words=("red", "barn", "snow")))["query"]["bool"]["must"]
+    assert len(every) == 3 and "minimum_should_match" not in json.dumps(every[0])
+    capped = search_body(SearchQuery(words=("red", "red"), min_words=5))["query"]["bool"]
+    assert capped["must"][0]["bool"]["minimum_should_match"] == 1  # one distinct word
 
 
 def test_fuzziness_only_when_asked() -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from chalicelib import config
 from chalicelib.domain.errors import InvalidInput
-from chalicelib.domain.search.limits import SearchLimits, fuzzy_allowed
+from chalicelib.domain.search.limits import SearchLimits, fuzzy_allowed, most_words
 from chalicelib.domain.search.query import parse_search
 
 DEFAULTS = SearchLimits()
@@ -45,9 +45,23 @@ def test_given_search_env_vars_then_every_limit_follows_them() -> None:
         "SEARCH_FUZZY_MAX_WORDS": "2",
         "SEARCH_FUZZY_MAX_WORD_CHARS": "12",
         "SEARCH_TOTAL_HITS_CAP": "1000",
+        "SEARCH_MOST_WORDS_PERCENT": "75",
     }
-    assert config.load(env).limits.search == SearchLimits(100, 10, 3, 5, 2, 12, 1000)
+    expected = SearchLimits(100, 10, 3, 5, 2, 12, 1000, most_words_percent=75)
+    assert config.load(env).limits.search == expected
     assert config.load({}).limits.search == DEFAULTS
+
+
+@pytest.mark.parametrize(("words", "percent", "needed"), [
+    (("a", "b", "c"), 50, 2), (("a", "b", "c", "d"), 50, 2), (("a", "b"), 50, 1),
+    (("a",), 50, None), (("a", "b", "c"), 100, None), (("a", "a", "b"), 50, 1),
+])
+def test_most_words_needs_the_share_rounded_up_and_only_helps_below_every_word(
+    words: tuple[str, ...], percent: int, needed: int | None
+) -> None:
+    assert most_words(words, SearchLimits(most_words_percent=percent)) == needed
+    with pytest.raises(ValueError, match="most_words_percent"):
+        SearchLimits(most_words_percent=101)
 
 
 def test_a_limit_below_one_is_a_configuration_error() -> None:
