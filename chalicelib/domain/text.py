@@ -15,6 +15,6 @@ def valid_text(value: str, field: str) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError as error:
         raise InvalidInput(
-            "invalid_text", f"The {field} has characters that are not valid text."
+            "invalid_text", f"`{field}` has characters that are not valid text."
         ) from error
     return value
