@@ -1,4 +1,5 @@
-// Start-up: read config.json, restore this tab's session, draw the header, route.
+// Start-up: read config.json, restore the session (this tab's, an open tab's or a kept one),
+// draw the header, route.
 
 import { canUpload, currentUser, onSessionChange, signOut, startSession } from './auth.js';
 import { loadConfig } from './config.js';
@@ -7,6 +8,7 @@ import { navigate, notFound, route, start } from './router.js';
 import { reviewLink } from './reviewcount.js';
 import { attachSuggestions } from './suggest.js';
 import { accountView, signInView, signUpView } from './views/account.js';
+import { forgotView } from './views/forgot.js';
 import { imageView } from './views/image.js';
 import { mineView } from './views/mine.js';
 import { reviewView } from './views/review.js';
@@ -33,7 +35,7 @@ function accountNav() {
     reviewLink(user),
     h('a', { href: '/me', class: 'nav-link', id: 'nav-mine' }, 'My uploads'),
     h('a', { href: '/account', class: 'nav-link', id: 'nav-account', title: 'Your public name and two-step sign-in' },
-      h('span', { class: 'who', title: user.email, id: 'nav-user' }, user.email)),
+      h('span', { class: 'who', id: 'nav-user' }, user.name || 'Your account')),
     out);
 }
 
@@ -101,7 +103,7 @@ async function main() {
     replace(view, h('div', { class: 'empty-state' }, h('h1', {}, 'The app could not start'), h('p', {}, String(error.message))));
     return;
   }
-  startSession();
+  await startSession();
   accountNav();
   onSessionChange(() => { accountNav(); });
   searchBox();
@@ -114,6 +116,7 @@ async function main() {
   route('/account', (ctx) => accountView(ctx, navigate));
   route('/signin', (ctx) => signInView(ctx, navigate));
   route('/signup', (ctx) => signUpView(ctx, navigate));
+  route('/forgot', (ctx) => forgotView(ctx, navigate));
   notFound(missingPage);
   document.addEventListener('routechange', focusMain);
   await start(view);
