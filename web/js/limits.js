@@ -4,6 +4,7 @@
 export const ACCEPTED_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 export const MAX_UPLOAD_BYTES = 52428800;
 export const MAX_TITLE_CHARS = 200;
+export const MAX_DESCRIPTION_CHARS = 2000;
 
 /** The API's own message for a file it would refuse, or null when the file looks fine. */
 export function refusal(file) {
