@@ -14,7 +14,14 @@ import pytest
 
 from tests.e2e.conftest import LocalStack
 from tests.e2e.web.conftest import (
-    DESKTOP, PASSWORD, PHONE, Browsing, new_email, new_name, sign_in, sign_up,
+    DESKTOP,
+    PASSWORD,
+    PHONE,
+    Browsing,
+    new_email,
+    new_name,
+    sign_in,
+    sign_up,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.browser]
@@ -137,7 +144,7 @@ def test_forgot_password_end_to_end_with_the_code_from_the_stack_s_log(
     page.fill("#password", "New-Passw0rd-2")
     page.click(".account-form button[type=submit]")
     page.wait_for_selector("#form-error:has-text('code is not right')")
-    # WHEN the right code and a good password are sent THEN they are signed in, where they were going
+    # WHEN the right code and a good password are sent THEN signed in, where they were going
     page.fill("#code", code)
     page.click(".account-form button[type=submit]")
     page.wait_for_selector("#nav-signout")

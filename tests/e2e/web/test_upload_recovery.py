@@ -11,6 +11,7 @@ the access token's expiry, so the app's next call finds the session gone."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -59,10 +60,8 @@ class HeldUploads:
 
     def release(self) -> None:
         for route in self.held:
-            try:
+            with contextlib.suppress(Exception):  # the browser already gave up on it
                 route.abort()
-            except Exception:  # the browser already gave up on it (cancelled)
-                pass
 
 
 def _session(page: Any) -> dict[str, Any]:
@@ -175,8 +174,10 @@ def test_a_session_ending_mid_upload_asks_to_sign_in_in_place_and_carries_on(
     # GIVEN the session ends: signed out everywhere from another device, the token expired
     session = _session(page)
     signed_out = requests.post(
-        f"{local_stack.base_url}/local/cognito", data=json.dumps({"AccessToken": session["accessToken"]}),
-        headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": TARGET + "GlobalSignOut"},
+        f"{local_stack.base_url}/local/cognito",
+        data=json.dumps({"AccessToken": session["accessToken"]}),
+        headers={"Content-Type": "application/x-amz-json-1.1",
+                 "X-Amz-Target": TARGET + "GlobalSignOut"},
         timeout=30)
     assert signed_out.status_code == 200, signed_out.text
     page.clock.install(time=session["expiresAt"] / 1000 + 120)
