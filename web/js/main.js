@@ -1,7 +1,8 @@
 // Start-up: read config.json, restore the session (this tab's, an open tab's or a kept one),
 // draw the header, route.
 
-import { canUpload, currentUser, onSessionChange, signOut, startSession } from './auth.js';
+import { api } from './api.js';
+import { canUpload, currentUser, onSessionChange, rememberName, signOut, startSession } from './auth.js';
 import { loadConfig } from './config.js';
 import { h, replace, toast } from './dom.js';
 import { navigate, notFound, route, start } from './router.js';
@@ -37,6 +38,15 @@ function accountNav() {
     h('a', { href: '/account', class: 'nav-link', id: 'nav-account', title: 'Your public name and two-step sign-in' },
       h('span', { class: 'who', id: 'nav-user' }, user.name || 'Your account')),
     out);
+}
+
+// A session whose tokens carry no name (an account made before names, some sign-in paths):
+// the header asks the API for the public name once.
+let askedName = '';
+function learnName(user) {
+  if (!user || user.name || askedName === user.sub) return;
+  askedName = user.sub;
+  api('/me/profile').then((profile) => rememberName(profile.display_name)).catch(() => {});
 }
 
 function searchBox() {
@@ -106,6 +116,8 @@ async function main() {
   await startSession();
   accountNav();
   onSessionChange(() => { accountNav(); });
+  onSessionChange(learnName);
+  learnName(currentUser());
   searchBox();
   route('/', (ctx) => searchView(ctx, navigate));
   route('/images/:id', (ctx) => imageView(ctx, navigate));

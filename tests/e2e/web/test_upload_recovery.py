@@ -116,7 +116,7 @@ def test_description_cancel_remove_leaving_and_a_rejected_photo(
     assert asked == ["beforeunload"]
     # WHEN they cancel the held file THEN its transfer stops and its grant is withdrawn
     _card(web, "stop.jpg").locator(".upload-cancel").click()
-    _state(web, "stop.jpg", "cancelled")
+    page.wait_for_selector(".upload-card[data-file='stop.jpg'] :text('nothing was kept')")
     held.release()
     titles = {i["title"]: i for i in _mine(local_stack, page)}
     assert "Stop" not in titles, "the cancelled file's grant is still pending"

@@ -159,10 +159,13 @@ export class UploadCard {
   /** Cancel: abort the transfer and withdraw the grant. */
   async stop() {
     const transfer = this.transfer;
-    this.say('cancelled', 'Cancelled: nothing was kept.');
-    this.editable(true);
+    this.say('cancelled', 'Cancelling…');
+    this.remove.hidden = true;
     transfer?.abort();
     await this.withdraw();
+    if (this.state !== 'cancelled') return; // removed or retried meanwhile
+    this.say('cancelled', 'Cancelled: nothing was kept.');
+    this.editable(true);
     this.page.quotaChanged();
     this.retry();
   }
