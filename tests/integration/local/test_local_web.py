@@ -216,7 +216,7 @@ def test_given_an_action_the_app_never_needs_when_called_then_403_refused(
     site: Site,
 ) -> None:
     refused = ("AdminCreateUser", "ListUsers", "AdminAddUserToGroup", "AdminSetUserMFAPreference",
-               "SetUserPoolMfaConfig", "UpdateUserAttributes", "ForgotPassword", "RevokeToken",
+               "SetUserPoolMfaConfig", "UpdateUserAttributes", "ChangePassword", "RevokeToken",
                "DeleteUser", "")
     for action in refused:
         answer = site.cognito(action, {"UserPoolId": site.pool_id, "Username": "x@example.test"})
