@@ -117,6 +117,8 @@ def test_description_cancel_remove_leaving_and_a_rejected_photo(
     # WHEN they cancel the held file THEN its transfer stops and its grant is withdrawn
     _card(web, "stop.jpg").locator(".upload-cancel").click()
     page.wait_for_selector(".upload-card[data-file='stop.jpg'] :text('nothing was kept')")
+    assert not _card(web, "stop.jpg").locator(".upload-cancel").is_visible()
+    assert not page.is_visible("#sign-in-again")
     held.release()
     titles = {i["title"]: i for i in _mine(local_stack, page)}
     assert "Stop" not in titles, "the cancelled file's grant is still pending"
@@ -208,6 +210,7 @@ def test_a_session_ending_mid_upload_asks_to_sign_in_in_place_and_carries_on(
     assert page.input_value("#resignin-email") == email
     assert _card(web, "first.jpg").get_attribute("data-state") == "signed-out"
     assert page.locator(".upload-card button:has-text('Retry'):visible").count() == 0
+    assert page.locator(".upload-card .upload-cancel:visible").count() == 0
     shots("sign-in-again")
     page.fill("#resignin-password", PASSWORD)
     page.click("#resignin button[type=submit]")
