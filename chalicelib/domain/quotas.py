@@ -71,6 +71,15 @@ def terms_for(now: datetime, limits: Limits, daily_exempt: bool) -> GrantTerms:
     )
 
 
+def upload_link_expiry(created_at: str, limits: Limits) -> str:
+    """When the upload link of an image created at `created_at` (Deps.now's form) stops
+    working, in the same form: a pending image still waiting after it was interrupted."""
+    created = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+    created = created if created.tzinfo else created.replace(tzinfo=UTC)
+    expiry = created + timedelta(seconds=limits.upload_expires_seconds)
+    return expiry.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def slot_freed_by(created_at: datetime, limits: Limits) -> datetime:
     """When a pending grant made at `created_at` frees its slot at the latest if nothing is
     uploaded: its link expires, the sweeper's grace passes, then one sweep period."""

@@ -16,6 +16,7 @@ from typing import Any
 import requests
 from botocore.exceptions import ClientError
 
+from infra.local import password_reset
 from infra.local.clients import REGION, client
 
 log = logging.getLogger(__name__)
@@ -24,11 +25,12 @@ TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 JSON_TYPE = "application/x-amz-json-1.1"
 # Exactly what the web app calls (web/js/auth.js; RespondToAuthChallenge answers an MFA
 # challenge at sign-in; the last four set up an authenticator app, with the user's own access
-# token or a paused sign-in's session): anything else, admin and pool-management calls above
+# token or a paused sign-in's session; ForgotPassword and ConfirmForgotPassword reset a
+# forgotten password, see password_reset.py): anything else, admin and pool-management calls above
 # all, is refused.
 ALLOWED_ACTIONS = frozenset({
     "SignUp", "ConfirmSignUp", "ResendConfirmationCode", "InitiateAuth",
-    "RespondToAuthChallenge", "GlobalSignOut",
+    "RespondToAuthChallenge", "GlobalSignOut", "ForgotPassword", "ConfirmForgotPassword",
     "AssociateSoftwareToken", "VerifySoftwareToken", "SetUserMFAPreference", "GetUser",
 })
 # The sign-in flows the web app uses: a password, and a refresh token ahead of expiry.
@@ -96,7 +98,10 @@ class CognitoHook:
         # moto 5.2.5 answers this with a 500 "not implemented": answer it here.
         self._local: dict[str, Callable[[dict[str, Any]], Reply]] = {
             "ResendConfirmationCode": _code_sent,
+            "ForgotPassword": self._forgot_password,
+            "ConfirmForgotPassword": self._confirm_forgot_password,
         }
+        self._password_policy: dict[str, Any] | None = None
 
     def handle(self, method: str, headers: Mapping[str, str], body: bytes | None) -> Reply:
         """One request to /local/cognito, as the front received it."""
@@ -138,8 +143,16 @@ class CognitoHook:
         return reply
 
     def _forward(self, action: str, request: dict[str, Any]) -> Reply:
+        response = self._post(action, request)
+        if isinstance(response, tuple):
+            return response
+        passed = {name: response.headers[name] for name in _PASSED_HEADERS
+                  if name in response.headers}
+        return response.status_code, passed, response.content
+
+    def _post(self, action: str, request: dict[str, Any]) -> requests.Response | Reply:
         try:
-            response = requests.post(
+            return requests.post(
                 self._url, data=json.dumps(request).encode("utf-8"),
                 headers={"Content-Type": JSON_TYPE, "X-Amz-Target": TARGET_PREFIX + action},
                 timeout=FORWARD_TIMEOUT_SECONDS,
@@ -147,9 +160,41 @@ class CognitoHook:
         except requests.RequestException as exc:
             log.warning("%s: moto did not answer: %s", action, exc)
             return cognito_error(500, "InternalErrorException", "The local user pool is down.")
+
+    def _forgot_password(self, request: dict[str, Any]) -> Reply:
+        """Forwarded; the code moto made is printed in the log instead of e-mailed."""
+        response = self._post("ForgotPassword", request)
+        if isinstance(response, tuple):
+            return response
+        username = request.get("Username", "")
+        code = password_reset.typed_code(response.headers.get(password_reset.MOTO_CODE_HEADER))
+        if response.ok and code:
+            log.info("password reset code for %s: %s (no e-mail is sent locally)",
+                        username, code)
+        elif response.ok:
+            log.info("password reset asked for %s: no such user, no code", username)
         passed = {name: response.headers[name] for name in _PASSED_HEADERS
                   if name in response.headers}
         return response.status_code, passed, response.content
+
+    def _confirm_forgot_password(self, request: dict[str, Any]) -> Reply:
+        """Forwarded with moto's form of the code; the pool's policy checked here first."""
+        refusal = password_reset.policy_failure(self._policy(), str(request.get("Password", "")))
+        if refusal:
+            return cognito_error(400, "InvalidPasswordException", refusal)
+        sent = {**request, "ConfirmationCode": password_reset.as_moto_code(
+            request.get("ConfirmationCode"))}
+        status, headers, body = self._forward("ConfirmForgotPassword", sent)
+        if status == 400 and b"ExpiredCodeException" in body:  # moto's word for a wrong code
+            return cognito_error(400, "CodeMismatchException", "Invalid verification code"
+                                 " provided, please try again.")
+        return status, headers, body
+
+    def _policy(self) -> dict[str, Any]:
+        if self._password_policy is None:
+            pool = self._cognito.describe_user_pool(UserPoolId=self._pool_id)["UserPool"]
+            self._password_policy = dict(pool.get("Policies", {}).get("PasswordPolicy", {}))
+        return self._password_policy
 
     def _after_sign_up(self, request: dict[str, Any], reply: Reply) -> Reply:
         """What the e-mailed code and the post-confirmation trigger do in AWS."""

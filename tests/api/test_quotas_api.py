@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 
 from chalicelib.domain.limits import Limits
 from tests.api.conftest import Api
@@ -57,3 +58,29 @@ def test_my_quota_is_for_signed_in_contributors_only(api: Api) -> None:
     forbidden = api.client.http.get("/me/quota", headers=VISITOR)
     assert forbidden.status_code == 403
     assert json.loads(forbidden.body)["error"]["code"] == "not_a_contributor"
+
+
+def test_a_pending_image_says_when_its_upload_link_expires(api: Api) -> None:
+    """GIVEN a grant never used WHEN the owner lists their photos THEN the pending image
+    names its link's expiry (the web app shows "Upload interrupted" after it)."""
+    _limit(api, upload_expires_seconds=120)
+    image_id = json.loads(_grant(api).body)["image_id"]
+    mine = json.loads(api.client.http.get("/me/images", headers=ALICE).body)["results"]
+    one = json.loads(api.client.http.get(f"/images/{image_id}", headers=ALICE).body)
+    listed = next(i for i in mine if i["id"] == image_id)
+    assert listed["status"] == "pending"
+    created = datetime.fromisoformat(listed["created_at"].replace("Z", "+00:00"))
+    expiry = datetime.fromisoformat(listed["upload_expires_at"].replace("Z", "+00:00"))
+    assert expiry - created == timedelta(seconds=120)
+    assert one["upload_expires_at"] == listed["upload_expires_at"]
+
+
+def test_a_withdrawn_grant_leaves_the_list_and_frees_its_slot(api: Api) -> None:
+    """Cancel in the web app: DELETE on the pending image withdraws the grant."""
+    _limit(api, upload_max_pending=1)
+    image_id = json.loads(_grant(api).body)["image_id"]
+    assert _grant(api).status_code == 429
+    assert api.client.http.delete(f"/images/{image_id}", headers=ALICE).status_code == 204
+    mine = json.loads(api.client.http.get("/me/images", headers=ALICE).body)["results"]
+    assert image_id not in [i["id"] for i in mine]
+    assert _grant(api).status_code == 201

@@ -34,6 +34,10 @@ class LocalStack:
     process: subprocess.Popen[str]
     port: int
 
+    def log_text(self) -> str:
+        """What the stack printed so far (where a developer reads, say, a password reset code)."""
+        return (self.data_dir / "stack.log").read_text(errors="replace")
+
     def token(self, user: str, group: str = "contributors") -> str:
         """`make token` without make: the last line of the token command's output."""
         out = subprocess.run(

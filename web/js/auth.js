@@ -1,18 +1,27 @@
 // Cognito from the browser: SignUp, ConfirmSignUp, InitiateAuth (USER_PASSWORD_AUTH and
 // REFRESH_TOKEN_AUTH), RespondToAuthChallenge (an authenticator app's code, or its set-up),
-// GlobalSignOut, and an authenticator app's set-up: AssociateSoftwareToken,
-// VerifySoftwareToken, SetUserMFAPreference, GetUser. Tokens live in sessionStorage (per tab,
-// gone when the tab closes), never in localStorage or cookies; they are refreshed before they
-// expire.
+// GlobalSignOut, ForgotPassword and ConfirmForgotPassword, and an authenticator app's set-up:
+// AssociateSoftwareToken, VerifySoftwareToken, SetUserMFAPreference, GetUser.
+// Tokens live in sessionStorage (per tab, gone when the tab closes), never in cookies; they are
+// refreshed before they expire. Tabs of the same browser hand the session to each other over a
+// BroadcastChannel (a new tab asks, an open one answers) and sign out together. Only with "Keep me
+// signed in" does the refresh token (alone) go to localStorage, removed at sign-out.
 
 import { getConfig } from './config.js';
+import { ruleFromCognito } from './password.js';
 
 const STORAGE_KEY = 'stock-images.session';
+const KEPT_KEY = 'stock-images.kept'; // localStorage, opt-in: {refreshToken, email}
+const OPEN_KEY = 'stock-images.open'; // localStorage: "a tab may hold a session" (no token)
+const CHANNEL_NAME = 'stock-images.auth';
+const HANDOFF_WAIT_MS = 400; // how long a new tab waits for an open one to answer
 const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 const listeners = new Set();
+const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL_NAME) : null;
 let session = restore();
 let refreshTimer = 0;
 let refreshing = null;
+let lastEmail = session?.email || '';
 
 /** An error Cognito answered with: `code` is its exception name. */
 export class AuthError extends Error {
@@ -30,7 +39,13 @@ const FRIENDLY = {
   ExpiredCodeException: 'That code has expired. Ask for a new one.',
   LimitExceededException: 'Too many attempts. Wait a minute and try again.',
   TooManyRequestsException: 'Too many attempts. Wait a minute and try again.',
+  UserNotConfirmedException: 'This account is not confirmed yet. Check your email for the code.',
+  PasswordResetRequiredException: 'Choose a new password first: use “Forgot password?”.',
+  InvalidParameterException: 'Something in the form is not accepted. Check it and try again.',
+  NetworkError: 'Cannot reach the sign-in service. Check your connection.',
 };
+// Anything else Cognito says is not shown raw.
+const UNEXPECTED = 'Sign-in did not work this time. Try again in a moment.';
 
 // The same exceptions mean something else for an authenticator code than for an e-mailed one.
 const MFA_FRIENDLY = {
@@ -62,7 +77,8 @@ async function call(action, body) {
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
     const code = String(data.__type || 'UnknownError').split('#').pop();
-    throw new AuthError(code, FRIENDLY[code] || data.message || `Sign-in failed (${code}).`);
+    const words = code === 'InvalidPasswordException' ? ruleFromCognito(data.message) : FRIENDLY[code];
+    throw new AuthError(code, words || UNEXPECTED);
   }
   return data;
 }
@@ -86,8 +102,10 @@ function fromResult(result, email, previous) {
     refreshToken: result.RefreshToken || previous?.refreshToken || null,
     expiresAt: (access.exp ? access.exp * 1000 : Date.now() + result.ExpiresIn * 1000),
     email: id.email || email || previous?.email || '',
+    name: id.name || previous?.name || '',
     sub: access.sub || '',
     groups: access['cognito:groups'] || [],
+    keep: Boolean(previous?.keep),
   };
 }
 
@@ -100,12 +118,57 @@ function restore() {
   }
 }
 
-function store(next) {
+function store(next, { tell = false } = {}) {
   session = next;
-  if (next) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(next));
-  else sessionStorage.removeItem(STORAGE_KEY);
+  if (next) {
+    lastEmail = next.email;
+    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(next));
+    localStorage.setItem(OPEN_KEY, '1');
+    if (next.keep) localStorage.setItem(KEPT_KEY, JSON.stringify({ refreshToken: next.refreshToken, email: next.email }));
+  } else {
+    sessionStorage.removeItem(STORAGE_KEY);
+    localStorage.removeItem(OPEN_KEY);
+    localStorage.removeItem(KEPT_KEY);
+  }
+  if (tell) channel?.postMessage(next ? { type: 'session', session: next } : { type: 'signed-out' });
   scheduleRefresh();
   for (const listener of listeners) listener(next);
+}
+
+// Another tab asks for the session, hands one over, or signed out (so this one does too).
+channel?.addEventListener('message', ({ data }) => {
+  if (data?.type === 'ask' && session) channel.postMessage({ type: 'session', session });
+  else if (data?.type === 'session' && !session && data.session?.accessToken) store(data.session);
+  else if (data?.type === 'signed-out' && session) store(null);
+});
+
+// A new tab with no session of its own: an open tab of the same browser hands it over.
+function askOpenTabs() {
+  if (!channel || session || !localStorage.getItem(OPEN_KEY)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => { clearTimeout(timer); stop(); resolve(); };
+    const stop = onSessionChange((next) => { if (next) done(); });
+    const timer = setTimeout(done, HANDOFF_WAIT_MS);
+    channel.postMessage({ type: 'ask' });
+  });
+}
+
+// "Keep me signed in": a refresh token kept from an earlier visit gets fresh tokens.
+async function resumeKept() {
+  let kept = null;
+  try {
+    kept = JSON.parse(localStorage.getItem(KEPT_KEY) || 'null');
+  } catch { /* unreadable: treated as none */ }
+  if (session || !kept?.refreshToken) return;
+  try {
+    const data = await call('InitiateAuth', {
+      AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: getConfig().clientId,
+      AuthParameters: { REFRESH_TOKEN: kept.refreshToken },
+    });
+    if (!session) store(fromResult(data.AuthenticationResult, kept.email, { ...kept, keep: true }));
+  } catch (failure) {
+    if (failure.code !== 'NetworkError') localStorage.removeItem(KEPT_KEY); // revoked or expired
+  }
 }
 
 function scheduleRefresh() {
@@ -126,10 +189,22 @@ async function refresh() {
   return refreshing;
 }
 
-/** Start refreshing a session restored from this tab's storage. */
-export function startSession() {
+/** Restore the session: this tab's, else an open tab's, else a kept one; then keep it fresh. */
+export async function startSession() {
+  await askOpenTabs();
+  await resumeKept();
   if (session && session.expiresAt < Date.now() && !session.refreshToken) store(null);
   else scheduleRefresh();
+}
+
+/** The e-mail of the last session this tab had (to sign in again in place). */
+export function lastSignedInEmail() {
+  return lastEmail;
+}
+
+/** The public name the signed-in user chose: the header shows it. */
+export function rememberName(name) {
+  if (session && name && name !== session.name) store({ ...session, name }, { tell: true });
 }
 
 /** The signed-in user ({email, sub, groups, ...}) or null. */
@@ -179,39 +254,40 @@ export const MFA_CHALLENGE = 'SOFTWARE_TOKEN_MFA';
 /** Cognito's step for a user who must set up an authenticator app before signing in. */
 export const MFA_SETUP_CHALLENGE = 'MFA_SETUP';
 
-function signedIn(data, email) {
+function signedIn(data, email, keep = false) {
   if (data.AuthenticationResult) {
-    store(fromResult(data.AuthenticationResult, email, null));
+    store(fromResult(data.AuthenticationResult, email, { keep }), { tell: true });
     return session;
   }
   if (data.ChallengeName === MFA_CHALLENGE) {
     // The caller asks for the code, then calls answerMfa with this.
     const username = data.ChallengeParameters?.USER_ID_FOR_SRP || email.toLowerCase();
-    return { challenge: MFA_CHALLENGE, session: data.Session, username, email };
+    return { challenge: MFA_CHALLENGE, session: data.Session, username, email, keep };
   }
   if (data.ChallengeName === MFA_SETUP_CHALLENGE) {
     // The pool asks everyone for a code (Mfa=ON) and this user has no app yet: set one up.
     const username = data.ChallengeParameters?.USER_ID_FOR_SRP || email.toLowerCase();
-    return { challenge: MFA_SETUP_CHALLENGE, session: data.Session, username, email };
+    return { challenge: MFA_SETUP_CHALLENGE, session: data.Session, username, email, keep };
   }
   throw new AuthError(data.ChallengeName || 'Challenge', 'This account needs a step we do not support yet.');
 }
 
-/** Sign in with email and password: the session, or a pending MFA challenge ({challenge}). */
-export async function signIn(email, password) {
+/** Sign in with email and password: the session, or a pending MFA challenge ({challenge}).
+ * `keep`: keep the refresh token across browser restarts ("Keep me signed in"). */
+export async function signIn(email, password, keep = false) {
   const data = await call('InitiateAuth', {
     AuthFlow: 'USER_PASSWORD_AUTH',
     ClientId: getConfig().clientId,
     AuthParameters: { USERNAME: email.trim(), PASSWORD: password },
   });
-  return signedIn(data, email.trim());
+  return signedIn(data, email.trim(), keep);
 }
 
 /** Finish a sign-in Cognito answered with an MFA challenge, with the app's 6-digit code. */
 export async function answerMfa(pending, code) {
   const data = await respond(MFA_CHALLENGE, pending.session,
     { USERNAME: pending.username, SOFTWARE_TOKEN_MFA_CODE: code.trim() });
-  return signedIn(data, pending.email);
+  return signedIn(data, pending.email, pending.keep);
 }
 
 /** Answer a sign-in challenge; Cognito's refusals come back in the app's words. */
@@ -306,7 +382,7 @@ export async function startMfaSetup(pending) {
 export async function finishMfaSetup(pending, code) {
   const verified = await verifyCode({ Session: pending.session }, code);
   const data = await respond(MFA_SETUP_CHALLENGE, verified.Session, { USERNAME: pending.username });
-  const result = signedIn(data, pending.email);
+  const result = signedIn(data, pending.email, pending.keep);
   // Cognito turns the app on with the set-up; say it is the preferred one too (best effort).
   if (result.accessToken) await preferApp(result.accessToken, true).catch(() => {});
   return result;
@@ -337,9 +413,21 @@ export async function resendCode(email) {
   await call('ResendConfirmationCode', { ClientId: getConfig().clientId, Username: email.trim() });
 }
 
-/** Sign out everywhere (best effort) and forget the tokens. */
+/** Ask Cognito to e-mail a code that lets the user choose a new password. */
+export async function forgotPassword(email) {
+  await call('ForgotPassword', { ClientId: getConfig().clientId, Username: email.trim() });
+}
+
+/** Set a new password with the e-mailed code. */
+export async function confirmForgotPassword(email, code, password) {
+  await call('ConfirmForgotPassword', {
+    ClientId: getConfig().clientId, Username: email.trim(), ConfirmationCode: code.trim(), Password: password,
+  });
+}
+
+/** Sign out everywhere (best effort), in every tab of this browser, and forget the tokens. */
 export async function signOut() {
   const token = session?.accessToken;
-  store(null);
+  store(null, { tell: true });
   if (token) await call('GlobalSignOut', { AccessToken: token }).catch(() => {});
 }

@@ -5,6 +5,7 @@ export const ACCEPTED_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
 export const MAX_UPLOAD_BYTES = 52428800;
 export const MAX_TITLE_CHARS = 200;
 export const MAX_QUERY_CHARS = 256;
+export const MAX_DESCRIPTION_CHARS = 2000;
 
 /** The API's own refusal of a search this long (never cut short silently), or null. */
 export function queryRefusal(text) {

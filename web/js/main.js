@@ -1,6 +1,8 @@
-// Start-up: read config.json, restore this tab's session, draw the header, route.
+// Start-up: read config.json, restore the session (this tab's, an open tab's or a kept one),
+// draw the header, route.
 
-import { canUpload, currentUser, onSessionChange, signOut, startSession } from './auth.js';
+import { api } from './api.js';
+import { canUpload, currentUser, onSessionChange, rememberName, signOut, startSession } from './auth.js';
 import { loadConfig } from './config.js';
 import { h, replace, toast } from './dom.js';
 import { focusHeading, focusLost, focusQuietly, refocusAfterRender, restoreWantedFocus } from './focus.js';
@@ -9,6 +11,7 @@ import { navigate, notFound, route, start } from './router.js';
 import { reviewLink } from './reviewcount.js';
 import { attachSuggestions } from './suggest.js';
 import { accountView, signInView, signUpView } from './views/account.js';
+import { forgotView } from './views/forgot.js';
 import { imageView } from './views/image.js';
 import { mineView } from './views/mine.js';
 import { reviewView } from './views/review.js';
@@ -35,8 +38,17 @@ function accountNav() {
     reviewLink(user),
     h('a', { href: '/me', class: 'nav-link', id: 'nav-mine' }, 'My uploads'),
     h('a', { href: '/account', class: 'nav-link', id: 'nav-account', title: 'Your public name and two-step sign-in' },
-      h('span', { class: 'who', title: user.email, id: 'nav-user' }, user.email)),
+      h('span', { class: 'who', id: 'nav-user' }, user.name || 'Your account')),
     out);
+}
+
+// A session whose tokens carry no name (an account made before names, some sign-in paths):
+// the header asks the API for the public name once.
+let askedName = '';
+function learnName(user) {
+  if (!user || user.name || askedName === user.sub) return;
+  askedName = user.sub;
+  api('/me/profile').then((profile) => rememberName(profile.display_name)).catch(() => {});
 }
 
 function searchBox() {
@@ -109,9 +121,11 @@ async function main() {
     replace(view, h('div', { class: 'empty-state' }, h('h1', {}, 'The app could not start'), h('p', {}, String(error.message))));
     return;
   }
-  startSession();
+  await startSession();
   accountNav();
   onSessionChange(() => { accountNav(); });
+  onSessionChange(learnName);
+  learnName(currentUser());
   searchBox();
   route('/', (ctx) => searchView(ctx, navigate));
   route('/images/:id', (ctx) => imageView(ctx, navigate));
@@ -122,6 +136,7 @@ async function main() {
   route('/account', (ctx) => accountView(ctx, navigate));
   route('/signin', (ctx) => signInView(ctx, navigate));
   route('/signup', (ctx) => signUpView(ctx, navigate));
+  route('/forgot', (ctx) => forgotView(ctx, navigate));
   notFound(missingPage);
   document.addEventListener('routechange', placeFocus);
   skipLink();

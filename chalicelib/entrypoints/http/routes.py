@@ -97,7 +97,7 @@ def get_image(image_id: str) -> dict[str, Any]:
     """One image; non-ready ones only for their owner and admins."""
     services = bootstrap.services()
     image = images.get_image(services.deps, image_id, visitor())
-    return image_json(image, services.deps.renditions)
+    return image_json(image, services.deps.renditions, services.deps.limits)
 
 
 @api.route("/images/{image_id}", methods=["PATCH"])
@@ -126,7 +126,8 @@ def my_images() -> dict[str, Any]:
     page = images.list_mine(services.deps, principal, _query("cursor"),
                             _page_size(_query("per_page")))
     return {
-        "results": [image_json(i, services.deps.renditions) for i in page.items],
+        "results": [image_json(i, services.deps.renditions, services.deps.limits)
+                    for i in page.items],
         "next_cursor": page.next_cursor,
     }
 

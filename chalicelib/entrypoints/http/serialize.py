@@ -5,14 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.domain.model import Image, Rendition
+from chalicelib.domain.limits import Limits
+from chalicelib.domain.model import Image, Rendition, Status
+from chalicelib.domain.quotas import upload_link_expiry
 from chalicelib.domain.renditions import FULL
 from chalicelib.domain.search import FacetCount, SearchDoc
 from chalicelib.ports import BlobStore
 
 
-def image_json(image: Image, renditions: BlobStore) -> dict[str, Any]:
-    """The public representation of one image."""
+def image_json(
+    image: Image, renditions: BlobStore, limits: Limits | None = None
+) -> dict[str, Any]:
+    """The public representation of one image; with `limits`, a pending one also says when
+    its upload link expires (still pending after that: the upload was interrupted)."""
     facts = image.facts
     body: dict[str, Any] = {
         "id": image.image_id,
@@ -46,6 +51,8 @@ def image_json(image: Image, renditions: BlobStore) -> dict[str, Any]:
         body["duplicate_of"] = image.duplicate_of
     if image.moderation_note:  # the admin's words on a rejected photo, for its owner
         body["moderation_note"] = image.moderation_note
+    if limits is not None and image.status is Status.PENDING and image.created_at:
+        body["upload_expires_at"] = upload_link_expiry(image.created_at, limits)
     return body
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.e2e.web.conftest import Browsing, new_email, sign_up
+from tests.e2e.web.conftest import Browsing, new_email, new_name, sign_up
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.browser]
 SESSION_KEY = "stock-images.session"
@@ -24,8 +24,8 @@ def test_the_session_survives_navigation_and_reload_and_is_never_script_readable
     web: Browsing, shots: Callable[[str], None]
 ) -> None:
     page = web.page
-    email = new_email()
-    sign_up(web, email)
+    email, name = new_email(), new_name()
+    sign_up(web, email, name=name)
     # WHEN the user moves around by links and reloads
     page.click("#nav-mine")
     page.wait_for_selector("h1:has-text('My uploads')")
@@ -33,11 +33,12 @@ def test_the_session_survives_navigation_and_reload_and_is_never_script_readable
     page.wait_for_selector("#result-count, .empty-state")
     page.reload()
     page.wait_for_selector("#nav-signout")
-    # THEN they are still signed in as themselves, in contributors
-    assert page.inner_text("#nav-user") == email
+    # THEN they are still signed in as themselves (by name, not e-mail), in contributors
+    assert page.inner_text("#nav-user") == name
     assert page.locator("#nav-upload").count() == 1
-    # AND the tokens are only in this tab's sessionStorage
-    assert page.evaluate("localStorage.length") == 0
+    # AND the tokens are only in this tab's sessionStorage (localStorage holds no token)
+    stored = page.evaluate("JSON.stringify(Object.assign({}, localStorage))")
+    assert _session(web)["refreshToken"] not in stored and "Token" not in stored
     assert page.evaluate("document.cookie") == ""
     assert _session(web)["groups"] == ["contributors"]
     shots("signed-in-home")

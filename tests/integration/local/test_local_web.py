@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -214,7 +216,7 @@ def test_given_an_action_the_app_never_needs_when_called_then_403_refused(
     site: Site,
 ) -> None:
     refused = ("AdminCreateUser", "ListUsers", "AdminAddUserToGroup", "AdminSetUserMFAPreference",
-               "SetUserPoolMfaConfig", "UpdateUserAttributes", "ForgotPassword", "RevokeToken",
+               "SetUserPoolMfaConfig", "UpdateUserAttributes", "ChangePassword", "RevokeToken",
                "DeleteUser", "")
     for action in refused:
         answer = site.cognito(action, {"UserPoolId": site.pool_id, "Username": "x@example.test"})
@@ -325,3 +327,42 @@ def test_given_no_ready_flag_when_a_front_is_made_then_it_is_ready(
         assert requests.get(f"{front.url}api/health", timeout=10).status_code == 200
     finally:
         front.stop()
+
+
+def _reset_code(caplog: pytest.LogCaptureFixture, email: str) -> str:
+    """The code the stack's log prints for `email` (the last one asked)."""
+    codes = re.findall(rf"password reset code for {re.escape(email)}: (\d{{6}})", caplog.text)
+    assert codes, caplog.text
+    return str(codes[-1])
+
+
+def test_given_a_forgotten_password_when_reset_with_the_logged_code_then_the_new_one_works(
+    site: Site, caplog: pytest.LogCaptureFixture,
+) -> None:
+    # GIVEN a user who forgot their password asks for a code
+    email = f"{unique('forgot')}@example.test"
+    site.sign_up(email)
+    caplog.set_level(logging.INFO, logger="infra.local.cognito_hook")
+    asked = site.cognito("ForgotPassword", {"ClientId": site.client_id, "Username": email})
+    assert asked.status_code == 200, asked.text
+    assert asked.json()["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
+    assert "moto" not in json.dumps(dict(asked.headers)).lower()  # moto's header stays here
+    code = _reset_code(caplog, email)
+    new = "Another-Passw0rd"
+
+    def confirm(typed: str, password: str = new) -> requests.Response:
+        return site.cognito("ConfirmForgotPassword", {
+            "ClientId": site.client_id, "Username": email, "ConfirmationCode": typed,
+            "Password": password})
+
+    # WHEN a wrong code is typed THEN Cognito's CodeMismatchException (moto would take any)
+    wrong = confirm("000000" if code != "000000" else "111111")
+    assert wrong.json()["__type"] == "CodeMismatchException"
+    # WHEN the new password breaks the pool's policy THEN the rule is named
+    weak = confirm(code, "alllowercase1")
+    assert weak.json()["__type"] == "InvalidPasswordException"
+    assert "uppercase" in weak.json()["message"]
+    # WHEN the right code and a good password are sent THEN only the new password signs in
+    assert confirm(code).status_code == 200
+    assert site.sign_in(email, new).status_code == 200
+    assert site.sign_in(email, PASSWORD).status_code == 400

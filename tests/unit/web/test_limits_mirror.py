@@ -45,6 +45,7 @@ def _api_error(**overrides: object) -> InvalidInput:
 def test_given_the_api_limits_then_the_browser_knows_the_same_types_and_size() -> None:
     assert int(_constant("MAX_UPLOAD_BYTES")) == Limits().max_upload_bytes
     assert int(_constant("MAX_TITLE_CHARS")) == Limits().max_title_chars
+    assert int(_constant("MAX_DESCRIPTION_CHARS")) == Limits().max_description_chars
     types = re.findall(r"'([^']+)'", _constant("ACCEPTED_TYPES"))
     assert sorted(types) == sorted(ACCEPTED_CONTENT_TYPES)
 

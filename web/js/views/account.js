@@ -5,23 +5,39 @@
 
 import { api } from '../api.js';
 import {
-  answerMfa, confirmSignUp, currentUser, MFA_SETUP_CHALLENGE, resendCode, signIn, signUp,
+  answerMfa, AuthError, confirmSignUp, currentUser, MFA_SETUP_CHALLENGE, rememberName, resendCode,
+  signIn, signUp,
 } from '../auth.js';
 import { h, replace, toast } from '../dom.js';
+import { brokenRule, ruleChecklist } from '../password.js';
 import { mfaSetupStep, twoStepSection } from './twostep.js';
 
-const PASSWORD_HINT = 'At least 10 characters, with upper- and lower-case letters and a number.';
-
-function nextPath(query) {
+/** `?next=` when it is a path of this site, else "/". */
+export function nextPath(query) {
   const next = query.get('next') || '/';
   return next.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
-function field(label, attrs) {
+/** A labelled input. */
+export function field(label, attrs) {
   return h('label', {}, label, h('input', attrs));
 }
 
-function form(title, fields, submit, onSubmit, footer) {
+/** A new password's input with its rules listed under it, met or not as the user types. */
+export function newPasswordFields(label = 'Password') {
+  const input = h('input', { type: 'password', name: 'password', id: 'password', autocomplete: 'new-password',
+    required: true, 'aria-describedby': 'password-rules' });
+  return [h('label', {}, label, input), ruleChecklist(input, 'password-rules')];
+}
+
+/** Refuse a password that breaks a rule before Cognito is asked, naming the rule. */
+export function checkNewPassword(password) {
+  const broken = brokenRule(password);
+  if (broken) throw new AuthError('InvalidPasswordException', broken);
+}
+
+/** An account form: its submit runs `onSubmit(FormData)` and shows its error in words. */
+export function form(title, fields, submit, onSubmit, footer) {
   const error = h('p', { class: 'notice error', role: 'alert', id: 'form-error', hidden: true });
   const button = h('button', { class: 'button', type: 'submit' }, submit);
   const el = h('form', { class: 'account-form', 'aria-labelledby': 'form-title', novalidate: false },
@@ -50,8 +66,12 @@ export function signInView({ root, query }, navigate) {
   replace(root, h('section', { class: 'account-page' }, form('Sign in', [
     field('Email', { type: 'email', name: 'email', id: 'email', autocomplete: 'username', required: true }),
     field('Password', { type: 'password', name: 'password', id: 'password', autocomplete: 'current-password', required: true }),
+    h('p', { class: 'forgot-link' }, h('a', { href: `/forgot?next=${encodeURIComponent(next)}`, id: 'forgot-link' }, 'Forgot password?')),
+    h('label', { class: 'checkbox' }, h('input', { type: 'checkbox', name: 'keep', id: 'keep', 'aria-describedby': 'keep-help' }),
+      'Keep me signed in'),
+    h('p', { class: 'muted', id: 'keep-help' }, 'Stays signed in after the browser closes. Only on a device that is yours.'),
   ], 'Sign in', async (data) => {
-    const result = await signIn(data.get('email'), data.get('password'));
+    const result = await signIn(data.get('email'), data.get('password'), data.get('keep') === 'on');
     signedInOrAsked(root, result, next, () => {
       toast('Signed in.');
       navigate(next, { replace: true });
@@ -112,8 +132,10 @@ async function welcome(name, next, navigate) {
   navigate(next, { replace: true });
 }
 
-function saveName(name) {
-  return api('/me/profile', { method: 'PUT', body: { display_name: name } });
+async function saveName(name) {
+  const saved = await api('/me/profile', { method: 'PUT', body: { display_name: name } });
+  rememberName(saved.display_name);
+  return saved;
 }
 
 /** Render /signup. */
@@ -123,12 +145,12 @@ export function signUpView({ root, query }, navigate) {
   replace(root, h('section', { class: 'account-page' }, form('Create your account', [
     field('Your name, as credited on your photos', { name: 'name', id: 'name', autocomplete: 'name', maxlength: 80, required: true }),
     field('Email', { type: 'email', name: 'email', id: 'email', autocomplete: 'username', required: true }),
-    field('Password', { type: 'password', name: 'password', id: 'password', autocomplete: 'new-password', required: true, minlength: 10, 'aria-describedby': 'password-hint' }),
-    h('p', { class: 'muted', id: 'password-hint' }, PASSWORD_HINT),
+    newPasswordFields(),
   ], 'Create account', async (data) => {
     const email = String(data.get('email'));
     const password = String(data.get('password'));
     const name = String(data.get('name'));
+    checkNewPassword(password);
     if (await signUp(email, password, name)) {
       const result = await signIn(email, password);
       await signedInOrAsked(root, result, next, () => welcome(name, next, navigate));
@@ -172,6 +194,7 @@ export async function accountView({ root, isCurrent }) {
     const profile = await api('/me/profile');
     if (isCurrent && !isCurrent()) return;
     if (!input.value) input.value = profile.display_name || '';
+    if (profile.claimed) rememberName(profile.display_name);
     if (!profile.claimed) status.textContent = 'Not saved yet: save a name to be credited by it.';
   } catch (failure) {
     showError(el, failure.message);

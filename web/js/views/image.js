@@ -84,14 +84,22 @@ function tagLinks(tags) {
     tags.map((tag) => h('li', {}, h('a', { class: 'chip', href: searchUrl({ tags: tag }) }, `#${tag}`))));
 }
 
+// A rejected photo stays rejected: its page says why and offers Delete, never Edit.
+function mayEditDetails(image) {
+  return canEdit(image) && image.status !== 'rejected';
+}
+
+const STATUS_WORDS = { rejected: 'Rejected', failed: 'Failed', in_review: 'In review', pending: 'Pending', processing: 'Processing' };
+
 function statusNote(image) {
   if (image.status === 'ready') return null;
   const words = image.reason ? explain(image.reason)
     : image.status === 'in_review' ? 'A moderator reviews this photo before it appears in search.'
       : 'This photo is still being processed. It appears in search once it is ready.';
-  const note = image.moderation_note ? ` “${image.moderation_note}”` : '';
+  const note = image.moderation_note ? [' The moderator wrote: ', h('q', { id: 'moderation-note' }, image.moderation_note)] : '';
+  const label = image.status === 'rejected' ? 'Why it was rejected:' : STATUS_WORDS[image.status] || image.status;
   const shown = h('p', { class: `notice status-${image.status}`, id: 'image-status' },
-    h('strong', {}, image.status), ' · ', words, note);
+    h('strong', {}, label), ' ', words, note);
   if (image.duplicate_of) {
     shown.append(' ', h('a', { class: 'duplicate-of', href: `/images/${encodeURIComponent(image.duplicate_of)}` }, 'See the photo you uploaded'));
   }
@@ -142,8 +150,8 @@ async function remove(image, navigate) {
 
 function details(image, root, navigate) {
   const owner = canEdit(image) ? h('div', { class: 'actions owner-actions' },
-    h('button', { class: 'button secondary', type: 'button', id: 'edit',
-      onclick: () => openEditor() }, 'Edit'),
+    mayEditDetails(image) ? h('button', { class: 'button secondary', type: 'button', id: 'edit',
+      onclick: () => openEditor() }, 'Edit') : null,
     h('button', { class: 'button danger', type: 'button', id: 'delete',
       onclick: () => remove(image, navigate) }, 'Delete')) : null;
   const count = image.status === 'ready' ? downloadCount(image) : null;

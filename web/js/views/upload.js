@@ -1,155 +1,18 @@
-// Upload: pick or drop several photos, give each a title and tags, and send each one
-// straight to storage with its presigned POST. XMLHttpRequest, because only it reports
-// upload progress. Then follow each image until it is ready or rejected.
+// Upload: pick or drop several photos, give each a title, a description and tags, and send each
+// one straight to storage with its presigned POST (../transfer.js), each followed by its card
+// (./uploadcard.js). Leaving the page while bytes are being sent asks first; a session that ends
+// while files wait asks to sign in again in place (./resignin.js) and then carries on with them.
 
 import { api } from '../api.js';
 import { canUpload, currentUser } from '../auth.js';
-import { formatBytes, h, replace } from '../dom.js';
-import { pick } from '../grid.js';
-import { explain, MAX_TITLE_CHARS, refusal } from '../limits.js';
-import { quotaRefusal, quotaSentence } from '../quota.js';
+import { h, replace } from '../dom.js';
+import { quotaSentence } from '../quota.js';
+import { signInAgain } from './resignin.js';
+import { IN_FLIGHT, UploadCard } from './uploadcard.js';
+
+export { titleFromName } from './uploadcard.js';
 
 const PARALLEL = 3;
-const POLL_MS = [500, 1000, 1000, 2000, 2000, 3000];
-const POLL_GIVE_UP_MS = 5 * 60 * 1000;
-
-/** "summer_beach-2024.jpg" -> "Summer beach 2024". */
-export function titleFromName(name) {
-  const base = name.replace(/\.[^.]+$/, '').replace(/[_-]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return base ? base[0].toUpperCase() + base.slice(1) : 'Untitled';
-}
-
-function postFile(grant, file, onProgress) {
-  return new Promise((resolve, reject) => {
-    const form = new FormData();
-    for (const [name, value] of Object.entries(grant.fields)) form.append(name, value);
-    form.append('file', file); // storage reads fields in order: the file must come last
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', grant.url);
-    xhr.upload.addEventListener('progress', (event) => {
-      if (event.lengthComputable) onProgress(event.loaded, event.total);
-    });
-    xhr.addEventListener('load', () => {
-      if (xhr.status >= 200 && xhr.status < 300) resolve();
-      else reject(new Error(`Storage refused the file (HTTP ${xhr.status}).`));
-    });
-    xhr.addEventListener('error', () => reject(new Error('The upload was interrupted. Check your connection and retry.')));
-    xhr.addEventListener('abort', () => reject(new Error('Upload cancelled.')));
-    xhr.send(form);
-  });
-}
-
-async function waitUntilDone(imageId, onStatus, alive) {
-  const started = Date.now();
-  for (let attempt = 0; alive() && Date.now() - started < POLL_GIVE_UP_MS; attempt += 1) {
-    await new Promise((r) => setTimeout(r, POLL_MS[Math.min(attempt, POLL_MS.length - 1)]));
-    try {
-      const image = await api(`/images/${encodeURIComponent(imageId)}`);
-      onStatus(image);
-      if (['ready', 'in_review', 'rejected', 'failed'].includes(image.status)) return image;
-    } catch {
-      // a missed poll is not a failure: try again on the next tick
-    }
-  }
-  return null;
-}
-
-class UploadCard {
-  constructor(file, list, alive, quotaChanged = () => {}) {
-    this.file = file;
-    this.alive = alive;
-    this.quotaChanged = quotaChanged; // a grant took a place, or a quota refused one
-    this.problem = refusal(file);
-    this.state = this.problem ? 'refused' : 'queued';
-    this.title = h('input', { name: 'title', value: titleFromName(file.name), maxlength: MAX_TITLE_CHARS, 'aria-label': `Title for ${file.name}` });
-    this.tags = h('input', { name: 'tags', placeholder: 'beach, sunset, summer', 'aria-label': `Tags for ${file.name}` });
-    this.bar = h('progress', { max: 100, value: 0, 'aria-label': `Upload progress of ${file.name}` });
-    this.status = h('p', { class: 'upload-status', 'aria-live': 'polite' });
-    this.preview = h('div', { class: 'upload-preview' });
-    this.el = h('li', { class: 'upload-card', dataset: { state: this.state, file: file.name } },
-      this.preview,
-      h('div', { class: 'upload-fields' },
-        h('p', { class: 'file-name' }, file.name, h('span', { class: 'muted' }, ` · ${formatBytes(file.size)}`)),
-        this.problem ? null : [h('label', {}, 'Title', this.title), h('label', {}, 'Tags', this.tags)],
-        this.bar, this.status));
-    if (this.problem) this.say('refused', this.problem.message);
-    else this.showLocalPreview();
-    list.append(this.el);
-  }
-
-  showLocalPreview() {
-    const url = URL.createObjectURL(this.file);
-    const img = h('img', { src: url, alt: '', onload: () => URL.revokeObjectURL(url), onerror: () => img.remove() });
-    this.preview.append(img);
-  }
-
-  say(state, message) {
-    this.state = state;
-    this.el.dataset.state = state;
-    this.status.textContent = message;
-  }
-
-  async upload() {
-    if (this.state !== 'queued') return;
-    this.title.disabled = this.tags.disabled = true;
-    this.say('requesting', 'Preparing…');
-    try {
-      const grant = await api('/uploads', { method: 'POST', body: {
-        filename: this.file.name, content_type: this.file.type, size: this.file.size,
-        title: this.title.value, tags: this.tags.value.split(',').map((t) => t.trim()).filter(Boolean),
-      } });
-      this.imageId = grant.image_id;
-      this.quotaChanged();
-      this.say('uploading', 'Uploading… 0%');
-      await postFile(grant.upload, this.file, (sent, total) => {
-        this.bar.value = Math.round((sent / total) * 100);
-        this.say('uploading', `Uploading… ${this.bar.value}% (${formatBytes(sent)} of ${formatBytes(total)})`);
-      });
-      this.bar.value = 100;
-      this.say('processing', 'Processing…');
-      const image = await waitUntilDone(this.imageId, (img) => this.track(img), this.alive);
-      if (!image && this.alive()) this.say('processing', 'Still processing. Check My uploads later.');
-    } catch (error) {
-      const limited = quotaRefusal(error);
-      if (limited) this.quotaChanged();
-      this.say(limited ? 'limited' : 'error', limited || error.message);
-      this.title.disabled = this.tags.disabled = false;
-      this.retry();
-    }
-  }
-
-  retry() {
-    const again = h('button', { class: 'button secondary small', type: 'button' }, 'Retry');
-    again.addEventListener('click', () => {
-      again.remove();
-      this.state = 'queued';
-      this.upload();
-    });
-    this.status.append(' ', again);
-  }
-
-  track(image) {
-    if (image.status === 'ready') {
-      const thumb = pick(image.renditions, 400);
-      replace(this.preview, h('a', { href: `/images/${image.id}` },
-        h('img', { src: thumb?.url, alt: image.title, width: thumb?.width, height: thumb?.height })));
-      this.say('ready', 'Ready: ');
-      this.status.append(h('a', { href: `/images/${image.id}` }, 'view the photo'));
-    } else if (image.status === 'in_review') {
-      this.say('in_review', 'Waiting for review: it goes public once a moderator approves it.');
-    } else if (image.status === 'rejected' || image.status === 'failed') {
-      this.say(image.status, `${image.status === 'rejected' ? 'Rejected' : 'Failed'}: ${explain(image.reason)}`);
-      if (image.duplicate_of) this.status.append(' ', duplicateLink(image.duplicate_of));
-    } else {
-      this.say('processing', 'Processing…');
-    }
-  }
-}
-
-/** A link to the owner's earlier photo that an upload repeated (rejected `duplicate`). */
-function duplicateLink(id) {
-  return h('a', { class: 'duplicate-of', href: `/images/${encodeURIComponent(id)}` }, 'See the photo you uploaded');
-}
 
 async function runQueue(cards) {
   const waiting = cards.filter((c) => c.state === 'queued');
@@ -178,7 +41,8 @@ export function uploadView({ root }) {
     return null;
   }
   let alive = true;
-  const cards = [];
+  let cards = [];
+  let asking = null; // the sign-in-again dialog, while open
   const list = h('ul', { class: 'upload-list', id: 'upload-list', 'aria-label': 'Your files', tabindex: '-1' });
   const quotaLine = h('p', { class: 'upload-quota', id: 'upload-quota', 'aria-live': 'polite' });
   async function showQuota() {
@@ -194,11 +58,35 @@ export function uploadView({ root }) {
   const start = h('button', { class: 'button', type: 'button', id: 'start-upload', disabled: true }, 'Upload');
   const drop = h('label', { class: 'dropzone', for: 'file-input', tabindex: 0 },
     h('strong', {}, 'Drop photos here'), h('span', {}, 'or choose files · JPEG, PNG or WebP, up to 50 MB each'));
+  const again = h('button', { class: 'button', type: 'button', id: 'sign-in-again', hidden: true }, 'Sign in to continue');
+  function resumeAll() {
+    again.hidden = true;
+    for (const card of cards.filter((c) => c.state === 'signed-out')) card.resume();
+    runQueue(cards);
+  }
+  function askToSignIn() {
+    if (asking || !alive) return;
+    again.hidden = false;
+    asking = signInAgain(resumeAll);
+    asking.addEventListener('close', () => { asking = null; });
+  }
+  again.addEventListener('click', askToSignIn);
+  const page = {
+    list, alive: () => alive, quotaChanged: showQuota, sessionEnded: askToSignIn,
+    removed: (card) => { cards = cards.filter((c) => c !== card); start.disabled = !cards.some((c) => c.state === 'queued'); },
+  };
   function add(files) {
-    for (const file of files) cards.push(new UploadCard(file, list, () => alive, showQuota));
+    for (const file of files) cards.push(new UploadCard(file, page));
     start.disabled = !cards.some((c) => c.state === 'queued');
     if (!start.disabled) start.focus(); // chosen: the next step is Upload
   }
+  // Leaving the page (closing the tab, reloading) while bytes are being sent asks first.
+  function holdPage(event) {
+    if (!cards.some((c) => IN_FLIGHT.includes(c.state))) return;
+    event.preventDefault();
+    event.returnValue = '';
+  }
+  window.addEventListener('beforeunload', holdPage);
   picker.addEventListener('change', () => { add(picker.files); picker.value = ''; });
   drop.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); picker.click(); } });
   drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
@@ -208,8 +96,12 @@ export function uploadView({ root }) {
   replace(root, h('section', { class: 'upload-page' },
     h('h1', {}, 'Upload photos'),
     h('p', { class: 'muted' }, 'Each photo is checked, cleaned of metadata and published once it is ready.'),
-    quotaLine, picker, drop, list, h('div', { class: 'actions' }, start, h('a', { class: 'button secondary', href: '/me' }, 'My uploads')),
+    quotaLine, picker, drop, list, h('div', { class: 'actions' }, start, again, h('a', { class: 'button secondary', href: '/me' }, 'My uploads')),
     h('p', {}, h('a', { href: '/wanted', id: 'wanted-link' }, "See what people look for and can't find"))));
   showQuota();
-  return () => { alive = false; };
+  return () => {
+    alive = false;
+    window.removeEventListener('beforeunload', holdPage);
+    asking?.close();
+  };
 }
