@@ -56,7 +56,10 @@ def _operation(route: Route) -> dict[str, Any]:
               for n in path_params]
     params += [{"name": p.name, "in": "query", "required": False, "schema": p.schema,
                 "description": p.description} for p in route.params]
-    ok = {str(s): {"description": d} for s, d in route.ok.items()}
+    ok: dict[str, Any] = {str(s): {"description": d} for s, d in route.ok.items()}
+    if route.media != "application/json":  # JSON answers are described by their prose alone
+        for answer in ok.values():
+            answer["content"] = {route.media: {"schema": {"type": "string"}}}
     operation: dict[str, Any] = {
         "summary": route.summary,
         "parameters": params,

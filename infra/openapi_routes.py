@@ -72,6 +72,7 @@ class Route:
     params: tuple[Param, ...] = ()
     body: dict[str, Any] | None = None
     cache: str = field(default="")
+    media: str = "application/json"  # what its own answers (in `ok`) are made of
 
 
 def _int(low: int, high: int) -> dict[str, Any]:
@@ -190,7 +191,7 @@ ROUTES = (
     Route("GET", "/share/images/{image_id}",
           "A photo's link preview for crawlers (HTML with Open Graph and Twitter card tags).",
           "none", {200: "HTML with the tags.", 404: "HTML without tags: no such ready photo."},
-          ()),
+          (), media="text/html"),
     Route("GET", "/suggest", "Completions for what the user is typing.", "none",
           {200: "Suggestions."}, ("query_too_long",),
           params=(Param("q", _text(SEARCH.max_query_chars), "What was typed so far."),)),

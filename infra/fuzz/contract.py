@@ -23,6 +23,7 @@ class Operation:
     body: dict[str, Any] | None
     statuses: dict[str, int]  # error code -> the status the document gives it
     signed_in: bool
+    html_statuses: frozenset[int] = frozenset()  # answers the document says are HTML pages
 
     @property
     def key(self) -> tuple[str, str]:
@@ -51,6 +52,8 @@ def _operation(method: str, path: str, operation: dict[str, Any]) -> Operation:
         body=body.get("schema"),
         statuses=_statuses(operation),
         signed_in="missing_token" in operation.get("x-error-codes", ()),
+        html_statuses=frozenset(int(status) for status, answer in operation["responses"].items()
+                                if "text/html" in answer.get("content", {})),
     )
 
 

@@ -52,6 +52,8 @@ def judge(op: Operation, status: int, body: bytes, front: bool = False) -> Verdi
         return Verdict(status, code, f"status {status}")
     if status < 400:
         return Verdict(status, None, None if 200 <= status < 300 else f"status {status}")
+    if status in op.html_statuses and not body.lstrip().startswith(b"{"):
+        return Verdict(status, None, None)  # an HTML page the document describes (link previews)
     code, problem = _error_code(body)
     if problem or code is None:
         return Verdict(status, code, problem)

@@ -53,6 +53,14 @@ def test_the_verdict_names_each_way_an_answer_breaks_the_contract(
     assert judge(OP, status, body, front).failure == failure
 
 
+def test_an_html_answer_passes_only_where_the_document_says_the_route_answers_html() -> None:
+    page = Operation("GET", "/share/images/{image_id}", ("image_id",), (), None, {}, False,
+                     frozenset({200, 404}))
+    assert judge(page, 404, b"<!doctype html><p>no tags</p>").failure is None
+    assert judge(page, 400, b"<!doctype html>").failure == "a 4xx whose body is not JSON"
+    assert judge(OP, 404, b"<!doctype html>").failure == "a 4xx whose body is not JSON"
+
+
 def _request(kind: str = "contributor", body: bytes | None = None,
              query: tuple[tuple[str, str], ...] = (("per_page", "%C2%B2"),)) -> FuzzRequest:
     headers = {"Authorization": f"Bearer {SECRET}", "Content-Type": "application/json"}
