@@ -327,7 +327,9 @@ INLINE_OR_LABELLED = "p a, dd a, li > a:not([class]), figcaption a, #file-input"
 SMALL_TARGETS = """([least, exempt]) => [...document.querySelectorAll(
     'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])')]
   .filter((el) => !el.matches(exempt) && !el.closest('.skip-link:not(:focus)'))
-  .map((el) => [el, el.getBoundingClientRect()])
+  // A checkbox or radio inside its label is pressed through the whole label: that is its target.
+  .map((el) => [el, ((/^(checkbox|radio)$/.test(el.type) && el.closest('label')) || el)
+    .getBoundingClientRect()])
   .filter(([el, box]) => box.width > 0 && box.height > 0)
   .filter(([el, box]) => box.width < least - 0.5 || box.height < least - 0.5)
   .map(([el, box]) => `${el.id || el.getAttribute('aria-label')
