@@ -33,16 +33,19 @@ export function passwordRules(policy = PASSWORD_POLICY) {
   }));
 }
 
+// "An upper-case letter (A–Z)" inside a sentence: only its first letter lowered.
+const inSentence = (text) => text.charAt(0).toLowerCase() + text.slice(1);
+
 /** The sentence for the first rule `password` breaks, or '' when it keeps them all. */
 export function brokenRule(password, policy = PASSWORD_POLICY) {
   const broken = passwordRules(policy).find((rule) => !rule.kept(password));
-  return broken ? `The password needs: ${broken.text.toLowerCase()}.` : '';
+  return broken ? `The password needs: ${inSentence(broken.text)}.` : '';
 }
 
 /** Cognito's InvalidPasswordException message as the rule it names (never its raw words). */
 export function ruleFromCognito(message, policy = PASSWORD_POLICY) {
   const named = passwordRules(policy).find((rule) => rule.cognito.test(String(message || '')));
-  return named ? `The password needs: ${named.text.toLowerCase()}.`
+  return named ? `The password needs: ${inSentence(named.text)}.`
     : 'This password is not accepted. Choose a longer one that mixes letters and digits.';
 }
 
