@@ -138,7 +138,7 @@ def test_forgot_password_end_to_end_with_the_code_from_the_stack_s_log(
     # AND a password breaking a rule is refused naming the rule (not Cognito's words)
     page.click(".account-form button[type=submit]")
     page.wait_for_selector("#form-error:not([hidden])")
-    assert "an upper-case letter (A–Z)" in page.inner_text("#form-error")
+    assert "an upper-case letter (A\u2013Z)" in page.inner_text("#form-error")
     # AND a wrong code is refused in plain words
     page.fill("#code", "000000" if code != "000000" else "111111")
     page.fill("#password", "New-Passw0rd-2")
