@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import sqlite3
@@ -9,6 +10,7 @@ import subprocess
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("pyvips", "pyvips-binary", "pillow", "tantivy", "chalice", "boto3", "moto", "pynamodb",
@@ -28,6 +30,15 @@ def describe() -> dict[str, str]:
         "sqlite": sqlite3.sqlite_version,
         "git_commit": _git_commit(),
     }
+
+
+def publish(numbers: dict[str, Any], save: Path | None) -> None:
+    """Print a benchmark's numbers as JSON with the machine they were measured on, and also
+    write them to `save` (the copy a model reads) when given."""
+    text = json.dumps({"machine": describe(), **numbers}, indent=1, default=str)
+    if save:
+        save.write_text(text + "\n")
+    print(text)
 
 
 def _cpuinfo(key: str) -> str | None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import base64
 import gzip
-import json
 import shutil
 import tempfile
 from collections import Counter
@@ -135,15 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save", type=Path, help="also write the JSON here (the scale model "
                         "reads bench/scale/page_weight.json)")
     args = parser.parse_args(argv)
-    text = json.dumps({"machine": machine.describe(), **measure(args.quick)}, indent=1)
-    if args.save:
-        args.save.write_text(text + "\n")
-    print(text)
+    machine.publish(measure(args.quick), args.save)
     return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())
 
 
 def section(results: dict[str, Any]) -> str:
@@ -167,3 +160,7 @@ def verdicts(results: dict[str, Any]) -> list[str]:
     heaviest = max(results["pages"].items(), key=lambda item: item[1]["first"]["edge_bytes"])
     return [f"(10) heaviest first view: {heaviest[0]}, "
             f"{heaviest[1]['first']['edge_bytes'] / 1e3:.0f} KB from the edge: PASS"]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -199,16 +199,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save", type=Path, help="also write the JSON here (the scale model "
                         "reads bench/scale/service_times.json)")
     args = parser.parse_args(argv)
-    text = json.dumps({"machine": machine.describe(), **measure(args.quick, args.repeats)},
-                      indent=1, default=str)
-    if args.save:
-        args.save.write_text(text + "\n")
-    print(text)
+    machine.publish(measure(args.quick, args.repeats), args.save)
     return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())
 
 
 def section(results: dict[str, Any]) -> str:
@@ -249,3 +242,7 @@ def verdicts(results: dict[str, Any]) -> list[str]:
     verdict = "PASS" if statuses == ["ready"] else "FAIL"
     return [f"(9) service times measured on {len(results['sizes'])} sizes; every photo ended "
             f"{', '.join(statuses)}: {verdict}"]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

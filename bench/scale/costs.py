@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from bench.scale import arrivals, prices
 from bench.scale.params import DAY, Model, Traffic
-from bench.scale.saturation import api_rate, mean_megapixels, peak_views_per_second
+from bench.scale.saturation import api_rate, mean_megapixels
 
 GB = 1e9
 EDGE_CACHED_SHARE = 0.9  # of a photo page's API calls, if the edge may keep them a minute
@@ -242,8 +242,3 @@ def _serverless_search(model: Model, traffic: Traffic) -> float:
     standby = 1 if indexing + search <= 1 else 2  # a trial runs without the standby replicas
     return (indexing + search) * standby * prices.OPENSEARCH_OCU_HOUR * prices.HOURS_PER_MONTH
 
-
-def peak_summary(model: Model, traffic: Traffic) -> str:
-    """One line: the peak rates the bill comes from."""
-    return (f"{arrivals.peak_rate(traffic):.2f} uploads/s and "
-            f"{peak_views_per_second(traffic):,.0f} views/s at the peak")

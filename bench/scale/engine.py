@@ -9,7 +9,7 @@ import math
 import random
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from bench.scale.params import Function, SqsScaling, Stream
@@ -55,7 +55,6 @@ class Tally:
     cold_starts: int = 0
     invocations: int = 0
     busy_seconds: float = 0.0
-    depth_over_time: list[tuple[float, int]] = field(default_factory=list)
 
 
 def noisy(mean: float, spread: float, rng: random.Random) -> float:
@@ -178,7 +177,6 @@ class SqsFunction:
 
     def _on_tick(self) -> None:
         self._ticking = False
-        self.tally.depth_over_time.append((self.clock.now, len(self.queue)))
         self._poll()
         if self._backlog_since is not None:
             self._tick()

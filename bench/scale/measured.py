@@ -36,25 +36,20 @@ class Latency:
     bulk_request: float = 0.030  # one bulk request to the search cluster
 
 
-# Requests the code makes several at a time: the near-duplicate lookup's band queries run on
-# LOOKUP_THREADS threads (chalicelib/adapters/dynamodb/duplicates.py).
-CONCURRENT = {"dynamodb:Query@": ("-duplicates", LOOKUP_THREADS)}
+BAND_QUERIES = "dynamodb:Query@"  # + the duplicates table: the near-duplicate lookup's
 
 
 def request_seconds(requests: Mapping[str, float], latency: Latency) -> float:
     """Time spent waiting on the requests of one invocation: one after another as the code
-    makes them, except the band queries, `LOOKUP_THREADS` at a time."""
+    makes them, except the band queries, which run LOOKUP_THREADS at a time
+    (chalicelib/adapters/dynamodb/duplicates.py)."""
     total = 0.0
     for key, count in requests.items():
-        if "@" in key:  # per-table and per-item breakdowns of a request already counted
-            continue
-        service, _, action = key.partition(":")
-        total += count * _one(service, action, latency)
-    for key, count in requests.items():
-        for prefix, (table_suffix, threads) in CONCURRENT.items():
-            if key.startswith(prefix) and key.endswith(table_suffix):
-                service, _, action = prefix.rstrip("@").partition(":")
-                total -= count * _one(service, action, latency) * (1 - 1 / threads)
+        if "@" not in key:  # per-table and per-item keys break down a request already counted
+            service, _, action = key.partition(":")
+            total += count * _one(service, action, latency)
+        elif key.startswith(BAND_QUERIES) and key.endswith("-duplicates"):
+            total -= count * latency.dynamodb_item * (1 - 1 / LOOKUP_THREADS)
     return total
 
 

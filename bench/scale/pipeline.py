@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bench.scale import arrivals
 from bench.scale.engine import Clock, Message, Record, SqsFunction, StreamFunction, Tally
@@ -33,7 +33,6 @@ class Run:
     indexer: Tally
     shards: int
     burst_start: float | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 def shards_for(model: Model, traffic: Traffic) -> int:

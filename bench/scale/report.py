@@ -22,11 +22,11 @@ def seconds(value: float | None) -> str:
     return f"{value / 3600:.1f} h"
 
 
-def latency_cells(value: Latency | None) -> str:
-    """p50 / p95 / p99 of a latency, or a dash."""
+def latency_cells(value: Latency | None, between: str = " | ") -> str:
+    """p50, p95 and p99 of a latency (dashes when there is none), joined by `between`."""
     if value is None or value.count == 0:
-        return "- | - | -"
-    return f"{seconds(value.p50)} | {seconds(value.p95)} | {seconds(value.p99)}"
+        return between.join("-" * 3)
+    return between.join(seconds(v) for v in (value.p50, value.p95, value.p99))
 
 
 def traffic_lines(model: Model, traffic: Traffic) -> list[str]:
@@ -51,7 +51,7 @@ def runs_table(rows: Sequence[tuple[str, Outcome]]) -> list[str]:
         lines.append(
             f"| {name} | {out.latency.count:,} | {latency_cells(out.latency)} "
             f"| {deep['ingest']:,} / {deep['render']:,} | {seconds(out.burst_drain_seconds)} "
-            f"| {latency_cells(out.others_during_burst).replace(' | ', ' / ')} "
+            f"| {latency_cells(out.others_during_burst, ' / ')} "
             f"| {busy['ingest']} / {busy['render']} / {busy['indexer']} "
             f"| {sum(cold.values())} |")
     return lines

@@ -245,6 +245,14 @@ def retired_by_flip(image: Image, renditions: Mapping[str, Rendition]) -> tuple[
     return tuple(sorted(replaced - shown))
 
 
+STAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # stored times: sortable ISO 8601 UTC, microseconds
+
+
+def format_time(moment: datetime) -> str:
+    """`moment` as a stored time (the form parse_time reads)."""
+    return moment.astimezone(UTC).strftime(STAMP_FORMAT)
+
+
 def parse_time(value: str) -> datetime | None:
     """A stored ISO time (`Deps.now`'s form, trailing Z) as an aware datetime; None if blank."""
     if not value:

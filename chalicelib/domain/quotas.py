@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from chalicelib.domain.limits import Limits
+from chalicelib.domain.model import format_time, parse_time
 
 # The day's counter outlives its day by this much (the table's TTL then drops it).
 DAY_COUNTER_KEPT = timedelta(days=2)
@@ -74,10 +75,10 @@ def terms_for(now: datetime, limits: Limits, daily_exempt: bool) -> GrantTerms:
 def upload_link_expiry(created_at: str, limits: Limits) -> str:
     """When the upload link of an image created at `created_at` (Deps.now's form) stops
     working, in the same form: a pending image still waiting after it was interrupted."""
-    created = datetime.fromisoformat(created_at.replace("Z", "+00:00"))
-    created = created if created.tzinfo else created.replace(tzinfo=UTC)
-    expiry = created + timedelta(seconds=limits.upload_expires_seconds)
-    return expiry.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    created = parse_time(created_at)
+    if created is None:
+        raise ValueError("an image without created_at has no upload link")
+    return format_time(created + timedelta(seconds=limits.upload_expires_seconds))
 
 
 def slot_freed_by(created_at: datetime, limits: Limits) -> datetime:

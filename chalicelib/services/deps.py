@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from chalicelib.domain.limits import Limits
+from chalicelib.domain.model import STAMP_FORMAT
 from chalicelib.domain.renditions import FULL, RenditionSpec, profile_version
 from chalicelib.ports import (
     BlobStore,
@@ -45,7 +46,7 @@ class Deps:
 
     def now(self) -> str:
         """Now as a sortable ISO-8601 UTC string with microseconds."""
-        return self.clock.now().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return self.clock.now().strftime(STAMP_FORMAT)
 
     @property
     def profile_version(self) -> str:

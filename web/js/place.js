@@ -27,7 +27,7 @@ function entryKey() {
 }
 
 /** Note how far down the current entry is scrolled (before leaving it, and as it scrolls). */
-export function rememberScroll() {
+function rememberScroll() {
   patchState({ scrollY: Math.round(window.scrollY) });
 }
 
