@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from bench.scale import arrivals, prices
 from bench.scale.params import DAY, Model, Traffic
-from bench.scale.saturation import api_rate, mean_megapixels
+from bench.scale.saturation import api_rate, api_read_units, mean_megapixels
 
 GB = 1e9
 EDGE_CACHED_SHARE = 0.9  # of a photo page's API calls, if the edge may keep them a minute
@@ -146,7 +146,7 @@ def _s3_storage(traffic: Traffic, uploads: float, given: Assumptions) -> Line:
 
 def _dynamodb(model: Model, uploads: float, views: float, given: Assumptions) -> Line:
     writes = uploads * model.write_units_per_upload
-    reads = uploads * 40 + views * model.views.table_read_units_per_view  # 68 band queries
+    reads = read_units(model, uploads, views)
     stored = uploads * given.months_kept * given.table_bytes_per_upload / GB
     usd = (writes * prices.DYNAMODB_WRITE_PER_MILLION + reads * prices.DYNAMODB_READ_PER_MILLION
            ) / 1e6 + stored * prices.DYNAMODB_STORAGE_GB
@@ -205,7 +205,7 @@ def options(model: Model, traffic: Traffic, uploads: float, views: float, given:
     """Settings that would cost less at this size (each priced on its own)."""
     found: list[Option] = []
     by_service = {line.service: line for line in lines}
-    provisioned = _provisioned_dynamodb(model, uploads, views, given)
+    provisioned = provisioned_dynamodb(model, uploads, views, given)
     if provisioned < by_service["DynamoDB (on demand)"].usd:
         found.append(Option("DynamoDB provisioned capacity with auto scaling (70% target)",
                             "DynamoDB (on demand)", provisioned,
@@ -224,11 +224,19 @@ def options(model: Model, traffic: Traffic, uploads: float, views: float, given:
     return found
 
 
-def _provisioned_dynamodb(model: Model, uploads: float, views: float, given: Assumptions
+def read_units(model: Model, uploads: float, views: float) -> float:
+    """Table read units: each upload's (mostly its band queries) and the views' API calls
+    that reach the API (only those the edge did not answer read the table)."""
+    missed = 1 - model.views.api_edge_hit_ratio
+    view_calls = views * model.views.api_calls_per_view * missed
+    return uploads * model.read_units_per_upload + api_read_units(model, view_calls)
+
+
+def provisioned_dynamodb(model: Model, uploads: float, views: float, given: Assumptions
                           ) -> float:
     seconds = given.days * DAY
     mean_writes = uploads * model.write_units_per_upload / seconds
-    mean_reads = (uploads * 40 + views * model.views.table_read_units_per_view) / seconds / 2
+    mean_reads = read_units(model, uploads, views) / seconds
     hours = given.days * 24
     return hours * (mean_writes / 0.7 * prices.DYNAMODB_PROVISIONED_WCU_HOUR
                     + mean_reads / 0.7 * prices.DYNAMODB_PROVISIONED_RCU_HOUR)

@@ -119,6 +119,28 @@ def write_units(numbers: Mapping[str, Any], units_per_item: float = 2.0) -> floa
     return total / len(sizes)
 
 
+# Read units, items under 4 KB: the repository reads the image item strongly consistent (one
+# unit a GetItem, found or not; one an item of a BatchGetItem); a Query is eventually
+# consistent (half a unit, never less per request, even when it finds nothing).
+def read_units(numbers: Mapping[str, Any]) -> float:
+    """Read capacity one upload uses: what the grant, ingest and its renders read."""
+    sizes = numbers["sizes"]
+    total = 0.0
+    for size in sizes:
+        renders = size.get("renders_per_upload", 0)
+        for part, weight in (("grant_requests", 1.0), ("ingest_requests", 1.0),
+                             ("render_requests", renders)):
+            total += weight * _read_units_of(size.get(part, {}))
+    return total / len(sizes)
+
+
+def _read_units_of(requests: Mapping[str, float]) -> float:
+    batch_items = sum(count for key, count in requests.items()
+                      if key.startswith("dynamodb:BatchGetItem@") and key.endswith("#items"))
+    return (requests.get("dynamodb:GetItem", 0.0) + batch_items
+            + 0.5 * requests.get("dynamodb:Query", 0.0))
+
+
 def _is_write(key: str) -> bool:
     return any(op in key for op in ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem",
                                     "TransactWriteItems"))
@@ -155,6 +177,7 @@ def model_from(numbers: Mapping[str, Any], base: Model, latency: Latency = Laten
         stream=replace(base.stream, records_per_upload=round(index["records_per_upload"]),
                        seconds_per_record=per_record),
         write_units_per_upload=write_units(numbers),
+        read_units_per_upload=read_units(numbers),
         s3_puts_per_upload=s3_puts(numbers),
     )
 

@@ -107,7 +107,9 @@ class Views:
     image_requests_per_view: float = 7.0  # renditions: the photo and its similar photos
     bytes_per_view: float = 250_000.0
     search_share: float = 0.5  # of API calls that reach the search cluster (similar photos)
-    table_read_units_per_view: float = 0.5  # one eventually consistent GetItem of the image
+    # Each call the API answers reads the image item once, strongly consistent (an item under
+    # 4 KB: one read unit): the image for its detail, the image before its similar photos.
+    table_read_units_per_call: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ class Model:
     limits: Limits = field(default_factory=Limits)
     views: Views = field(default_factory=Views)
     write_units_per_upload: float = 8.0
+    read_units_per_upload: float = 41.0  # measured: bench.scale.measured.read_units
     s3_puts_per_upload: float = 9.0
     notification_seconds: float = 0.5  # S3 event -> message visible on the ingest queue
     service_spread: float = 0.25  # sigma of a message's log-normal service time (0: exact)

@@ -83,6 +83,7 @@ def parameter_lines(model: Model, measured_from: str) -> list[str]:
         f"per record; cold start {indexer.cold_start_seconds:.2f} s; up to {stream.batch_size} |",
         f"| stream records per upload | {stream.records_per_upload} |",
         f"| DynamoDB write units per upload | {model.write_units_per_upload:.0f} |",
+        f"| DynamoDB read units per upload | {model.read_units_per_upload:.1f} |",
         f"| S3 writes per upload | {model.s3_puts_per_upload:.1f} |",
         f"| SQS scaling | {model.sqs.initial} pollers, +{model.sqs.added_per_minute} a minute, "
         f"idle environments kept {model.sqs.idle_reclaim_seconds:.0f} s |",

@@ -75,6 +75,11 @@ def api_rate(model: Model, traffic: Traffic) -> float:
     return peak_views_per_second(traffic) * views.api_calls_per_view * misses
 
 
+def api_read_units(model: Model, api_calls: float) -> float:
+    """Table read units `api_calls` answered by the API use."""
+    return api_calls * model.views.table_read_units_per_call
+
+
 def loads(model: Model, traffic: Traffic, shards: int) -> list[Load]:
     """Every resource's load at the peak, the most loaded first."""
     rate = arrivals.peak_rate(traffic)
@@ -99,7 +104,9 @@ def loads(model: Model, traffic: Traffic, shards: int) -> list[Load]:
         Load("DynamoDB writes (new on-demand table)", rate * model.write_units_per_upload,
              limits.dynamodb_initial_write_units, "WCU/s", "table warm throughput"),
         Load("DynamoDB reads (new on-demand table)",
-             views * model.views.table_read_units_per_view, limits.dynamodb_initial_read_units,
+             rate * model.read_units_per_upload
+             + api_read_units(model, api_rate(model, traffic)),
+             limits.dynamodb_initial_read_units,
              "RCU/s", "table warm throughput"),
         Load("API throttle", api_rate(model, traffic), limits.api_throttle_rate, "requests/s",
              "ApiThrottleRate"),

@@ -49,3 +49,21 @@ def test_given_a_trial_size_then_one_small_search_node_else_at_least_two() -> No
     model = aws_defaults()
     assert costs.search_nodes(model, SIZE) == 1
     assert costs.search_nodes(model, replace(SIZE, views_per_day=1e8)) >= 2
+
+
+def test_given_uploads_and_views_then_read_units_are_the_uploads_and_the_calls_that_reach_the_api(
+) -> None:
+    model = replace(aws_defaults(), read_units_per_upload=40.0,
+                    views=Views(api_calls_per_view=2.0, table_read_units_per_call=1.0,
+                                api_edge_hit_ratio=0.75))
+    # 10 uploads x 40, 100 views x 2 calls x the quarter the edge missed x 1 unit
+    assert costs.read_units(model, 10, 100) == pytest.approx(400 + 50)
+
+
+def test_given_steady_reads_then_provisioned_capacity_is_their_rate_over_the_target_use(
+) -> None:
+    model = replace(aws_defaults(), write_units_per_upload=0.0, read_units_per_upload=1.0,
+                    views=Views(api_calls_per_view=0.0))
+    uploads = 30 * 86_400.0  # one read unit a second all month
+    usd = costs.provisioned_dynamodb(model, uploads, 0.0, costs.Assumptions())
+    assert usd == pytest.approx(30 * 24 / 0.7 * prices.DYNAMODB_PROVISIONED_RCU_HOUR)

@@ -92,3 +92,14 @@ def test_given_band_queries_then_they_wait_as_many_at_a_time_as_the_lookup_threa
     assert measured.request_seconds(requests, FLAT) == pytest.approx(68 * 0.01 / LOOKUP_THREADS)
     other = {"dynamodb:Query": 2, "dynamodb:Query@stock-images-images": 2}
     assert measured.request_seconds(other, FLAT) == pytest.approx(0.02)
+
+
+def test_given_reads_then_a_strong_get_is_a_unit_a_batch_get_a_unit_an_item_a_query_half(
+) -> None:
+    requests = {"dynamodb:GetItem": 3, "dynamodb:GetItem@t": 3, "dynamodb:GetItem@t#items": 2,
+                "dynamodb:BatchGetItem": 1, "dynamodb:BatchGetItem@t#items": 4,
+                "dynamodb:Query": 68, "dynamodb:Query@d": 68, "dynamodb:Query@d#items": 5,
+                "dynamodb:UpdateItem": 2, "s3:GET": 1}
+    one = {"ingest_requests": requests, "render_requests": {"dynamodb:GetItem": 1},
+           "renders_per_upload": 2.0}
+    assert measured.read_units({"sizes": [one]}) == pytest.approx(3 + 4 + 34 + 2)
