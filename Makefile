@@ -17,7 +17,7 @@ STAMP := $(VENV)/.installed
 SCAN_VENV := .venv-scan
 SCAN_STAMP := $(SCAN_VENV)/.installed
 
-.PHONY: scan-install scan run test lint unit token reindex reprocess sweep duplicates redrive fuzz load soak scale clean-data install lock package layer bench bench-search bench-render bench-full bench-duplicates deploy destroy
+.PHONY: scan-install scan run test lint unit token reindex reprocess sweep duplicates redrive fuzz load soak scale scale-check clean-data install lock package layer bench bench-search bench-render bench-full bench-duplicates deploy destroy
 
 # Every install reads a hash lock (requirements/*.lock, written by `make lock`): the pinned pip,
 # setuptools and pyvips' build deps first, then the rest, pyvips built by those (no isolation).
@@ -129,7 +129,6 @@ deploy: $(STAMP)
 destroy: $(STAMP)
 	$(PY) -m infra.deploy destroy $(DEPLOY_ARGS) --confirm "$(CONFIRM)"
 
-SIZE ?= 100000
 BENCH_STAMP := $(VENV)/.bench-installed
 
 $(BENCH_STAMP): $(STAMP) requirements/bench.lock
@@ -143,10 +142,18 @@ bench: $(BENCH_STAMP)
 	$(PY) -m bench.all $(BENCH_ARGS)
 
 # The scale model (issue 20, docs/scale.md): every size's pipeline simulated around the day's
-# peak, each limit's use, the month's bill; seconds, no AWS. SIZE=small|medium|large|all.
-SIZE ?= all
+# peak, each limit's use, the month's bill; seconds, no AWS. SIZE=small|medium|large|all (all).
 scale: $(STAMP)
-	$(PY) -m bench.scale --size $(SIZE)
+	$(PY) -m bench.scale --size $(or $(SIZE),all)
+
+# The scale model checked against the local stack (issue 20, docs/scale.md section 8): a
+# calibration, then `make soak`'s fault-free run at each of UPLOADS photos and the model fed the
+# same arrivals; writes bench/results/<date>-<host>-scale-check.md, exits 1 outside MARGIN.
+# About 15 minutes on 2 cores at the defaults; run it on a quiet machine.
+UPLOADS ?= 50 500
+MARGIN ?= 0.25
+scale-check: $(STAMP)
+	$(PY) -m bench.scale.check --uploads $(UPLOADS) --margin $(MARGIN) $(BENCH_ARGS)
 
 # The local stack under faults (issue 14): N uploads over HTTP (good photos, broken files, bombs,
 # one file again and again, deletes while processing) with fault injection on in the functions,
@@ -162,7 +169,7 @@ soak: $(STAMP)
 # Search benchmark (issue 3): indexing docs/s, p50/p95/p99 of a fixed query mix on the
 # embedded engine and through the local HTTP API; writes bench/results/. Not a test.
 bench-search: $(BENCH_STAMP)
-	$(PY) -m bench.search --size $(SIZE) $(BENCH_ARGS)
+	$(PY) -m bench.search --size $(or $(SIZE),100000) $(BENCH_ARGS)
 
 # Render benchmark (issue 6, items 1-2): our render path against sharp (installed with npm into
 # bench/node when node is present) and our own candidates, same run; writes bench/results/.

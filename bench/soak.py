@@ -36,7 +36,7 @@ from bench.e2e_client import contributor_token
 from bench.e2e_stats import summary
 from bench.soak_audit import Audit, audit, object_versions, scan_records, searchable_ids
 from bench.soak_client import Traffic, Watcher, send_all
-from bench.soak_inputs import SoakItem, counts, good_photos, mix
+from bench.soak_inputs import SoakItem, counts, distinct_photos, mix
 from bench.stack import ROOT, StackProcess
 
 RESULTS = ROOT / "bench" / "results"
@@ -114,6 +114,20 @@ def latencies(traffic: Traffic) -> dict[str, Any]:
                if s.item.expect_ready and not s.deleted and s.image_id in traffic.first_seen
                and s.acknowledged_at is not None]
     return summary(seconds)
+
+
+def upload_rows(traffic: Traffic, started: float) -> list[dict[str, Any]]:
+    """Per photo that should end ready: its label, and when it was acknowledged and first seen
+    searchable, in seconds from the start of the uploads (None if never seen)."""
+    rows = []
+    for sent in traffic.acknowledged():
+        if not sent.item.expect_ready or sent.deleted or sent.acknowledged_at is None:
+            continue
+        seen = traffic.first_seen.get(sent.image_id)
+        rows.append({"label": sent.item.label,
+                     "acknowledged_s": round(sent.acknowledged_at - started, 3),
+                     "searchable_s": None if seen is None else round(seen - started, 3)})
+    return rows
 
 
 def faults_injected(log_text: str) -> dict[str, int]:
@@ -217,9 +231,16 @@ def run(items: Sequence[SoakItem], clients: int, env: Mapping[str, str], sweeps:
         "audit": verdict.summary(),
         "clean": verdict.clean,
         "upload_to_searchable_s": latencies(traffic),
+        "uploads": upload_rows(traffic, started),
         "faults_injected": faults_injected(log_text),
         "watcher_errors": watcher.errors,
     }
+
+
+def baseline_items(count: int) -> list[SoakItem]:
+    """The fault-free run's uploads: `count` different photos (none a duplicate of another)."""
+    return [SoakItem(i, "good", data, "image/jpeg", f"base-{i:04d}.jpg", label)
+            for i, (label, data) in enumerate(distinct_photos(count))]
 
 
 def markdown(results: Mapping[str, Any]) -> str:
@@ -253,9 +274,16 @@ def markdown(results: Mapping[str, Any]) -> str:
               f"- settings: {results['settings']}",
               f"- upload phase: {soak['upload_seconds']} s with {results['clients']} clients",
               f"- settle waits (s): {soak['settle_seconds']} (before the sweeps, then after each)",
-              "", "## Raw numbers", "", "```json", json.dumps(results, indent=1, default=str),
+              "", "## Raw numbers", "", "```json",
+              json.dumps(without_rows(results), indent=1, default=str),
               "```", ""]
     return "\n".join(lines)
+
+
+def without_rows(results: Mapping[str, Any]) -> dict[str, Any]:
+    """The results without each run's per-upload rows (too long for the file)."""
+    return {key: ({k: v for k, v in value.items() if k != "uploads"}
+                  if isinstance(value, dict) else value) for key, value in results.items()}
 
 
 def _problems(summary: Mapping[str, Any]) -> str:
@@ -295,15 +323,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     items = mix(args.n)
-    photos = good_photos()
-    baseline_items = [SoakItem(i, "good", photos[i % len(photos)][1], "image/jpeg",
-                               f"base-{i:04d}.jpg", photos[i % len(photos)][0])
-                      for i in range(args.baseline)]
     soak_env = {**SOAK_ENV, "FAULT_INJECTION": args.faults}
     temp = Path(tempfile.mkdtemp(prefix="soak-"))
     try:
         print(f"baseline: {args.baseline} photos, no faults", file=sys.stderr)
-        base = run(baseline_items, args.clients, dict(SOAK_ENV), 1, temp / "baseline")
+        base = run(baseline_items(args.baseline), args.clients, dict(SOAK_ENV), 1,
+                   temp / "baseline")
         print(f"soak: {args.n} uploads, faults {args.faults}", file=sys.stderr)
         soak = run(items, args.clients, soak_env, SWEEPS, temp / "soak",
                    args.crash_after or None, args.crashes)

@@ -13,6 +13,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench.render_inputs import SAMPLES, make_photo
 
@@ -69,6 +70,37 @@ def good_photos(per_size: int = 3, folder: Path = SAMPLES) -> list[tuple[str, by
             w, h = (width, height) if n % 2 == 0 else (height, width)
             photos.append((f"{label} {w}x{h} {source.stem}", make_photo(source, w, h)))
     return photos
+
+
+def distinct_photos(count: int, seed: int = 14,
+                    sizes: Sequence[tuple[str, int, int]] = SIZES) -> list[tuple[str, bytes]]:
+    """(label, JPEG bytes): `count` photos no two alike to the duplicate check, cycling through
+    `sizes` and both orientations. Each is a scene of its own (a smooth random colour field) under
+    camera-like grain, about 0.35 MB a megapixel at quality 90; the grain of a size is made
+    once and shared (it is too fine to move a perceptual hash)."""
+    import pyvips as pv
+
+    grains: dict[tuple[int, int], Any] = {}
+    photos: list[tuple[str, bytes]] = []
+    for index in range(count):
+        label, width, height = sizes[index % len(sizes)]
+        if index // len(sizes) % 2:
+            width, height = height, width
+        if (width, height) not in grains:
+            grains[width, height] = pv.Image.gaussnoise(width, height, sigma=7, mean=0,
+                                                        seed=seed).copy_memory()
+        field = _colour_field(pv, seed * 1_000_003 + index, width, height)
+        image = (field + grains[width, height]).cast("uchar").copy(interpretation="srgb")
+        photos.append((f"{label} {width}x{height} scene {index}", image.jpegsave_buffer(Q=90)))
+    return photos
+
+
+def _colour_field(pv: Any, seed: int, width: int, height: int) -> Any:
+    """A smooth random picture: 12 x 8 random colours blown up with a cubic kernel."""
+    rng = random.Random(seed)
+    bands = [pv.Image.gaussnoise(12, 8, sigma=55, mean=128, seed=rng.randrange(1 << 30))
+             for _ in range(3)]
+    return bands[0].bandjoin(bands[1:]).resize(width / 12, vscale=height / 8, kernel="cubic")
 
 
 def png_bomb(width: int = 60_000, height: int = 60_000) -> bytes:

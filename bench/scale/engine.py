@@ -84,15 +84,46 @@ class Instances:
         self._idle_since.append(now)
 
 
+class Workers:
+    """Where invocations run. In AWS each one has an execution environment of its own (no
+    limit: `slots` None); on the local stack every function shares one pool of handler
+    processes, first come first served, as many at once as there are `slots`."""
+
+    def __init__(self, clock: Clock, slots: int | None = None) -> None:
+        self.clock, self.slots = clock, slots
+        self.busy = 0
+        self._waiting: deque[Callable[[float], float]] = deque()
+
+    def submit(self, job: Callable[[float], float]) -> None:
+        """Run `job(start)` once a slot is free; it returns how long it keeps the slot."""
+        if self.slots is None:
+            job(self.clock.now)
+        elif self.busy < self.slots:
+            self._run(job)
+        else:
+            self._waiting.append(job)
+
+    def _run(self, job: Callable[[float], float]) -> None:
+        self.busy += 1
+        self.clock.at(self.clock.now + job(self.clock.now), self._release)
+
+    def _release(self) -> None:
+        self.busy -= 1
+        if self._waiting:
+            self._run(self._waiting.popleft())
+
+
 class SqsFunction:
     """A function behind an SQS mapping: batches of up to `batch_size` messages, concurrency
     growing from `initial` by `added_per_minute` while a backlog lasts, up to the cap."""
 
     def __init__(self, clock: Clock, function: Function, scaling: SqsScaling,
-                 done: Callable[[Message], None], rng: random.Random, spread: float) -> None:
+                 done: Callable[[Message], None], rng: random.Random, spread: float,
+                 workers: Workers | None = None) -> None:
         self.clock, self.function, self.scaling, self.done, self.rng = (
             clock, function, scaling, done, rng)
         self.spread = spread
+        self.workers = workers or Workers(clock)
         self.queue: deque[Message] = deque()
         self.running = 0
         self.tally = Tally()
@@ -148,10 +179,12 @@ class SqsFunction:
         return [self.queue.popleft() for _ in range(size)]
 
     def _start(self, batch: list[Message]) -> None:
-        now = self.clock.now
         self.running += 1
         self.tally.busiest = max(self.tally.busiest, self.running)
         self.tally.invocations += 1
+        self.workers.submit(lambda now: self._run(batch, now))
+
+    def _run(self, batch: list[Message], now: float) -> float:
         warm = self._instances.take(now)
         self.tally.cold_starts += 0 if warm else 1
         elapsed = 0.0 if warm else self.function.cold_start_seconds
@@ -163,6 +196,7 @@ class SqsFunction:
         for moment, message in finished:
             self.clock.at(moment, self.done, message)
         self.clock.at(now + elapsed, self._finish)
+        return elapsed
 
     def _finish(self) -> None:
         self.running -= 1
@@ -197,10 +231,11 @@ class StreamFunction:
 
     def __init__(self, clock: Clock, function: Function, stream: Stream, shards: int,
                  docs_per_second: float, done: Callable[[int], None],
-                 rng: random.Random, spread: float) -> None:
+                 rng: random.Random, spread: float, workers: Workers | None = None) -> None:
         self.clock, self.function, self.stream, self.done, self.rng = (
             clock, function, stream, done, rng)
         self.spread = spread
+        self.workers = workers or Workers(clock)
         self.lanes = max(1, shards) * max(1, stream.parallelization)
         self.waiting: list[deque[Record]] = [deque() for _ in range(self.lanes)]
         self.busy = [False] * self.lanes
@@ -228,10 +263,12 @@ class StreamFunction:
         self._invoke(lane, batch)
 
     def _invoke(self, lane: int, batch: list[Record]) -> None:
-        now = self.clock.now
         self.busy[lane] = True
         self.tally.invocations += 1
         self.tally.busiest = max(self.tally.busiest, sum(self.busy))
+        self.workers.submit(lambda now: self._run(lane, batch, now))
+
+    def _run(self, lane: int, batch: list[Record], now: float) -> float:
         warm = self._instances.take(now)
         self.tally.cold_starts += 0 if warm else 1
         start = now + (0.0 if warm else self.function.cold_start_seconds)
@@ -245,6 +282,7 @@ class StreamFunction:
         end = self.cluster_free_at
         self.tally.busy_seconds += end - now
         self.clock.at(end, self._finish, lane, batch)
+        return end - now
 
     def _finish(self, lane: int, batch: list[Record]) -> None:
         self.busy[lane] = False

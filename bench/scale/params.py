@@ -130,6 +130,9 @@ class Model:
     s3_puts_per_upload: float = 9.0
     notification_seconds: float = 0.5  # S3 event -> message visible on the ingest queue
     service_spread: float = 0.25  # sigma of a message's log-normal service time (0: exact)
+    # None: every invocation has an environment of its own (AWS); a number: all functions
+    # share that many handler processes (the local stack, bench/scale/local.py)
+    workers: int | None = None
     seed: int = 7
 
 

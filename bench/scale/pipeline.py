@@ -8,7 +8,15 @@ import random
 from dataclasses import dataclass
 
 from bench.scale import arrivals
-from bench.scale.engine import Clock, Message, Record, SqsFunction, StreamFunction, Tally
+from bench.scale.engine import (
+    Clock,
+    Message,
+    Record,
+    SqsFunction,
+    StreamFunction,
+    Tally,
+    Workers,
+)
 from bench.scale.params import Model, Traffic
 
 
@@ -50,19 +58,23 @@ class Pipeline:
         self.clock = Clock()
         self.rng = random.Random(model.seed)
         self.uploads: list[Upload] = []
+        workers = Workers(self.clock, model.workers)
         self.ingest = SqsFunction(self.clock, model.ingest, model.sqs, self._ingested, self.rng,
-                                  model.service_spread)
+                                  model.service_spread, workers)
         self.render = SqsFunction(self.clock, model.render, model.sqs, self._rendered, self.rng,
-                                  model.service_spread)
+                                  model.service_spread, workers)
         docs_per_second = model.search.index_docs_per_second_per_node * model.search.nodes
         self.indexer = StreamFunction(self.clock, model.indexer, model.stream, shards,
                                       docs_per_second, self._indexed, self.rng,
-                                      model.service_spread)
+                                      model.service_spread, workers)
 
-    def arrive(self, moment: float, burst: bool = False) -> None:
-        """An upload lands in the uploads bucket at `moment`."""
-        upload = Upload(moment, arrivals.megapixels(self.traffic, self.rng), burst,
-                        self.model.renders_per_upload)
+    def arrive(self, moment: float, burst: bool = False, megapixels: float | None = None,
+               renders: int | None = None) -> None:
+        """An upload lands in the uploads bucket at `moment`: a photo drawn from the traffic's
+        mix with the model's render messages, unless its size and renders are given."""
+        size = arrivals.megapixels(self.traffic, self.rng) if megapixels is None else megapixels
+        upload = Upload(moment, size, burst,
+                        self.model.renders_per_upload if renders is None else renders)
         self.uploads.append(upload)
         number = len(self.uploads) - 1
         message = Message(number, upload.megapixels)
@@ -71,9 +83,10 @@ class Pipeline:
     def _ingested(self, message: Message) -> None:
         for _ in range(self.model.stream.records_per_upload - 1):  # pending, processing, ...
             self.indexer.put(Record(message.upload, ready=False))
-        if self.model.renders_per_upload == 0:
+        renders = self.uploads[message.upload].renders_left
+        if renders == 0:
             self.indexer.put(Record(message.upload, ready=True))
-        for _ in range(self.model.renders_per_upload):
+        for _ in range(renders):
             self.render.send(Message(message.upload, message.megapixels))
 
     def _rendered(self, message: Message) -> None:

@@ -3,6 +3,8 @@ from the committed measurements; this fails when the model, the measurements or 
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -28,3 +30,15 @@ def test_given_the_template_then_every_parameter_the_table_names_exists() -> Non
                  "ApiThrottleRate", "ApiThrottleBurst", "SearchInstanceCount",
                  "SearchInstanceType"):
         assert f"\n  {name}:\n" in template, name
+
+
+@pytest.mark.parametrize(("target", "size", "expected"), [
+    ("scale", None, "--size all"), ("scale", "medium", "--size medium"),
+    ("bench-search", None, "--size 100000"), ("bench-search", "1000", "--size 1000")])
+def test_given_make_targets_sharing_size_then_each_keeps_its_own_default(
+        target: str, size: str | None, expected: str) -> None:
+    # `make scale` once ran `--size 100000`: bench-search's default leaked into it.
+    command = ["make", "-n", "-s", target, *([f"SIZE={size}"] if size else [])]
+    shown = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True,
+                           env={**os.environ, "MAKEFLAGS": ""}).stdout
+    assert expected in shown.splitlines()[-1]

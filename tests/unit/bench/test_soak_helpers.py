@@ -114,3 +114,36 @@ def test_faults_are_counted_by_kind_from_the_stack_log() -> None:
         '{"message":"fault injected","fault":"dynamodb_throttle"}',
     ])
     assert faults_injected(log) == {"dynamodb_throttle": 1, "s3_slowdown": 2, "s3_timeout": 1}
+
+
+def test_the_baseline_photos_are_all_different_to_the_duplicate_check() -> None:
+    import pyvips
+
+    from chalicelib.adapters.imaging import perceptual
+    from chalicelib.domain.duplicates import DuplicatePolicy, hamming
+
+    small = (("a", 300, 200), ("b", 400, 300))
+    photos = soak_inputs.distinct_photos(8, sizes=small)
+    hashes = [perceptual.of_image(pyvips.Image.new_from_buffer(data, "")).phash
+              for _label, data in photos]
+    closest = min(hamming(a, b) for i, a in enumerate(hashes) for b in hashes[i + 1:])
+    assert closest > DuplicatePolicy().max_distance
+    assert [label for label, _ in photos[:4]] == [
+        "a 300x200 scene 0", "b 400x300 scene 1", "a 200x300 scene 2", "b 300x400 scene 3"]
+
+
+def test_upload_rows_keep_photos_that_should_end_ready_with_times_from_the_start() -> None:
+    from bench.soak import upload_rows, without_rows
+    from bench.soak_client import Sent, Traffic
+
+    good = soak_inputs.SoakItem(0, "good", b"", "image/jpeg", "a.jpg", "2 MP 1732x1155 scene 1")
+    broken = soak_inputs.SoakItem(1, "broken", b"", "image/jpeg", "b.jpg", "noise")
+    traffic = Traffic(sent=[Sent(good, "a" * 32, acknowledged_at=101.0),
+                            Sent(good, "c" * 32, acknowledged_at=102.0),
+                            Sent(broken, "b" * 32, acknowledged_at=101.5)],
+                      first_seen={"a" * 32: 104.5})
+    assert upload_rows(traffic, started=100.0) == [
+        {"label": "2 MP 1732x1155 scene 1", "acknowledged_s": 1.0, "searchable_s": 4.5},
+        {"label": "2 MP 1732x1155 scene 1", "acknowledged_s": 2.0, "searchable_s": None}]
+    assert without_rows({"n": 1, "baseline": {"uploads": [1], "clean": True}}) == {
+        "n": 1, "baseline": {"clean": True}}
