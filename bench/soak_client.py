@@ -9,6 +9,7 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import requests
 
@@ -78,7 +79,7 @@ def upload(session: requests.Session, base_url: str, token: str, item: SoakItem)
     return sent
 
 
-def _post_when_up(session: requests.Session, url: str, body: dict[str, object],
+def _post_when_up(session: requests.Session, url: str, body: dict[str, Any],
                   headers: dict[str, str]) -> requests.Response:
     """POST, knocking again while nothing listens (a restart in progress)."""
     deadline = time.monotonic() + DOWN_SECONDS

@@ -63,7 +63,7 @@ def good_photos(per_size: int = 3, folder: Path = SAMPLES) -> list[tuple[str, by
     sources = sorted(folder.glob("*.jpg"))
     if not sources:
         raise RuntimeError(f"no sample photos in {folder}")
-    photos = []
+    photos: list[tuple[str, bytes]] = []
     for label, width, height in SIZES:
         for n in range(per_size):
             source = sources[(len(photos) + n) % len(sources)]

@@ -114,17 +114,24 @@ def _default_profile() -> list[dict[str, Any]]:
 
 
 def calibrated(samples: Sequence[Mapping[str, Any]], cpu: HandlerCpu, background: float,
-               poll_seconds: float) -> Calibration:
+               poll_seconds: float, cores: int) -> Calibration:
     """`overhead` and the fixed delay from photos sent one at a time: each sample's label,
-    `latency_s` (acknowledged -> seen, polled every `poll_seconds`) and `stack_cpu_s` (the
-    stack's processes over the sample, the idle background taken out)."""
-    handler, spent, waits = 0.0, 0.0, []
+    `latency_s` (acknowledged -> seen, polled every `poll_seconds`), `stack_cpu_s` (all the
+    stack's processes over the sample) and `main_cpu_s` (the stack's own process: moto, the
+    front, the pollers, the search engine), the idle background taken out of both.
+
+    The stack's own process runs behind one interpreter lock: it can use one core, not
+    `cores`. When its share of an upload's CPU is more than 1/`cores`, it is what limits the
+    stack, and the overhead is stretched so that the handler processes' `cores` slots pass
+    uploads no faster than it does."""
+    handler, spent, main, waits = 0.0, 0.0, 0.0, []
     for sample in samples:
         width, height = photo_size(sample["label"])
         megapixels = width * height / 1e6
         handler += cpu.upload(megapixels, renders_for(width, height))
         spent += sample["stack_cpu_s"]
-    overhead = spent / handler if handler else 1.0
+        main += sample.get("main_cpu_s", 0.0)
+    overhead = max(spent, cores * main) / handler if handler else 1.0
     for sample in samples:
         width, height = photo_size(sample["label"])
         work = overhead * cpu.critical(width * height / 1e6)

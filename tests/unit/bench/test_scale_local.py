@@ -52,11 +52,21 @@ def test_given_photo_sizes_then_render_messages_follow_the_domains_inline_rule()
 def test_given_samples_then_overhead_is_stack_cpu_over_handler_cpu_and_the_rest_is_waiting(
 ) -> None:
     # a 0.5 MP photo: ingest 0.5 + one render 0.25 = 0.75 s of handler CPU; the stack spent 1.5
-    samples = [{"label": "0.5 MP 866x577 scene 0", "latency_s": 2.05, "stack_cpu_s": 1.5}]
-    calibration = local.calibrated(samples, CPU, background=0.1, poll_seconds=0.1)
+    samples = [{"label": "0.5 MP 866x577 scene 0", "latency_s": 2.05, "stack_cpu_s": 1.5,
+                "main_cpu_s": 0.6}]
+    calibration = local.calibrated(samples, CPU, background=0.1, poll_seconds=0.1, cores=2)
     assert calibration.overhead == pytest.approx(2.0)
     # latency 2.05 - half a poll 0.05 - the path's work 2 x (0.5 + 0.25)
     assert calibration.fixed_delay_seconds == pytest.approx(0.5)
+
+
+def test_given_the_stacks_own_process_over_its_core_share_then_it_sets_the_pace() -> None:
+    # of 1.5 s a photo, 0.9 s in the stack's own process: it passes a photo every 0.9 s at
+    # best, slower than two cores' 0.75 s; two slots must then take 1.8 s of work a photo
+    samples = [{"label": "0.5 MP 866x577 scene 0", "latency_s": 3.0, "stack_cpu_s": 1.5,
+                "main_cpu_s": 0.9}]
+    calibration = local.calibrated(samples, CPU, background=0.0, poll_seconds=0.0, cores=2)
+    assert calibration.overhead == pytest.approx(1.8 / 0.75)
 
 
 def test_given_a_calibrated_model_then_photos_queue_for_the_two_processes() -> None:
