@@ -34,7 +34,7 @@ def size_runs(model: params.Model, traffic: params.Traffic) -> dict[str, Any]:
             name = f"{label}, {'peak + burst' if burst else 'peak'}"
             runs.append((name, outcome(simulate(candidate, traffic, burst))))
     bill, cheaper = costs.monthly(model, traffic)
-    return {"traffic": traffic, "runs": runs, "search_nodes": costs.search_nodes(model, traffic),
+    return {"traffic": traffic, "runs": runs, "search": costs.search_cluster(model, traffic),
             "loads": saturation.loads(model, traffic, shards), "sizing": sizing,
             "costs": bill, "options": cheaper}
 
@@ -53,10 +53,11 @@ def measured_model() -> tuple[params.Model, str]:
     return model, " and ".join(sources) or "the defaults in bench/scale/params.py (no measurement)"
 
 
-def sizing_rows(model: params.Model) -> list[tuple[str, saturation.Sizing, int]]:
-    """Every size's suggested settings and search nodes (no simulation needed)."""
+def sizing_rows(model: params.Model
+                ) -> list[tuple[str, saturation.Sizing, costs.SearchCluster]]:
+    """Every size's suggested settings and search domain (no simulation needed)."""
     return [(size.name, saturation.suggested(model, size, shards_for(model, size)),
-             costs.search_nodes(model, size)) for size in params.SIZES]
+             costs.search_cluster(model, size)) for size in params.SIZES]
 
 
 def markdown(model: params.Model, results: dict[str, dict[str, Any]], source: str) -> str:

@@ -154,23 +154,58 @@ def _dynamodb(model: Model, uploads: float, views: float, given: Assumptions) ->
                 f"units, {stored:,.0f} GB stored at month {given.months_kept}")
 
 
-def search_nodes(model: Model, traffic: Traffic) -> int:
-    """Data nodes the peak needs (indexing actions, queries); two at least past a trial."""
+# The most data nodes the template lets a domain have (SearchInstanceCount's MaxValue in
+# template.yaml; AWS's own quota per domain is higher). Past it, larger nodes, not more.
+MAX_SEARCH_NODES = 20
+# r7g sizes by how many r7g.large each one is worth (vCPUs and on-demand price both double
+# with each step).
+R7G_SIZES = (("large", 1), ("xlarge", 2), ("2xlarge", 4), ("4xlarge", 8), ("8xlarge", 16),
+             ("12xlarge", 24), ("16xlarge", 32))
+
+
+@dataclass(frozen=True)
+class SearchCluster:
+    """The domain a size needs: so many nodes of one type, each worth `larges` r7g.large."""
+
+    nodes: int
+    instance: str
+    larges: int = 1
+
+    def label(self) -> str:
+        """As the sizing table shows it: `3 x r7g.large.search`."""
+        return f"{self.nodes} x {self.instance}"
+
+
+def search_nodes(model: Model, traffic: Traffic) -> float:
+    """r7g.large data nodes the peak needs (indexing actions, queries)."""
     actions = arrivals.peak_rate(traffic) * model.stream.records_per_upload
     queries = api_rate(model, traffic) * model.views.search_share
-    needed = max(actions / model.search.index_docs_per_second_per_node,
-                 queries / model.search.queries_per_second_per_node)
-    return max(1 if needed <= 0.5 else 2, math.ceil(needed))
+    return max(actions / model.search.index_docs_per_second_per_node,
+               queries / model.search.queries_per_second_per_node)
+
+
+def search_cluster(model: Model, traffic: Traffic) -> SearchCluster:
+    """One small node while half an r7g.large will do (a trial), else two at least, of the
+    smallest r7g size that keeps the count within MAX_SEARCH_NODES."""
+    needed = search_nodes(model, traffic)
+    if needed <= 0.5:
+        return SearchCluster(1, "t3.small.search")
+    larges = max(2, math.ceil(needed))
+    for size, worth in R7G_SIZES:
+        nodes = max(2, math.ceil(larges / worth))
+        if nodes <= MAX_SEARCH_NODES or size == R7G_SIZES[-1][0]:
+            return SearchCluster(nodes, f"r7g.{size}.search", worth)
+    raise AssertionError("unreachable: the last size always returns")
 
 
 def _search(model: Model, traffic: Traffic, uploads: float, given: Assumptions) -> Line:
-    nodes = search_nodes(model, traffic)
-    kind = "t3.small.search" if nodes == 1 else "r7g.large.search"
+    cluster = search_cluster(model, traffic)
     docs = uploads * given.months_kept
-    volume = max(10.0, docs * given.index_document_bytes * 2 / GB / nodes)  # a replica
-    usd = nodes * (prices.OPENSEARCH_INSTANCE_HOUR[kind] * prices.HOURS_PER_MONTH
-                   + volume * prices.OPENSEARCH_GP3_GB)
-    return Line("OpenSearch domain", usd, f"{nodes} x {kind}, {volume:,.0f} GB gp3 each")
+    volume = max(10.0, docs * given.index_document_bytes * 2 / GB / cluster.nodes)  # a replica
+    hourly = prices.OPENSEARCH_INSTANCE_HOUR.get(
+        cluster.instance, prices.OPENSEARCH_INSTANCE_HOUR["r7g.large.search"] * cluster.larges)
+    usd = cluster.nodes * (hourly * prices.HOURS_PER_MONTH + volume * prices.OPENSEARCH_GP3_GB)
+    return Line("OpenSearch domain", usd, f"{cluster.label()}, {volume:,.0f} GB gp3 each")
 
 
 def _cloudfront(model: Model, views: float) -> Line:

@@ -39,7 +39,8 @@ DYNAMODB_PROVISIONED_RCU_HOUR = 0.00013
 CLOUDFRONT_GB_TIERS = ((10e3, 0.085), (50e3, 0.080), (150e3, 0.060), (500e3, 0.040),
                        (1024e3, 0.030), (5120e3, 0.025), (float("inf"), 0.020))
 CLOUDFRONT_PER_10K_HTTPS = 0.0100
-# OpenSearch Service domain instances per hour, and gp3 storage per GB-month.
+# OpenSearch Service domain instances per hour, and gp3 storage per GB-month. Larger r7g sizes
+# not listed are priced as their r7g.large worth (each size twice the one below).
 OPENSEARCH_INSTANCE_HOUR = {"t3.small.search": 0.036, "m6g.large.search": 0.128,
                             "r7g.large.search": 0.167, "r7g.xlarge.search": 0.335}
 OPENSEARCH_GP3_GB = 0.122

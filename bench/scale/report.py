@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from bench.scale import arrivals
-from bench.scale.costs import Line, Option
+from bench.scale.costs import Line, Option, SearchCluster
 from bench.scale.params import Model, Traffic
 from bench.scale.saturation import Load, Sizing, needed_concurrency, peak_views_per_second
 from bench.scale.summary import Latency, Outcome
@@ -107,10 +107,10 @@ def cost_lines(lines: Sequence[Line], options: Sequence[Option]) -> list[str]:
     return table
 
 
-def sizing_table(rows: Sequence[tuple[str, Sizing, int]]) -> list[str]:
+def sizing_table(rows: Sequence[tuple[str, Sizing, SearchCluster]]) -> list[str]:
     """The template's settings per size, as docs/scale.md and the README show them: each size's
-    name, the model's sizing and the search nodes it needs."""
-    def cells(pick: Callable[[Sizing, int], str]) -> str:
+    name, the model's sizing and the search domain it needs."""
+    def cells(pick: Callable[[Sizing, SearchCluster], str]) -> str:
         return " | ".join(pick(sizing, nodes) for _, sizing, nodes in rows)
 
     lines = ["| parameter | " + " | ".join(name for name, _, _ in rows) + " |",
@@ -122,7 +122,7 @@ def sizing_table(rows: Sequence[tuple[str, Sizing, int]]) -> list[str]:
         f"| `ApiThrottleRate` / `ApiThrottleBurst` | "
         f"{cells(lambda s, n: f'{s.api_rate:,} / {s.api_burst:,}')} |",
         f"| `SearchInstanceCount` x `SearchInstanceType` | "
-        f"{cells(lambda s, n: '1 x t3.small.search' if n == 1 else f'{n} x r7g.large.search')} |",
+        f"{cells(lambda s, n: n.label())} |",
         f"| Lambda concurrency of the account (Service Quotas) | "
         f"{cells(lambda s, n: f'{s.account_concurrency:,}')} |",
     ]

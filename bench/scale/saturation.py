@@ -125,7 +125,7 @@ def loads(model: Model, traffic: Traffic, shards: int) -> list[Load]:
 @dataclass(frozen=True)
 class Sizing:
     """The settings the model suggests for one size: the pipeline's caps, the API's throttle
-    and the account's Lambda concurrency (the search nodes are costs.search_nodes)."""
+    and the account's Lambda concurrency (the search domain is costs.search_cluster)."""
 
     ingest_cap: int
     render_cap: int

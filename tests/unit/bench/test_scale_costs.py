@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -47,8 +49,29 @@ def test_given_edge_cached_photo_answers_then_the_option_costs_less_than_what_it
 
 def test_given_a_trial_size_then_one_small_search_node_else_at_least_two() -> None:
     model = aws_defaults()
-    assert costs.search_nodes(model, SIZE) == 1
-    assert costs.search_nodes(model, replace(SIZE, views_per_day=1e8)) >= 2
+    assert costs.search_cluster(model, SIZE) == costs.SearchCluster(1, "t3.small.search")
+    busier = costs.search_cluster(model, replace(SIZE, views_per_day=1e7))
+    assert busier.nodes >= 2 and busier.instance == "r7g.large.search"
+
+
+def test_given_more_nodes_than_the_template_allows_then_larger_nodes_of_the_same_worth() -> None:
+    model = aws_defaults()
+    huge = replace(SIZE, views_per_day=1e9)  # hundreds of r7g.large worth of queries
+    needed = costs.search_nodes(model, huge)
+    cluster = costs.search_cluster(model, huge)
+    assert needed > costs.MAX_SEARCH_NODES
+    assert cluster.nodes <= costs.MAX_SEARCH_NODES
+    assert cluster.nodes * cluster.larges >= needed
+    assert cluster.nodes * cluster.larges / 2 < needed  # not a size larger than it must be
+    line = {x.service: x for x in costs.bill(model, huge)}["OpenSearch domain"]
+    assert cluster.label() in line.how
+
+
+def test_the_node_cap_is_the_templates() -> None:
+    template = (Path(__file__).resolve().parents[3] / "template.yaml").read_text()
+    parameter = template.split("\n  SearchInstanceCount:\n", 1)[1]
+    maximum = re.search(r"MaxValue: (\d+)", parameter)
+    assert maximum is not None and int(maximum.group(1)) == costs.MAX_SEARCH_NODES
 
 
 def test_given_uploads_and_views_then_read_units_are_the_uploads_and_the_calls_that_reach_the_api(
