@@ -10,7 +10,7 @@ source); the request counts and the CPU are the measurement's."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -102,21 +102,30 @@ def fit_line(points: Sequence[tuple[float, float]]) -> tuple[float, float]:
     return mean_y - slope * mean_x, slope
 
 
-def write_units(numbers: Mapping[str, Any], units_per_item: float = 2.0) -> float:
-    """Write capacity one upload uses: every item written by the grant, ingest and its renders
-    (a transaction's items twice), each `units_per_item` (an item of 1-2 KB, plus the by_owner
-    index that projects all of it)."""
+def per_upload(numbers: Mapping[str, Any],
+               units_of: Callable[[Mapping[str, float]], float]) -> float:
+    """`units_of` one invocation's requests, summed over an upload's grant, ingest and renders,
+    averaged over the measured sizes."""
     sizes = numbers["sizes"]
     total = 0.0
     for size in sizes:
         renders = size.get("renders_per_upload", 0)
         for part, weight in (("grant_requests", 1.0), ("ingest_requests", 1.0),
                              ("render_requests", renders)):
-            for key, count in size.get(part, {}).items():
-                if key.endswith("#items") and _is_write(key):
-                    double = 2.0 if "TransactWriteItems" in key else 1.0
-                    total += weight * count * double * units_per_item
+            total += weight * units_of(size.get(part, {}))
     return total / len(sizes)
+
+
+def write_units(numbers: Mapping[str, Any], units_per_item: float = 2.0) -> float:
+    """Write capacity one upload uses: every item written by the grant, ingest and its renders
+    (a transaction's items twice), each `units_per_item` (an item of 1-2 KB, plus the by_owner
+    index that projects all of it)."""
+    def units_of(requests: Mapping[str, float]) -> float:
+        return sum(count * (2.0 if "TransactWriteItems" in key else 1.0) * units_per_item
+                   for key, count in requests.items()
+                   if key.endswith("#items") and _is_write(key))
+
+    return per_upload(numbers, units_of)
 
 
 # Read units, items under 4 KB: the repository reads the image item strongly consistent (one
@@ -124,14 +133,7 @@ def write_units(numbers: Mapping[str, Any], units_per_item: float = 2.0) -> floa
 # consistent (half a unit, never less per request, even when it finds nothing).
 def read_units(numbers: Mapping[str, Any]) -> float:
     """Read capacity one upload uses: what the grant, ingest and its renders read."""
-    sizes = numbers["sizes"]
-    total = 0.0
-    for size in sizes:
-        renders = size.get("renders_per_upload", 0)
-        for part, weight in (("grant_requests", 1.0), ("ingest_requests", 1.0),
-                             ("render_requests", renders)):
-            total += weight * _read_units_of(size.get(part, {}))
-    return total / len(sizes)
+    return per_upload(numbers, _read_units_of)
 
 
 def _read_units_of(requests: Mapping[str, float]) -> float:
