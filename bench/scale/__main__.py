@@ -9,7 +9,7 @@ import json
 import time
 from typing import Any
 
-from bench.scale import costs, measured, params, report, saturation
+from bench.scale import costs, measured, params, readme_costs, report, saturation
 from bench.scale.pipeline import shards_for, simulate
 from bench.scale.summary import Outcome, outcome
 
@@ -20,6 +20,8 @@ def arguments(argv: list[str] | None) -> argparse.Namespace:
     names = [size.name for size in params.SIZES]
     parser.add_argument("--size", choices=[*names, "all"], default="all")
     parser.add_argument("--json", action="store_true", help="numbers as JSON, not markdown")
+    parser.add_argument("--readme", action="store_true",
+                        help="only the README's per-10,000-uploads cost table")
     return parser.parse_args(argv)
 
 
@@ -77,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the chosen sizes and print what they answer."""
     args = arguments(argv)
     model, source = measured_model()
+    if args.readme:
+        print("\n".join(readme_costs.table(readme_costs.rows(model))))
+        return 0
     started = time.perf_counter()
     chosen = [s for s in params.SIZES if args.size in ("all", s.name)]
     results = {size.name: size_runs(model, size) for size in chosen}

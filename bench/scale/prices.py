@@ -30,6 +30,7 @@ S3_IT_FREQUENT_GB = 0.023
 S3_IT_INFREQUENT_GB = 0.0125
 S3_IT_ARCHIVE_INSTANT_GB = 0.004
 S3_IT_MONITORING_PER_THOUSAND = 0.0025
+S3_IT_TRANSITION_PER_THOUSAND = 0.01  # lifecycle transitions into it, per 1,000 objects
 # DynamoDB: storage per GB-month; provisioned capacity per unit-hour.
 DYNAMODB_STORAGE_GB = 0.25
 DYNAMODB_PROVISIONED_WCU_HOUR = 0.00065

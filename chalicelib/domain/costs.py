@@ -25,9 +25,11 @@ MB = 1_000_000
 
 @dataclass(frozen=True)
 class ReprocessAssumptions:
-    """What one image's reprocess takes; the defaults are the README table's (render 0.25 s
-    from the master, plus about 0.2 s to decode the kept original: the master is gone once an
-    image is ready), a 5 MB original and 0.65 MB of public renditions."""
+    """What one image's reprocess takes: a render message per public rendition, each decoding
+    the kept original (the master is gone once an image is ready) into one rendition, 0.45 s
+    (an estimate, not measured: `make bench` item 9 measures an upload's renders, 0.89 s a
+    message at 24 MP between the 2048 px rendition from the master and the full-size JPEG
+    from the original); the README's 5 MB original and 0.65 MB of public renditions."""
 
     renditions: int
     render_seconds: float = 0.45
