@@ -116,14 +116,23 @@ def per_upload(numbers: Mapping[str, Any],
     return total / len(sizes)
 
 
+# Tables without a secondary index that copies what is written: their items (the duplicates
+# table's band keys, about 100 bytes) cost one write unit each.
+UNINDEXED_TABLES = ("-duplicates",)
+
+
 def write_units(numbers: Mapping[str, Any], units_per_item: float = 2.0) -> float:
     """Write capacity one upload uses: every item written by the grant, ingest and its renders
-    (a transaction's items twice), each `units_per_item` (an item of 1-2 KB, plus the by_owner
-    index that projects all of it)."""
+    (a transaction's items twice), each `units_per_item` (an image item of 1-2 KB, plus the
+    by_owner index that projects all of it), one for a table without an index."""
     def units_of(requests: Mapping[str, float]) -> float:
-        return sum(count * (2.0 if "TransactWriteItems" in key else 1.0) * units_per_item
-                   for key, count in requests.items()
-                   if key.endswith("#items") and _is_write(key))
+        total = 0.0
+        for key, count in requests.items():
+            if key.endswith("#items") and _is_write(key):
+                table = key.partition("@")[2].removesuffix("#items")
+                each = 1.0 if table.endswith(UNINDEXED_TABLES) else units_per_item
+                total += count * (2.0 if "TransactWriteItems" in key else 1.0) * each
+        return total
 
     return per_upload(numbers, units_of)
 

@@ -103,3 +103,12 @@ def test_given_reads_then_a_strong_get_is_a_unit_a_batch_get_a_unit_an_item_a_qu
     one = {"ingest_requests": requests, "render_requests": {"dynamodb:GetItem": 1},
            "renders_per_upload": 2.0}
     assert measured.read_units({"sizes": [one]}) == pytest.approx(3 + 4 + 34 + 2)
+
+
+def test_given_band_keys_then_an_item_of_the_unindexed_duplicates_table_is_one_write_unit(
+) -> None:
+    ingest = {"dynamodb:BatchWriteItem": 9, "dynamodb:BatchWriteItem@app-duplicates#items": 24,
+              "dynamodb:UpdateItem": 2, "dynamodb:UpdateItem@app-images#items": 2}
+    one = {"ingest_requests": ingest, "renders_per_upload": 0}
+    # 24 band keys at one unit, two image-item updates at two (the by_owner index)
+    assert measured.write_units({"sizes": [one]}) == pytest.approx(24 + 4)
