@@ -19,6 +19,7 @@ from moto.server import ThreadedMotoServer
 from werkzeug.serving import make_server
 
 from infra.local.atomic_items import make_item_writes_atomic
+from infra.local.keyed_queries import make_queries_read_their_partition
 from infra.local.origins import LOOPBACK, OriginGuard, advertised_host, host_names
 
 _READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -182,6 +183,7 @@ class GatedMotoServer(ThreadedMotoServer):
     def start(self) -> None:
         """Start serving; raises OSError when the port cannot be bound."""
         make_item_writes_atomic()  # DynamoDB applies each item write atomically; moto does not
+        make_queries_read_their_partition()  # moto sorts the whole table for every Query
         park_long_polls()
         super().start()
         if self._start_error is not None:
