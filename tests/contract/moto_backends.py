@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -37,11 +38,25 @@ def make_atomic(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(DynamoDBBackend, name, operation)
 
 
+@cache
+def _session() -> Any:
+    """One boto3 session for the tables made here: a session per client would re-read
+    botocore's endpoint and service data (about 0.1 s) for every test. Made on first use,
+    inside mock_aws, so moto (imported by then) has put its stubber in every client's handlers."""
+    import boto3
+
+    return boto3.session.Session(region_name=AWS_ENV["AWS_REGION"])
+
+
+def _dynamodb() -> SimpleNamespace:
+    """The clients `resources.create_table` needs, for in-process moto."""
+    return SimpleNamespace(dynamodb=_session().client("dynamodb"))
+
+
 def create_images_table(name: str, logical_id: str = "ImagesTable") -> None:
     """The images table (or another, by its logical id) exactly as template.yaml declares it
     (keys, indexes, stream)."""
     from infra.local import resources, template
-    from infra.local.clients import client
 
     declared = next(
         r for r in template.load(ROOT / "template.yaml").resources if r.logical_id == logical_id
@@ -50,22 +65,19 @@ def create_images_table(name: str, logical_id: str = "ImagesTable") -> None:
             "StreamSpecification")
     props = {key: declared.properties[key] for key in keys if key in declared.properties}
     props |= {"TableName": name}
-    clients = SimpleNamespace(dynamodb=client("dynamodb", None))
-    resources.create_table(clients, props, resources.Options())  # type: ignore[arg-type]
+    resources.create_table(_dynamodb(), props, resources.Options())  # type: ignore[arg-type]
 
 
 def create_declared_table(logical_id: str, name: str) -> None:
     """A table with the keys template.yaml declares for `logical_id` (no indexes, no stream)."""
     from infra.local import resources, template
-    from infra.local.clients import client
 
     declared = next(
         r for r in template.load(ROOT / "template.yaml").resources if r.logical_id == logical_id
     )
     keys = ("AttributeDefinitions", "KeySchema", "BillingMode")
     props = {key: declared.properties[key] for key in keys} | {"TableName": name}
-    clients = SimpleNamespace(dynamodb=client("dynamodb", None))
-    resources.create_table(clients, props, resources.Options())  # type: ignore[arg-type]
+    resources.create_table(_dynamodb(), props, resources.Options())  # type: ignore[arg-type]
 
 
 def create_bucket(name: str, versioned: bool = False) -> Any:
