@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 
 from infra.local.atomic_items import locked_operations
-from tests.integration.conftest import AWS_ENV
+from tests.integration.conftest import AWS_ENV, boto_session
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,19 +37,9 @@ def make_atomic(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(DynamoDBBackend, name, operation)
 
 
-@cache
-def _session() -> Any:
-    """One boto3 session for the tables made here: a session per client would re-read
-    botocore's endpoint and service data (about 0.1 s) for every test. Made on first use,
-    inside mock_aws, so moto (imported by then) has put its stubber in every client's handlers."""
-    import boto3
-
-    return boto3.session.Session(region_name=AWS_ENV["AWS_REGION"])
-
-
 def _dynamodb() -> SimpleNamespace:
-    """The clients `resources.create_table` needs, for in-process moto."""
-    return SimpleNamespace(dynamodb=_session().client("dynamodb"))
+    """The clients `resources.create_table` needs, for in-process moto (one session for all)."""
+    return SimpleNamespace(dynamodb=boto_session().client("dynamodb"))
 
 
 def create_images_table(name: str, logical_id: str = "ImagesTable") -> None:
