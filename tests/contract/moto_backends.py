@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from infra.local.atomic_items import locked_operations
-from tests.integration.conftest import AWS_ENV
+from tests.integration.conftest import AWS_ENV, boto_session
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,11 +37,15 @@ def make_atomic(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(DynamoDBBackend, name, operation)
 
 
+def _dynamodb() -> SimpleNamespace:
+    """The clients `resources.create_table` needs, for in-process moto (one session for all)."""
+    return SimpleNamespace(dynamodb=boto_session().client("dynamodb"))
+
+
 def create_images_table(name: str, logical_id: str = "ImagesTable") -> None:
     """The images table (or another, by its logical id) exactly as template.yaml declares it
     (keys, indexes, stream)."""
     from infra.local import resources, template
-    from infra.local.clients import client
 
     declared = next(
         r for r in template.load(ROOT / "template.yaml").resources if r.logical_id == logical_id
@@ -50,22 +54,19 @@ def create_images_table(name: str, logical_id: str = "ImagesTable") -> None:
             "StreamSpecification")
     props = {key: declared.properties[key] for key in keys if key in declared.properties}
     props |= {"TableName": name}
-    clients = SimpleNamespace(dynamodb=client("dynamodb", None))
-    resources.create_table(clients, props, resources.Options())  # type: ignore[arg-type]
+    resources.create_table(_dynamodb(), props, resources.Options())  # type: ignore[arg-type]
 
 
 def create_declared_table(logical_id: str, name: str) -> None:
     """A table with the keys template.yaml declares for `logical_id` (no indexes, no stream)."""
     from infra.local import resources, template
-    from infra.local.clients import client
 
     declared = next(
         r for r in template.load(ROOT / "template.yaml").resources if r.logical_id == logical_id
     )
     keys = ("AttributeDefinitions", "KeySchema", "BillingMode")
     props = {key: declared.properties[key] for key in keys} | {"TableName": name}
-    clients = SimpleNamespace(dynamodb=client("dynamodb", None))
-    resources.create_table(clients, props, resources.Options())  # type: ignore[arg-type]
+    resources.create_table(_dynamodb(), props, resources.Options())  # type: ignore[arg-type]
 
 
 def create_bucket(name: str, versioned: bool = False) -> Any:

@@ -14,7 +14,8 @@ import pytest
 import pyvips
 import requests
 
-from tests.e2e.conftest import LocalStack
+from infra.local.clients import client
+from tests.e2e.conftest import LocalStack, stack_json
 from tests.e2e.test_local_stack import _headers, _wait_terminal
 from tests.images import factory, quirks
 
@@ -60,6 +61,22 @@ def _wait_claimed(stack: LocalStack, token: str, image_id: str) -> None:
             return
         time.sleep(0.02)
     raise AssertionError(f"image {image_id} still pending")
+
+
+def _wait_uploads_handled(stack: LocalStack, key: str) -> None:
+    """Until ingest has handled every notification of `key`: each one, processed or found
+    stale, removes its version of the upload for good, so none is left."""
+    described = stack_json(stack)
+    env, endpoint = described["env"], str(described["moto_endpoint"])
+    assert isinstance(env, dict)
+    s3 = client("s3", endpoint)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        listed = s3.list_object_versions(Bucket=env["UPLOADS_BUCKET"], Prefix=key)
+        if not [v for v in listed.get("Versions", []) if v["Key"] == key]:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"a version of {key} is still waiting for ingest")
 
 
 def _ready(stack: LocalStack, token: str, data: bytes, title: str) -> str:
@@ -111,7 +128,7 @@ def test_using_a_grant_again_changes_nothing_that_is_served(local_stack: LocalSt
     _post(grant, during)
     ready = _wait_terminal(local_stack, alice, image_id)
     _post(grant, after)
-    time.sleep(3)  # the third upload's notification is handled meanwhile
+    _wait_uploads_handled(local_stack, grant["upload"]["fields"]["key"])  # the third too
     later = _wait_terminal(local_stack, alice, image_id)
     # THEN the first bytes are what is described, served and downloaded, before and after
     assert (ready["width"], ready["height"]) == (later["width"], later["height"]) == (640, 480)

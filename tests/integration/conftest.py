@@ -6,7 +6,9 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,6 +22,23 @@ AWS_ENV = {
     "AWS_REGION": "us-east-1",
     "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
 }
+
+
+@cache
+def boto_session() -> Any:
+    """One boto3 session for the clients tests make on in-process moto: a session per client
+    re-reads botocore's endpoint and service data (about 0.1 s a client). Make it inside
+    mock_aws: moto, imported by then, has put its stubber in every new session's handlers."""
+    import boto3
+
+    return boto3.session.Session(region_name=AWS_ENV["AWS_REGION"])
+
+
+def moto_clients() -> Any:
+    """The clients `resources.create_all` uses, from that one session."""
+    services = {"s3": "s3", "sqs": "sqs", "dynamodb": "dynamodb", "cognito": "cognito-idp"}
+    return SimpleNamespace(**{name: boto_session().client(service)
+                              for name, service in services.items()})
 
 
 @dataclass
@@ -95,8 +114,8 @@ def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
     with mock_aws():
         created = resources.create_all(
             template.load(ROOT / "template.yaml"),
-            resources.Clients(None),
-            resources.Options(),  # type: ignore[arg-type]
+            moto_clients(),
+            resources.Options(),
         )
         env = {
             **AWS_ENV,

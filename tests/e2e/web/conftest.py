@@ -28,6 +28,21 @@ LAUNCH_ARGS = [
     "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
+# After a resize the grid re-flows in its ResizeObserver (run before the next frame paints),
+# and an image given new `sizes` may fetch another candidate: two frames, then the images
+# still loading (lazy ones below the window aside), and never longer than the 250 ms pause
+# this replaced (most shots have no image to wait for and settle in two frames).
+SETTLED = """() => new Promise((done) => {
+  setTimeout(done, 250);
+  const shown = (img) => img.loading !== 'lazy' || img.getBoundingClientRect().top < innerHeight;
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    const loading = [...document.images].filter((img) => !img.complete && shown(img));
+    Promise.all(loading.map((img) => new Promise((loaded) => {
+      img.addEventListener('load', loaded, { once: true });
+      img.addEventListener('error', loaded, { once: true });
+    }))).then(() => done());
+  }));
+})"""
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow, pytest.mark.browser]
 
@@ -88,7 +103,7 @@ def shots(web: Browsing, request: pytest.FixtureRequest) -> Callable[[str], None
         for label, size in (("390x844", PHONE), ("1440x900", DESKTOP)):
             page.set_viewport_size(size)
             page.evaluate("window.scrollTo(0, 0)")  # else the sticky header lands mid-page
-            page.wait_for_timeout(250)  # let the grid re-flow to the new width
+            page.evaluate(SETTLED)  # the grid re-flowed to the new width, its images fetched
             page.screenshot(path=str(SHOTS / f"{test}-{_safe(name)}-{label}.png"), full_page=True)
         page.set_viewport_size(DESKTOP)
 

@@ -32,10 +32,12 @@ def _files(tag: str) -> list[dict[str, Any]]:
         data = factory.fresh_photo(width, height, "jpeg", 97)  # not refused as a duplicate
         return {"name": name, "mimeType": "image/jpeg", "buffer": data}
 
+    # About 1.1 MB in all: over the 400 kB/s uplink each file still takes most of a second,
+    # so the bars have a middle to show (4.4 MB of larger photos took 11 s of throttled upload).
     return [
-        jpeg("running-horses.jpg", 1800, 1200),
-        jpeg("lighthouse_tower.jpg", 1000, 1500),
-        jpeg("quiet harbour.jpg", 1400, 1400),
+        jpeg("running-horses.jpg", 900, 600),
+        jpeg("lighthouse_tower.jpg", 500, 750),
+        jpeg("quiet harbour.jpg", 700, 700),
         {"name": "broken.jpg", "mimeType": "image/jpeg",
          "buffer": hostile.truncated(factory.photo(900, 600), 0.4)},
     ]
