@@ -149,7 +149,7 @@ scale: $(STAMP)
 # The scale model checked against the local stack (issue 20, docs/scale.md section 8): a
 # calibration, then `make soak`'s fault-free run at each of UPLOADS photos and the model fed the
 # same arrivals; writes bench/results/<date>-<host>-scale-check.md, exits 1 outside MARGIN.
-# About 15 minutes on 2 cores at the defaults; run it on a quiet machine.
+# About 30 minutes on 2 cores at the defaults; run it on a quiet machine.
 UPLOADS ?= 50 500
 MARGIN ?= 0.25
 scale-check: $(STAMP)
