@@ -32,6 +32,7 @@ from typing import Any
 import requests
 
 from bench import machine
+from bench.e2e_stats import process_tree_cpu
 from bench.scale import local, measured
 from bench.soak import RESULTS, SOAK_ENV, USERS, baseline_items, run
 from bench.soak_audit import searchable_ids
@@ -50,31 +51,12 @@ POLL_SECONDS = 0.1
 IDLE_SECONDS = 5.0
 WARM_UPS = 4  # photos sent before calibrating, not counted: one of each size
 SEEN_TIMEOUT = 120.0
-TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def tree_cpu(root: int) -> tuple[float, float]:
-    """CPU seconds (user + system) of `root` alone and of it with every process below it, from
-    /proc."""
-    parents: dict[int, int] = {}
-    spent: dict[int, float] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # gone meanwhile
-        pid = int(entry.name)
-        parents[pid] = int(fields[1])
-        spent[pid] = (int(fields[11]) + int(fields[12])) / TICKS
-    inside = {root}
-    grew = True
-    while grew:
-        found = {pid for pid, parent in parents.items() if parent in inside} - inside
-        grew = bool(found)
-        inside |= found
-    return spent.get(root, 0.0), sum(spent.get(pid, 0.0) for pid in inside)
+def stack_cpu(root: int) -> tuple[float, float]:
+    """CPU seconds so far of the stack's own process, and of it with its handler processes."""
+    spent = process_tree_cpu(root)
+    return spent["stack"], spent["stack"] + spent["workers"]
 
 
 def wait_seen(base_url: str, image_id: str, session: requests.Session) -> float:
@@ -108,13 +90,13 @@ def calibrate(count: int, workdir: Path, cpu: local.HandlerCpu) -> local.Calibra
             if index < WARM_UPS:  # each process's first ingest and render import their libraries
                 _send_and_wait(base_url, token, item, session)
                 continue
-            (main_before, before), started = tree_cpu(root), time.monotonic()
+            (main_before, before), started = stack_cpu(root), time.monotonic()
             sent = upload(session, base_url, token, item)
             if sent.acknowledged_at is None:
                 raise RuntimeError(f"calibration upload refused: {sent.error}")
             seen = wait_seen(base_url, sent.image_id, session)
             time.sleep(1.0)  # the work after the ready write (clean-up) belongs to this photo
-            (main_after, after), took = tree_cpu(root), time.monotonic() - started
+            (main_after, after), took = stack_cpu(root), time.monotonic() - started
             samples.append({"label": label, "latency_s": round(seen - sent.acknowledged_at, 3),
                             "stack_cpu_s": round(after - before - background[1] * took, 3),
                             "main_cpu_s": round(main_after - main_before - background[0] * took,
@@ -135,11 +117,11 @@ def _send_and_wait(base_url: str, token: str, item: SoakItem, session: requests.
 def _idle_cores(base_url: str, root: int, session: requests.Session) -> tuple[float, float]:
     """Cores the idle stack uses (its own process, all of it) while it is polled as
     `wait_seen` polls it."""
-    (main_before, before), started = tree_cpu(root), time.monotonic()
+    (main_before, before), started = stack_cpu(root), time.monotonic()
     while time.monotonic() - started < IDLE_SECONDS:
         searchable_ids(base_url, session)
         time.sleep(POLL_SECONDS)
-    (main_after, after), took = tree_cpu(root), time.monotonic() - started
+    (main_after, after), took = stack_cpu(root), time.monotonic() - started
     return (main_after - main_before) / took, (after - before) / took
 
 

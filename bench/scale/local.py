@@ -27,6 +27,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from bench.scale.measured import fit_line
@@ -34,6 +35,7 @@ from bench.scale.params import Function, Model, Search, SqsScaling, Stream, Traf
 from bench.scale.pipeline import Pipeline
 from chalicelib.config import DEFAULT_PROFILE
 from chalicelib.domain.renditions import (
+    RenditionSpec,
     Size,
     fit_width,
     master_width,
@@ -103,14 +105,16 @@ def photo_size(label: str) -> tuple[int, int]:
 def renders_for(width: int, height: int) -> int:
     """Render messages ingest fans out for a photo: the renditions too big for ingest to cut
     inline, and the full-size JPEG (the domain's own rule, on the default profile)."""
-    profile = parse_profile(_default_profile())
+    profile = default_profile()
     shown = Size(width, height)
     _inline, fanned = split_inline(profile, fit_width(shown, master_width(profile, shown)))
     return len(fanned) + 1
 
 
-def _default_profile() -> list[dict[str, Any]]:
-    return list(json.loads(DEFAULT_PROFILE))
+@cache
+def default_profile() -> tuple[RenditionSpec, ...]:
+    """The renditions the service makes unless RENDITION_PROFILE says otherwise."""
+    return parse_profile(json.loads(DEFAULT_PROFILE))
 
 
 def calibrated(samples: Sequence[Mapping[str, Any]], cpu: HandlerCpu, background: float,
