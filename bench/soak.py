@@ -175,9 +175,10 @@ class Crash(threading.Thread):
 
 
 def run(items: Sequence[SoakItem], clients: int, env: Mapping[str, str], sweeps: int,
-        workdir: Path, crash_after: float | None = None, crashes: int = 1) -> dict[str, Any]:
+        workdir: Path, crash_after: float | None = None, crashes: int = 1,
+        settle_seconds: float = SETTLE_SECONDS) -> dict[str, Any]:
     """One stack, one batch of uploads (with a kill -9 and restart in the middle when asked),
-    settle, sweep, settle, audit."""
+    settle (at most `settle_seconds`), sweep, settle, audit."""
     workdir.mkdir(parents=True)
     stack = StackProcess(workdir, env=env)
     base_url = stack.start()
@@ -199,7 +200,7 @@ def run(items: Sequence[SoakItem], clients: int, env: Mapping[str, str], sweeps:
                  if crash is not None and s.acknowledged_at is not None
                  and crash.at_risk(s.acknowledged_at)}
         promised = [s.image_id for s in acked if s.image_id not in risky]
-        waits = [settle(workdir, promised, SETTLE_SECONDS)]
+        waits = [settle(workdir, promised, settle_seconds)]
         time.sleep(3)  # the last stream records reach the index
         before_sweep = final_audit(workdir, base_url, promised)
         reports = []

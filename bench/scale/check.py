@@ -25,20 +25,20 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import requests
 
 from bench import machine
-from bench.e2e_stats import process_tree_cpu
-from bench.scale import local, measured
-from bench.soak import RESULTS, SOAK_ENV, USERS, baseline_items, run
+from bench.scale import local
+from bench.soak import RESULTS, SETTLE_SECONDS, SOAK_ENV, USERS, baseline_items, run
 from bench.soak_audit import searchable_ids
-from bench.soak_client import upload
+from bench.soak_client import Traffic, send_all, upload
 from bench.soak_inputs import SoakItem, distinct_photos
 from bench.stack import StackProcess
+from infra.local.workers import Report, report_of
 
 SAVED = Path(__file__).with_name("local_check.json")
 WORKERS = 2  # bench.stack.StackProcess's default, as `make soak` runs it
@@ -48,81 +48,98 @@ WORKERS = 2  # bench.stack.StackProcess's default, as `make soak` runs it
 CHECK_ENV = {**SOAK_ENV, "UPLOAD_MAX_PENDING": "1000"}
 CLIENTS = 8
 POLL_SECONDS = 0.1
-IDLE_SECONDS = 5.0
 WARM_UPS = 4  # photos sent before calibrating, not counted: one of each size
 SEEN_TIMEOUT = 120.0
 
 
-def stack_cpu(root: int) -> tuple[float, float]:
-    """CPU seconds so far of the stack's own process, and of it with its handler processes."""
-    spent = process_tree_cpu(root)
-    return spent["stack"], spent["stack"] + spent["workers"]
+def reports_since(log: Path, offset: int) -> tuple[list[Report], int]:
+    """The REPORT lines the stack logged after byte `offset`, and the log's end."""
+    with open(log, "rb") as handle:
+        handle.seek(offset)
+        text = handle.read()
+    found = [report_of(line) for line in text.decode("utf-8", "replace").splitlines()]
+    return [r for r in found if r is not None], offset + len(text)
 
 
-def wait_seen(base_url: str, image_id: str, session: requests.Session) -> float:
-    """Poll the index every POLL_SECONDS until `image_id` is listed; the monotonic time."""
+def wait_seen(base_url: str, image_ids: Collection[str], session: requests.Session) -> float:
+    """Poll the index every POLL_SECONDS until every one of `image_ids` is listed; the
+    monotonic time."""
     deadline = time.monotonic() + SEEN_TIMEOUT
     while time.monotonic() < deadline:
-        if image_id in searchable_ids(base_url, session):
+        if set(image_ids) <= searchable_ids(base_url, session):
             return time.monotonic()
         time.sleep(POLL_SECONDS)
-    raise TimeoutError(f"{image_id} not searchable after {SEEN_TIMEOUT:.0f} s")
+    raise TimeoutError(f"not searchable after {SEEN_TIMEOUT:.0f} s")
 
 
-def calibrate(count: int, workdir: Path, cpu: local.HandlerCpu) -> local.Calibration:
-    """Photos one at a time on a fresh stack: latency and the stack's CPU for each."""
+def calibrate(count: int, burst: int, workdir: Path) -> local.Calibration:
+    """On a fresh stack: warm-ups, `count` photos one at a time, then `burst` photos sent by
+    CLIENTS clients at once; the stack's REPORT lines for each phase."""
     from bench.e2e_client import contributor_token
 
     workdir.mkdir(parents=True)
     stack = StackProcess(workdir, workers=WORKERS, env=CHECK_ENV)
     base_url = stack.start()
-    assert stack.process is not None
-    root = stack.process.pid
-    samples = []
+    log = workdir / "stack.log"
     try:
-        token = contributor_token(workdir, USERS[0])
+        tokens = [contributor_token(workdir, user) for user in USERS]
         session = requests.Session()
-        time.sleep(IDLE_SECONDS)  # let start-up work finish
-        background = _idle_cores(base_url, root, session)
-        photos = distinct_photos(WARM_UPS + count, seed=99)  # not the runs' photos
-        for index, (label, data) in enumerate(photos):
-            item = SoakItem(index, "good", data, "image/jpeg", f"cal-{index:03d}.jpg", label)
-            if index < WARM_UPS:  # each process's first ingest and render import their libraries
-                _send_and_wait(base_url, token, item, session)
-                continue
-            (main_before, before), started = stack_cpu(root), time.monotonic()
-            sent = upload(session, base_url, token, item)
-            if sent.acknowledged_at is None:
-                raise RuntimeError(f"calibration upload refused: {sent.error}")
-            seen = wait_seen(base_url, sent.image_id, session)
+        photos = distinct_photos(WARM_UPS + count + burst, seed=99)  # not the runs' photos
+        items = [SoakItem(i, "good", data, "image/jpeg", f"cal-{i:03d}.jpg", label)
+                 for i, (label, data) in enumerate(photos)]
+        for item in items[:WARM_UPS]:  # each process's first ingest and render import libraries
+            _send_and_wait(base_url, tokens[0], item, session)
+        _, offset = reports_since(log, 0)
+        samples = []
+        for item in items[WARM_UPS:WARM_UPS + count]:
+            latency = _send_and_wait(base_url, tokens[0], item, session)
             time.sleep(1.0)  # the work after the ready write (clean-up) belongs to this photo
-            (main_after, after), took = stack_cpu(root), time.monotonic() - started
-            samples.append({"label": label, "latency_s": round(seen - sent.acknowledged_at, 3),
-                            "stack_cpu_s": round(after - before - background[1] * took, 3),
-                            "main_cpu_s": round(main_after - main_before - background[0] * took,
-                                                3)})
+            reports, offset = reports_since(log, offset)
+            samples.append(sample(item.label, latency, reports))
+        busy = _burst(base_url, tokens, items[WARM_UPS + count:], session)
+        reports, _ = reports_since(log, offset)
     finally:
         stack.stop()
-    return local.calibrated(samples, cpu, background[1], POLL_SECONDS, os.cpu_count() or 1)
+    return local.calibrated(samples, busy_of(busy, reports), POLL_SECONDS)
+
+
+def sample(label: str, latency: float, reports: Sequence[Report]) -> local.Sample:
+    """One photo alone from its invocations' REPORT lines."""
+    indexer = [r.seconds for r in reports if r.function == "indexer"]
+    return local.Sample(
+        label, round(latency, 3),
+        ingest_s=sum(r.seconds for r in reports if r.function == "ingest"),
+        render_s=tuple(r.seconds for r in reports if r.function == "render"),
+        indexer_s=sum(indexer) / len(indexer) if indexer else 0.0)
+
+
+def busy_of(labels: Sequence[str], reports: Sequence[Report]) -> local.Busy:
+    """A burst's invocations, by function."""
+    return local.Busy(
+        tuple(labels),
+        ingest_s=sum(r.seconds for r in reports if r.function == "ingest"),
+        render_s=sum(r.seconds for r in reports if r.function == "render"),
+        indexer=tuple((r.records, r.seconds) for r in reports if r.function == "indexer"))
+
+
+def _burst(base_url: str, tokens: Sequence[str], items: Sequence[SoakItem],
+           session: requests.Session) -> list[str]:
+    traffic = Traffic()
+    send_all(base_url, tokens, items, CLIENTS, traffic)
+    acked = traffic.acknowledged()
+    if len(acked) != len(items):
+        raise RuntimeError(f"calibration burst: {len(items) - len(acked)} uploads refused")
+    wait_seen(base_url, [s.image_id for s in acked], session)
+    time.sleep(1.0)
+    return [s.item.label for s in acked]
 
 
 def _send_and_wait(base_url: str, token: str, item: SoakItem, session: requests.Session
-                   ) -> None:
+                   ) -> float:
     sent = upload(session, base_url, token, item)
     if sent.acknowledged_at is None:
         raise RuntimeError(f"calibration upload refused: {sent.error}")
-    wait_seen(base_url, sent.image_id, session)
-
-
-def _idle_cores(base_url: str, root: int, session: requests.Session) -> tuple[float, float]:
-    """Cores the idle stack uses (its own process, all of it) while it is polled as
-    `wait_seen` polls it."""
-    (main_before, before), started = stack_cpu(root), time.monotonic()
-    while time.monotonic() - started < IDLE_SECONDS:
-        searchable_ids(base_url, session)
-        time.sleep(POLL_SECONDS)
-    (main_after, after), took = stack_cpu(root), time.monotonic() - started
-    return (main_after - main_before) / took, (after - before) / took
+    return wait_seen(base_url, [sent.image_id], session) - sent.acknowledged_at
 
 
 def percentile(values: Sequence[float], share: float) -> float:
@@ -158,7 +175,8 @@ def compare(rows: Sequence[Mapping[str, Any]], predicted: Sequence[float], margi
 
 def one_size(count: int, workdir: Path, model_for: Any, margin: float) -> dict[str, Any]:
     """`make soak`'s fault-free run of `count` photos, and the model on its arrivals."""
-    result = run(baseline_items(count), CLIENTS, dict(CHECK_ENV), 1, workdir)
+    result = run(baseline_items(count), CLIENTS, dict(CHECK_ENV), 1, workdir,
+                 settle_seconds=settle_for(count))
     rows = result["uploads"]
     predicted = local.predict(model_for, rows)
     return {"uploads": count, "upload_seconds": result["upload_seconds"],
@@ -168,33 +186,36 @@ def one_size(count: int, workdir: Path, model_for: Any, margin: float) -> dict[s
             **compare(rows, predicted, margin)}
 
 
+def settle_for(count: int) -> float:
+    """How long a run may take to finish its photos: `make soak`'s wait, or 5 s a photo if
+    that is longer (two cores take 2-3 s a photo; 500 did not finish in 15 minutes)."""
+    return max(SETTLE_SECONDS, 5.0 * count)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Calibrate, run each size, compare, write the results."""
     parser = argparse.ArgumentParser(prog="python -m bench.scale.check", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--uploads", type=int, nargs="+", default=[50, 500])
     parser.add_argument("--calibration", type=int, default=8, help="photos sent one at a time")
+    parser.add_argument("--burst", type=int, default=24, help="photos sent at once after them")
     parser.add_argument("--margin", type=float, default=0.25,
                         help="largest error allowed, as a share of the measured value")
     parser.add_argument("--save", action="store_true", help=f"also write {SAVED.name}")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    cpu = local.handler_cpu(measured.load())
     temp = Path(tempfile.mkdtemp(prefix="scale-check-"))
-    print(f"calibrating: {args.calibration} photos one at a time", file=sys.stderr)
-    calibration = calibrate(args.calibration, temp / "calibration", cpu)
+    print(f"calibrating: {args.calibration} photos one at a time, then {args.burst} at once",
+          file=sys.stderr)
+    calibration = calibrate(args.calibration, args.burst, temp / "calibration")
     cores = os.cpu_count() or 1
-    model = local.local_model(cpu, calibration, WORKERS, cores)
+    model = local.local_model(calibration, WORKERS, cores)
     sizes = []
     for count in args.uploads:
         print(f"soak, no faults: {count} photos", file=sys.stderr)
         sizes.append(one_size(count, temp / f"run-{count}", model, args.margin))
     results = {"machine": machine.describe(), "margin": args.margin, "workers": WORKERS,
-               "cores": cores, "clients": CLIENTS,
-               "calibration": {"overhead": round(calibration.overhead, 3),
-                               "fixed_delay_s": round(calibration.fixed_delay_seconds, 3),
-                               "background_cores": round(calibration.background_cores, 3),
-                               "samples": list(calibration.samples)},
+               "cores": cores, "clients": CLIENTS, "calibration": described(calibration),
                "sizes": sizes}
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / f"{results['machine']['date'][:10]}-{socket.gethostname()}-scale-check.md"
@@ -206,6 +227,22 @@ def main(argv: list[str] | None = None) -> int:
     print(f"scale check: {'within' if verdict else 'NOT within'} {args.margin:.0%}; {path}",
           file=sys.stderr)
     return 0 if verdict else 1
+
+
+def described(calibration: local.Calibration) -> dict[str, Any]:
+    """The calibration as the results file keeps it."""
+    def line(value: local.Line) -> list[float]:
+        return [round(value.base, 4), round(value.per_unit, 4)]
+
+    return {"ingest_s": line(calibration.ingest), "render_s": line(calibration.render),
+            "indexer_s": line(calibration.indexer),
+            "stretch": [round(f, 3) for f in calibration.stretch],
+            "fixed_delay_s": round(calibration.fixed_delay_seconds, 3),
+            "records_per_upload": calibration.records_per_upload,
+            "samples": [{"label": s.label, "latency_s": s.latency_s,
+                         "ingest_s": round(s.ingest_s, 3),
+                         "render_s": [round(r, 3) for r in s.render_s],
+                         "indexer_s": round(s.indexer_s, 3)} for s in calibration.samples]}
 
 
 def markdown(results: Mapping[str, Any]) -> str:
@@ -227,14 +264,17 @@ def markdown(results: Mapping[str, Any]) -> str:
             f"| {'yes' if size['within_margin'] else 'no'} |")
     cal = results["calibration"]
     lines += ["", "## Calibration", "",
-              f"- overhead (the stack's CPU per upload over its handlers', or its own process's"
-              f" times the cores if that is more): {cal['overhead']}",
-              f"- fixed delay per upload (waiting, not work): {cal['fixed_delay_s']} s",
-              f"- the idle stack's pollers: {cal['background_cores']} cores", "",
-              "| photo | latency alone | the stack's CPU | of it its own process |",
-              "|---|---|---|---|",
-              *[f"| {s['label']} | {s['latency_s']} s | {s['stack_cpu_s']} s | "
-                f"{s.get('main_cpu_s', '-')} s |" for s in cal["samples"]], "", "## Machine", ""]
+              f"- seconds a message holds a handler process, the stack busy (fixed + per MP): "
+              f"ingest {cal['ingest_s'][0]} + {cal['ingest_s'][1]}/MP, render "
+              f"{cal['render_s'][0]} + {cal['render_s'][1]}/MP; busy over alone: ingest "
+              f"x{cal['stretch'][0]}, render x{cal['stretch'][1]}",
+              f"- indexer: {cal['indexer_s'][0]} s a batch + {cal['indexer_s'][1]} s a record, "
+              f"{cal['records_per_upload']} records an upload",
+              f"- fixed delay per upload (waiting, not work): {cal['fixed_delay_s']} s", "",
+              "| photo alone | latency | ingest | renders | indexer |", "|---|---|---|---|---|",
+              *[f"| {s['label']} | {s['latency_s']} s | {s['ingest_s']} s | "
+                f"{', '.join(str(r) for r in s['render_s'])} s | {s['indexer_s']} s |"
+                for s in cal["samples"]], "", "## Machine", ""]
     lines += [f"- {key}: {value}" for key, value in results["machine"].items()]
     return "\n".join(lines) + "\n"
 

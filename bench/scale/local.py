@@ -5,19 +5,24 @@ The local stack is not AWS in miniature. Every function runs in one pool of hand
 (two under `make soak`), moto answers every S3, SQS and DynamoDB request inside the stack's own
 process, and all of it shares the machine's cores. Its profile of the model therefore has:
 
-- `workers`: the pool's processes, at most the machine's cores (a process beyond them adds no
-  CPU to share);
-- a message's service time: the CPU it costs the whole machine, its handler's CPU
-  (`bench/scale/service_times.json`, measured on this machine) times `overhead`, the stack's
-  CPU per upload over its handlers' (moto, the front, the pollers, the search engine);
+- `workers`: the pool's processes, at most the machine's cores, shared first come first served
+  by every function (`bench.scale.engine.Workers`);
+- a message's service time: how long its handler holds a process WHILE THE STACK IS BUSY, read
+  from the stack's own REPORT lines (`infra.local.workers.report_line`: each invocation's
+  duration and CPU). A handler waits on moto for about as long as it computes, and waits longer
+  when both processes and moto compete for two cores; CPU alone (or CPU times a fixed overhead)
+  was 28-68% too fast;
 - a fixed delay per upload for what is waiting rather than work (S3's notification, the
   pollers' pickups, the stream's 0.25 s poll, the engine's commit);
-- no cold starts (the pool imports the app at start) and no ramp (the pollers' concurrency is
-  the pool's size), batches of 10 as the template's mappings;
+- no cold starts (the pool imports the app at start), no ramp (the pollers' concurrency is the
+  pool's size), one message per invocation (app.py's `batch_size=1`), the indexer's batches of
+  up to 100 records;
 - a photo is seen when the watcher next lists the index (`make soak` looks once a second).
 
-`overhead` and the fixed delay come from `calibrate` (bench/scale/check.py): photos uploaded one
-at a time on a fresh stack, each one's latency and the CPU the stack's processes spent on it.
+`calibrated` derives it from two phases on a fresh stack (bench/scale/check.py): photos sent
+one at a time (each one's latency and invocations: service times alone, by megapixels, and the
+fixed delay), then a burst sent as `make soak` sends (how much longer each function's
+invocations take when the stack is busy).
 """
 
 from __future__ import annotations
@@ -43,55 +48,65 @@ from chalicelib.domain.renditions import (
     split_inline,
 )
 
-SQS_BATCH = 10  # the template's SQS mappings take Lambda's default batch
+SQS_BATCH = 1  # app.py's @on_sqs_message(batch_size=1): one photo per invocation
 STREAM_BATCH = 100  # the indexer's BatchSize in template.yaml
 WATCH_SECONDS = 1.0  # how often `make soak`'s watcher lists the index
 SIZE_IN_LABEL = re.compile(r"(\d+)x(\d+)")
 
 
 @dataclass(frozen=True)
-class HandlerCpu:
-    """A handler's CPU seconds per message on this machine: a fixed part and one per MP."""
+class Line:
+    """Seconds as a fixed part and a part per unit (megapixels, or records for the indexer)."""
 
-    ingest: tuple[float, float]
-    render: tuple[float, float]
-    indexer_record: float
-    records_per_upload: float
+    base: float
+    per_unit: float
 
-    def upload(self, megapixels: float, renders: int) -> float:
-        """All handler CPU one upload costs: its ingest, its renders, its stream records."""
-        ingest = self.ingest[0] + self.ingest[1] * megapixels
-        render = self.render[0] + self.render[1] * megapixels
-        records = self.records_per_upload * self.indexer_record
-        return ingest + renders * render + records
+    def at(self, units: float) -> float:
+        """The seconds at `units`."""
+        return self.base + self.per_unit * units
 
-    def critical(self, megapixels: float) -> float:
-        """The handler CPU on one upload's path when nothing queues: its ingest, one render
-        (a second one runs beside it in the other process), the indexer's last batch."""
-        ingest = self.ingest[0] + self.ingest[1] * megapixels
-        render = self.render[0] + self.render[1] * megapixels
-        return ingest + render + self.indexer_record
+    def scaled(self, factor: float) -> Line:
+        """The same line `factor` times longer."""
+        return Line(self.base * factor, self.per_unit * factor)
 
 
-def handler_cpu(numbers: Mapping[str, Any]) -> HandlerCpu:
-    """Warm handler CPU from `python -m bench.service_times`, as lines in the megapixels."""
-    sizes = numbers["sizes"]
-    ingest = fit_line([(s["megapixels"], s["ingest"]["warm_cpu_s"]) for s in sizes])
-    render = fit_line([(s["megapixels"], s["render"]["warm_cpu_s"])
-                       for s in sizes if s.get("render")])
-    index = numbers["indexer"]
-    per_record = index["cpu_s"] / max(1, index["records"])
-    return HandlerCpu(ingest, render, per_record, index["records_per_upload"])
+@dataclass(frozen=True)
+class Sample:
+    """One photo sent alone: acknowledged -> seen, and its invocations' durations."""
+
+    label: str
+    latency_s: float
+    ingest_s: float
+    render_s: tuple[float, ...]
+    indexer_s: float  # the indexer's invocation that made it searchable (the last one)
+
+    def megapixels(self) -> float:
+        """The photo's size from its label."""
+        width, height = photo_size(self.label)
+        return width * height / 1e6
+
+
+@dataclass(frozen=True)
+class Busy:
+    """A burst's invocations: each function's durations in all, and the indexer's per batch."""
+
+    labels: tuple[str, ...]
+    ingest_s: float
+    render_s: float
+    indexer: tuple[tuple[int, float], ...]  # (records, seconds) per invocation
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """What one fresh local stack costs per upload when nothing queues."""
+    """Service times on one fresh local stack, and the wait that is not work."""
 
-    overhead: float  # the stack's CPU per upload over its handlers' CPU
-    fixed_delay_seconds: float  # an upload's latency alone, minus the work on its path
-    background_cores: float  # what the idle stack's pollers use
-    samples: tuple[dict[str, Any], ...] = ()
+    ingest: Line  # seconds per message by megapixels, the stack busy
+    render: Line
+    indexer: Line  # seconds per invocation by records, the stack busy
+    fixed_delay_seconds: float
+    stretch: tuple[float, float]  # ingest and render: busy over alone
+    records_per_upload: int  # stream records an upload makes (the burst's mean)
+    samples: tuple[Sample, ...] = ()
 
 
 def photo_size(label: str) -> tuple[int, int]:
@@ -117,53 +132,57 @@ def default_profile() -> tuple[RenditionSpec, ...]:
     return parse_profile(json.loads(DEFAULT_PROFILE))
 
 
-def calibrated(samples: Sequence[Mapping[str, Any]], cpu: HandlerCpu, background: float,
-               poll_seconds: float, cores: int) -> Calibration:
-    """`overhead` and the fixed delay from photos sent one at a time: each sample's label,
-    `latency_s` (acknowledged -> seen, polled every `poll_seconds`), `stack_cpu_s` (all the
-    stack's processes over the sample) and `main_cpu_s` (the stack's own process: moto, the
-    front, the pollers, the search engine), the idle background taken out of both.
+def alone_lines(samples: Sequence[Sample]) -> tuple[Line, Line]:
+    """Ingest's and render's seconds per message by megapixels, the photos sent alone."""
+    ingest = fit_line([(s.megapixels(), s.ingest_s) for s in samples])
+    render = fit_line([(s.megapixels(), seconds) for s in samples for seconds in s.render_s])
+    return Line(*ingest), Line(*render)
 
-    The stack's own process runs behind one interpreter lock: it can use one core, not
-    `cores`. When its share of an upload's CPU is more than 1/`cores`, it is what limits the
-    stack, and the overhead is stretched so that the handler processes' `cores` slots pass
-    uploads no faster than it does."""
-    handler, spent, main, waits = 0.0, 0.0, 0.0, []
-    for sample in samples:
-        width, height = photo_size(sample["label"])
-        megapixels = width * height / 1e6
-        handler += cpu.upload(megapixels, renders_for(width, height))
-        spent += sample["stack_cpu_s"]
-        main += sample.get("main_cpu_s", 0.0)
-    overhead = max(spent, cores * main) / handler if handler else 1.0
-    for sample in samples:
-        width, height = photo_size(sample["label"])
-        work = overhead * cpu.critical(width * height / 1e6)
-        waits.append(sample["latency_s"] - poll_seconds / 2 - work)
+
+def stretch(busy: Busy, ingest: Line, render: Line) -> tuple[float, float]:
+    """How much longer ingest and render take in the burst than their lines alone say for the
+    same photos."""
+    sizes = [photo_size(label) for label in busy.labels]
+    alone_ingest = sum(ingest.at(w * h / 1e6) for w, h in sizes)
+    alone_render = sum(renders_for(w, h) * render.at(w * h / 1e6) for w, h in sizes)
+    return busy.ingest_s / alone_ingest, busy.render_s / alone_render
+
+
+def calibrated(samples: Sequence[Sample], busy: Busy, poll_seconds: float) -> Calibration:
+    """The profile's service times and fixed delay (module docstring): lines from the photos
+    alone, stretched by the burst; the indexer's line from the burst's batches; the fixed delay
+    is each photo's latency alone less half a poll and the invocations on its path (its ingest,
+    its longest render, the indexer's last batch)."""
+    ingest, render = alone_lines(samples)
+    factors = stretch(busy, ingest, render)
+    indexer = Line(*fit_line(list(busy.indexer)))
+    waits = [s.latency_s - poll_seconds / 2 - s.ingest_s - max(s.render_s, default=0.0)
+             - s.indexer_s for s in samples]
     fixed = max(0.0, sum(waits) / len(waits)) if waits else 0.0
-    return Calibration(overhead, fixed, background, tuple(dict(s) for s in samples))
+    records = sum(count for count, _ in busy.indexer) / max(1, len(busy.labels))
+    return Calibration(ingest.scaled(factors[0]), render.scaled(factors[1]), indexer, fixed,
+                       factors, max(1, round(records)), tuple(samples))
 
 
-def local_model(cpu: HandlerCpu, calibration: Calibration, workers: int, cores: int,
-                spread: float = 0.25) -> Model:
+def local_model(calibration: Calibration, workers: int, cores: int, spread: float = 0.25
+                ) -> Model:
     """The model with the local stack's shape (module docstring)."""
-    k = calibration.overhead
     slots = max(1, min(workers, cores))
 
-    def function(name: str, line: tuple[float, float], batch: int) -> Function:
-        return Function(name, base_seconds=k * line[0], seconds_per_mp=k * line[1],
+    def function(name: str, line: Line, batch: int) -> Function:
+        return Function(name, base_seconds=line.base, seconds_per_mp=line.per_unit,
                         cold_start_seconds=0.0, max_concurrency=slots, batch_size=batch)
 
     return Model(
-        ingest=function("ingest", cpu.ingest, SQS_BATCH),
-        render=function("render", cpu.render, SQS_BATCH),
-        indexer=function("indexer", (0.0, 0.0), STREAM_BATCH),
+        ingest=function("ingest", calibration.ingest, SQS_BATCH),
+        render=function("render", calibration.render, SQS_BATCH),
+        indexer=function("indexer", Line(calibration.indexer.base, 0.0), STREAM_BATCH),
         renders_per_upload=2,
         sqs=SqsScaling(initial=slots, added_per_minute=0, idle_reclaim_seconds=math.inf,
                        pickup_seconds=0.0),
         stream=Stream(delay_seconds=0.0, batch_size=STREAM_BATCH, parallelization=1,
-                      records_per_upload=round(cpu.records_per_upload),
-                      seconds_per_record=k * cpu.indexer_record),
+                      records_per_upload=calibration.records_per_upload,
+                      seconds_per_record=calibration.indexer.per_unit),
         search=Search(refresh_seconds=WATCH_SECONDS, index_docs_per_second_per_node=math.inf),
         notification_seconds=calibration.fixed_delay_seconds,
         service_spread=spread,

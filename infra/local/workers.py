@@ -6,6 +6,7 @@ import ctypes
 import logging
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import threading
@@ -101,11 +102,47 @@ def _initialize(env: dict[str, str], app_spec: str, parent_pid: int) -> None:
 
 
 def _invoke(function: str, event: dict[str, Any]) -> Outcome:
+    context = LambdaContext(function)
+    started, cpu_started = time.monotonic(), time.process_time()
     try:
-        result = sources.handler(_app, function)(event, LambdaContext(function))
+        result = sources.handler(_app, function)(event, context)
     except Exception:
         return Outcome(error=traceback.format_exc())
+    finally:
+        log.info(report_line(function, context.aws_request_id, len(event.get("Records", [])),
+                             time.monotonic() - started, time.process_time() - cpu_started))
     return Outcome(result=result)
+
+
+def report_line(function: str, request_id: str, records: int, seconds: float,
+                cpu_seconds: float) -> str:
+    """Lambda's REPORT line, for the local stack: how long one invocation took and the CPU
+    its process spent on it (`report_of` reads it back)."""
+    return (f"REPORT RequestId: {request_id} Function: {function} Records: {records} "
+            f"Duration: {seconds * 1000:.2f} ms CPU: {cpu_seconds * 1000:.2f} ms")
+
+
+_REPORT = re.compile(r"REPORT RequestId: \S+ Function: (?P<function>\S+) Records: (?P<records>\d+) "
+                     r"Duration: (?P<duration>[\d.]+) ms CPU: (?P<cpu>[\d.]+) ms")
+
+
+@dataclass(frozen=True)
+class Report:
+    """One invocation as its REPORT line tells it."""
+
+    function: str
+    records: int
+    seconds: float
+    cpu_seconds: float
+
+
+def report_of(line: str) -> Report | None:
+    """The REPORT in a log line, or None if it holds none."""
+    found = _REPORT.search(line)
+    if found is None:
+        return None
+    return Report(found["function"], int(found["records"]), float(found["duration"]) / 1000,
+                  float(found["cpu"]) / 1000)
 
 
 def _ready() -> int:

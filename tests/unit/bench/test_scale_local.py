@@ -1,5 +1,5 @@
 """The local stack's profile of the scale model: one pool of handler processes for every
-function, service times from handler CPU times the stack's overhead, worked out by hand."""
+function, service times from the stack's REPORT lines alone and busy, worked out by hand."""
 
 from __future__ import annotations
 
@@ -12,8 +12,13 @@ from bench.scale.engine import Clock, Message, SqsFunction, Workers
 from bench.scale.params import Function, SqsScaling
 
 FLAT = SqsScaling(initial=2, added_per_minute=0, idle_reclaim_seconds=600, pickup_seconds=0)
-CPU = local.HandlerCpu(ingest=(0.5, 0.0), render=(0.25, 0.0), indexer_record=0.0,
-                       records_per_upload=1)
+SMALL = "0.5 MP 866x577 scene 0"  # one render message (the full-size JPEG)
+LARGE = "12 MP 4000x3000 scene 1"  # two
+
+
+def alone(label: str, latency: float, ingest: float, renders: tuple[float, ...],
+          indexer: float = 0.05) -> local.Sample:
+    return local.Sample(label, latency, ingest, renders, indexer)
 
 
 def test_given_two_functions_on_one_slot_then_their_invocations_take_turns() -> None:
@@ -49,38 +54,60 @@ def test_given_photo_sizes_then_render_messages_follow_the_domains_inline_rule()
     assert local.photo_size("12 MP 4000x3000 scene 3") == (4000, 3000)
 
 
-def test_given_samples_then_overhead_is_stack_cpu_over_handler_cpu_and_the_rest_is_waiting(
+def test_given_photos_alone_then_service_lines_follow_their_megapixels() -> None:
+    samples = [alone(SMALL, 2.0, ingest=0.4, renders=(0.2,)),
+               alone(LARGE, 5.0, ingest=1.6, renders=(1.0, 0.6))]
+    ingest, render = local.alone_lines(samples)
+    small, large = 866 * 577 / 1e6, 12.0
+    assert ingest.at(small) == pytest.approx(0.4)
+    assert ingest.at(large) == pytest.approx(1.6)
+    # the renders of the large photo fit through their mean (0.8 s), the small one's 0.2 s
+    assert render.at(small) == pytest.approx(0.2)
+    assert render.at(large) == pytest.approx(0.8)
+
+
+def test_given_a_burst_then_each_function_is_stretched_by_busy_over_alone() -> None:
+    ingest, render = local.Line(0.5, 0.0), local.Line(0.25, 0.0)
+    # two small photos (one render each) and a large one (two): alone 1.5 s of ingest and
+    # 4 x 0.25 = 1.0 s of render; the burst's REPORT lines add up to 3.0 s and 1.5 s
+    busy = local.Busy((SMALL, SMALL, LARGE), ingest_s=3.0, render_s=1.5, indexer=())
+    assert local.stretch(busy, ingest, render) == pytest.approx((2.0, 1.5))
+
+
+def test_given_samples_and_a_burst_then_the_rest_of_a_latency_alone_is_the_fixed_delay(
 ) -> None:
-    # a 0.5 MP photo: ingest 0.5 + one render 0.25 = 0.75 s of handler CPU; the stack spent 1.5
-    samples = [{"label": "0.5 MP 866x577 scene 0", "latency_s": 2.05, "stack_cpu_s": 1.5,
-                "main_cpu_s": 0.6}]
-    calibration = local.calibrated(samples, CPU, background=0.1, poll_seconds=0.1, cores=2)
-    assert calibration.overhead == pytest.approx(2.0)
-    # latency 2.05 - half a poll 0.05 - the path's work 2 x (0.5 + 0.25)
-    assert calibration.fixed_delay_seconds == pytest.approx(0.5)
-
-
-def test_given_the_stacks_own_process_over_its_core_share_then_it_sets_the_pace() -> None:
-    # of 1.5 s a photo, 0.9 s in the stack's own process: it passes a photo every 0.9 s at
-    # best, slower than two cores' 0.75 s; two slots must then take 1.8 s of work a photo
-    samples = [{"label": "0.5 MP 866x577 scene 0", "latency_s": 3.0, "stack_cpu_s": 1.5,
-                "main_cpu_s": 0.9}]
-    calibration = local.calibrated(samples, CPU, background=0.0, poll_seconds=0.0, cores=2)
-    assert calibration.overhead == pytest.approx(1.8 / 0.75)
+    samples = [alone(SMALL, 2.05, ingest=0.5, renders=(0.25,), indexer=0.1),
+               alone(SMALL, 2.05, ingest=0.5, renders=(0.25,), indexer=0.1)]
+    busy = local.Busy((SMALL, SMALL), ingest_s=2.0, render_s=0.5,
+                      indexer=((6, 0.1), (8, 0.12)))
+    calibration = local.calibrated(samples, busy, poll_seconds=0.1)
+    assert calibration.stretch == pytest.approx((2.0, 1.0))
+    assert calibration.ingest.at(0.5) == pytest.approx(1.0)  # 0.5 s alone, twice as long busy
+    assert calibration.render.at(0.5) == pytest.approx(0.25)
+    # the indexer's batches: 0.04 s each + 0.01 s a record; 14 records for 2 uploads
+    assert calibration.indexer.base == pytest.approx(0.04)
+    assert calibration.indexer.per_unit == pytest.approx(0.01)
+    assert calibration.records_per_upload == 7
+    # latency 2.05 - half a poll 0.05 - the path alone: 0.5 + 0.25 + 0.1
+    assert calibration.fixed_delay_seconds == pytest.approx(1.15)
 
 
 def test_given_a_calibrated_model_then_photos_queue_for_the_two_processes() -> None:
-    calibration = local.Calibration(overhead=2.0, fixed_delay_seconds=0.5, background_cores=0.0)
-    model = local.local_model(CPU, calibration, workers=3, cores=2, spread=0.0)
+    calibration = local.Calibration(ingest=local.Line(1.0, 0.0), render=local.Line(0.5, 0.0),
+                                    indexer=local.Line(0.0, 0.0), fixed_delay_seconds=0.5,
+                                    stretch=(2.0, 2.0), records_per_upload=1)
+    model = local.local_model(calibration, workers=3, cores=2, spread=0.0)
     assert model.workers == 2  # a third process would have no core to run on
-    alone = {"label": "0.5 MP 866x577 scene 0", "acknowledged_s": 0.0}
-    [latency] = local.predict(model, [alone])
+    assert model.ingest.batch_size == model.render.batch_size == 1  # as app.py declares
+    only = {"label": SMALL, "acknowledged_s": 0.0}
+    [latency] = local.predict(model, [only])
     # 0.5 s waiting, ingest 1.0 s, its render 0.5 s, then up to a watcher's second
     assert 2.0 <= latency <= 3.0
-    crowd = [dict(alone) for _ in range(20)]
+    crowd = [dict(only) for _ in range(20)]
     latencies = local.predict(model, crowd)
-    # Both processes take a batch of 10 ingests (10 s each, from 0.5 s); the renders wait for
-    # them, then share the two processes: 20 x 0.5 s more. The first seen at 11 s (+ up to the
-    # watcher's second), the last at 15.5 s at the earliest.
-    assert 11.0 <= min(latencies) <= 12.0
-    assert 15.5 <= max(latencies) <= 17.0
+    # One pool, first come first served: the first renders take turns with the ingests
+    # behind them, so the first photo is seen long before the twentieth ingest has run (at
+    # 10.5 s); 20 x 1.0 s + 20 x 0.5 s of work on two processes is 15 s, the last seen from
+    # 15.5 s.
+    assert 2.0 <= min(latencies) <= 6.0
+    assert 15.5 <= max(latencies) <= 16.5
