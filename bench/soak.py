@@ -52,6 +52,7 @@ SOAK_ENV = {"LOCAL_VISIBILITY_TIMEOUT": "10", "LOCAL_SWEEP_SECONDS": "20",
 FINAL_SWEEP_ENV = {"SWEEP_PROCESSING_MINUTES": "0", "SWEEP_PENDING_GRACE_MINUTES": "0",
                    "SWEEP_ORPHAN_GRACE_MINUTES": "0"}
 SETTLE_SECONDS = 900.0
+BATCH_GET = 100  # keys a BatchGetItem takes
 SWEEPS = 3
 FAULT_LINE = re.compile(r'"fault":\s*"([a-z0-9_]+)"')
 
@@ -71,15 +72,35 @@ def stores(data_dir: Path) -> tuple[Any, Any, Mapping[str, str]]:
 def open_ids(data_dir: Path, ids: Sequence[str]) -> list[str]:
     """Which of `ids` are not terminal yet (missing ones count as open: they may be lost)."""
     dynamodb, _s3, env = stores(data_dir)
-    records = scan_records(dynamodb, env["IMAGES_TABLE"])
-    return [i for i in ids if i not in records or records[i].status in ("pending", "processing")]
+    statuses = statuses_of(dynamodb, env["IMAGES_TABLE"], ids)
+    return [i for i in ids if statuses.get(i, "pending") in ("pending", "processing")]
+
+
+def statuses_of(dynamodb: Any, table: str, ids: Sequence[str]) -> dict[str, str]:
+    """The status of each of `ids` the table holds, read by key (100 at a time, the status
+    alone): the wait must not load the stack it waits for, as a whole-table scan every few
+    seconds did (500 full items serialised by moto each time)."""
+    found: dict[str, str] = {}
+    for start in range(0, len(ids), BATCH_GET):
+        keys = [{"image_id": {"S": image_id}} for image_id in ids[start:start + BATCH_GET]]
+        request: dict[str, Any] = {table: {
+            "Keys": keys, "ConsistentRead": True, "ProjectionExpression": "image_id, #s",
+            "ExpressionAttributeNames": {"#s": "status"}}}
+        while request:
+            answer = dynamodb.batch_get_item(RequestItems=request)
+            for item in answer["Responses"].get(table, []):
+                found[item["image_id"]["S"]] = item["status"]["S"]
+            request = answer.get("UnprocessedKeys") or {}
+    return found
 
 
 def settle(data_dir: Path, ids: Sequence[str], seconds: float) -> float:
-    """Wait until every id is terminal or `seconds` pass; the seconds it took."""
-    started = time.monotonic()
+    """Wait until every id is terminal or `seconds` pass; the seconds it took. Only the ids
+    still open are asked again."""
+    started, waiting = time.monotonic(), list(ids)
     while time.monotonic() - started < seconds:
-        if not open_ids(data_dir, ids):
+        waiting = open_ids(data_dir, waiting)
+        if not waiting:
             break
         time.sleep(3)
     return round(time.monotonic() - started, 1)

@@ -147,3 +147,27 @@ def test_upload_rows_keep_photos_that_should_end_ready_with_times_from_the_start
         {"label": "2 MP 1732x1155 scene 1", "acknowledged_s": 2.0, "searchable_s": None}]
     assert without_rows({"n": 1, "baseline": {"uploads": [1], "clean": True}}) == {
         "n": 1, "baseline": {"clean": True}}
+
+
+def test_statuses_are_read_by_key_for_the_asked_ids_only() -> None:
+    import boto3
+    from moto import mock_aws
+
+    from bench.soak import statuses_of
+
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
+        dynamodb.create_table(TableName="images", BillingMode="PAY_PER_REQUEST",
+                              KeySchema=[{"AttributeName": "image_id", "KeyType": "HASH"}],
+                              AttributeDefinitions=[{"AttributeName": "image_id",
+                                                     "AttributeType": "S"}])
+        for number in range(150):  # more than one BatchGetItem's 100 keys
+            dynamodb.put_item(TableName="images", Item={
+                "image_id": {"S": f"i{number}"},
+                "status": {"S": "ready" if number % 3 else "processing"},
+                "renditions": {"M": {"w": {"S": "x" * 100}}}})
+        asked = [f"i{number}" for number in range(0, 150, 2)] + ["missing"]
+        statuses = statuses_of(dynamodb, "images", asked)
+    assert set(statuses) == set(asked) - {"missing"}  # a missing id is not made up
+    assert statuses["i0"] == "processing" and statuses["i2"] == "ready"
+    assert statuses["i148"] == "ready"  # from the second batch
