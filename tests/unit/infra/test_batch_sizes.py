@@ -11,16 +11,15 @@ from typing import Any
 from chalice.utils import to_cfn_resource_name
 
 from infra.local import template as cfn
-from infra.local.sources import QueueSource, StreamSource, discover, load_app
+from infra.local.sources import batch_sizes, load_app
 
 ROOT = Path(__file__).resolve().parents[3]
-BATCHED = {"SQS": QueueSource, "DynamoDB": StreamSource}
+BATCHED = ("SQS", "DynamoDB")  # the mappings that take batches
 
 
 def declared() -> dict[str, int]:
     """Each SQS and stream function's batch size as app.py declares it."""
-    return {source.function: source.batch_size for source in discover(load_app("app:app"))
-            if isinstance(source, QueueSource | StreamSource)}
+    return batch_sizes(load_app("app:app"))
 
 
 def mappings(resources: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
