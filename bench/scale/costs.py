@@ -78,6 +78,14 @@ def api_calls(model: Model, uploads: float, views: float, given: Assumptions) ->
     return uploads * given.api_calls_per_upload + views * model.views.api_calls_per_view * missed
 
 
+def queue_invocations(model: Model, uploads: float) -> float:
+    """Ingest and render invocations for `uploads`: each takes up to its batch size of messages
+    (app.py's: one, so one an upload and one a render). A batch over one is full only under a
+    backlog, so for a larger batch this is the fewest."""
+    renders = uploads * model.renders_per_upload
+    return uploads / model.ingest.batch_size + renders / model.render.batch_size
+
+
 def _lambda(model: Model, traffic: Traffic, uploads: float, views: float, given: Assumptions
             ) -> Line:
     mp = mean_megapixels(traffic)
@@ -89,7 +97,7 @@ def _lambda(model: Model, traffic: Traffic, uploads: float, views: float, given:
                ) * model.indexer.memory_gb  # at low rates a batch holds a record or two
     calls = api_calls(model, uploads, views, given)
     api = calls * model.views.api_seconds * model.views.api_memory_gb
-    invocations = uploads * (1 + model.renders_per_upload) + records / 2 + calls
+    invocations = queue_invocations(model, uploads) + records / 2 + calls
     gb_seconds = ingest + render + indexer + api
     usd = gb_seconds * prices.LAMBDA_GB_SECOND + invocations * prices.LAMBDA_PER_MILLION / 1e6
     return Line("Lambda", usd, f"{gb_seconds:,.0f} GB-s (ingest {ingest:,.0f}, render "
@@ -226,7 +234,7 @@ def _cognito(uploads: float, given: Assumptions) -> Line:
 
 def _logs(model: Model, uploads: float, views: float, given: Assumptions) -> Line:
     calls = api_calls(model, uploads, views, given)
-    invocations = uploads * (1 + model.renders_per_upload) + calls
+    invocations = queue_invocations(model, uploads) + calls
     ingested = (invocations * given.log_bytes_per_invocation
                 + calls * given.access_log_bytes_per_request) / GB
     stored = ingested * 3  # kept LogRetentionDays (90)

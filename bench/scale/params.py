@@ -136,18 +136,29 @@ class Model:
     seed: int = 7
 
 
+def declared_batch_sizes(spec: str = "app:app") -> dict[str, int]:
+    """Batch sizes by function as app.py's decorators declare them: the deployed mappings'
+    (tests/unit/infra/test_batch_sizes.py keeps template.yaml's equal)."""
+    from infra.local import sources  # imports the app: only when a model is built
+
+    return sources.batch_sizes(sources.load_app(spec))
+
+
 def aws_defaults() -> Model:
-    """The template's settings today: both queues capped at QueueMaximumConcurrency (10), the
-    SQS mapping's default batch of 10, 1,769 MB for ingest and render, one search node."""
+    """The template's settings today: both queues capped at QueueMaximumConcurrency (10), one
+    message an invocation on both queues and up to 100 stream records (app.py's batch sizes),
+    1,769 MB for ingest and render, one search node."""
+    batch = declared_batch_sizes()
     # Cold starts: `make bench` item 5's import time without cached bytecode (as in Lambda:
     # ingest 0.51 s, render 0.51 s, indexer 0.84 s) plus about 0.25 s for the runtime's start.
     return Model(
         ingest=Function("ingest", base_seconds=0.15, seconds_per_mp=0.012, cold_start_seconds=0.76,
-                        max_concurrency=10, batch_size=10),
+                        max_concurrency=10, batch_size=batch["ingest"]),
         render=Function("render", base_seconds=0.1, seconds_per_mp=0.006, cold_start_seconds=0.76,
-                        max_concurrency=10, batch_size=10),
+                        max_concurrency=10, batch_size=batch["render"]),
         indexer=Function("indexer", base_seconds=0.05, seconds_per_mp=0.0,
                          cold_start_seconds=1.09, memory_gb=0.5),
+        stream=Stream(batch_size=batch["indexer"]),
     )
 
 

@@ -72,6 +72,9 @@ def function_rows(model: Model, uploads: int, photo: Photo,
     renders = uploads * model.renders_per_upload
     render_s = round(model.render.seconds(mp), 2)
     render_gbs = renders * model.render.memory_gb * render_s
+    # Invocations: a message each at app.py's batch size of one (bench.scale.costs)
+    ingest_calls = uploads / model.ingest.batch_size
+    render_calls = renders / model.render.batch_size
     stream = model.stream
     records = uploads * stream.records_per_upload
     batches = records / 2  # at low rates a batch holds a record or two (bench.scale.costs)
@@ -83,13 +86,13 @@ def function_rows(model: Model, uploads: int, photo: Photo,
             _lambda(api_gbs, calls)),
         Row("Lambda, ingest", f"{_n(uploads)} x {model.ingest.memory_gb:g} GB x {ingest_s:.2f} s "
             f"({model.ingest.base_seconds:.3f} + {model.ingest.seconds_per_mp:.4f} x {mp:g} MP) "
-            f"= {ingest_gbs:,.0f} GB-s x {GB_SECOND} + {_n(uploads)} x $0.20/M",
-            _lambda(ingest_gbs, uploads)),
+            f"= {ingest_gbs:,.0f} GB-s x {GB_SECOND} + {_n(ingest_calls)} x $0.20/M",
+            _lambda(ingest_gbs, ingest_calls)),
         Row("Lambda, render", f"{_n(renders)} ({model.renders_per_upload} an upload) x "
             f"{model.render.memory_gb:g} GB x {render_s:.2f} s ({model.render.base_seconds:.3f} "
             f"+ {model.render.seconds_per_mp:.4f} x {mp:g} MP) = {render_gbs:,.0f} GB-s x "
-            f"{GB_SECOND} + {_n(renders)} x $0.20/M",
-            _lambda(render_gbs, renders)),
+            f"{GB_SECOND} + {_n(render_calls)} x $0.20/M",
+            _lambda(render_gbs, render_calls)),
         Row("Lambda, indexer", f"{_n(records)} stream records ({stream.records_per_upload} an "
             f"upload) in {_n(batches)} batches of 2 x {model.indexer.memory_gb:g} GB x "
             f"{batch_s:.4f} s ({model.indexer.base_seconds:.3f} + 2 x "

@@ -108,6 +108,12 @@ def discover(app: Chalice) -> list[Source]:
     return found
 
 
+def batch_sizes(app: Chalice) -> dict[str, int]:
+    """Each SQS and stream function's batch size, by function name, as `app` declares it."""
+    return {source.function: source.batch_size for source in discover(app)
+            if isinstance(source, QueueSource | StreamSource)}
+
+
 def handler(app: Chalice, function: str) -> Callable[[dict[str, Any], Any], Any]:
     """The Lambda entry point Chalice made for `function`: call it with (event, context)."""
     return app.handler_map[function]

@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from chalice.utils import to_cfn_resource_name
 
 from chalicelib.domain.model import ADMINS, CONTRIBUTORS
 from infra.deploy import RETAINED_IN_PROD
+from infra.local.sources import batch_sizes, load_app
 from tests.integration.deploy.sam_reading import (
     choose,
     conditions,
@@ -147,6 +149,15 @@ def test_every_mapping_reports_batch_item_failures_and_sqs_ones_are_capped(
             assert limit["Ref"] in ("IngestMaximumConcurrency", "RenderMaximumConcurrency")
     for cap in ("IngestMaximumConcurrency", "RenderMaximumConcurrency"):
         assert template["Parameters"][cap]["MinValue"] >= 2  # Lambda's floor
+
+
+def test_every_mapping_batches_as_app_py_declares(template: dict[str, Any]) -> None:
+    # GIVEN the packaged template (Chalice's mappings with template.yaml merged over them)
+    deployed = functions(template)
+    # THEN each mapping's batch size is app.py's: one photo an ingest or render invocation
+    for name, size in batch_sizes(load_app("app:app")).items():
+        (event,) = deployed[to_cfn_resource_name(name)]["Events"].values()
+        assert event["Properties"]["BatchSize"] == size, name
 
 
 def test_prod_protects_the_table_and_every_stage_keeps_backups(template: dict[str, Any]) -> None:

@@ -90,3 +90,26 @@ def test_given_steady_reads_then_provisioned_capacity_is_their_rate_over_the_tar
     uploads = 30 * 86_400.0  # one read unit a second all month
     usd = costs.provisioned_dynamodb(model, uploads, 0.0, costs.Assumptions())
     assert usd == pytest.approx(30 * 24 / 0.7 * prices.DYNAMODB_PROVISIONED_RCU_HOUR)
+
+
+def test_given_one_message_an_invocation_then_lambda_requests_count_every_message() -> None:
+    # GIVEN the model at app.py's batch size of one on both queues
+    model = aws_defaults()
+    assert (model.ingest.batch_size, model.render.batch_size) == (1, 1)
+    messages = 30 * 1_000 * (1 + model.renders_per_upload)
+    # THEN an invocation (a Lambda request) per ingest and per render message
+    assert costs.queue_invocations(model, 30 * 1_000) == messages
+    line = {line.service: line for line in costs.bill(model, SIZE)}["Lambda"]
+    counted = re.search(r"([\d,]+) invocations", line.how)
+    assert counted, line.how
+    invocations = float(counted[1].replace(",", ""))
+    api = costs.api_calls(model, 30 * 1_000, 30 * 100_000, costs.Assumptions())
+    records = 30 * 1_000 * model.stream.records_per_upload
+    assert invocations == round(messages + records / 2 + api)
+
+
+def test_given_a_batch_of_ten_then_at_fewest_a_tenth_of_the_invocations() -> None:
+    model = aws_defaults()
+    batched = replace(model, ingest=replace(model.ingest, batch_size=10),
+                      render=replace(model.render, batch_size=10))
+    assert costs.queue_invocations(batched, 1_000) == costs.queue_invocations(model, 1_000) / 10

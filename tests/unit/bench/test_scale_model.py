@@ -10,8 +10,18 @@ from dataclasses import replace
 import pytest
 
 from bench.scale import arrivals, saturation
+from bench.scale.__main__ import measured_model
 from bench.scale.engine import Clock, Message, Record, SqsFunction, StreamFunction
-from bench.scale.params import DAY, SIZES, Function, SqsScaling, Stream, Traffic, aws_defaults
+from bench.scale.params import (
+    DAY,
+    SIZES,
+    Function,
+    SqsScaling,
+    Stream,
+    Traffic,
+    aws_defaults,
+    declared_batch_sizes,
+)
 from bench.scale.pipeline import shards_for, simulate
 from bench.scale.summary import latency, outcome
 
@@ -160,3 +170,14 @@ def test_given_durations_then_percentiles_by_the_inclusive_method() -> None:
     result = latency([float(i) for i in range(1, 101)])
     assert (result.count, result.p50, result.worst) == (100, 50.5, 100.0)
     assert latency([]).count == 0
+
+
+def test_given_the_app_then_the_aws_model_takes_its_batch_sizes() -> None:
+    # GIVEN app.py's decorators (tests/unit/infra/test_batch_sizes.py: template.yaml's too)
+    declared = declared_batch_sizes()
+    # THEN the model, and the measured one the report runs, batch as they do: one photo an
+    # invocation on both queues, up to 100 stream records
+    for model in (aws_defaults(), measured_model()[0]):
+        batches = (model.ingest.batch_size, model.render.batch_size, model.stream.batch_size)
+        assert batches == (declared["ingest"], declared["render"], declared["indexer"])
+        assert batches == (1, 1, 100)
