@@ -15,8 +15,8 @@ process, and all of it shares the machine's cores. Its profile of the model ther
 - a fixed delay per upload for what is waiting rather than work (S3's notification, the
   pollers' pickups, the stream's 0.25 s poll, the engine's commit);
 - no cold starts (the pool imports the app at start), no ramp (the pollers' concurrency is the
-  pool's size), one message per invocation (app.py's `batch_size=1`), the indexer's batches of
-  up to 100 records;
+  pool's size), the batch sizes app.py declares (one message per invocation on both queues, up
+  to 100 stream records);
 - a photo is seen when the watcher next lists the index (`make soak` looks once a second).
 
 `calibrated` derives it from two phases on a fresh stack (bench/scale/check.py): photos sent
@@ -36,7 +36,15 @@ from functools import cache
 from typing import Any
 
 from bench.scale.measured import fit_line
-from bench.scale.params import Function, Model, Search, SqsScaling, Stream, Traffic
+from bench.scale.params import (
+    Function,
+    Model,
+    Search,
+    SqsScaling,
+    Stream,
+    Traffic,
+    declared_batch_sizes,
+)
 from bench.scale.pipeline import Pipeline
 from chalicelib.config import DEFAULT_PROFILE
 from chalicelib.domain.renditions import (
@@ -48,8 +56,6 @@ from chalicelib.domain.renditions import (
     split_inline,
 )
 
-SQS_BATCH = 1  # app.py's @on_sqs_message(batch_size=1): one photo per invocation
-STREAM_BATCH = 100  # the indexer's BatchSize in template.yaml
 WATCH_SECONDS = 1.0  # how often `make soak`'s watcher lists the index
 SIZE_IN_LABEL = re.compile(r"(\d+)x(\d+)")
 
@@ -168,19 +174,20 @@ def local_model(calibration: Calibration, workers: int, cores: int, spread: floa
                 ) -> Model:
     """The model with the local stack's shape (module docstring)."""
     slots = max(1, min(workers, cores))
+    batch = declared_batch_sizes()  # as the local pollers run them: app.py's
 
-    def function(name: str, line: Line, batch: int) -> Function:
+    def function(name: str, line: Line, size: int) -> Function:
         return Function(name, base_seconds=line.base, seconds_per_mp=line.per_unit,
-                        cold_start_seconds=0.0, max_concurrency=slots, batch_size=batch)
+                        cold_start_seconds=0.0, max_concurrency=slots, batch_size=size)
 
     return Model(
-        ingest=function("ingest", calibration.ingest, SQS_BATCH),
-        render=function("render", calibration.render, SQS_BATCH),
-        indexer=function("indexer", Line(calibration.indexer.base, 0.0), STREAM_BATCH),
+        ingest=function("ingest", calibration.ingest, batch["ingest"]),
+        render=function("render", calibration.render, batch["render"]),
+        indexer=function("indexer", Line(calibration.indexer.base, 0.0), batch["indexer"]),
         renders_per_upload=2,
         sqs=SqsScaling(initial=slots, added_per_minute=0, idle_reclaim_seconds=math.inf,
                        pickup_seconds=0.0),
-        stream=Stream(delay_seconds=0.0, batch_size=STREAM_BATCH, parallelization=1,
+        stream=Stream(delay_seconds=0.0, batch_size=batch["indexer"], parallelization=1,
                       records_per_upload=calibration.records_per_upload,
                       seconds_per_record=calibration.indexer.per_unit),
         search=Search(refresh_seconds=WATCH_SECONDS, index_docs_per_second_per_node=math.inf),
