@@ -3,6 +3,8 @@
 Environment: LOCAL_VISIBILITY_TIMEOUT=<seconds> overrides every queue's visibility timeout
 (template.yaml says 720 s); tests shrink it so retries and the dead-letter queue take seconds.
 LOCAL_SNAPSHOT_INTERVAL=<seconds> (0.5) is how often changed state is saved to the data dir.
+LOCAL_STREAM_RETENTION=<seconds> (60) is how long a stream record the pollers have handled
+stays in moto (DynamoDB Streams keeps 24 hours; moto would keep every one for ever).
 """
 
 from __future__ import annotations

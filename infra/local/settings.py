@@ -22,6 +22,8 @@ MOTO_ENV = {
 STACK_FILE = "stack.json"
 VISIBILITY_OVERRIDE_ENV = "LOCAL_VISIBILITY_TIMEOUT"
 SNAPSHOT_INTERVAL_ENV = "LOCAL_SNAPSHOT_INTERVAL"
+STREAM_RETENTION_ENV = "LOCAL_STREAM_RETENTION"
+DEFAULT_STREAM_RETENTION = 60.0
 # A write acknowledged 2 s before a kill -9 must be in the snapshot: the interval, plus a
 # snapshot's own time (tens of ms, see README), stays well inside that.
 DEFAULT_SNAPSHOT_INTERVAL = 0.5
@@ -101,6 +103,16 @@ def snapshot_interval(env: Mapping[str, str] | None = None) -> float:
     value = float(raw) if raw.strip() else DEFAULT_SNAPSHOT_INTERVAL
     if value <= 0:
         raise ValueError(f"{SNAPSHOT_INTERVAL_ENV} must be a positive number of seconds")
+    return value
+
+
+def stream_retention(env: Mapping[str, str] | None = None) -> float:
+    """LOCAL_STREAM_RETENTION (seconds a handled stream record stays in moto), 60 by default
+    (infra/local/stream_trim.py)."""
+    raw = (os.environ if env is None else env).get(STREAM_RETENTION_ENV, "")
+    value = float(raw) if raw.strip() else DEFAULT_STREAM_RETENTION
+    if value < 0:
+        raise ValueError(f"{STREAM_RETENTION_ENV} must be 0 or more seconds")
     return value
 
 

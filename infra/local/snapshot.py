@@ -150,24 +150,31 @@ def referenced_by(path: Path) -> set[str] | None:
 
 def take(
     gate: Gate, store: BlobStore, extras: dict[str, Any] | None = None, reopen: bool = True,
+    prune: Callable[[dict[str, Any]], object] | None = None,
 ) -> Taken | None:
     """Pickle the state with requests held back (for good unless `reopen`); None if they
-    would not drain. New bodies are only hashed here: writing them waits until the gate opens."""
+    would not drain. `prune(extras)` runs first, in the same hold (stream_trim: what no one
+    needs any more stays out of every snapshot; it reads the same positions the snapshot
+    keeps, so a restart never resumes before what was dropped). New bodies are only hashed
+    here: writing them waits until the gate opens."""
     with gate.held(reopen=reopen) as drained:
         if not drained:
             log.warning("snapshot skipped: moto requests did not finish in time")
             gate.changed = True
             return None
+        if prune is not None:
+            prune(extras or {})
         return dumps(capture(extras), store)
 
 
 def save(
     path: Path, gate: Gate, extras: dict[str, Any] | None = None, final: bool = False,
+    prune: Callable[[dict[str, Any]], object] | None = None,
 ) -> bool:
     """Snapshot to `path` (the former one kept as .prev), new bodies first; False if skipped.
     A `final` snapshot leaves the gate shut: nothing may be acknowledged after it."""
     store = blob_store(path)
-    taken = take(gate, store, extras, reopen=not final)
+    taken = take(gate, store, extras, reopen=not final, prune=prune)
     if taken is None:
         return False
     try:

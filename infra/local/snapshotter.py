@@ -16,14 +16,17 @@ log = logging.getLogger(__name__)
 
 
 class Snapshotter(threading.Thread):
-    """Saves a snapshot every `interval` seconds when moto's state changed."""
+    """Saves a snapshot every `interval` seconds when moto's state changed (`prune` first, see
+    snapshot.take)."""
 
     def __init__(
         self, path: Path, gate: Gate, extras: Callable[[], dict[str, Any]],
         interval: float = DEFAULT_SNAPSHOT_INTERVAL,
+        prune: Callable[[dict[str, Any]], object] | None = None,
     ) -> None:
         super().__init__(name="snapshotter", daemon=True)
         self._path, self._gate, self._extras, self._interval = path, gate, extras, interval
+        self._prune = prune
         self._stop_event = threading.Event()
 
     def run(self) -> None:
@@ -35,7 +38,7 @@ class Snapshotter(threading.Thread):
     def save_now(self, final: bool = False) -> None:
         """Save at once; `final` (at shutdown) keeps moto's gate shut afterwards."""
         try:
-            save(self._path, self._gate, self._extras(), final=final)
+            save(self._path, self._gate, self._extras(), final=final, prune=self._prune)
         except Exception:
             self._gate.changed = True  # try again next round
             log.exception("snapshot failed")

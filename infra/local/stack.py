@@ -34,6 +34,7 @@ from infra.local.schedule import ScheduleRunner, period_seconds
 from infra.local.snapshotter import Snapshotter
 from infra.local.sqs_poller import WAIT_SECONDS, SqsPoller
 from infra.local.stream_poller import StreamPoller
+from infra.local.stream_trim import trim_handled
 from infra.local.workers import LambdaContext, WorkerPool
 
 log = logging.getLogger(__name__)
@@ -150,8 +151,10 @@ class Stack:
                            webconfig.content_security_policy(self.moto.endpoint_url),
                            options.host)
         self.front.start()
+        retention = settings.stream_retention()
         self.snapshotter = Snapshotter(
-            self._snapshot_path, self.moto.gate, self._extras, options.snapshot_interval
+            self._snapshot_path, self.moto.gate, self._extras, options.snapshot_interval,
+            prune=lambda extras: trim_handled(extras.get("checkpoints", {}), retention),
         )
         self.snapshotter.start()
         self.janitor.start()
