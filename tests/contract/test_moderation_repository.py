@@ -202,3 +202,11 @@ def test_mark_possible_duplicate_names_the_original_once_and_keeps_the_queue_pla
         other = image_in(image_repo, status)
         assert not image_repo.mark_possible_duplicate(other, "orig-1", "t")
         assert current(image_repo, other).possible_duplicate_of == ""
+
+
+def test_published_counts_past_pages_of_unpublished_images(image_repo: ImageRepository) -> None:
+    # the real adapter reads `at_most` items a page: pages with nothing published go by
+    for status in (Status.REJECTED,) * 3 + (Status.PROCESSING,) * 2 + (Status.READY,) * 2:
+        image_in(image_repo, status)  # owner sub-a
+    assert image_repo.count_published("sub-a", 2) == 2
+    assert image_repo.count_published("sub-a", 3) == 2
