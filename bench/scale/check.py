@@ -1,8 +1,9 @@
 """`make scale-check`: the model's predictions for the local stack against `make soak`'s
 measurements, at the sizes the local stack reaches (50 and 500 uploads by default).
 
-1. Calibrate (bench/scale/local.py): on a fresh stack, photos uploaded one at a time, each
-   one's latency and the CPU the stack's processes spent on it.
+1. Calibrate (bench/scale/local.py) on a fresh stack: warm-ups, photos sent one at a time,
+   then a burst sent by CLIENTS clients; the stack's REPORT lines (one per invocation, as
+   Lambda logs them) give each function's duration alone and busy.
 2. For each size: `make soak`'s fault-free run (`bench.soak.run`: a fresh stack, two handler
    processes, 8 clients sending as fast as the stack takes them, a watcher listing the index
    once a second), then the model fed the same arrivals (each photo when it was acknowledged)
@@ -12,7 +13,8 @@ measurements, at the sizes the local stack reaches (50 and 500 uploads by defaul
 
 Writes bench/results/<date>-<host>-scale-check.md, and bench/scale/local_check.json with --save.
 
-    python -m bench.scale.check [--uploads 50 500] [--calibration 8] [--margin 0.25] [--save]
+    python -m bench.scale.check [--uploads 50 500] [--calibration 8] [--burst 24]
+        [--margin 0.25] [--save]
 """
 
 from __future__ import annotations
