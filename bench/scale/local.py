@@ -84,7 +84,7 @@ class Sample:
     latency_s: float
     ingest_s: float
     render_s: tuple[float, ...]
-    indexer_s: float  # the indexer's invocation that made it searchable (the last one)
+    indexer_s: float  # one indexer batch of its records (their mean): one is on its path
 
     def megapixels(self) -> float:
         """The photo's size from its label."""
@@ -158,7 +158,7 @@ def calibrated(samples: Sequence[Sample], busy: Busy, poll_seconds: float) -> Ca
     """The profile's service times and fixed delay (module docstring): lines from the photos
     alone, stretched by the burst; the indexer's line from the burst's batches; the fixed delay
     is each photo's latency alone less half a poll and the invocations on its path (its ingest,
-    its longest render, the indexer's last batch)."""
+    its longest render, one indexer batch)."""
     ingest, render = alone_lines(samples)
     factors = stretch(busy, ingest, render)
     indexer = Line(*fit_line(list(busy.indexer)))
