@@ -3,10 +3,16 @@
 Moto checks a write's condition and then writes, with no lock between: two conditional updates
 of one item can both pass, and two `ADD downloads 1` can lose one. DynamoDB applies each item
 write atomically, and the service relies on that (exactly one `ready`, no lost count). The
-local stack and the contract suites serialise moto's item operations to get it back."""
+local stack and the contract suites serialise moto's item operations to get it back.
+
+A read gets its own copy of the item, taken under the lock: moto hands out the stored item
+itself, and its answer (or update_item's copy of the old item) was built after the lock was
+released, while another write changed the item's attributes (`dictionary changed size during
+iteration`: a 500 over HTTP, an exception in-process)."""
 
 from __future__ import annotations
 
+import copy
 import functools
 import threading
 from collections.abc import Callable
@@ -16,6 +22,7 @@ from typing import Any
 # claims rely on it): it runs under the same lock, checked then written (transactions.py).
 ITEM_OPERATIONS = ("get_item", "put_item", "update_item", "delete_item")
 TRANSACTION = "transact_write_items"
+_READS = ("get_item",)  # answered with a copy taken under the lock
 _applied = threading.Lock()
 _done = False
 
@@ -25,7 +32,8 @@ def locked_operations(backend_class: Any, lock: threading.RLock) -> dict[str, Ca
     run under it as a whole (checked, then written: infra/local/transactions.py)."""
     from infra.local.transactions import check_then_write
 
-    wrapped = {name: _locked(getattr(backend_class, name), lock) for name in ITEM_OPERATIONS}
+    wrapped = {name: _locked(getattr(backend_class, name), lock, copied=name in _READS)
+               for name in ITEM_OPERATIONS}
     return wrapped | {TRANSACTION: _locked(check_then_write, lock)}
 
 
@@ -42,10 +50,12 @@ def make_item_writes_atomic() -> None:
         _done = True
 
 
-def _locked(operation: Callable[..., Any], lock: threading.RLock) -> Callable[..., Any]:
+def _locked(operation: Callable[..., Any], lock: threading.RLock, copied: bool = False
+            ) -> Callable[..., Any]:
     @functools.wraps(operation)
     def under_lock(*args: Any, **kwargs: Any) -> Any:
         with lock:
-            return operation(*args, **kwargs)
+            result = operation(*args, **kwargs)
+            return copy.deepcopy(result) if copied else result
 
     return under_lock

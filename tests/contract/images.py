@@ -78,19 +78,26 @@ def current(repo: ImageRepository, image_id: str) -> Image:
 
 
 def race(calls: list[Callable[[str], bool]], image_id: str) -> list[bool]:
-    """Run every call at once on one image; what each returned, in call order."""
+    """Run every call at once on one image; what each returned, in call order. A call that
+    raised fails the race (it used to count as a loser, so a crash could pass for one)."""
     results: list[bool] = [False] * len(calls)
+    errors: list[BaseException] = []
     start = threading.Barrier(len(calls))
 
     def run(n: int) -> None:
         start.wait()
-        results[n] = calls[n](image_id)
+        try:
+            results[n] = calls[n](image_id)
+        except BaseException as error:
+            errors.append(error)
 
     threads = [threading.Thread(target=run, args=(n,)) for n in range(len(calls))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    if errors:
+        raise errors[0]
     return results
 
 

@@ -62,3 +62,24 @@ def test_moto_is_patched_once_for_every_item_operation(monkeypatch: pytest.Monke
     for name in ITEM_OPERATIONS:
         assert patched[name].__wrapped__ is originals[name]  # type: ignore[attr-defined]
         assert getattr(DynamoDBBackend, name) is patched[name]  # not wrapped twice
+
+
+def test_a_read_gets_a_copy_taken_under_the_lock() -> None:
+    class Stored:
+        def __init__(self) -> None:
+            self.attrs = {"status": "processing"}
+
+    class Backend:
+        item = Stored()
+
+        def get_item(self, name: str) -> Stored:
+            return self.item
+
+        put_item = update_item = delete_item = transact_write_items = get_item
+
+    wrapped = locked_operations(Backend, threading.RLock())
+    backend = Backend()
+    read = wrapped["get_item"](backend, "images")
+    backend.item.attrs["status"] = "ready"  # a write after the read: the answer stays as read
+    assert read is not backend.item and read.attrs == {"status": "processing"}
+    assert wrapped["update_item"](backend, "images") is backend.item  # writes are not copied
