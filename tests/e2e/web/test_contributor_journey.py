@@ -48,9 +48,13 @@ def _card(web: Browsing, file_name: str) -> Any:
 
 
 def _eventually_in_results(web: Browsing, path: str, title: str, present: bool) -> None:
-    """Search results follow the table within about a second; reload until they agree."""
+    """Search results follow the table within about a second; search again until they agree.
+    Each try is a fresh visit (a new history entry): Chromium takes opening the URL already
+    shown as a reload, and a reload shows the results kept for that entry (place.js), so
+    retrying in place would keep showing the first answer."""
     deadline = time.monotonic() + 20
     while True:
+        web.page.goto("about:blank")
         web.go(path)
         web.page.wait_for_selector("#result-count, .empty-state")
         titles = web.page.locator(".tile .tile-title").all_inner_texts()
