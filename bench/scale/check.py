@@ -105,22 +105,25 @@ def calibrate(count: int, burst: int, workdir: Path) -> local.Calibration:
     return local.calibrated(samples, busy_of(busy, reports), POLL_SECONDS)
 
 
+def durations(reports: Sequence[Report], function: str) -> tuple[float, ...]:
+    """How long each of `function`'s invocations took, in the order they ended."""
+    return tuple(r.seconds for r in reports if r.function == function)
+
+
 def sample(label: str, latency: float, reports: Sequence[Report]) -> local.Sample:
     """One photo alone from its invocations' REPORT lines."""
-    indexer = [r.seconds for r in reports if r.function == "indexer"]
+    indexer = durations(reports, "indexer")
     return local.Sample(
-        label, round(latency, 3),
-        ingest_s=sum(r.seconds for r in reports if r.function == "ingest"),
-        render_s=tuple(r.seconds for r in reports if r.function == "render"),
+        label, round(latency, 3), ingest_s=sum(durations(reports, "ingest")),
+        render_s=durations(reports, "render"),
         indexer_s=sum(indexer) / len(indexer) if indexer else 0.0)
 
 
 def busy_of(labels: Sequence[str], reports: Sequence[Report]) -> local.Busy:
     """A burst's invocations, by function."""
     return local.Busy(
-        tuple(labels),
-        ingest_s=sum(r.seconds for r in reports if r.function == "ingest"),
-        render_s=sum(r.seconds for r in reports if r.function == "render"),
+        tuple(labels), ingest_s=sum(durations(reports, "ingest")),
+        render_s=sum(durations(reports, "render")),
         indexer=tuple((r.records, r.seconds) for r in reports if r.function == "indexer"))
 
 

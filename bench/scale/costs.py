@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, replace
 
 from bench.scale import arrivals, prices
-from bench.scale.params import DAY, Model, Traffic
+from bench.scale.params import DAY, Function, Model, Traffic
 from bench.scale.saturation import api_rate, api_read_units, mean_megapixels
 
 GB = 1e9
@@ -78,12 +78,18 @@ def api_calls(model: Model, uploads: float, views: float, given: Assumptions) ->
     return uploads * given.api_calls_per_upload + views * model.views.api_calls_per_view * missed
 
 
+def invocations(function: Function, messages: float) -> float:
+    """Invocations of an SQS-fed `function` for `messages`: each takes up to its batch size
+    (app.py's: one). A batch over one is full only under a backlog, so for a larger batch this
+    is the fewest."""
+    return messages / function.batch_size
+
+
 def queue_invocations(model: Model, uploads: float) -> float:
-    """Ingest and render invocations for `uploads`: each takes up to its batch size of messages
-    (app.py's: one, so one an upload and one a render). A batch over one is full only under a
-    backlog, so for a larger batch this is the fewest."""
+    """Ingest and render invocations for `uploads` (one an upload and one a render at app.py's
+    batch size)."""
     renders = uploads * model.renders_per_upload
-    return uploads / model.ingest.batch_size + renders / model.render.batch_size
+    return invocations(model.ingest, uploads) + invocations(model.render, renders)
 
 
 def _lambda(model: Model, traffic: Traffic, uploads: float, views: float, given: Assumptions

@@ -43,7 +43,6 @@ from bench.scale.params import (
     SqsScaling,
     Stream,
     Traffic,
-    declared_batch_sizes,
 )
 from bench.scale.pipeline import Pipeline
 from chalicelib.config import DEFAULT_PROFILE
@@ -55,6 +54,7 @@ from chalicelib.domain.renditions import (
     parse_profile,
     split_inline,
 )
+from infra.local.sources import declared_batch_sizes
 
 WATCH_SECONDS = 1.0  # how often `make soak`'s watcher lists the index
 SIZE_IN_LABEL = re.compile(r"(\d+)x(\d+)")

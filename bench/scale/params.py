@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from infra.local.sources import declared_batch_sizes  # imports app.py only when called
+
 DAY = 86_400.0
 
 
@@ -134,14 +136,6 @@ class Model:
     # share that many handler processes (the local stack, bench/scale/local.py)
     workers: int | None = None
     seed: int = 7
-
-
-def declared_batch_sizes(spec: str = "app:app") -> dict[str, int]:
-    """Batch sizes by function as app.py's decorators declare them: the deployed mappings'
-    (tests/unit/infra/test_batch_sizes.py keeps template.yaml's equal)."""
-    from infra.local import sources  # imports the app: only when a model is built
-
-    return sources.batch_sizes(sources.load_app(spec))
 
 
 def aws_defaults() -> Model:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bench.scale import prices
-from bench.scale.costs import Assumptions
+from bench.scale.costs import Assumptions, invocations
 from bench.scale.measured import master_bytes
 from bench.scale.params import Model
 
@@ -72,9 +72,8 @@ def function_rows(model: Model, uploads: int, photo: Photo,
     renders = uploads * model.renders_per_upload
     render_s = round(model.render.seconds(mp), 2)
     render_gbs = renders * model.render.memory_gb * render_s
-    # Invocations: a message each at app.py's batch size of one (bench.scale.costs)
-    ingest_calls = uploads / model.ingest.batch_size
-    render_calls = renders / model.render.batch_size
+    ingest_calls = invocations(model.ingest, uploads)
+    render_calls = invocations(model.render, renders)
     stream = model.stream
     records = uploads * stream.records_per_upload
     batches = records / 2  # at low rates a batch holds a record or two (bench.scale.costs)

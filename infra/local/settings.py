@@ -99,8 +99,7 @@ def visibility_override(env: Mapping[str, str] | None = None) -> int | None:
 
 def snapshot_interval(env: Mapping[str, str] | None = None) -> float:
     """LOCAL_SNAPSHOT_INTERVAL (seconds between snapshots of changed state), 0.5 by default."""
-    raw = (os.environ if env is None else env).get(SNAPSHOT_INTERVAL_ENV, "")
-    value = float(raw) if raw.strip() else DEFAULT_SNAPSHOT_INTERVAL
+    value = _seconds(env, SNAPSHOT_INTERVAL_ENV, DEFAULT_SNAPSHOT_INTERVAL)
     if value <= 0:
         raise ValueError(f"{SNAPSHOT_INTERVAL_ENV} must be a positive number of seconds")
     return value
@@ -109,11 +108,15 @@ def snapshot_interval(env: Mapping[str, str] | None = None) -> float:
 def stream_retention(env: Mapping[str, str] | None = None) -> float:
     """LOCAL_STREAM_RETENTION (seconds a handled stream record stays in moto), 60 by default
     (infra/local/stream_trim.py)."""
-    raw = (os.environ if env is None else env).get(STREAM_RETENTION_ENV, "")
-    value = float(raw) if raw.strip() else DEFAULT_STREAM_RETENTION
+    value = _seconds(env, STREAM_RETENTION_ENV, DEFAULT_STREAM_RETENTION)
     if value < 0:
         raise ValueError(f"{STREAM_RETENTION_ENV} must be 0 or more seconds")
     return value
+
+
+def _seconds(env: Mapping[str, str] | None, name: str, default: float) -> float:
+    raw = (os.environ if env is None else env).get(name, "")
+    return float(raw) if raw.strip() else default
 
 
 def write_stack(

@@ -114,6 +114,13 @@ def batch_sizes(app: Chalice) -> dict[str, int]:
             if isinstance(source, QueueSource | StreamSource)}
 
 
+def declared_batch_sizes(spec: str = "app:app") -> dict[str, int]:
+    """Batch sizes by function as app.py's decorators declare them: the deployed mappings'
+    (tests/unit/infra/test_batch_sizes.py keeps template.yaml's equal), the local pollers',
+    the scale model's."""
+    return batch_sizes(load_app(spec))
+
+
 def handler(app: Chalice, function: str) -> Callable[[dict[str, Any], Any], Any]:
     """The Lambda entry point Chalice made for `function`: call it with (event, context)."""
     return app.handler_map[function]

@@ -11,7 +11,7 @@ from chalice.utils import to_cfn_resource_name
 
 from chalicelib.domain.model import ADMINS, CONTRIBUTORS
 from infra.deploy import RETAINED_IN_PROD
-from infra.local.sources import batch_sizes, load_app
+from infra.local.sources import declared_batch_sizes
 from tests.integration.deploy.sam_reading import (
     choose,
     conditions,
@@ -155,7 +155,7 @@ def test_every_mapping_batches_as_app_py_declares(template: dict[str, Any]) -> N
     # GIVEN the packaged template (Chalice's mappings with template.yaml merged over them)
     deployed = functions(template)
     # THEN each mapping's batch size is app.py's: one photo an ingest or render invocation
-    for name, size in batch_sizes(load_app("app:app")).items():
+    for name, size in declared_batch_sizes().items():
         (event,) = deployed[to_cfn_resource_name(name)]["Events"].values()
         assert event["Properties"]["BatchSize"] == size, name
 

@@ -20,10 +20,10 @@ from bench.scale.params import (
     Stream,
     Traffic,
     aws_defaults,
-    declared_batch_sizes,
 )
 from bench.scale.pipeline import shards_for, simulate
 from bench.scale.summary import latency, outcome
+from infra.local.sources import declared_batch_sizes
 
 EXACT = SqsScaling(initial=5, added_per_minute=300, idle_reclaim_seconds=600, pickup_seconds=0)
 

@@ -11,15 +11,10 @@ from typing import Any
 from chalice.utils import to_cfn_resource_name
 
 from infra.local import template as cfn
-from infra.local.sources import batch_sizes, load_app
+from infra.local.sources import declared_batch_sizes
 
 ROOT = Path(__file__).resolve().parents[3]
 BATCHED = ("SQS", "DynamoDB")  # the mappings that take batches
-
-
-def declared() -> dict[str, int]:
-    """Each SQS and stream function's batch size as app.py declares it."""
-    return batch_sizes(load_app("app:app"))
 
 
 def mappings(resources: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -41,12 +36,12 @@ def template_batch_sizes(path: Path = ROOT / "template.yaml") -> dict[str, Any]:
 
 def test_given_the_app_then_ingest_and_render_take_one_photo_and_the_indexer_a_hundred() -> None:
     # The design (docs/scale.md): a message is one photo, and one invocation handles one.
-    assert declared() == {"ingest": 1, "render": 1, "indexer": 100}
+    assert declared_batch_sizes() == {"ingest": 1, "render": 1, "indexer": 100}
 
 
 def test_given_the_template_then_every_mapping_states_the_apps_batch_size() -> None:
     # GIVEN app.py's event sources and template.yaml's mappings
-    in_app = {to_cfn_resource_name(name): size for name, size in declared().items()}
+    in_app = {to_cfn_resource_name(name): size for name, size in declared_batch_sizes().items()}
     # THEN the same functions, each with the same batch size, stated (not Lambda's default)
     assert template_batch_sizes() == in_app
 
